@@ -1,0 +1,29 @@
+//! All SQL lives here, one module per table group.
+
+pub mod catalog;
+pub mod identity;
+pub mod oauth;
+pub mod rate_limit;
+
+use crate::error::{ErrorCode, MarketError};
+
+/// Database failures reach callers as the documented envelope: an
+/// unreachable database is a `503`, anything else an opaque `500`. The
+/// cause is logged once, here.
+impl From<sqlx::Error> for MarketError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                tracing::warn!(error = %e, "database unavailable");
+                MarketError::new(
+                    ErrorCode::ServiceUnavailable,
+                    "The database is unavailable. Try again shortly.",
+                )
+            }
+            _ => {
+                tracing::error!(error = ?e, "database error");
+                MarketError::internal()
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! The marketplace engine: server-only. Use cases live in [`services`], all
+//! SQL in [`db`]; the doors (server functions, JSON routes) only translate.
+
+pub mod auth;
+pub mod db;
+pub mod secrets;
+pub mod services;
+pub mod session;
+pub mod state;

@@ -1,0 +1,85 @@
+//! API keys: created (shown once), listed without secrets, revoked.
+
+use crate::backend::auth::Principal;
+use crate::backend::{db, secrets, state::AppState};
+use crate::error::{MarketError, MarketResult};
+use crate::model::account::{parse_name, CreateKeyRequest, CreatedKey, KeyInfo, KeyList, Scope};
+use chrono::{Duration, Utc};
+use uuid::Uuid;
+
+/// Longest lifetime a key may be given.
+const MAX_DAYS: i64 = 3650;
+
+pub async fn create(
+    state: &AppState,
+    principal: &Principal,
+    req: &CreateKeyRequest,
+) -> MarketResult<CreatedKey> {
+    principal.require_write()?;
+    let name = parse_name("name", &req.name, 100)?;
+    let scope = Scope::parse(&req.scope)?;
+    let expires_at = match req.expires_in_days {
+        None => None,
+        Some(d) if (1..=MAX_DAYS).contains(&d) => Some(Utc::now() + Duration::days(d)),
+        Some(_) => {
+            return Err(MarketError::validation(
+                "expires_in_days",
+                format!("Use a whole number of days from 1 to {MAX_DAYS}"),
+            ))
+        }
+    };
+    let key = secrets::new_api_key();
+    let prefix = secrets::key_prefix(&key);
+    let row = db::identity::insert_key(
+        &state.pool,
+        db::identity::NewKey {
+            id: Uuid::now_v7(),
+            tenant_id: principal.tenant_id,
+            user_id: principal.user_id,
+            name: &name,
+            scope: scope.as_str(),
+            prefix: &prefix,
+            key_hash: &secrets::hash_secret(&key),
+            expires_at,
+        },
+    )
+    .await?;
+    Ok(CreatedKey {
+        id: row.id,
+        name: row.name,
+        scope,
+        key,
+        prefix: row.prefix,
+        created_at: row.created_at,
+        expires_at: row.expires_at,
+    })
+}
+
+pub async fn list(state: &AppState, principal: &Principal) -> MarketResult<KeyList> {
+    let now = Utc::now();
+    let keys = db::identity::list_keys(&state.pool, principal.tenant_id, principal.user_id)
+        .await?
+        .into_iter()
+        .map(|k| KeyInfo {
+            is_active: k.revoked_at.is_none() && k.expires_at.is_none_or(|e| e > now),
+            scope: Scope::parse(&k.scope).unwrap_or(Scope::Read),
+            id: k.id,
+            name: k.name,
+            prefix: k.prefix,
+            created_at: k.created_at,
+            last_used_at: k.last_used_at,
+            expires_at: k.expires_at,
+        })
+        .collect();
+    Ok(KeyList { keys })
+}
+
+/// Another user's key, or an unknown id, is the same 404.
+pub async fn revoke(state: &AppState, principal: &Principal, id: Uuid) -> MarketResult<()> {
+    principal.require_write()?;
+    if db::identity::revoke_key(&state.pool, principal.tenant_id, principal.user_id, id).await? {
+        Ok(())
+    } else {
+        Err(MarketError::route_not_found().with_message("API key not found"))
+    }
+}

@@ -1,0 +1,6 @@
+//! The use cases: every rule of the marketplace lives here.
+
+pub mod accounts;
+pub mod catalog;
+pub mod credentials;
+pub mod keys;

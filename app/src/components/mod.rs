@@ -1,0 +1,4 @@
+//! Presentational pieces shared by the pages.
+
+pub mod error_notice;
+pub mod layout;

@@ -1,0 +1,304 @@
+//! Accounts and credentials on the wire, and the parsed newtypes that make
+//! invalid input unrepresentable past the door.
+
+use crate::error::{ErrorCode, MarketError, MarketResult};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Member,
+    Admin,
+    Owner,
+    SuperAdmin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Member, Role::Admin, Role::Owner, Role::SuperAdmin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::Admin => "admin",
+            Role::Owner => "owner",
+            Role::SuperAdmin => "super_admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> MarketResult<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| invalid_enum("role", s, &Self::ALL.map(Role::as_str)))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    Read,
+    ReadWrite,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Read => "read",
+            Scope::ReadWrite => "read_write",
+        }
+    }
+
+    pub fn parse(s: &str) -> MarketResult<Self> {
+        match s {
+            "read" => Ok(Scope::Read),
+            "read_write" => Ok(Scope::ReadWrite),
+            other => Err(invalid_enum("scope", other, &["read", "read_write"])),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Plan {
+    Free,
+    Team,
+    Enterprise,
+}
+
+impl Plan {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Plan::Free => "free",
+            Plan::Team => "team",
+            Plan::Enterprise => "enterprise",
+        }
+    }
+
+    pub fn parse(s: &str) -> MarketResult<Self> {
+        match s {
+            "free" => Ok(Plan::Free),
+            "team" => Ok(Plan::Team),
+            "enterprise" => Ok(Plan::Enterprise),
+            other => Err(invalid_enum("plan", other, &["free", "team", "enterprise"])),
+        }
+    }
+}
+
+pub fn invalid_enum(field: &str, value: &str, allowed: &[&str]) -> MarketError {
+    MarketError::new(
+        ErrorCode::InvalidEnumValue,
+        format!("Invalid value for field '{field}'."),
+    )
+    .with_details(serde_json::json!({
+        "field": field,
+        "provided_value": value,
+        "allowed_values": allowed,
+    }))
+}
+
+/// A syntactically plausible e-mail address, trimmed and lower-cased.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> MarketResult<Self> {
+        let s = raw.trim().to_lowercase();
+        let valid = s.len() <= 320
+            && !s.chars().any(char::is_whitespace)
+            && s.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains('@')
+            });
+        if valid {
+            Ok(Email(s))
+        } else {
+            Err(MarketError::validation(
+                "email",
+                "Enter a valid e-mail address",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password of 8 to 256 characters. Never logged, never echoed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl Password {
+    pub const MIN: usize = 8;
+    pub const MAX: usize = 256;
+
+    pub fn parse(raw: &str) -> MarketResult<Self> {
+        let n = raw.chars().count();
+        if n < Self::MIN {
+            return Err(MarketError::validation(
+                "password",
+                format!("Use at least {} characters", Self::MIN),
+            ));
+        }
+        if n > Self::MAX {
+            return Err(MarketError::validation(
+                "password",
+                format!("Use at most {} characters", Self::MAX),
+            ));
+        }
+        Ok(Password(raw.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+/// A display name of 1 to `max` characters, trimmed, without control characters.
+pub fn parse_name(field: &str, raw: &str, max: usize) -> MarketResult<String> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(MarketError::new(
+            ErrorCode::MissingRequiredField,
+            format!("Field '{field}' is required"),
+        )
+        .with_details(serde_json::json!({ "field": field })));
+    }
+    if s.chars().count() > max || s.chars().any(char::is_control) {
+        return Err(MarketError::validation(
+            field,
+            format!("Use 1 to {max} printable characters"),
+        ));
+    }
+    Ok(s.to_owned())
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SignupRequest {
+    pub tenant_name: String,
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuthReply {
+    pub user_id: Uuid,
+    pub tenant_id: Uuid,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub user_id: Uuid,
+    pub tenant_id: Uuid,
+    pub email: String,
+    pub role: Role,
+    pub permissions: Vec<String>,
+    pub auth: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CreateKeyRequest {
+    pub name: String,
+    pub scope: String,
+    #[serde(default)]
+    pub expires_in_days: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CreatedKey {
+    pub id: Uuid,
+    pub name: String,
+    pub scope: Scope,
+    /// Shown this once; only its hash is stored.
+    pub key: String,
+    pub prefix: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeyInfo {
+    pub id: Uuid,
+    pub name: String,
+    pub scope: Scope,
+    pub prefix: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub is_active: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeyList {
+    pub keys: Vec<KeyInfo>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_is_normalised_and_checked() {
+        assert_eq!(
+            Email::parse(" Ann@Example.COM ").expect("valid").as_str(),
+            "ann@example.com"
+        );
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "ann@example",
+            "a b@example.com",
+            "a@.com",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn password_length_is_bounded_and_hidden() {
+        assert!(Password::parse("short").is_err());
+        assert!(Password::parse(&"x".repeat(257)).is_err());
+        let p = Password::parse("correct horse").expect("valid");
+        assert_eq!(format!("{p:?}"), "Password(***)");
+    }
+
+    #[test]
+    fn enums_report_allowed_values() {
+        let e = Scope::parse("admin").expect_err("invalid");
+        assert_eq!(e.code, ErrorCode::InvalidEnumValue);
+        assert_eq!(
+            e.details.expect("details")["allowed_values"][1],
+            "read_write"
+        );
+        assert_eq!(Role::parse("super_admin").expect("valid"), Role::SuperAdmin);
+    }
+
+    #[test]
+    fn names_are_trimmed_and_required() {
+        assert_eq!(parse_name("name", "  Acme ", 10).expect("valid"), "Acme");
+        assert_eq!(
+            parse_name("name", "   ", 10).expect_err("empty").code,
+            ErrorCode::MissingRequiredField
+        );
+        assert!(parse_name("name", "a\u{0}b", 10).is_err());
+    }
+}

@@ -1,0 +1,62 @@
+use serde::{Deserialize, Serialize};
+
+/// The five asset kinds the marketplace lists. Each shares one lifecycle;
+/// what differs is its spec and the route shapes of its documented API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListingKind {
+    Skill,
+    AgentTemplate,
+    Domain,
+    CanvasComponent,
+    WorkflowTemplate,
+}
+
+impl ListingKind {
+    pub const ALL: [ListingKind; 5] = [
+        ListingKind::Skill,
+        ListingKind::AgentTemplate,
+        ListingKind::Domain,
+        ListingKind::CanvasComponent,
+        ListingKind::WorkflowTemplate,
+    ];
+
+    /// The value stored in the database and used in query strings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListingKind::Skill => "skill",
+            ListingKind::AgentTemplate => "agent_template",
+            ListingKind::Domain => "domain",
+            ListingKind::CanvasComponent => "canvas_component",
+            ListingKind::WorkflowTemplate => "workflow_template",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The plural label people see.
+    pub fn label(self) -> &'static str {
+        match self {
+            ListingKind::Skill => "Skills",
+            ListingKind::AgentTemplate => "Agent templates",
+            ListingKind::Domain => "Domains",
+            ListingKind::CanvasComponent => "Canvas components",
+            ListingKind::WorkflowTemplate => "Workflows",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_round_trips_every_kind() {
+        for k in ListingKind::ALL {
+            assert_eq!(ListingKind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(ListingKind::parse("plugin"), None);
+    }
+}

@@ -1,0 +1,5 @@
+//! Wire types both sides use.
+
+pub mod account;
+pub mod catalog;
+pub mod kind;

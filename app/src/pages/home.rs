@@ -1,0 +1,132 @@
+use crate::components::error_notice::ErrorNotice;
+use crate::model::catalog::CatalogSummary;
+use crate::model::kind::ListingKind;
+use crate::server_fns::catalog::get_catalog_summary;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+/// The marketplace's front door: what is in the catalog, by kind.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let summary = Resource::new(|| (), |_| get_catalog_summary());
+    // `None` means every kind; the tabs only react once hydrated.
+    let selected = RwSignal::new(None::<ListingKind>);
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    view! {
+        <Title text="Browse" />
+        <Meta name="description" content="Find skills, agent templates, domains, canvas components and workflows for your AI agents." />
+        <div data-hydrated=move || hydrated.get().to_string()>
+            <section class="max-w-3xl">
+                <h1 class="text-3xl font-semibold tracking-tight sm:text-4xl">"Everything your agents need"</h1>
+                <p class="mt-3 text-lg text-slate-600 dark:text-slate-400">
+                    "Skills, agent templates, specialist domains, canvas components and workflow templates, reviewed by operators and rated by the people who use them."
+                </p>
+            </section>
+            <KindTabs selected />
+            <Suspense fallback=|| view! { <SummarySkeleton /> }>
+                {move || {
+                    summary
+                        .get()
+                        .map(|result| match result {
+                            Ok(s) => view! { <SummaryView summary=s selected /> }.into_any(),
+                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        })
+                }}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn KindTabs(selected: RwSignal<Option<ListingKind>>) -> impl IntoView {
+    let tab = move |kind: Option<ListingKind>, label: &'static str| {
+        let pressed = move || selected.get() == kind;
+        view! {
+            <button
+                type="button"
+                aria-pressed=move || pressed().to_string()
+                on:click=move |_| selected.set(kind)
+                class="rounded-full border px-4 py-1.5 text-sm font-medium transition focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 aria-pressed:border-indigo-600 aria-pressed:bg-indigo-600 aria-pressed:text-white border-slate-300 bg-white text-slate-700 hover:border-slate-400 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-200"
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <div role="group" aria-label="Asset kind" class="mt-8 flex flex-wrap gap-2">
+            {tab(None, "All")}
+            {ListingKind::ALL.into_iter().map(|k| tab(Some(k), k.label())).collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn SummaryView(summary: CatalogSummary, selected: RwSignal<Option<ListingKind>>) -> impl IntoView {
+    let kinds = summary.kinds.clone();
+    let categories = summary.categories.clone();
+    let shown_total = move || match selected.get() {
+        None => summary.total,
+        Some(k) => kinds.iter().find(|c| c.kind == k).map_or(0, |c| c.count),
+    };
+    let shown_label = move || selected.get().map_or("All listings", |k| k.label());
+    let shown_categories = move || {
+        let want = selected.get();
+        categories
+            .iter()
+            .filter(|c| want.is_none_or(|k| c.kind == k))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <section class="mt-8 grid gap-6 md:grid-cols-3" aria-live="polite">
+            <div class="rounded-xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+                <p class="text-sm text-slate-500 dark:text-slate-400" data-testid="shown-label">{shown_label}</p>
+                <p class="mt-2 text-4xl font-semibold tabular-nums" data-testid="shown-total">{shown_total}</p>
+                <p class="mt-1 text-sm text-slate-500 dark:text-slate-400">"approved and ready to install"</p>
+            </div>
+            <div class="rounded-xl border border-slate-200 bg-white p-6 shadow-sm md:col-span-2 dark:border-slate-800 dark:bg-slate-900">
+                <h2 class="text-sm font-medium text-slate-500 dark:text-slate-400">"Popular categories"</h2>
+                {move || {
+                    let cats = shown_categories();
+                    if cats.is_empty() {
+                        view! {
+                            <p class="mt-4 text-slate-600 dark:text-slate-400" data-testid="empty-categories">
+                                "Nothing here yet. Approved listings will show up as soon as operators accept them."
+                            </p>
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <ul class="mt-4 flex flex-wrap gap-2">
+                                {cats
+                                    .into_iter()
+                                    .map(|c| {
+                                        view! {
+                                            <li class="rounded-full bg-slate-100 px-3 py-1 text-sm dark:bg-slate-800">
+                                                {c.category}
+                                                <span class="ml-2 tabular-nums text-slate-500 dark:text-slate-400">{c.count}</span>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }
+                }}
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn SummarySkeleton() -> impl IntoView {
+    view! {
+        <div class="mt-8 grid gap-6 md:grid-cols-3" aria-busy="true" aria-label="Loading the catalog">
+            <div class="h-36 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800"></div>
+            <div class="h-36 animate-pulse rounded-xl bg-slate-200 md:col-span-2 dark:bg-slate-800"></div>
+        </div>
+    }
+}

@@ -1,0 +1,4 @@
+//! One module per area of the site.
+
+pub mod home;
+pub mod not_found;

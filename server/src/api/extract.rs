@@ -1,0 +1,133 @@
+//! Extractors that turn every bad input into the documented envelope.
+
+use app::backend::auth::{insufficient_scope, Principal};
+use app::backend::services::credentials::{self, Presented};
+use app::backend::{session, state::AppState};
+use app::error::{ErrorCode, MarketError};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{request::Parts, Method};
+use serde::de::DeserializeOwned;
+use tower_sessions::Session;
+
+/// `Json<T>` whose rejections are envelopes: 415 without a JSON content
+/// type, 413 when too large, 400 for malformed or mistyped bodies (missing
+/// fields are `MISSING_REQUIRED_FIELD`).
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = MarketError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> MarketError {
+    match rejection {
+        JsonRejection::MissingJsonContentType(_) => MarketError::new(
+            ErrorCode::UnsupportedMediaType,
+            "Expected a request body with Content-Type: application/json",
+        ),
+        JsonRejection::JsonSyntaxError(e) => {
+            MarketError::bad_request(format!("Malformed JSON: {}", e.body_text()))
+        }
+        JsonRejection::JsonDataError(e) => {
+            let text = e.body_text();
+            match text
+                .split("missing field `")
+                .nth(1)
+                .and_then(|r| r.split('`').next())
+            {
+                Some(field) => MarketError::new(
+                    ErrorCode::MissingRequiredField,
+                    format!("Field '{field}' is required"),
+                )
+                .with_details(serde_json::json!({ "field": field })),
+                None => MarketError::bad_request(text),
+            }
+        }
+        JsonRejection::BytesRejection(e) if e.status().as_u16() == 413 => {
+            MarketError::payload_too_large()
+        }
+        other => MarketError::bad_request(other.body_text()),
+    }
+}
+
+/// The caller, if any credential was presented. A presented but invalid
+/// credential is its documented 401, never anonymous.
+pub struct MaybeAuth(pub Option<Principal>);
+
+/// The caller, required: anonymous requests are `401 AUTH_REQUIRED`.
+pub struct Auth(pub Principal);
+
+impl FromRequestParts<AppState> for MaybeAuth {
+    type Rejection = MarketError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, MarketError> {
+        if let Some(cached) = parts.extensions.get::<Option<Principal>>() {
+            return Ok(MaybeAuth(cached.clone()));
+        }
+        let presented = presented(parts, state).await?;
+        let principal = credentials::resolve(state, &presented).await?;
+        if let Some(p) = &principal {
+            let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+            if !safe && p.require_write().is_err() {
+                return Err(insufficient_scope());
+            }
+        }
+        parts.extensions.insert(principal.clone());
+        Ok(MaybeAuth(principal))
+    }
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = MarketError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, MarketError> {
+        match MaybeAuth::from_request_parts(parts, state).await?.0 {
+            Some(p) => Ok(Auth(p)),
+            None => Err(MarketError::auth_required()),
+        }
+    }
+}
+
+async fn presented(parts: &mut Parts, state: &AppState) -> Result<Presented, MarketError> {
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let api_key = header("x-api-key");
+    let bearer = header("authorization").and_then(|v| {
+        v.strip_prefix("Bearer ")
+            .or_else(|| v.strip_prefix("bearer "))
+            .map(|t| t.trim().to_owned())
+    });
+    let session_user = if api_key.is_none() && bearer.is_none() {
+        match Session::from_request_parts(parts, state).await {
+            Ok(s) => session::user(&s).await?,
+            Err(_) => None,
+        }
+    } else {
+        None
+    };
+    Ok(Presented {
+        api_key,
+        bearer,
+        session_user,
+    })
+}
+
+/// A path id: anything that is not a UUID cannot name a row, so it is the
+/// same 404 as an unknown one.
+pub fn parse_id(raw: &str, not_found: MarketError) -> Result<uuid::Uuid, MarketError> {
+    uuid::Uuid::parse_str(raw).map_err(|_| not_found)
+}

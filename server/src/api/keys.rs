@@ -1,0 +1,41 @@
+//! `/api/keys`: the caller's API keys.
+
+use super::extract::{parse_id, ApiJson, Auth};
+use app::backend::services::keys;
+use app::backend::state::AppState;
+use app::error::MarketError;
+use app::model::account::{CreateKeyRequest, CreatedKey, KeyList};
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    Json,
+};
+
+pub async fn create(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiJson(req): ApiJson<CreateKeyRequest>,
+) -> Result<(StatusCode, Json<CreatedKey>), MarketError> {
+    let created = keys::create(&state, &principal, &req).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+) -> Result<Json<KeyList>, MarketError> {
+    Ok(Json(keys::list(&state, &principal).await?))
+}
+
+pub async fn revoke(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(id): Path<String>,
+) -> Result<StatusCode, MarketError> {
+    let id = parse_id(
+        &id,
+        MarketError::route_not_found().with_message("API key not found"),
+    )?;
+    keys::revoke(&state, &principal, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,155 @@
+//! Configuration from the environment (or flags), with defaults that run
+//! locally. Secrets never appear in `Debug`.
+
+use clap::Args;
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+#[derive(Clone, Args)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    #[arg(
+        long,
+        env = "BIND_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub bind: SocketAddr,
+    /// PostgreSQL connection string.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/marketplace",
+        global = true
+    )]
+    pub database_url: String,
+    /// Largest number of pooled database connections.
+    #[arg(long, env = "DB_POOL_SIZE", default_value_t = 16, global = true)]
+    pub pool_size: u32,
+    /// How long a request waits for a pooled connection, in milliseconds.
+    #[arg(
+        long,
+        env = "DB_ACQUIRE_TIMEOUT_MS",
+        default_value_t = 3000,
+        global = true
+    )]
+    pub acquire_timeout_ms: u64,
+    /// Whole-request deadline, in seconds.
+    #[arg(
+        long,
+        env = "REQUEST_TIMEOUT_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub request_timeout_secs: u64,
+    /// Largest accepted request body, in bytes.
+    #[arg(
+        long,
+        env = "BODY_LIMIT_BYTES",
+        default_value_t = 1_048_576,
+        global = true
+    )]
+    pub body_limit_bytes: usize,
+    /// `development` (local http: cookies without `Secure`) or `production`.
+    #[arg(long, env = "APP_ENV", default_value = "production", global = true)]
+    pub app_env: String,
+    /// Requests per minute per IP without credentials.
+    #[arg(
+        long,
+        env = "RATE_LIMIT_ANONYMOUS",
+        default_value_t = 20,
+        global = true
+    )]
+    pub rate_limit_anonymous: u32,
+    /// Requests per minute per API key.
+    #[arg(long, env = "RATE_LIMIT_API_KEY", default_value_t = 60, global = true)]
+    pub rate_limit_api_key: u32,
+    /// Requests per minute per OAuth access token.
+    #[arg(long, env = "RATE_LIMIT_OAUTH", default_value_t = 100, global = true)]
+    pub rate_limit_oauth: u32,
+    /// Requests per minute per browser session on the JSON API.
+    #[arg(long, env = "RATE_LIMIT_SESSION", default_value_t = 100, global = true)]
+    pub rate_limit_session: u32,
+    /// Comma-separated proxy addresses whose X-Forwarded-For is trusted.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where cargo-leptos put the site (CSS, wasm, JS).
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
+    pub site_root: String,
+}
+
+impl Config {
+    pub fn is_development(&self) -> bool {
+        self.app_env == "development"
+    }
+
+    pub fn acquire_timeout(&self) -> Duration {
+        Duration::from_millis(self.acquire_timeout_ms)
+    }
+
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs)
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            match creds.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &creds[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("pool_size", &self.pool_size)
+            .field("acquire_timeout_ms", &self.acquire_timeout_ms)
+            .field("request_timeout_secs", &self.request_timeout_secs)
+            .field("body_limit_bytes", &self.body_limit_bytes)
+            .field("site_root", &self.site_root)
+            .field("app_env", &self.app_env)
+            .field("rate_limit_anonymous", &self.rate_limit_anonymous)
+            .field("rate_limit_api_key", &self.rate_limit_api_key)
+            .field("rate_limit_oauth", &self.rate_limit_oauth)
+            .field("rate_limit_session", &self.rate_limit_session)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_database_password() {
+        assert_eq!(
+            redact_url("postgres://app:hunter2@db:5432/market"),
+            "postgres://app:***@db:5432/market"
+        );
+        assert_eq!(
+            redact_url("postgres://postgres@127.0.0.1/m"),
+            "postgres://postgres@127.0.0.1/m"
+        );
+    }
+}

@@ -1,0 +1,82 @@
+//! The layers every request passes through.
+
+mod csrf;
+mod envelope;
+pub mod rate_limit;
+
+use app::backend::session::COOKIE_NAME;
+use axum::{
+    extract::DefaultBodyLimit,
+    http::{HeaderName, StatusCode},
+    Router,
+};
+use rate_limit::{Limiter, RateLimits};
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    timeout::TimeoutLayer,
+    trace::{DefaultOnResponse, TraceLayer},
+};
+use tower_sessions::{cookie::time, cookie::SameSite, Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+/// What the HTTP layers need from the configuration.
+#[derive(Clone, Debug)]
+pub struct HttpSettings {
+    pub request_timeout: Duration,
+    pub body_limit_bytes: usize,
+    /// `Secure` session cookies: on everywhere but local development.
+    pub secure_cookies: bool,
+    pub rate_limits: RateLimits,
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Layers are listed innermost first: each `.layer` wraps everything above it.
+pub fn apply(router: Router, pool: PgPool, limits: HttpSettings) -> Router {
+    let sessions = SessionManagerLayer::new(PostgresStore::new(pool.clone()))
+        .with_name(COOKIE_NAME)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(limits.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(14)));
+    let limiter = Limiter {
+        pool,
+        limits: Arc::new(limits.rate_limits.clone()),
+    };
+    router
+        .layer(DefaultBodyLimit::max(limits.body_limit_bytes))
+        .layer(RequestBodyLimitLayer::new(limits.body_limit_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            limits.request_timeout,
+        ))
+        .layer(CatchPanicLayer::custom(envelope::panic_response))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(csrf::csrf_guard))
+        .layer(axum::middleware::from_fn_with_state(
+            limiter,
+            rate_limit::rate_limit,
+        ))
+        .layer(axum::middleware::from_fn(envelope::ensure_envelope))
+        .layer(CompressionLayer::new())
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<_>| {
+                    let id = req
+                        .headers()
+                        .get(REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", method = %req.method(), uri = %req.uri(), request_id = %id)
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}

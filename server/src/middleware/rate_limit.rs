@@ -1,0 +1,161 @@
+//! Per-minute request budgets, exactly as the reference documents them:
+//! 20 per IP unauthenticated, 60 per API key, 100 per OAuth token (and per
+//! browser session). Windows live in Postgres, so every process shares them.
+
+use app::backend::db;
+use app::backend::session::COOKIE_NAME;
+use axum::{
+    extract::{ConnectInfo, Request, State},
+    http::{HeaderMap, HeaderName, HeaderValue, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+    Json,
+};
+use chrono::{DateTime, TimeZone, Utc};
+use sha2::{Digest, Sha256};
+use sqlx::PgPool;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+#[derive(Clone, Debug)]
+pub struct RateLimits {
+    pub anonymous: u32,
+    pub api_key: u32,
+    pub oauth: u32,
+    pub session: u32,
+    /// Peers whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+#[derive(Clone)]
+pub struct Limiter {
+    pub pool: PgPool,
+    pub limits: Arc<RateLimits>,
+}
+
+const WINDOW_SECS: i64 = 60;
+
+pub async fn rate_limit(State(limiter): State<Limiter>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if !(path == "/api" || path.starts_with("/api/") || path.starts_with("/oauth/")) {
+        return next.run(req).await;
+    }
+    let (bucket, limit) = bucket_for(&req, &limiter.limits);
+    let now = Utc::now();
+    let window = now.timestamp() - now.timestamp().rem_euclid(WINDOW_SECS);
+    let window_start: DateTime<Utc> = Utc.timestamp_opt(window, 0).single().unwrap_or(now);
+    let reset = window + WINDOW_SECS;
+    let retry_after = (reset - now.timestamp()).max(1);
+
+    let hits = match db::rate_limit::hit(&limiter.pool, &bucket, window_start).await {
+        Ok(h) => u32::try_from(h).unwrap_or(u32::MAX),
+        Err(e) => {
+            // Fail open: the database being down is answered by the route itself.
+            tracing::warn!(error = %e, "rate limiter unavailable; request let through");
+            return next.run(req).await;
+        }
+    };
+    let remaining = limit.saturating_sub(hits);
+    let mut response = if hits > limit {
+        let body = serde_json::json!({
+            "error": "Rate Limit Exceeded",
+            "message": "Rate limit exceeded. Please try again later.",
+            "code": "RATE_LIMIT_EXCEEDED",
+            "retry_after": retry_after,
+        });
+        let mut r = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
+        set(r.headers_mut(), "retry-after", retry_after.to_string());
+        r
+    } else {
+        next.run(req).await
+    };
+    let h = response.headers_mut();
+    set(h, "x-ratelimit-limit", limit.to_string());
+    set(h, "x-ratelimit-remaining", remaining.to_string());
+    set(h, "x-ratelimit-reset", reset.to_string());
+    set(
+        h,
+        "ratelimit-policy",
+        format!("\"default\";q={limit};w={WINDOW_SECS}"),
+    );
+    set(
+        h,
+        "ratelimit",
+        format!("\"default\";r={remaining};t={retry_after}"),
+    );
+    response
+}
+
+fn set(headers: &mut HeaderMap, name: &'static str, value: String) {
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        headers.insert(HeaderName::from_static(name), v);
+    }
+}
+
+fn digest(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The budget a request draws on. Credentials are bucketed by a digest of
+/// what was presented, so no lookup is needed before counting.
+fn bucket_for(req: &Request, limits: &RateLimits) -> (String, u32) {
+    let headers = req.headers();
+    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::trim);
+    if let Some(key) = header("x-api-key").filter(|k| !k.is_empty()) {
+        return (format!("key:{}", digest(key)), limits.api_key);
+    }
+    if let Some(token) = header("authorization").and_then(|v| {
+        v.strip_prefix("Bearer ")
+            .or_else(|| v.strip_prefix("bearer "))
+    }) {
+        return (format!("oauth:{}", digest(token.trim())), limits.oauth);
+    }
+    if let Some(cookie) = session_cookie(headers) {
+        return (format!("session:{}", digest(cookie)), limits.session);
+    }
+    (format!("ip:{}", client_ip(req, limits)), limits.anonymous)
+}
+
+fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all("cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE_NAME)
+        .map(|(_, value)| value)
+}
+
+/// The peer address; behind a trusted proxy, the last address in
+/// `X-Forwarded-For` that is not itself a trusted proxy.
+pub fn client_ip(req: &Request, limits: &RateLimits) -> String {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let Some(peer) = peer else {
+        return "unknown".to_owned();
+    };
+    if !limits.trusted_proxies.contains(&peer) {
+        return peer.to_string();
+    }
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
+        .collect::<Vec<_>>();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|ip| !limits.trusted_proxies.contains(ip))
+        .unwrap_or(peer)
+        .to_string()
+}

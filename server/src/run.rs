@@ -1,0 +1,147 @@
+//! Start-up: connect, migrate, serve until a signal.
+
+use crate::config::Config;
+use crate::middleware::{rate_limit::RateLimits, HttpSettings};
+use app::backend::state::{AppState, RuntimeSettings};
+use axum::serve::ListenerExt;
+use leptos::prelude::LeptosOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::PgPool;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_sessions::ExpiredDeletion;
+use tower_sessions_sqlx_store::PostgresStore;
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The pool, with bounded waits so an unreachable database is an error
+/// answer, never a hung request.
+pub fn connect_lazy(config: &Config) -> Result<PgPool, BoxError> {
+    let options = PgConnectOptions::from_str(&config.database_url)?.application_name("marketplace");
+    Ok(PgPoolOptions::new()
+        .max_connections(config.pool_size)
+        .min_connections(0)
+        .acquire_timeout(config.acquire_timeout())
+        .idle_timeout(Some(Duration::from_secs(300)))
+        .connect_lazy_with(options))
+}
+
+/// Our migrations, then the session store's own table.
+pub async fn migrate_pool(pool: &PgPool) -> Result<(), BoxError> {
+    sqlx::migrate!("../migrations").run(pool).await?;
+    PostgresStore::new(pool.clone()).migrate().await?;
+    Ok(())
+}
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(std::env::var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|_| "marketplace".into()))
+        .site_root(config.site_root.clone())
+        .site_pkg_dir(std::env::var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|_| "pkg".into()))
+        .site_addr(config.bind)
+        .build()
+}
+
+pub fn app_state(config: &Config, pool: PgPool) -> AppState {
+    AppState {
+        pool,
+        leptos_options: leptos_options(config),
+        settings: Arc::new(RuntimeSettings {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        }),
+    }
+}
+
+pub fn http_settings(config: &Config) -> HttpSettings {
+    HttpSettings {
+        request_timeout: config.request_timeout(),
+        body_limit_bytes: config.body_limit_bytes,
+        secure_cookies: !config.is_development(),
+        rate_limits: RateLimits {
+            anonymous: config.rate_limit_anonymous,
+            api_key: config.rate_limit_api_key,
+            oauth: config.rate_limit_oauth,
+            session: config.rate_limit_session,
+            trusted_proxies: config.trusted_proxies.clone(),
+        },
+    }
+}
+
+/// Deletes expired sessions and stale rate-limit windows once a minute.
+pub fn spawn_housekeeping(pool: PgPool) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            let cutoff = chrono::Utc::now() - chrono::Duration::minutes(2);
+            if let Err(e) = app::backend::db::rate_limit::prune(&pool, cutoff).await {
+                tracing::debug!(error = %e, "rate-limit pruning skipped");
+            }
+            if let Err(e) = PostgresStore::new(pool.clone()).delete_expired().await {
+                tracing::debug!(error = %e, "session pruning skipped");
+            }
+        }
+    });
+}
+
+pub async fn migrate(config: Config) -> Result<(), BoxError> {
+    let pool = connect_lazy(&config)?;
+    migrate_pool(&pool).await?;
+    println!("{}", serde_json::json!({ "migrated": true }));
+    Ok(())
+}
+
+pub async fn serve(config: Config) -> Result<(), BoxError> {
+    tracing::info!(?config, "starting");
+    let pool = connect_lazy(&config)?;
+    migrate_pool(&pool).await?;
+    spawn_housekeeping(pool.clone());
+    let state = app_state(&config, pool);
+    let router = crate::build_router(state, http_settings(&config));
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await?
+        // Leptos streams pages in chunks; Nagle would hold each one back.
+        .tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "could not set TCP_NODELAY");
+            }
+        });
+    tracing::info!("listening on http://{}", config.bind);
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}

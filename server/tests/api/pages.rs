@@ -1,0 +1,92 @@
+use crate::common::TestApp;
+use axum::{body::Body, http::Request};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+async fn seed_listing(pool: &PgPool, kind: &str, name: &str, category: &str, status: &str) {
+    let tenant = Uuid::now_v7();
+    sqlx::query("INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+        .bind(tenant)
+        .bind(format!("Tenant {name}"))
+        .bind(format!("t-{}", tenant.simple()))
+        .execute(pool)
+        .await
+        .expect("tenant");
+    sqlx::query(
+        "INSERT INTO listings (id, kind, publisher_tenant_id, name, slug, category, status) \
+         VALUES ($1, $2, $3, $4, $4, $5, $6)",
+    )
+    .bind(Uuid::now_v7())
+    .bind(kind)
+    .bind(tenant)
+    .bind(name)
+    .bind(category)
+    .bind(status)
+    .execute(pool)
+    .await
+    .expect("listing");
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn server_fn_reads_the_catalog_from_postgres(pool: PgPool) {
+    seed_listing(&pool, "skill", "Alpha", "productivity", "approved").await;
+    seed_listing(&pool, "skill", "Beta", "productivity", "approved").await;
+    seed_listing(&pool, "domain", "Gamma", "sales", "approved").await;
+    // Not approved: must not be counted.
+    seed_listing(
+        &pool,
+        "skill",
+        "Hidden",
+        "secret-category",
+        "pending_approval",
+    )
+    .await;
+    let app = TestApp::new(pool).await;
+    let r = app
+        .send(
+            Request::post("/sfn/catalog/summary")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let v = r.json();
+    assert_eq!(v["total"], 3);
+    let kinds = v["kinds"].as_array().expect("kinds");
+    assert_eq!(kinds.len(), 5);
+    let skill = kinds
+        .iter()
+        .find(|k| k["kind"] == "skill")
+        .expect("skill count");
+    assert_eq!(skill["count"], 2);
+    let cats = v["categories"].as_array().expect("categories");
+    assert_eq!(cats[0]["category"], "productivity");
+    assert_eq!(cats[0]["count"], 2);
+    assert!(!r.text.contains("secret-category"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn home_page_is_server_rendered_with_hydration_script(pool: PgPool) {
+    seed_listing(&pool, "skill", "Alpha", "productivity", "approved").await;
+    let app = TestApp::new(pool).await;
+    let r = app.get("/").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r
+        .header("content-type")
+        .is_some_and(|c| c.starts_with("text/html")));
+    assert!(r.text.contains("Everything your agents need"));
+    assert!(r.text.contains("/pkg/marketplace.css"));
+    assert!(r.text.contains("/pkg/marketplace.js"), "hydration script");
+    // The resource resolved on the server: the category is in the HTML.
+    assert!(r.text.contains("productivity"), "SSR data: {}", r.text);
+    assert!(r.text.contains("<title>Browse · Agent Marketplace</title>"));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn unknown_page_is_a_404_html_page(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let r = app.get("/no-such-page").await;
+    assert_eq!(r.status, 404);
+    assert!(r.text.contains("Page not found"));
+}
