@@ -29,7 +29,10 @@ pub fn build_router(state: AppState, http: middleware::HttpSettings) -> Router {
             app::shell,
         ));
 
-    let router = Router::new().nest("/api", api::router()).merge(pages);
+    let router = Router::new()
+        .nest("/api", api::router())
+        .nest("/oauth", api::oauth_router())
+        .merge(pages);
     let pool = state.pool.clone();
     middleware::apply(router.with_state(state), pool, http)
 }

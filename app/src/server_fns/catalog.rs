@@ -4,6 +4,6 @@ use leptos::prelude::*;
 
 #[server(prefix = "/sfn", endpoint = "catalog/summary")]
 pub async fn get_catalog_summary() -> Result<CatalogSummary, MarketError> {
-    let state = crate::backend::state::AppState::from_context()?;
-    crate::backend::services::catalog::summary(&state).await
+    use crate::backend::{services::catalog, state::AppState};
+    super::with_status(async { catalog::summary(&AppState::from_context()?).await }.await)
 }

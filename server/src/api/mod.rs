@@ -4,6 +4,7 @@ mod auth;
 pub mod extract;
 mod health;
 mod keys;
+pub mod oauth;
 
 use app::backend::state::AppState;
 use app::error::MarketError;
@@ -21,6 +22,18 @@ pub fn router() -> Router<AppState> {
         .route("/auth/me", get(auth::me))
         .route("/keys", post(keys::create).get(keys::list))
         .route("/keys/{id}", delete(keys::revoke))
+        .route("/oauth/clients", post(oauth::register_client))
+        .fallback(not_found)
+}
+
+/// `/oauth/*`: the consent page and the token endpoint.
+pub fn oauth_router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/authorize",
+            get(oauth::authorize_page).post(oauth::authorize_decide),
+        )
+        .route("/token", post(oauth::token))
         .fallback(not_found)
 }
 

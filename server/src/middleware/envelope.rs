@@ -16,7 +16,10 @@ const MAX_MESSAGE: usize = 300;
 
 pub async fn ensure_envelope(req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let wants_envelope = path == "/api" || path.starts_with("/api/") || path.starts_with("/oauth/");
+    // The consent page is HTML by design; everything else here is JSON.
+    let wants_envelope = path == "/api"
+        || path.starts_with("/api/")
+        || (path.starts_with("/oauth/") && path != "/oauth/authorize");
     let response = next.run(req).await;
     if !wants_envelope || response.status().as_u16() < 400 || is_json(&response) {
         return response;

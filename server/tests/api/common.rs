@@ -8,7 +8,6 @@ use tower::ServiceExt;
 
 pub struct TestApp {
     pub router: Router,
-    pub pool: PgPool,
 }
 
 pub struct Reply {
@@ -75,7 +74,7 @@ impl TestApp {
             .expect("session store migration");
         let state = server::run::app_state(&config, pool.clone());
         let router = server::build_router(state, server::run::http_settings(&config));
-        TestApp { router, pool }
+        TestApp { router }
     }
 
     pub async fn send(&self, req: Request<Body>) -> Reply {
@@ -102,16 +101,6 @@ impl TestApp {
     pub async fn get(&self, uri: &str) -> Reply {
         self.send(Request::get(uri).body(Body::empty()).expect("request"))
             .await
-    }
-
-    pub async fn post_json(&self, uri: &str, body: &Value) -> Reply {
-        self.send(
-            Request::post(uri)
-                .header("content-type", "application/json")
-                .body(Body::from(body.to_string()))
-                .expect("request"),
-        )
-        .await
     }
 }
 

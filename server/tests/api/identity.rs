@@ -172,10 +172,9 @@ async fn login_rotates_the_session_and_logout_ends_it(pool: PgPool) {
         .await
         .assert_envelope(401, "AUTH_REQUIRED");
     let new = Cred::Cookie(new_cookie);
-    assert_eq!(
-        app.call("GET", "/api/auth/me", &new, None).await.status,
-        200
-    );
+    let me = app.call("GET", "/api/auth/me", &new, None).await;
+    assert_eq!(me.status, 200);
+    assert_eq!(me.json()["tenant_id"], account.tenant_id.as_str());
 
     let out = app.call("POST", "/api/auth/logout", &new, None).await;
     assert_eq!(out.status, 204, "{}", out.text);

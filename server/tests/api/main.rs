@@ -6,5 +6,6 @@ mod envelope;
 mod health;
 mod identity;
 mod keys;
+mod oauth;
 mod pages;
 mod rate_limits;

@@ -4,3 +4,4 @@ pub mod accounts;
 pub mod catalog;
 pub mod credentials;
 pub mod keys;
+pub mod oauth;
