@@ -20,4 +20,38 @@ pub enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Operator commands; each prints one JSON object.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a tenant: {"tenant_id": "..."}
+    CreateTenant {
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "free")]
+        plan: String,
+    },
+    /// Create a user in a tenant: {"user_id": "...", "tenant_id": "..."}
+    CreateUser {
+        #[arg(long)]
+        tenant: uuid::Uuid,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long, default_value = "member")]
+        role: String,
+    },
+    /// Create an API key for a user: {"key_id": "...", "key": "sk-..."}
+    CreateApiKey {
+        #[arg(long)]
+        user: uuid::Uuid,
+        #[arg(long, default_value = "read_write")]
+        scope: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
 }

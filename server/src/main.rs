@@ -11,6 +11,7 @@ async fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => server::run::serve(cli.config).await,
         Command::Migrate => server::run::migrate(cli.config).await,
+        Command::Admin(cmd) => server::run::admin(cli.config, cmd).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,5 +1,6 @@
 //! Start-up: connect, migrate, serve until a signal.
 
+use crate::cli::AdminCommand;
 use crate::config::Config;
 use crate::middleware::{rate_limit::RateLimits, HttpSettings};
 use app::backend::state::{AppState, RuntimeSettings};
@@ -89,6 +90,36 @@ pub async fn migrate(config: Config) -> Result<(), BoxError> {
     let pool = connect_lazy(&config)?;
     migrate_pool(&pool).await?;
     println!("{}", serde_json::json!({ "migrated": true }));
+    Ok(())
+}
+
+/// Runs one operator command and prints its JSON answer. Failures print
+/// the envelope's message to stderr and exit non-zero.
+pub async fn admin(config: Config, cmd: AdminCommand) -> Result<(), BoxError> {
+    use app::backend::services::admin;
+    let pool = connect_lazy(&config)?;
+    migrate_pool(&pool).await?;
+    let state = app_state(&config, pool);
+    let out = match cmd {
+        AdminCommand::CreateTenant { name, plan } => {
+            let id = admin::create_tenant(&state, &name, &plan).await?;
+            serde_json::json!({ "tenant_id": id })
+        }
+        AdminCommand::CreateUser {
+            tenant,
+            email,
+            password,
+            role,
+        } => {
+            let id = admin::create_user(&state, tenant, &email, &password, &role).await?;
+            serde_json::json!({ "user_id": id, "tenant_id": tenant })
+        }
+        AdminCommand::CreateApiKey { user, scope, name } => {
+            let key = admin::create_api_key(&state, user, &scope, &name).await?;
+            serde_json::json!({ "key_id": key.id, "key": key.key })
+        }
+    };
+    println!("{out}");
     Ok(())
 }
 

@@ -38,6 +38,8 @@ pub enum CredentialKind {
     Session,
     ApiKey,
     Oauth,
+    /// The operator's command line.
+    Cli,
 }
 
 #[derive(Clone, Debug)]

@@ -1,6 +1,8 @@
 //! One integration-test binary: the real router on a fresh Postgres
 //! database per test (`#[sqlx::test]` creates and drops it).
 
+mod cli;
+mod cli_support;
 mod common;
 mod envelope;
 mod health;
@@ -8,4 +10,5 @@ mod identity;
 mod keys;
 mod oauth;
 mod pages;
+mod processes;
 mod rate_limits;

@@ -1,6 +1,7 @@
 //! The use cases: every rule of the marketplace lives here.
 
 pub mod accounts;
+pub mod admin;
 pub mod catalog;
 pub mod credentials;
 pub mod keys;

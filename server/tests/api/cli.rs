@@ -1,0 +1,115 @@
+use crate::common::{Cred, TestApp};
+use serde_json::Value;
+use sqlx::PgPool;
+use std::process::Command;
+
+use crate::cli_support::database_url;
+
+fn marketplace(pool: &PgPool, args: &[&str]) -> (bool, Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_marketplace"))
+        .args(args)
+        .env("DATABASE_URL", database_url(pool))
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run marketplace");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let json = serde_json::from_str(stdout.trim()).unwrap_or(Value::Null);
+    (
+        out.status.success(),
+        json,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn admin_cli_creates_tenant_user_and_key(pool: PgPool) {
+    let (ok, t, err) = marketplace(
+        &pool,
+        &[
+            "admin",
+            "create-tenant",
+            "--name",
+            "Ops",
+            "--plan",
+            "enterprise",
+        ],
+    );
+    assert!(ok, "{err}");
+    let tenant = t["tenant_id"].as_str().expect("tenant_id").to_owned();
+    let plan: String = sqlx::query_scalar("SELECT plan FROM tenants WHERE id = $1::uuid")
+        .bind(&tenant)
+        .fetch_one(&pool)
+        .await
+        .expect("tenant row");
+    assert_eq!(plan, "enterprise");
+
+    let (ok, u, err) = marketplace(
+        &pool,
+        &[
+            "admin",
+            "create-user",
+            "--tenant",
+            &tenant,
+            "--email",
+            "op@ops.test",
+            "--password",
+            "operator pass",
+            "--role",
+            "super_admin",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(u["tenant_id"], tenant.as_str());
+    let user = u["user_id"].as_str().expect("user_id").to_owned();
+
+    let (ok, k, err) = marketplace(
+        &pool,
+        &[
+            "admin",
+            "create-api-key",
+            "--user",
+            &user,
+            "--scope",
+            "read_write",
+        ],
+    );
+    assert!(ok, "{err}");
+    let key = k["key"].as_str().expect("key").to_owned();
+    assert!(key.starts_with("sk-"));
+    assert!(k["key_id"].is_string());
+
+    let app = TestApp::new(pool.clone()).await;
+    let me = app.call("GET", "/api/auth/me", &Cred::Key(key), None).await;
+    assert_eq!(me.status, 200, "{}", me.text);
+    let v = me.json();
+    assert_eq!(v["role"], "super_admin");
+    assert!(v["permissions"]
+        .as_array()
+        .expect("perms")
+        .iter()
+        .any(|p| p == "GOVERNANCE_APPROVE"));
+
+    // Failures: non-zero exit, message on stderr, nothing on stdout.
+    let (ok, out, err) = marketplace(
+        &pool,
+        &["admin", "create-tenant", "--name", "X", "--plan", "gold"],
+    );
+    assert!(!ok);
+    assert!(out.is_null());
+    assert!(err.contains("plan"), "{err}");
+    let (ok, _, err) = marketplace(
+        &pool,
+        &[
+            "admin",
+            "create-user",
+            "--tenant",
+            &tenant,
+            "--email",
+            "op@ops.test",
+            "--password",
+            "operator pass",
+        ],
+    );
+    assert!(!ok);
+    assert!(err.contains("already exists"), "{err}");
+}
