@@ -301,6 +301,15 @@ impl leptos::server_fn::error::FromServerFnError for MarketError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for MarketError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, axum::Json(Envelope::from(self))).into_response()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,14 +338,5 @@ mod tests {
         assert_eq!(ErrorCode::DependencyMissing.status(), 422);
         assert_eq!(ErrorCode::PendingApproval.status(), 403);
         assert_eq!(ErrorCode::InternalError.as_str(), "INTERNAL_ERROR");
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl axum::response::IntoResponse for MarketError {
-    fn into_response(self) -> axum::response::Response {
-        let status = http::StatusCode::from_u16(self.status())
-            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-        (status, axum::Json(Envelope::from(self))).into_response()
     }
 }

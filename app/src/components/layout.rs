@@ -1,4 +1,10 @@
+use crate::components::form::SECONDARY_BUTTON;
+use crate::pages::auth_epoch;
+use crate::server_fns::account::{current_user, Logout};
 use leptos::prelude::*;
+
+const NAV_LINK: &str = "rounded px-2 py-1 text-sm text-slate-600 hover:text-slate-900 focus-visible:outline \
+    focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-slate-300 dark:hover:text-white";
 
 /// Header, main column and footer around every page.
 #[component]
@@ -8,19 +14,51 @@ pub fn Layout(children: Children) -> impl IntoView {
             "Skip to content"
         </a>
         <header class="border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-900/90">
-            <nav class="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3 sm:px-6" aria-label="Main">
+            <nav class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3 sm:px-6" aria-label="Main">
                 <a href="/" class="flex items-center gap-2 rounded font-semibold tracking-tight focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500">
                     <span aria-hidden="true" class="grid h-8 w-8 place-items-center rounded-lg bg-indigo-600 text-sm font-bold text-white">"AM"</span>
                     <span class="text-lg">"Agent Marketplace"</span>
                 </a>
-                <a href="/api/test-console" class="rounded px-2 py-1 text-sm text-slate-600 hover:text-slate-900 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-slate-300 dark:hover:text-white">
-                    "API"
-                </a>
+                <div class="flex items-center gap-2">
+                    <a href="/api/test-console" class=NAV_LINK>"API"</a>
+                    <UserMenu />
+                </div>
             </nav>
         </header>
         <main id="main" class="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-12">{children()}</main>
         <footer class="border-t border-slate-200 py-6 text-center text-sm text-slate-500 dark:border-slate-800 dark:text-slate-400">
             "Skills, agents, domains, components and workflows for AI agents."
         </footer>
+    }
+}
+
+#[component]
+fn UserMenu() -> impl IntoView {
+    let epoch = auth_epoch::epoch();
+    let me = Resource::new(move || epoch.get(), |_| current_user());
+    let logout = ServerAction::<Logout>::new();
+    auth_epoch::bump_on_success(logout);
+    let guest = || {
+        view! {
+            <a href="/login" class=NAV_LINK>"Log in"</a>
+            <a href="/signup" class=SECONDARY_BUTTON>"Sign up"</a>
+        }
+    };
+    view! {
+        // The fallback is the guest menu's size, so nothing shifts when it resolves.
+        <Suspense fallback=move || view! { <span class="inline-block h-8 w-32" aria-hidden="true"></span> }>
+            {move || me.get().map(|r| match r {
+                Ok(Some(me)) => view! {
+                    <a href="/account" class=NAV_LINK data-testid="user-menu">
+                        <span class="hidden sm:inline">{me.email}</span>
+                        <span class="sm:hidden">"Account"</span>
+                    </a>
+                    <ActionForm action=logout>
+                        <button type="submit" class=SECONDARY_BUTTON>"Log out"</button>
+                    </ActionForm>
+                }.into_any(),
+                _ => guest().into_any(),
+            })}
+        </Suspense>
     }
 }

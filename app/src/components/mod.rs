@@ -1,4 +1,5 @@
 //! Presentational pieces shared by the pages.
 
 pub mod error_notice;
+pub mod form;
 pub mod layout;

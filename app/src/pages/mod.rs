@@ -1,4 +1,7 @@
 //! One module per area of the site.
 
+pub mod account;
+pub mod auth_epoch;
 pub mod home;
 pub mod not_found;
+pub mod url_errors;

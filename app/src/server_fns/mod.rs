@@ -1,7 +1,9 @@
 //! `#[server]` functions: thin doors onto the backend's use cases.
 //! Each has a stable endpoint under `/sfn/` so tests and curl can call it.
 
+pub mod account;
 pub mod catalog;
+pub mod keys;
 
 /// Gives a failed server function the HTTP status of its error code, so
 /// callers outside the page (curl, tests, proxies) see what the JSON API
@@ -17,4 +19,43 @@ pub fn with_status<T>(result: crate::error::MarketResult<T>) -> crate::error::Ma
         }
     }
     result
+}
+
+/// The caller of a server function, from the browser session; anonymous
+/// callers get `None`.
+#[cfg(feature = "ssr")]
+pub async fn maybe_principal(
+    state: &crate::backend::state::AppState,
+) -> crate::error::MarketResult<Option<crate::backend::auth::Principal>> {
+    use crate::backend::services::credentials::{self, Presented};
+    let session = session().await?;
+    let user = crate::backend::session::user(&session).await?;
+    credentials::resolve(
+        state,
+        &Presented {
+            session_user: user,
+            ..Presented::default()
+        },
+    )
+    .await
+}
+
+/// The logged-in caller, or `401 AUTH_REQUIRED`.
+#[cfg(feature = "ssr")]
+pub async fn principal(
+    state: &crate::backend::state::AppState,
+) -> crate::error::MarketResult<crate::backend::auth::Principal> {
+    maybe_principal(state)
+        .await?
+        .ok_or_else(crate::error::MarketError::auth_required)
+}
+
+#[cfg(feature = "ssr")]
+pub async fn session() -> crate::error::MarketResult<tower_sessions::Session> {
+    leptos_axum::extract::<tower_sessions::Session>()
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "session layer missing for a server function");
+            crate::error::MarketError::internal()
+        })
 }

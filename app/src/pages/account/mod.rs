@@ -1,0 +1,5 @@
+//! Sign up, log in, and the account page with API keys.
+
+pub mod keys;
+pub mod login;
+pub mod signup;

@@ -1,0 +1,85 @@
+//! Sign-up, log-in, log-out and the current user, for the pages.
+
+use crate::error::MarketError;
+use crate::model::account::Me;
+use leptos::prelude::*;
+
+/// Where to go after logging in: only paths on this site.
+#[cfg(feature = "ssr")]
+fn safe_next(next: Option<String>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        _ => "/account".to_owned(),
+    }
+}
+
+#[server(prefix = "/sfn", endpoint = "account/signup")]
+pub async fn signup(
+    tenant_name: String,
+    email: String,
+    password: String,
+) -> Result<(), MarketError> {
+    use crate::backend::{services::accounts, session, state::AppState};
+    use crate::model::account::SignupRequest;
+    super::with_status(
+        async {
+            let state = AppState::from_context()?;
+            let req = SignupRequest {
+                tenant_name,
+                email,
+                password,
+            };
+            let reply = accounts::signup(&state, &req).await?;
+            session::start(&super::session().await?, reply.user_id).await?;
+            leptos_axum::redirect("/account");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/sfn", endpoint = "account/login")]
+pub async fn login(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), MarketError> {
+    use crate::backend::{services::accounts, session, state::AppState};
+    use crate::model::account::LoginRequest;
+    super::with_status(
+        async {
+            let state = AppState::from_context()?;
+            let reply = accounts::login(&state, &LoginRequest { email, password }).await?;
+            session::start(&super::session().await?, reply.user_id).await?;
+            leptos_axum::redirect(&safe_next(next));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/sfn", endpoint = "account/logout")]
+pub async fn logout() -> Result<(), MarketError> {
+    super::with_status(
+        async {
+            crate::backend::session::end(&super::session().await?).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/sfn", endpoint = "account/me")]
+pub async fn current_user() -> Result<Option<Me>, MarketError> {
+    use crate::backend::{services::accounts, state::AppState};
+    super::with_status(
+        async {
+            let state = AppState::from_context()?;
+            Ok(super::maybe_principal(&state)
+                .await?
+                .map(|p| accounts::me(&p)))
+        }
+        .await,
+    )
+}
