@@ -1,7 +1,8 @@
 import { test, expect } from "@playwright/test";
+import { open } from "./ready";
 
-test("home page is readable @nojs", async ({ page }) => {
-  const response = await page.goto("/");
+test("home page is readable @nojs", async ({ page, javaScriptEnabled }) => {
+  const response = await open(page, "/", javaScriptEnabled);
   expect(response?.status()).toBe(200);
   await expect(page).toHaveTitle("Browse · Agent Marketplace");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Everything your agents need");
@@ -11,8 +12,7 @@ test("home page is readable @nojs", async ({ page }) => {
 });
 
 test("kind tabs work once hydrated", async ({ page }) => {
-  await page.goto("/");
-  await expect(page.locator("[data-hydrated=true]")).toHaveCount(1);
+  await open(page, "/", true);
   const all = page.getByRole("button", { name: "All", exact: true });
   const domains = page.getByRole("button", { name: "Domains", exact: true });
   await expect(all).toHaveAttribute("aria-pressed", "true");

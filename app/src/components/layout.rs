@@ -9,6 +9,10 @@ const NAV_LINK: &str = "rounded px-2 py-1 text-sm text-slate-600 hover:text-slat
 /// Header, main column and footer around every page.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    // Effects run only in the browser: the marker tells tests (and styles)
+    // that event handlers are attached.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     view! {
         <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-slate-900">
             "Skip to content"
@@ -25,7 +29,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </div>
             </nav>
         </header>
-        <main id="main" class="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-12">{children()}</main>
+        <main id="main" data-hydrated=move || hydrated.get().to_string() class="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-12">{children()}</main>
         <footer class="border-t border-slate-200 py-6 text-center text-sm text-slate-500 dark:border-slate-800 dark:text-slate-400">
             "Skills, agents, domains, components and workflows for AI agents."
         </footer>

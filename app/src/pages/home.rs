@@ -11,13 +11,11 @@ pub fn HomePage() -> impl IntoView {
     let summary = Resource::new(|| (), |_| get_catalog_summary());
     // `None` means every kind; the tabs only react once hydrated.
     let selected = RwSignal::new(None::<ListingKind>);
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
 
     view! {
         <Title text="Browse" />
         <Meta name="description" content="Find skills, agent templates, domains, canvas components and workflows for your AI agents." />
-        <div data-hydrated=move || hydrated.get().to_string()>
+        <div>
             <section class="max-w-3xl">
                 <h1 class="text-3xl font-semibold tracking-tight sm:text-4xl">"Everything your agents need"</h1>
                 <p class="mt-3 text-lg text-slate-600 dark:text-slate-400">

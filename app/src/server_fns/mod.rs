@@ -7,11 +7,19 @@ pub mod keys;
 
 /// Gives a failed server function the HTTP status of its error code, so
 /// callers outside the page (curl, tests, proxies) see what the JSON API
-/// would answer.
+/// would answer. Plain HTML form posts keep their redirect back to the
+/// form, which shows the error.
 #[cfg(feature = "ssr")]
 pub fn with_status<T>(result: crate::error::MarketResult<T>) -> crate::error::MarketResult<T> {
-    if let Err(e) = &result {
-        if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+    use leptos::prelude::use_context;
+    let form_post = use_context::<http::request::Parts>().is_some_and(|p| {
+        p.headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if let (Err(e), false) = (&result, form_post) {
+        if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
             opts.set_status(
                 http::StatusCode::from_u16(e.status())
                     .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),

@@ -90,3 +90,40 @@ async fn unknown_page_is_a_404_html_page(pool: PgPool) {
     assert_eq!(r.status, 404);
     assert!(r.text.contains("Page not found"));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn form_posts_without_javascript_redirect_back_with_the_error(pool: PgPool) {
+    let app = TestApp::new(pool).await;
+    let r = app
+        .send(
+            Request::post("/sfn/account/login")
+                .header("host", crate::common::HOST)
+                .header("origin", crate::common::ORIGIN)
+                .header("referer", "http://marketplace.test/login")
+                .header("accept", "text/html,application/xhtml+xml")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from("email=a%40b.test&password=wrongwrong&next="))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(r.status, 302, "{}", r.text);
+    let location = r.header("location").expect("location");
+    assert!(
+        location
+            .starts_with("http://marketplace.test/login?__path=%2Fsfn%2Faccount%2Flogin&__err="),
+        "{location}"
+    );
+
+    // The same call from the hydrated page (no text/html) carries the status.
+    let r = app
+        .send(
+            Request::post("/sfn/account/login")
+                .header("host", crate::common::HOST)
+                .header("origin", crate::common::ORIGIN)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from("email=a%40b.test&password=wrongwrong"))
+                .expect("request"),
+        )
+        .await;
+    r.assert_envelope(401, "INVALID_CREDENTIALS");
+}

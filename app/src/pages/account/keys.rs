@@ -2,10 +2,10 @@ use crate::components::error_notice::ErrorNotice;
 use crate::components::form::{
     field_message, form_message, FormAlert, TextField, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON,
 };
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, MarketError};
 use crate::model::account::{CreatedKey, KeyInfo, Me};
 use crate::server_fns::account::current_user;
-use crate::server_fns::keys::{list_api_keys, CreateApiKey, RevokeApiKey};
+use crate::server_fns::keys::{list_api_keys, CreateApiKey, KeysView, RevokeApiKey};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -14,12 +14,25 @@ use leptos_meta::{Meta, Title};
 pub fn AccountPage() -> impl IntoView {
     let epoch = crate::pages::auth_epoch::epoch();
     let me = Resource::new(move || epoch.get(), |_| current_user());
+    // Created here, once per page: the list read takes the just-created key
+    // out of the session, so it must not run again for a nested re-render.
+    let create = ServerAction::<CreateApiKey>::new();
+    let revoke = ServerAction::<RevokeApiKey>::new();
+    let keys = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| list_api_keys(),
+    );
+    let forms = KeyForms {
+        create,
+        revoke,
+        keys,
+    };
     view! {
         <Title text="Your account" />
         <Meta name="description" content="Your marketplace account and API keys." />
         <Suspense fallback=|| view! { <div class="h-40 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800" aria-busy="true"></div> }>
             {move || me.get().map(|r| match r {
-                Ok(Some(me)) => view! { <Account me /> }.into_any(),
+                Ok(Some(me)) => view! { <Account me forms /> }.into_any(),
                 Ok(None) => view! { <LoginPrompt /> }.into_any(),
                 Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
             })}
@@ -38,8 +51,15 @@ fn LoginPrompt() -> impl IntoView {
     }
 }
 
+#[derive(Clone, Copy)]
+struct KeyForms {
+    create: ServerAction<CreateApiKey>,
+    revoke: ServerAction<RevokeApiKey>,
+    keys: Resource<Result<KeysView, MarketError>>,
+}
+
 #[component]
-fn Account(me: Me) -> impl IntoView {
+fn Account(me: Me, forms: KeyForms) -> impl IntoView {
     view! {
         <div class="space-y-8">
             <header>
@@ -50,19 +70,18 @@ fn Account(me: Me) -> impl IntoView {
                     <div><dt class="text-slate-500 dark:text-slate-400">"Tenant"</dt><dd class="mt-1 font-mono text-xs break-all">{me.tenant_id.to_string()}</dd></div>
                 </dl>
             </header>
-            <ApiKeys />
+            <ApiKeys forms />
         </div>
     }
 }
 
 #[component]
-fn ApiKeys() -> impl IntoView {
-    let create = ServerAction::<CreateApiKey>::new();
-    let revoke = ServerAction::<RevokeApiKey>::new();
-    let keys = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
-        |_| list_api_keys(),
-    );
+fn ApiKeys(forms: KeyForms) -> impl IntoView {
+    let KeyForms {
+        create,
+        revoke,
+        keys,
+    } = forms;
     let error = Memo::new(move |_| create.value().get().and_then(Result::err));
     let revoke_error = Memo::new(move |_| {
         revoke
