@@ -19,13 +19,23 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// The pool, with bounded waits so an unreachable database is an error
 /// answer, never a hung request.
 pub fn connect_lazy(config: &Config) -> Result<PgPool, BoxError> {
-    let options = PgConnectOptions::from_str(&config.database_url)?.application_name("marketplace");
-    Ok(PgPoolOptions::new()
+    let options = PgConnectOptions::from_str(&config.database_url)?;
+    Ok(pool_with(config, options))
+}
+
+/// The pool for these connect options, with the session settings search
+/// relies on: a misspelt word of five or more letters still matches
+/// (trigram word similarity 0.4 instead of pg_trgm's default 0.6).
+pub fn pool_with(config: &Config, options: PgConnectOptions) -> PgPool {
+    let options = options
+        .application_name("marketplace")
+        .options([("pg_trgm.word_similarity_threshold", "0.4")]);
+    PgPoolOptions::new()
         .max_connections(config.pool_size)
         .min_connections(0)
         .acquire_timeout(config.acquire_timeout())
         .idle_timeout(Some(Duration::from_secs(300)))
-        .connect_lazy_with(options))
+        .connect_lazy_with(options)
 }
 
 /// Our migrations, then the session store's own table.

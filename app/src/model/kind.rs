@@ -36,6 +36,27 @@ impl ListingKind {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// The documented 404 code for a listing of this kind that the caller
+    /// may not see (unknown, unapproved, another tenant's draft).
+    pub fn not_found(self) -> crate::error::MarketError {
+        use crate::error::{ErrorCode, MarketError};
+        match self {
+            ListingKind::Skill => {
+                MarketError::new(ErrorCode::SkillNotFound, "Skill not found or not approved")
+            }
+            ListingKind::AgentTemplate => {
+                MarketError::new(ErrorCode::AgentNotFound, "Agent template not found")
+            }
+            ListingKind::Domain => MarketError::new(ErrorCode::DomainNotFound, "Domain not found"),
+            ListingKind::CanvasComponent => {
+                MarketError::new(ErrorCode::ComponentNotFound, "Component not found")
+            }
+            ListingKind::WorkflowTemplate => {
+                MarketError::new(ErrorCode::TemplateNotFound, "Template not found")
+            }
+        }
+    }
+
     /// The plural label people see.
     pub fn label(self) -> &'static str {
         match self {

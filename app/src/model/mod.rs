@@ -3,3 +3,5 @@
 pub mod account;
 pub mod catalog;
 pub mod kind;
+pub mod listing;
+pub mod page;

@@ -8,6 +8,8 @@ use tower::ServiceExt;
 
 pub struct TestApp {
     pub router: Router,
+    /// The app's own pool (configured as in production).
+    pub pool: PgPool,
 }
 
 pub struct Reply {
@@ -72,9 +74,10 @@ impl TestApp {
         server::run::migrate_pool(&pool)
             .await
             .expect("session store migration");
+        let pool = server::run::pool_with(&config, pool.connect_options().as_ref().clone());
         let state = server::run::app_state(&config, pool.clone());
         let router = server::build_router(state, server::run::http_settings(&config));
-        TestApp { router }
+        TestApp { router, pool }
     }
 
     pub async fn send(&self, req: Request<Body>) -> Reply {

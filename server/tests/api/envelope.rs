@@ -43,8 +43,8 @@ async fn oversized_body_is_a_413_envelope(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn database_outage_on_a_server_fn_is_a_503_envelope(pool: PgPool) {
-    let app = TestApp::new(pool.clone()).await;
-    pool.close().await;
+    let app = TestApp::new(pool).await;
+    app.pool.close().await;
     let r = app
         .send(
             Request::post("/sfn/catalog/summary")

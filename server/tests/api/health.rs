@@ -18,8 +18,8 @@ async fn health_reports_a_real_database_round_trip(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn health_is_degraded_when_the_database_is_gone(pool: PgPool) {
-    let app = TestApp::new(pool.clone()).await;
-    pool.close().await;
+    let app = TestApp::new(pool).await;
+    app.pool.close().await;
     let r = app.get("/api/health").await;
     assert_eq!(r.status, 503, "{}", r.text);
     let v = r.json();

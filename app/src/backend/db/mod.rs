@@ -1,9 +1,15 @@
 //! All SQL lives here, one module per table group.
 
+pub mod agents;
 pub mod catalog;
 pub mod identity;
+pub mod installed_skills;
+pub mod installs;
+pub mod listings;
 pub mod oauth;
 pub mod rate_limit;
+pub mod reviews;
+pub mod versions;
 
 use crate::error::{ErrorCode, MarketError};
 

@@ -5,4 +5,5 @@ pub mod admin;
 pub mod catalog;
 pub mod credentials;
 pub mod keys;
+pub mod listings;
 pub mod oauth;

@@ -100,7 +100,7 @@ fn ApiKeys(forms: KeyForms) -> impl IntoView {
                 </p>
             </div>
             <ActionForm action=create attr:class="grid gap-4 rounded-xl border border-slate-200 bg-white p-6 shadow-sm sm:grid-cols-[2fr_1fr_1fr_auto] sm:items-start dark:border-slate-800 dark:bg-slate-900" attr:novalidate="true">
-                <div class="sm:col-span-4"><FormAlert message=Signal::derive(move || form_message(&error.get(), &["name", "scope", "expires_in_days"])) /></div>
+                <div class="empty:hidden sm:col-span-4"><FormAlert message=Signal::derive(move || form_message(&error.get(), &["name", "scope", "expires_in_days"])) /></div>
                 <TextField label="Name" name="name" placeholder="CI pipeline" error=Signal::derive(move || field_message(&error.get(), "name")) />
                 <div>
                     <label for="field-scope" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Scope"</label>

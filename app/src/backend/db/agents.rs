@@ -1,0 +1,75 @@
+//! A tenant's agents (the install target of skills).
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgExecutor, PgPool};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AgentRow {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub name: String,
+    pub maturity: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert(
+    db: impl PgExecutor<'_>,
+    tenant_id: Uuid,
+    name: &str,
+    maturity: &str,
+) -> Result<AgentRow, sqlx::Error> {
+    sqlx::query_as(
+        "INSERT INTO agents (id, tenant_id, name, maturity) VALUES ($1, $2, $3, $4) \
+         RETURNING id, tenant_id, name, maturity, created_at",
+    )
+    .bind(Uuid::now_v7())
+    .bind(tenant_id)
+    .bind(name)
+    .bind(maturity)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn count_for_update(
+    db: &mut sqlx::PgConnection,
+    tenant_id: Uuid,
+) -> Result<i64, sqlx::Error> {
+    // Serialises agent creation per tenant so the plan limit holds under races.
+    sqlx::query("SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE")
+        .bind(tenant_id)
+        .execute(&mut *db)
+        .await?;
+    sqlx::query_scalar("SELECT count(*) FROM agents WHERE tenant_id = $1")
+        .bind(tenant_id)
+        .fetch_one(&mut *db)
+        .await
+}
+
+pub async fn list(pool: &PgPool, tenant_id: Uuid) -> Result<Vec<AgentRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, tenant_id, name, maturity, created_at FROM agents WHERE tenant_id = $1 ORDER BY created_at, id",
+    )
+    .bind(tenant_id)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn get(
+    db: impl PgExecutor<'_>,
+    tenant_id: Uuid,
+    id: Uuid,
+) -> Result<Option<AgentRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, tenant_id, name, maturity, created_at FROM agents WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant_id)
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn tenant_plan(db: impl PgExecutor<'_>, tenant_id: Uuid) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT plan FROM tenants WHERE id = $1")
+        .bind(tenant_id)
+        .fetch_one(db)
+        .await
+}

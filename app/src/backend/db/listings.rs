@@ -1,0 +1,369 @@
+//! Listings of every kind: one table, one set of queries.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::{PgExecutor, PgPool, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+/// Columns read into [`ListingRow`], with numerics as float8.
+pub const COLUMNS: &str =
+    "id, kind, publisher_tenant_id, publisher_user_id, name, slug, description, \
+    long_description, category, tags, price::float8 AS price, license, is_featured, status, \
+    rejection_reason, submitted_at, reviewed_at, approved_at, rating_sum::float8 AS rating_sum, \
+    rating_count, installs, active_installs, spec, current_version, created_at, updated_at";
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ListingRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub publisher_tenant_id: Uuid,
+    pub publisher_user_id: Option<Uuid>,
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub long_description: String,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub price: f64,
+    pub license: Option<String>,
+    pub is_featured: bool,
+    pub status: String,
+    pub rejection_reason: Option<String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub rating_sum: f64,
+    pub rating_count: i32,
+    pub installs: i32,
+    pub active_installs: i32,
+    pub spec: Value,
+    pub current_version: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ListingRow {
+    /// The exact mean of stored ratings, rounded to two decimals.
+    pub fn rating(&self) -> f64 {
+        if self.rating_count == 0 {
+            0.0
+        } else {
+            (self.rating_sum / f64::from(self.rating_count) * 100.0).round() / 100.0
+        }
+    }
+}
+
+/// The editable fields a version freezes and a rollback restores.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub name: String,
+    pub description: String,
+    pub long_description: String,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub price: f64,
+    pub license: Option<String>,
+    pub spec: Value,
+}
+
+impl From<&ListingRow> for Snapshot {
+    fn from(r: &ListingRow) -> Self {
+        Snapshot {
+            name: r.name.clone(),
+            description: r.description.clone(),
+            long_description: r.long_description.clone(),
+            category: r.category.clone(),
+            tags: r.tags.clone(),
+            price: r.price,
+            license: r.license.clone(),
+            spec: r.spec.clone(),
+        }
+    }
+}
+
+pub struct NewListing<'a> {
+    pub id: Uuid,
+    pub kind: &'a str,
+    pub tenant_id: Uuid,
+    pub user_id: Uuid,
+    pub slug: &'a str,
+    pub status: &'a str,
+    pub fields: &'a Snapshot,
+}
+
+pub async fn insert(db: impl PgExecutor<'_>, l: NewListing<'_>) -> Result<ListingRow, sqlx::Error> {
+    let f = l.fields;
+    sqlx::query_as(&format!(
+        "INSERT INTO listings (id, kind, publisher_tenant_id, publisher_user_id, name, slug, description, \
+         long_description, category, tags, price, license, status, spec, submitted_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::numeric, $12, $13, $14, \
+                 CASE WHEN $13 = 'pending_approval' THEN now() END) \
+         RETURNING {COLUMNS}"
+    ))
+    .bind(l.id)
+    .bind(l.kind)
+    .bind(l.tenant_id)
+    .bind(l.user_id)
+    .bind(&f.name)
+    .bind(l.slug)
+    .bind(&f.description)
+    .bind(&f.long_description)
+    .bind(&f.category)
+    .bind(&f.tags)
+    .bind(f.price)
+    .bind(&f.license)
+    .bind(l.status)
+    .bind(&f.spec)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn get(
+    db: impl PgExecutor<'_>,
+    kind: &str,
+    id: Uuid,
+) -> Result<Option<ListingRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM listings WHERE id = $1 AND kind = $2"
+    ))
+    .bind(id)
+    .bind(kind)
+    .fetch_optional(db)
+    .await
+}
+
+/// Locks the row for a state change in the caller's transaction.
+pub async fn get_for_update(
+    db: impl PgExecutor<'_>,
+    kind: &str,
+    id: Uuid,
+) -> Result<Option<ListingRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM listings WHERE id = $1 AND kind = $2 FOR UPDATE"
+    ))
+    .bind(id)
+    .bind(kind)
+    .fetch_optional(db)
+    .await
+}
+
+/// Several listings the caller may see: approved ones, and its own.
+pub async fn many_visible(
+    pool: &PgPool,
+    kind: &str,
+    ids: &[Uuid],
+    tenant_id: Uuid,
+) -> Result<Vec<ListingRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM listings WHERE id = ANY($1) AND kind = $2 \
+         AND (status = 'approved' OR publisher_tenant_id = $3) ORDER BY array_position($1, id)"
+    ))
+    .bind(ids)
+    .bind(kind)
+    .bind(tenant_id)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn set_status(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    status: &str,
+    reason: Option<&str>,
+    reviewer: Option<Uuid>,
+) -> Result<ListingRow, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "UPDATE listings SET status = $2, rejection_reason = $3, updated_at = now(), \
+           submitted_at = CASE WHEN $2 = 'pending_approval' THEN now() ELSE submitted_at END, \
+           reviewed_at  = CASE WHEN $2 IN ('approved', 'rejected', 'suspended') THEN now() ELSE reviewed_at END, \
+           reviewed_by  = CASE WHEN $2 IN ('approved', 'rejected', 'suspended') THEN $4 ELSE reviewed_by END, \
+           approved_at  = CASE WHEN $2 = 'approved' THEN now() ELSE approved_at END \
+         WHERE id = $1 RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(status)
+    .bind(reason)
+    .bind(reviewer)
+    .fetch_one(db)
+    .await
+}
+
+/// Replaces the editable fields (publish details, rollback).
+pub async fn write_fields(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    f: &Snapshot,
+) -> Result<ListingRow, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "UPDATE listings SET name = $2, description = $3, long_description = $4, category = $5, \
+         tags = $6, price = $7::numeric, license = $8, spec = $9, updated_at = now() \
+         WHERE id = $1 RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(&f.name)
+    .bind(&f.description)
+    .bind(&f.long_description)
+    .bind(&f.category)
+    .bind(&f.tags)
+    .bind(f.price)
+    .bind(&f.license)
+    .bind(&f.spec)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn set_current_version(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    version: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE listings SET current_version = $2 WHERE id = $1")
+        .bind(id)
+        .bind(version)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+/// Browse filters. `spec_filter` compares one top-level spec field
+/// (`skill_type`, `component_type`, ...): the only kind-specific filter.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub kind: String,
+    pub query: Option<String>,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub spec_filter: Option<(&'static str, String)>,
+    pub min_price: Option<f64>,
+    pub max_price: Option<f64>,
+    pub free_only: bool,
+    pub featured_only: bool,
+    /// Also show this tenant's own listings whatever their status.
+    pub own_tenant: Option<Uuid>,
+    pub order_by: &'static str,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// `ORDER BY` clauses the service may pick (never user text).
+pub mod order {
+    pub const POPULARITY: &str = "installs DESC, id DESC";
+    pub const RATING: &str =
+        "((rating_sum + 17.5) / (rating_count + 5)) DESC, rating_count DESC, id DESC";
+    pub const CREATED_DESC: &str = "created_at DESC, id DESC";
+    pub const CREATED_ASC: &str = "created_at ASC, id ASC";
+    pub const UPDATED_DESC: &str = "updated_at DESC, id DESC";
+    pub const UPDATED_ASC: &str = "updated_at ASC, id ASC";
+    pub const NAME_ASC: &str = "lower(name) ASC, id ASC";
+    pub const NAME_DESC: &str = "lower(name) DESC, id DESC";
+    pub const PRICE_ASC: &str = "price ASC, id ASC";
+    pub const PRICE_DESC: &str = "price DESC, id DESC";
+    pub const TRENDING: &str = "trend_key DESC, id DESC";
+    pub const POPULARITY_ASC: &str = "installs ASC, id ASC";
+    pub const RATING_ASC: &str = "((rating_sum + 17.5) / (rating_count + 5)) ASC, id ASC";
+    pub const TRENDING_ASC: &str = "trend_key ASC, id ASC";
+    pub const RELEVANCE: &str = "relevance DESC, id DESC";
+}
+
+fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
+    qb.push(" WHERE kind = ").push_bind(f.kind.clone());
+    match f.own_tenant {
+        Some(t) => {
+            qb.push(" AND (status = 'approved' OR publisher_tenant_id = ")
+                .push_bind(t)
+                .push(")");
+        }
+        None => {
+            qb.push(" AND status = 'approved'");
+        }
+    }
+    if let Some(q) = &f.query {
+        // Full-text match, or a close trigram match for a misspelt word.
+        qb.push(" AND (search @@ websearch_to_tsquery('english', ")
+            .push_bind(q.clone())
+            .push(") OR ")
+            .push_bind(q.to_lowercase())
+            .push(" <% search_text)");
+    }
+    if let Some(c) = &f.category {
+        qb.push(" AND category = ").push_bind(c.clone());
+    }
+    if !f.tags.is_empty() {
+        qb.push(" AND tags @> ").push_bind(f.tags.clone());
+    }
+    if let Some((field, value)) = &f.spec_filter {
+        qb.push(" AND spec ->> ")
+            .push_bind(*field)
+            .push(" = ")
+            .push_bind(value.clone());
+    }
+    if let Some(p) = f.min_price {
+        qb.push(" AND price >= ").push_bind(p).push("::numeric");
+    }
+    if let Some(p) = f.max_price {
+        qb.push(" AND price <= ").push_bind(p).push("::numeric");
+    }
+    if f.free_only {
+        qb.push(" AND price = 0");
+    }
+    if f.featured_only {
+        qb.push(" AND is_featured");
+    }
+}
+
+/// One page and the exact total of matches.
+pub async fn browse(pool: &PgPool, f: &Filter) -> Result<(Vec<ListingRow>, i64), sqlx::Error> {
+    let mut qb = QueryBuilder::<Postgres>::new("SELECT ");
+    qb.push(COLUMNS);
+    match &f.query {
+        Some(q) => {
+            qb.push(", ts_rank_cd(search, websearch_to_tsquery('english', ")
+                .push_bind(q.clone())
+                .push(")) + word_similarity(")
+                .push_bind(q.to_lowercase())
+                .push(", search_text) AS relevance");
+        }
+        None => {
+            qb.push(", 0::float4 AS relevance");
+        }
+    }
+    qb.push(" FROM listings");
+    push_filters(&mut qb, f);
+    qb.push(" ORDER BY ").push(f.order_by);
+    qb.push(" LIMIT ")
+        .push_bind(f.limit)
+        .push(" OFFSET ")
+        .push_bind(f.offset);
+    let rows: Vec<ListingRow> = qb.build_query_as().fetch_all(pool).await?;
+
+    let mut count = QueryBuilder::<Postgres>::new("SELECT count(*) FROM listings");
+    push_filters(&mut count, f);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    Ok((rows, total))
+}
+
+pub async fn categories(pool: &PgPool, kind: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT category, count(*) FROM listings WHERE kind = $1 AND status = 'approved' \
+         AND category IS NOT NULL GROUP BY category ORDER BY count(*) DESC, category",
+    )
+    .bind(kind)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn tags(
+    pool: &PgPool,
+    kind: &str,
+    limit: i64,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT t, count(*) FROM listings, unnest(tags) AS t WHERE kind = $1 AND status = 'approved' \
+         GROUP BY t ORDER BY count(*) DESC, t LIMIT $2",
+    )
+    .bind(kind)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,151 @@
+//! Ratings and reviews; listing counters move in the same transaction.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgExecutor, PgPool};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ReviewRow {
+    pub id: Uuid,
+    pub listing_id: Uuid,
+    pub user_id: Uuid,
+    pub rating: f64,
+    pub review: Option<String>,
+    pub helpful_count: i32,
+    pub not_helpful_count: i32,
+    pub author_response: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+const COLUMNS: &str = "id, listing_id, user_id, rating::float8 AS rating, review, helpful_count, \
+    not_helpful_count, author_response, created_at";
+
+/// Inserts the user's rating; `None` when they already rated.
+pub async fn insert(
+    db: impl PgExecutor<'_>,
+    listing_id: Uuid,
+    user_id: Uuid,
+    tenant_id: Uuid,
+    rating: f64,
+    review: Option<&str>,
+) -> Result<Option<ReviewRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "INSERT INTO reviews (id, listing_id, user_id, tenant_id, rating, review) \
+         VALUES ($1, $2, $3, $4, $5::numeric, $6) ON CONFLICT (listing_id, user_id) DO NOTHING \
+         RETURNING {COLUMNS}"
+    ))
+    .bind(Uuid::now_v7())
+    .bind(listing_id)
+    .bind(user_id)
+    .bind(tenant_id)
+    .bind(rating)
+    .bind(review)
+    .fetch_optional(db)
+    .await
+}
+
+/// Replaces the user's rating; returns the old value, `None` if none.
+pub async fn replace(
+    db: impl PgExecutor<'_>,
+    listing_id: Uuid,
+    user_id: Uuid,
+    rating: f64,
+    review: Option<&str>,
+) -> Result<Option<f64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE reviews r SET rating = $3::numeric, review = $4, updated_at = now() \
+         FROM (SELECT id, rating FROM reviews WHERE listing_id = $1 AND user_id = $2 FOR UPDATE) old \
+         WHERE r.id = old.id RETURNING old.rating::float8",
+    )
+    .bind(listing_id)
+    .bind(user_id)
+    .bind(rating)
+    .bind(review)
+    .fetch_optional(db)
+    .await
+}
+
+/// Moves the listing's rating counters; returns (sum, count) after.
+pub async fn bump_listing(
+    db: impl PgExecutor<'_>,
+    listing_id: Uuid,
+    add_sum: f64,
+    add_count: i32,
+) -> Result<(f64, i32), sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE listings SET rating_sum = rating_sum + $2::numeric, rating_count = rating_count + $3 \
+         WHERE id = $1 RETURNING rating_sum::float8, rating_count",
+    )
+    .bind(listing_id)
+    .bind(add_sum)
+    .bind(add_count)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn page(
+    pool: &PgPool,
+    listing_id: Uuid,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ReviewRow>, i64), sqlx::Error> {
+    let rows = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM reviews WHERE listing_id = $1 AND NOT hidden \
+         ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
+    ))
+    .bind(listing_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    let total =
+        sqlx::query_scalar("SELECT count(*) FROM reviews WHERE listing_id = $1 AND NOT hidden")
+            .bind(listing_id)
+            .fetch_one(pool)
+            .await?;
+    Ok((rows, total))
+}
+
+/// A review of a listing of this kind that the caller can see.
+pub async fn visible_listing_of(
+    pool: &PgPool,
+    review_id: Uuid,
+    kind: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT r.listing_id FROM reviews r JOIN listings l ON l.id = r.listing_id \
+         WHERE r.id = $1 AND l.kind = $2 AND l.status = 'approved' AND NOT r.hidden",
+    )
+    .bind(review_id)
+    .bind(kind)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Records a flag once per user; counts it on the review.
+pub async fn flag(
+    db: &mut sqlx::PgConnection,
+    review_id: Uuid,
+    user_id: Uuid,
+    reason: &str,
+) -> Result<(), sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO review_flags (id, review_id, user_id, reason) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (review_id, user_id) DO UPDATE SET reason = EXCLUDED.reason",
+    )
+    .bind(Uuid::now_v7())
+    .bind(review_id)
+    .bind(user_id)
+    .bind(reason)
+    .execute(&mut *db)
+    .await?;
+    if inserted.rows_affected() > 0 {
+        sqlx::query(
+            "UPDATE reviews SET flag_count = (SELECT count(*) FROM review_flags WHERE review_id = $1) WHERE id = $1",
+        )
+        .bind(review_id)
+        .execute(&mut *db)
+        .await?;
+    }
+    Ok(())
+}

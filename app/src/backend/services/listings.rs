@@ -1,0 +1,520 @@
+//! The marketplace engine: one lifecycle, search, rating, versioning and
+//! install ledger for every kind. Nothing here knows what a skill is; a
+//! kind contributes its spec (validated by its own module) and its routes.
+
+use crate::backend::auth::{Permission, Principal};
+use crate::backend::db::listings::{self as db, Filter, ListingRow, NewListing, Snapshot};
+use crate::backend::db::{reviews, versions};
+use crate::backend::services::accounts::slugify;
+use crate::backend::state::AppState;
+use crate::error::{ErrorCode, MarketError, MarketResult};
+use crate::model::kind::ListingKind;
+use crate::model::listing::{ListingStatus, SortBy, SortOrder};
+use crate::model::page::PageParams;
+use uuid::Uuid;
+
+/// Creates a listing owned by the caller's tenant, as a private draft or
+/// straight into the approval queue.
+pub async fn create(
+    state: &AppState,
+    principal: &Principal,
+    kind: ListingKind,
+    fields: Snapshot,
+    status: ListingStatus,
+) -> MarketResult<ListingRow> {
+    principal.require(Permission::SkillManage)?;
+    let slug = slugify(&fields.name);
+    let inserted = db::insert(
+        &state.pool,
+        NewListing {
+            id: Uuid::now_v7(),
+            kind: kind.as_str(),
+            tenant_id: principal.tenant_id,
+            user_id: principal.user_id,
+            slug: &slug,
+            status: status.as_str(),
+            fields: &fields,
+        },
+    )
+    .await;
+    match inserted {
+        Ok(row) => Ok(row),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(MarketError::new(
+            ErrorCode::DuplicateEntry,
+            "A listing with this name already exists in your private marketplace.",
+        )
+        .with_details(serde_json::json!({
+            "field": "name",
+            "value": fields.name,
+            "suggestion": "Use a different name or update the existing listing",
+        }))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A listing the caller may see: approved, or its own tenant's, or any for
+/// an operator. Anything else is the kind's 404, never a 403.
+pub async fn visible(
+    state: &AppState,
+    principal: Option<&Principal>,
+    kind: ListingKind,
+    id: Uuid,
+) -> MarketResult<ListingRow> {
+    let row = db::get(&state.pool, kind.as_str(), id)
+        .await?
+        .ok_or_else(|| kind.not_found())?;
+    if can_see(principal, &row) {
+        Ok(row)
+    } else {
+        Err(kind.not_found())
+    }
+}
+
+fn can_see(principal: Option<&Principal>, row: &ListingRow) -> bool {
+    row.status == ListingStatus::Approved.as_str()
+        || principal.is_some_and(|p| {
+            p.tenant_id == row.publisher_tenant_id || p.can(Permission::GovernanceApprove)
+        })
+}
+
+/// The caller's own listing, for changes. Another tenant's approved listing
+/// is `403 NOT_OWNER`; one it cannot see is the kind's 404.
+pub async fn owned(
+    state: &AppState,
+    principal: &Principal,
+    kind: ListingKind,
+    id: Uuid,
+) -> MarketResult<ListingRow> {
+    principal.require(Permission::SkillManage)?;
+    let row = visible(state, Some(principal), kind, id).await?;
+    if row.publisher_tenant_id != principal.tenant_id {
+        return Err(MarketError::new(
+            ErrorCode::NotOwner,
+            "User does not own this item",
+        ));
+    }
+    Ok(row)
+}
+
+/// Submits a draft (or a rejected listing) for review, after applying the
+/// publish-time changes. Pending or approved listings are
+/// `409 ALREADY_PUBLISHED`.
+pub async fn submit(
+    state: &AppState,
+    principal: &Principal,
+    kind: ListingKind,
+    id: Uuid,
+    change: impl FnOnce(&mut Snapshot) -> MarketResult<()>,
+) -> MarketResult<ListingRow> {
+    owned(state, principal, kind, id).await?;
+    let mut tx = state.pool.begin().await?;
+    let row = db::get_for_update(&mut *tx, kind.as_str(), id)
+        .await?
+        .ok_or_else(|| kind.not_found())?;
+    match ListingStatus::from_db(&row.status) {
+        ListingStatus::Draft | ListingStatus::Rejected => {}
+        status => {
+            return Err(
+                MarketError::new(ErrorCode::AlreadyPublished, "Item already published")
+                    .with_details(serde_json::json!({ "status": status.as_str() })),
+            )
+        }
+    }
+    let mut fields = Snapshot::from(&row);
+    change(&mut fields)?;
+    db::write_fields(&mut *tx, id, &fields).await?;
+    let row = db::set_status(
+        &mut *tx,
+        id,
+        ListingStatus::PendingApproval.as_str(),
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+#[derive(Clone, Debug)]
+pub enum Decision {
+    Approve,
+    Reject(String),
+    Suspend(String),
+}
+
+/// An operator's decision on a listing. Approve and reject need a pending
+/// listing; suspend needs an approved one.
+pub async fn decide(
+    state: &AppState,
+    principal: &Principal,
+    kind: ListingKind,
+    id: Uuid,
+    decision: Decision,
+) -> MarketResult<ListingRow> {
+    principal.require(Permission::GovernanceApprove)?;
+    let (target, reason, from) = match &decision {
+        Decision::Approve => (
+            ListingStatus::Approved,
+            None,
+            ListingStatus::PendingApproval,
+        ),
+        Decision::Reject(r) => (
+            ListingStatus::Rejected,
+            Some(parse_reason(r)?),
+            ListingStatus::PendingApproval,
+        ),
+        Decision::Suspend(r) => (
+            ListingStatus::Suspended,
+            Some(parse_reason(r)?),
+            ListingStatus::Approved,
+        ),
+    };
+    let mut tx = state.pool.begin().await?;
+    let row = db::get_for_update(&mut *tx, kind.as_str(), id)
+        .await?
+        .ok_or_else(|| kind.not_found())?;
+    let current = ListingStatus::from_db(&row.status);
+    if current != from {
+        let code = match current {
+            ListingStatus::Draft => ErrorCode::ValidationError,
+            _ => ErrorCode::ConflictingOperation,
+        };
+        return Err(MarketError::new(
+            code,
+            format!(
+                "The listing is {}; only {} listings can be {}",
+                current.as_str(),
+                from.as_str(),
+                target.as_str()
+            ),
+        )
+        .with_details(serde_json::json!({ "status": current.as_str() })));
+    }
+    let row = db::set_status(
+        &mut *tx,
+        id,
+        target.as_str(),
+        reason.as_deref(),
+        Some(principal.user_id),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+fn parse_reason(raw: &str) -> MarketResult<String> {
+    let r = raw.trim();
+    if r.is_empty() {
+        return Err(
+            MarketError::new(ErrorCode::MissingRequiredField, "A reason is required")
+                .with_details(serde_json::json!({ "field": "reason" })),
+        );
+    }
+    if r.chars().count() > 500 {
+        return Err(MarketError::validation("reason", "At most 500 characters"));
+    }
+    Ok(r.to_owned())
+}
+
+/// What a browse asks for, parsed by the door from its query string.
+#[derive(Clone, Debug, Default)]
+pub struct Browse {
+    pub query: Option<String>,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub spec_filter: Option<(&'static str, String)>,
+    pub min_price: Option<f64>,
+    pub max_price: Option<f64>,
+    pub free_only: bool,
+    pub featured_only: bool,
+    pub sort_by: Option<SortBy>,
+    pub sort_order: Option<SortOrder>,
+    /// The route's default when `sort_by` is absent and there is no query.
+    pub default_sort: Option<SortBy>,
+    pub include_own: bool,
+}
+
+pub async fn browse(
+    state: &AppState,
+    principal: Option<&Principal>,
+    kind: ListingKind,
+    b: Browse,
+    page: PageParams,
+) -> MarketResult<(Vec<ListingRow>, i64)> {
+    let query = b
+        .query
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(|q| q.chars().take(200).collect::<String>());
+    let order_by = order_clause(
+        b.sort_by.or(if query.is_some() {
+            None
+        } else {
+            b.default_sort
+        }),
+        b.sort_order,
+    );
+    let filter = Filter {
+        kind: kind.as_str().to_owned(),
+        query,
+        category: b.category.filter(|c| !c.trim().is_empty()),
+        tags: crate::model::listing::parse_tags(&b.tags)?,
+        spec_filter: b.spec_filter,
+        min_price: b.min_price,
+        max_price: b.max_price,
+        free_only: b.free_only,
+        featured_only: b.featured_only,
+        own_tenant: principal.filter(|_| b.include_own).map(|p| p.tenant_id),
+        order_by,
+        limit: page.limit,
+        offset: page.offset,
+    };
+    Ok(db::browse(&state.pool, &filter).await?)
+}
+
+/// `None` sorts by relevance (a query) or newest first.
+fn order_clause(sort: Option<SortBy>, order: Option<SortOrder>) -> &'static str {
+    use db::order::*;
+    let asc = order == Some(SortOrder::Asc);
+    match (sort, asc) {
+        (None, _) => RELEVANCE,
+        (Some(SortBy::Popularity), false) => POPULARITY,
+        (Some(SortBy::Popularity), true) => POPULARITY_ASC,
+        (Some(SortBy::Rating), false) => RATING,
+        (Some(SortBy::Rating), true) => RATING_ASC,
+        (Some(SortBy::CreatedAt), false) => CREATED_DESC,
+        (Some(SortBy::CreatedAt), true) => CREATED_ASC,
+        (Some(SortBy::UpdatedAt), false) => UPDATED_DESC,
+        (Some(SortBy::UpdatedAt), true) => UPDATED_ASC,
+        // Names read best A→Z unless asked otherwise.
+        (Some(SortBy::Name), _) if order == Some(SortOrder::Desc) => NAME_DESC,
+        (Some(SortBy::Name), _) => NAME_ASC,
+        (Some(SortBy::Price), false) => PRICE_DESC,
+        (Some(SortBy::Price), true) => PRICE_ASC,
+        (Some(SortBy::Trending), false) => TRENDING,
+        (Some(SortBy::Trending), true) => TRENDING_ASC,
+    }
+}
+
+pub async fn categories(state: &AppState, kind: ListingKind) -> MarketResult<Vec<(String, i64)>> {
+    Ok(db::categories(&state.pool, kind.as_str()).await?)
+}
+
+pub async fn tags(state: &AppState, kind: ListingKind) -> MarketResult<Vec<(String, i64)>> {
+    Ok(db::tags(&state.pool, kind.as_str(), 200).await?)
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rated {
+    pub rating: f64,
+    pub new_average: f64,
+    pub total_ratings: i32,
+}
+
+/// Rates an approved listing once per user (`409 RATING_EXISTS`), or
+/// replaces the user's rating. Counters move in the same transaction.
+pub async fn rate(
+    state: &AppState,
+    principal: &Principal,
+    kind: ListingKind,
+    id: Uuid,
+    rating: f64,
+    review: Option<String>,
+    replace: bool,
+) -> MarketResult<Rated> {
+    principal.require(Permission::SkillView)?;
+    principal.require_write()?;
+    let halves = kind == ListingKind::Domain;
+    let valid = rating.is_finite()
+        && (1.0..=5.0).contains(&rating)
+        && if halves {
+            (rating * 2.0).fract() == 0.0
+        } else {
+            rating.fract() == 0.0
+        };
+    if !valid {
+        let allowed = if halves {
+            "1.0 to 5.0 in steps of 0.5"
+        } else {
+            "a whole number from 1 to 5"
+        };
+        return Err(MarketError::validation(
+            "rating",
+            format!("Rating must be {allowed}"),
+        ));
+    }
+    let review = review
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    if review.as_ref().is_some_and(|r| r.chars().count() > 5000) {
+        return Err(MarketError::validation("review", "At most 5000 characters"));
+    }
+    let listing = db::get(&state.pool, kind.as_str(), id)
+        .await?
+        .ok_or_else(|| kind.not_found())?;
+    if listing.status != ListingStatus::Approved.as_str() {
+        return Err(kind.not_found());
+    }
+    if listing.publisher_tenant_id == principal.tenant_id {
+        return Err(MarketError::forbidden("You cannot rate your own listing"));
+    }
+    let mut tx = state.pool.begin().await?;
+    let (sum, count) = if replace {
+        let old = reviews::replace(&mut *tx, id, principal.user_id, rating, review.as_deref())
+            .await?
+            .ok_or_else(|| {
+                MarketError::route_not_found().with_message("You have not rated this item yet")
+            })?;
+        reviews::bump_listing(&mut *tx, id, rating - old, 0).await?
+    } else {
+        reviews::insert(&mut *tx, id, principal.user_id, principal.tenant_id, rating, review.as_deref())
+            .await?
+            .ok_or_else(|| {
+                MarketError::new(ErrorCode::RatingExists, "User has already rated this item")
+                    .with_details(serde_json::json!({ "hint": "Use PUT on the same path to replace your rating" }))
+            })?;
+        reviews::bump_listing(&mut *tx, id, rating, 1).await?
+    };
+    tx.commit().await?;
+    Ok(Rated {
+        rating,
+        new_average: if count == 0 {
+            0.0
+        } else {
+            (sum / f64::from(count) * 100.0).round() / 100.0
+        },
+        total_ratings: count,
+    })
+}
+
+pub async fn reviews_page(
+    state: &AppState,
+    principal: Option<&Principal>,
+    kind: ListingKind,
+    id: Uuid,
+    page: PageParams,
+) -> MarketResult<(Vec<reviews::ReviewRow>, i64)> {
+    visible(state, principal, kind, id).await?;
+    Ok(reviews::page(&state.pool, id, page.limit, page.offset).await?)
+}
+
+/// Flags a review on a visible listing for moderation.
+pub async fn flag_review(
+    state: &AppState,
+    principal: &Principal,
+    kind: ListingKind,
+    review_id: Uuid,
+    reason: &str,
+) -> MarketResult<()> {
+    principal.require(Permission::SkillView)?;
+    principal.require_write()?;
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(MarketError::validation(
+            "reason",
+            "Flag reason must be 1 to 500 characters",
+        ));
+    }
+    reviews::visible_listing_of(&state.pool, review_id, kind.as_str())
+        .await?
+        .ok_or_else(|| MarketError::route_not_found().with_message("Review not found"))?;
+    let mut tx = state.pool.begin().await?;
+    reviews::flag(&mut tx, review_id, principal.user_id, reason).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Freezes the listing's current fields as a named version.
+pub async fn create_version(
+    state: &AppState,
+    principal: &Principal,
+    kind: ListingKind,
+    id: Uuid,
+    name: &str,
+    description: &str,
+) -> MarketResult<versions::VersionRow> {
+    let row = owned(state, principal, kind, id).await?;
+    let name = name.trim();
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-+".contains(c));
+    if !valid {
+        return Err(
+            MarketError::new(ErrorCode::InvalidVersion, "Invalid version format")
+                .with_details(serde_json::json!({ "field": "version_name", "value": name })),
+        );
+    }
+    if description.chars().count() > 2000 {
+        return Err(MarketError::validation(
+            "description",
+            "At most 2000 characters",
+        ));
+    }
+    let snapshot = serde_json::to_value(Snapshot::from(&row)).map_err(|e| {
+        tracing::error!(error = %e, "snapshot serialisation failed");
+        MarketError::internal()
+    })?;
+    let mut tx = state.pool.begin().await?;
+    let version = versions::insert(
+        &mut *tx,
+        id,
+        name,
+        description,
+        &snapshot,
+        principal.user_id,
+    )
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => MarketError::new(
+            ErrorCode::DuplicateEntry,
+            format!("Version {name} already exists for this item"),
+        )
+        .with_details(serde_json::json!({ "field": "version_name", "value": name })),
+        _ => e.into(),
+    })?;
+    db::set_current_version(&mut *tx, id, name).await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+pub async fn history(
+    state: &AppState,
+    principal: &Principal,
+    kind: ListingKind,
+    id: Uuid,
+) -> MarketResult<Vec<versions::VersionRow>> {
+    principal.require(Permission::SkillView)?;
+    visible(state, Some(principal), kind, id).await?;
+    Ok(versions::history(&state.pool, id).await?)
+}
+
+/// Restores a version's snapshot onto the listing.
+pub async fn rollback(
+    state: &AppState,
+    principal: &Principal,
+    kind: ListingKind,
+    id: Uuid,
+    version_id: Uuid,
+) -> MarketResult<(ListingRow, versions::VersionRow)> {
+    owned(state, principal, kind, id).await?;
+    let mut tx = state.pool.begin().await?;
+    db::get_for_update(&mut *tx, kind.as_str(), id)
+        .await?
+        .ok_or_else(|| kind.not_found())?;
+    let version = versions::get(&mut *tx, id, version_id)
+        .await?
+        .ok_or_else(|| {
+            MarketError::route_not_found().with_message("Version not found for this item")
+        })?;
+    let snapshot: Snapshot = serde_json::from_value(version.snapshot.clone()).map_err(|e| {
+        tracing::error!(error = %e, version = %version_id, "stored snapshot unreadable");
+        MarketError::internal()
+    })?;
+    let row = db::write_fields(&mut *tx, id, &snapshot).await?;
+    db::set_current_version(&mut *tx, id, &version.version_name).await?;
+    tx.commit().await?;
+    Ok((row, version))
+}

@@ -1,0 +1,257 @@
+//! Listings: the shared lifecycle and the typed spec of each kind.
+
+use crate::error::{ErrorCode, MarketError, MarketResult};
+use crate::model::account::invalid_enum;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListingStatus {
+    Draft,
+    PendingApproval,
+    Approved,
+    Rejected,
+    Suspended,
+}
+
+impl ListingStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListingStatus::Draft => "draft",
+            ListingStatus::PendingApproval => "pending_approval",
+            ListingStatus::Approved => "approved",
+            ListingStatus::Rejected => "rejected",
+            ListingStatus::Suspended => "suspended",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Self {
+        match s {
+            "pending_approval" => ListingStatus::PendingApproval,
+            "approved" => ListingStatus::Approved,
+            "rejected" => ListingStatus::Rejected,
+            "suspended" => ListingStatus::Suspended,
+            _ => ListingStatus::Draft,
+        }
+    }
+}
+
+/// Defines a string enum with `ALL`, `as_str` and a `parse` that answers
+/// `INVALID_ENUM_VALUE` listing the allowed values.
+macro_rules! wire_enum {
+    ($name:ident, $field:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(s: &str) -> MarketResult<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
+                    let allowed: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
+                    invalid_enum($field, s, &allowed)
+                })
+            }
+        }
+    };
+}
+
+wire_enum!(SkillType, "skill_type", {
+    Api => "api", Function => "function", Script => "script", Docker => "docker", Container => "container",
+});
+
+wire_enum!(RiskLevel, "risk_level", { Low => "low", Medium => "medium", High => "high" });
+
+wire_enum!(SortBy, "sort_by", {
+    Popularity => "popularity", Rating => "rating", CreatedAt => "created_at", UpdatedAt => "updated_at",
+    Name => "name", Price => "price", Trending => "trending",
+});
+
+wire_enum!(SortOrder, "sort_order", { Asc => "asc", Desc => "desc" });
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PackageRef {
+    pub name: String,
+    #[serde(default)]
+    pub version: String,
+}
+
+/// What a skill listing carries beyond the shared fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SkillSpec {
+    pub skill_type: SkillType,
+    #[serde(default)]
+    pub input_schema: Value,
+    #[serde(default)]
+    pub output_schema: Value,
+    #[serde(default)]
+    pub config: Value,
+    #[serde(default)]
+    pub config_schema: Value,
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub python_packages: Vec<PackageRef>,
+    #[serde(default)]
+    pub npm_packages: Vec<PackageRef>,
+    #[serde(default)]
+    pub documentation_url: Option<String>,
+    #[serde(default)]
+    pub repository_url: Option<String>,
+    pub risk_level: RiskLevel,
+}
+
+/// Limits on what a submitted skill may carry.
+pub const MAX_CODE: usize = 200_000;
+pub const MAX_PACKAGES: usize = 100;
+pub const MAX_TAGS: usize = 20;
+
+/// Tags: trimmed, lower-cased, de-duplicated, each 1–40 characters.
+pub fn parse_tags(raw: &[String]) -> MarketResult<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for t in raw {
+        let t = t.trim().to_lowercase();
+        if t.is_empty() {
+            continue;
+        }
+        if t.chars().count() > 40 || t.chars().any(char::is_control) {
+            return Err(MarketError::validation(
+                "tags",
+                "Each tag is 1 to 40 printable characters",
+            ));
+        }
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    if out.len() > MAX_TAGS {
+        return Err(MarketError::validation(
+            "tags",
+            format!("At most {MAX_TAGS} tags"),
+        ));
+    }
+    Ok(out)
+}
+
+/// `"a, b,c"` → `["a", "b", "c"]` (the query-string form of tags).
+pub fn split_tags(raw: Option<&str>) -> Vec<String> {
+    raw.map(|s| s.split(',').map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+pub fn parse_price(field: &str, price: Option<f64>) -> MarketResult<f64> {
+    match price {
+        None => Ok(0.0),
+        Some(p) if p.is_finite() && (0.0..=100_000.0).contains(&p) => {
+            Ok((p * 100.0).round() / 100.0)
+        }
+        Some(_) => Err(MarketError::validation(
+            field,
+            "Price must be between 0 and 100000",
+        )),
+    }
+}
+
+pub fn parse_url(field: &str, url: Option<&str>) -> MarketResult<Option<String>> {
+    match url.map(str::trim).filter(|u| !u.is_empty()) {
+        None => Ok(None),
+        Some(u)
+            if (u.starts_with("https://") || u.starts_with("http://"))
+                && u.len() <= 2000
+                && !u.chars().any(char::is_whitespace) =>
+        {
+            Ok(Some(u.to_owned()))
+        }
+        Some(_) => Err(MarketError::validation(field, "Must be an http(s) URL")),
+    }
+}
+
+pub fn parse_optional_text(field: &str, text: Option<&str>, max: usize) -> MarketResult<String> {
+    let t = text.unwrap_or_default();
+    if t.chars().count() > max {
+        return Err(MarketError::validation(
+            field,
+            format!("At most {max} characters"),
+        ));
+    }
+    Ok(t.to_owned())
+}
+
+/// A JSON Schema given by a publisher: an object, and itself a valid schema.
+pub fn check_schema_shape(field: &str, schema: &Value) -> MarketResult<()> {
+    match schema {
+        Value::Null => Ok(()),
+        Value::Object(_) | Value::Bool(_) => Ok(()),
+        _ => Err(
+            MarketError::new(ErrorCode::ValidationError, "Validation failed").with_details(
+                serde_json::json!({ "field": field, "message": "Must be a JSON Schema object" }),
+            ),
+        ),
+    }
+}
+
+pub fn parse_packages(field: &str, packages: &[PackageRef]) -> MarketResult<Vec<PackageRef>> {
+    if packages.len() > MAX_PACKAGES {
+        return Err(MarketError::validation(
+            field,
+            format!("At most {MAX_PACKAGES} packages"),
+        ));
+    }
+    packages
+        .iter()
+        .map(|p| {
+            let name = p.name.trim();
+            let ok = !name.is_empty()
+                && name.len() <= 214
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || "-_.@/".contains(c));
+            if !ok {
+                return Err(MarketError::validation(field, format!("Invalid package name: {}", p.name)));
+            }
+            if p.version.len() > 64 || p.version.chars().any(char::is_whitespace) {
+                return Err(MarketError::new(ErrorCode::InvalidVersion, "Invalid version format")
+                    .with_details(serde_json::json!({ "field": field, "package": name, "version": p.version })));
+            }
+            Ok(PackageRef { name: name.to_owned(), version: p.version.clone() })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skill_type_lists_allowed_values() {
+        let e = SkillType::parse("webhook").expect_err("invalid");
+        assert_eq!(e.code, ErrorCode::InvalidEnumValue);
+        assert_eq!(
+            e.details.expect("details")["allowed_values"],
+            serde_json::json!(["api", "function", "script", "docker", "container"])
+        );
+        assert_eq!(SortBy::parse("trending").expect("ok"), SortBy::Trending);
+    }
+
+    #[test]
+    fn tags_are_normalised() {
+        let tags = parse_tags(&[" Python ".into(), "python".into(), "".into(), "Data".into()])
+            .expect("ok");
+        assert_eq!(tags, ["python", "data"]);
+        assert!(parse_tags(&["x".repeat(41)]).is_err());
+        assert_eq!(split_tags(Some("a,b")), ["a", "b"]);
+    }
+
+    #[test]
+    fn prices_and_urls_are_checked() {
+        assert_eq!(parse_price("price", Some(19.999)).expect("ok"), 20.0);
+        assert!(parse_price("price", Some(-1.0)).is_err());
+        assert!(parse_price("price", Some(f64::NAN)).is_err());
+        assert!(parse_url("u", Some("javascript:alert(1)")).is_err());
+        assert_eq!(parse_url("u", Some(" ")).expect("empty"), None);
+    }
+}

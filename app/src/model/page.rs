@@ -1,0 +1,84 @@
+//! Pagination parameters, parsed once with the documented errors.
+
+use crate::error::{ErrorCode, MarketError, MarketResult};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageParams {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl PageParams {
+    /// `limit` outside 1..=max is `INVALID_LIMIT`; a negative offset is
+    /// `VALIDATION_ERROR`.
+    pub fn parse(
+        limit: Option<i64>,
+        offset: Option<i64>,
+        default: i64,
+        max: i64,
+    ) -> MarketResult<Self> {
+        let limit = limit.unwrap_or(default);
+        if limit < 1 {
+            return Err(
+                MarketError::new(ErrorCode::InvalidLimit, "Minimum limit is 1")
+                    .with_details(serde_json::json!({ "field": "limit", "max": max })),
+            );
+        }
+        if limit > max {
+            return Err(MarketError::new(
+                ErrorCode::InvalidLimit,
+                format!("Maximum limit is {max}"),
+            )
+            .with_details(serde_json::json!({ "field": "limit", "max": max })));
+        }
+        let offset = offset.unwrap_or(0);
+        if offset < 0 {
+            return Err(MarketError::validation(
+                "offset",
+                "offset must be 0 or more",
+            ));
+        }
+        Ok(PageParams { limit, offset })
+    }
+
+    pub fn has_more(&self, total: i64) -> bool {
+        self.offset + self.limit < total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_and_offsets_are_checked() {
+        assert_eq!(
+            PageParams::parse(None, None, 50, 100).expect("defaults"),
+            PageParams {
+                limit: 50,
+                offset: 0
+            }
+        );
+        assert_eq!(
+            PageParams::parse(Some(101), None, 50, 100)
+                .expect_err("big")
+                .code,
+            ErrorCode::InvalidLimit
+        );
+        assert_eq!(
+            PageParams::parse(Some(0), None, 50, 100)
+                .expect_err("zero")
+                .code,
+            ErrorCode::InvalidLimit
+        );
+        assert_eq!(
+            PageParams::parse(Some(10), Some(-1), 50, 100)
+                .expect_err("negative")
+                .code,
+            ErrorCode::ValidationError
+        );
+        let p = PageParams::parse(Some(10), Some(20), 50, 100).expect("ok");
+        assert!(p.has_more(31));
+        assert!(!p.has_more(30));
+    }
+}
