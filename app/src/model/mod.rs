@@ -5,3 +5,4 @@ pub mod catalog;
 pub mod kind;
 pub mod listing;
 pub mod page;
+pub mod skill;

@@ -131,3 +131,26 @@ async fn presented(parts: &mut Parts, state: &AppState) -> Result<Presented, Mar
 pub fn parse_id(raw: &str, not_found: MarketError) -> Result<uuid::Uuid, MarketError> {
     uuid::Uuid::parse_str(raw).map_err(|_| not_found)
 }
+
+/// `Query<T>` whose rejections are `400 VALIDATION_ERROR` envelopes.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = MarketError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, MarketError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(e) => Err(MarketError::bad_request(e.body_text())),
+        }
+    }
+}
+
+/// Only API keys and OAuth tokens: the routes documented as such.
+pub fn require_api_credential(p: &Principal) -> Result<(), MarketError> {
+    use app::backend::auth::CredentialKind;
+    match p.credential {
+        CredentialKind::ApiKey | CredentialKind::Oauth => Ok(()),
+        _ => Err(MarketError::auth_required()),
+    }
+}

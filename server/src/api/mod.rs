@@ -1,15 +1,20 @@
 //! The documented JSON routes, one module per area.
 
+mod agents;
 mod auth;
 pub mod extract;
 mod health;
 mod keys;
 pub mod oauth;
+mod private;
+mod public;
+mod skill_wire;
+mod skills;
 
 use app::backend::state::AppState;
 use app::error::MarketError;
 use axum::{
-    routing::{delete, get, post},
+    routing::{delete, get, post, put},
     Router,
 };
 
@@ -23,6 +28,48 @@ pub fn router() -> Router<AppState> {
         .route("/keys", post(keys::create).get(keys::list))
         .route("/keys/{id}", delete(keys::revoke))
         .route("/oauth/clients", post(oauth::register_client))
+        .route("/agents", post(agents::create).get(agents::list))
+        .route("/agents/{id}", get(agents::get_one))
+        // Skill Marketplace
+        .route("/skills", get(skills::get_many))
+        .route("/skills/marketplace", get(skills::browse))
+        .route("/skills/publish", post(skills::publish))
+        .route("/skills/approve/{id}", post(skills::approve))
+        .route("/skills/reject/{id}", post(skills::reject))
+        .route("/skills/install", post(skills::install))
+        .route("/skills/rate/{id}", post(skills::rate).put(skills::rate))
+        .route("/skills/version", post(skills::create_version))
+        .route("/skills/history/{id}", get(skills::history))
+        .route("/skills/rollback/{id}", post(skills::rollback))
+        .route("/skills/{id}", get(skills::get_one))
+        // Public Marketplace API
+        .route("/public/v1/marketplace/skills", get(public::browse))
+        .route("/public/v1/marketplace/skills/{id}", get(public::detail))
+        .route(
+            "/public/v1/marketplace/skills/{id}/rate",
+            post(public::rate),
+        )
+        .route(
+            "/public/v1/marketplace/skills/{id}/reviews",
+            get(public::reviews),
+        )
+        .route("/public/v1/marketplace/categories", get(public::categories))
+        .route("/public/v1/marketplace/tags", get(public::tags))
+        .route("/public/v1/marketplace/submit", post(public::submit))
+        .route(
+            "/public/v1/marketplace/reviews/{id}/flag",
+            post(public::flag),
+        )
+        // Private Marketplace
+        .route(
+            "/v1/skills/private",
+            get(private::list).post(private::create),
+        )
+        .route("/v1/skills/private/install", post(private::install))
+        .route(
+            "/v1/skills/private/{id}",
+            put(private::customize).delete(private::uninstall),
+        )
         .fallback(not_found)
 }
 

@@ -188,3 +188,13 @@ pub async fn active_key_owner(
     .fetch_optional(pool)
     .await
 }
+
+pub async fn marketplace_enabled(
+    db: impl PgExecutor<'_>,
+    tenant_id: Uuid,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("SELECT marketplace_enabled FROM tenants WHERE id = $1")
+        .bind(tenant_id)
+        .fetch_one(db)
+        .await
+}

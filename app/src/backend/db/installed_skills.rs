@@ -129,3 +129,86 @@ pub async fn list(pool: &PgPool, tenant_id: Uuid) -> Result<Vec<InstalledRow>, s
     .fetch_all(pool)
     .await
 }
+
+/// One row of the private marketplace: a tenant's own skill or an
+/// installed copy of someone's.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PrivateItem {
+    pub id: Uuid,
+    pub name: String,
+    pub description: String,
+    pub skill_type: Option<String>,
+    pub category: Option<String>,
+    pub is_own: bool,
+    pub is_installed: bool,
+    pub rating: f64,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PrivateFilter {
+    pub query: Option<String>,
+    pub category: Option<String>,
+    pub skill_type: Option<String>,
+    pub is_installed: Option<bool>,
+    /// A fixed clause chosen by the service, never user text.
+    pub order_by: &'static str,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+pub async fn private_items(
+    pool: &PgPool,
+    tenant_id: Uuid,
+    f: &PrivateFilter,
+) -> Result<(Vec<PrivateItem>, i64), sqlx::Error> {
+    let mut qb = sqlx::QueryBuilder::<sqlx::Postgres>::new(
+        "WITH items AS ( \
+           SELECT l.id, l.name, l.description, l.spec ->> 'skill_type' AS skill_type, l.category, \
+                  true AS is_own, false AS is_installed, \
+                  CASE WHEN l.rating_count = 0 THEN 0 ELSE round(l.rating_sum / l.rating_count, 2) END::float8 AS rating, \
+                  l.created_at \
+           FROM listings l WHERE l.kind = 'skill' AND l.publisher_tenant_id = ",
+    );
+    qb.push_bind(tenant_id);
+    qb.push(
+        " UNION ALL \
+           SELECT i.id, i.name, i.description, l.spec ->> 'skill_type', l.category, false, true, \
+                  CASE WHEN l.rating_count = 0 THEN 0 ELSE round(l.rating_sum / l.rating_count, 2) END::float8, \
+                  i.created_at \
+           FROM installed_skills i JOIN listings l ON l.id = i.listing_id \
+           WHERE i.status = 'installed' AND i.tenant_id = ",
+    );
+    qb.push_bind(tenant_id);
+    qb.push(") SELECT *, count(*) OVER () AS total FROM items WHERE true");
+    if let Some(q) = &f.query {
+        qb.push(" AND (name ILIKE ")
+            .push_bind(format!("%{}%", q.replace(['%', '_'], "")))
+            .push(" OR description ILIKE ")
+            .push_bind(format!("%{}%", q.replace(['%', '_'], "")))
+            .push(")");
+    }
+    if let Some(c) = &f.category {
+        qb.push(" AND category = ").push_bind(c.clone());
+    }
+    if let Some(t) = &f.skill_type {
+        qb.push(" AND skill_type = ").push_bind(t.clone());
+    }
+    if let Some(i) = f.is_installed {
+        qb.push(" AND is_installed = ").push_bind(i);
+    }
+    qb.push(" ORDER BY ").push(f.order_by);
+    qb.push(" LIMIT ")
+        .push_bind(f.limit)
+        .push(" OFFSET ")
+        .push_bind(f.offset);
+    #[derive(sqlx::FromRow)]
+    struct Counted {
+        #[sqlx(flatten)]
+        item: PrivateItem,
+        total: i64,
+    }
+    let rows: Vec<Counted> = qb.build_query_as().fetch_all(pool).await?;
+    let total = rows.first().map_or(0, |r| r.total);
+    Ok((rows.into_iter().map(|r| r.item).collect(), total))
+}

@@ -2,8 +2,10 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod agents;
 pub mod catalog;
 pub mod credentials;
 pub mod keys;
 pub mod listings;
 pub mod oauth;
+pub mod skills;

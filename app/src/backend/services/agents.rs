@@ -1,0 +1,79 @@
+//! A tenant's agents: created within the plan's limit, listed, read.
+
+use crate::backend::auth::{Permission, Principal};
+use crate::backend::db::agents::{self as db, AgentRow};
+use crate::backend::db::installed_skills;
+use crate::backend::state::AppState;
+use crate::error::{ErrorCode, MarketError, MarketResult};
+use crate::model::account::{invalid_enum, parse_name, Plan};
+use uuid::Uuid;
+
+pub const MATURITIES: [&str; 4] = ["student", "intern", "supervised", "autonomous"];
+
+/// Agents a plan allows; `None` is unlimited.
+pub fn agent_limit(plan: Plan) -> Option<i64> {
+    match plan {
+        Plan::Free => Some(10),
+        Plan::Team => Some(25),
+        Plan::Enterprise => None,
+    }
+}
+
+pub async fn create(
+    state: &AppState,
+    principal: &Principal,
+    name: &str,
+    maturity: Option<&str>,
+) -> MarketResult<AgentRow> {
+    principal.require(Permission::SkillManage)?;
+    principal.require_write()?;
+    let name = parse_name("name", name, 200)?;
+    let maturity = maturity.unwrap_or("student");
+    if !MATURITIES.contains(&maturity) {
+        return Err(invalid_enum("maturity", maturity, &MATURITIES));
+    }
+    let mut tx = state.pool.begin().await?;
+    let current = db::count_for_update(&mut tx, principal.tenant_id).await?;
+    let plan = Plan::parse(&db::tenant_plan(&mut *tx, principal.tenant_id).await?)?;
+    if let Some(limit) = agent_limit(plan) {
+        if current >= limit {
+            let next = match plan {
+                Plan::Free => " Upgrade to Team plan for 25 agents.",
+                _ => " Upgrade to Enterprise for unlimited agents.",
+            };
+            return Err(MarketError::new(
+                ErrorCode::AgentLimitExceeded,
+                format!("Tenant has reached maximum agent limit ({limit}).{next}"),
+            )
+            .with_details(
+                serde_json::json!({ "current": current, "limit": limit, "plan": plan.as_str() }),
+            ));
+        }
+    }
+    let row = db::insert(&mut *tx, principal.tenant_id, &name, maturity).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub async fn list(state: &AppState, principal: &Principal) -> MarketResult<Vec<AgentRow>> {
+    principal.require(Permission::SkillView)?;
+    Ok(db::list(&state.pool, principal.tenant_id).await?)
+}
+
+/// One agent of the caller's tenant with its installed skills.
+pub async fn get(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+) -> MarketResult<(AgentRow, Vec<installed_skills::InstalledRow>)> {
+    principal.require(Permission::SkillView)?;
+    let agent = db::get(&state.pool, principal.tenant_id, id)
+        .await?
+        .ok_or_else(|| MarketError::new(ErrorCode::NotFound, "Agent not found"))?;
+    let skills = installed_skills::list(&state.pool, principal.tenant_id)
+        .await?
+        .into_iter()
+        .filter(|s| s.agent_id == Some(id))
+        .collect();
+    Ok((agent, skills))
+}

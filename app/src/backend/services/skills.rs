@@ -1,0 +1,392 @@
+//! The skill kind: its spec (validated on the way in) and the install into
+//! an agent. Lifecycle, search, ratings and versions are the engine's.
+
+use crate::backend::auth::{Permission, Principal};
+use crate::backend::db::installed_skills::{self as installed, InstalledRow};
+use crate::backend::db::listings::{ListingRow, Snapshot};
+use crate::backend::db::{agents, installs};
+use crate::backend::services::listings;
+use crate::backend::state::AppState;
+use crate::error::{ErrorCode, MarketError, MarketResult};
+use crate::model::account::parse_name;
+use crate::model::kind::ListingKind;
+use crate::model::listing::{
+    check_schema_shape, parse_optional_text, parse_packages, parse_price, parse_tags, parse_url,
+    ListingStatus, RiskLevel, SkillSpec, SkillType, MAX_CODE,
+};
+use crate::model::skill::{CustomizeSkill, PublishSkill, SkillInput};
+use serde_json::Value;
+use uuid::Uuid;
+
+const KIND: ListingKind = ListingKind::Skill;
+
+/// Validates a submitted skill into the engine's fields.
+pub fn fields(input: &SkillInput) -> MarketResult<Snapshot> {
+    let name = parse_name("name", &input.name, 200)?;
+    let skill_type = match input.skill_type.as_deref() {
+        Some(t) => SkillType::parse(t)?,
+        None => {
+            return Err(MarketError::new(
+                ErrorCode::MissingRequiredField,
+                "Field 'skill_type' is required",
+            )
+            .with_details(serde_json::json!({ "field": "skill_type" })))
+        }
+    };
+    let risk_level = match input.risk_level.as_deref() {
+        Some(r) => RiskLevel::parse(r)?,
+        None => RiskLevel::Low,
+    };
+    let input_schema = input.input_schema.clone().unwrap_or(Value::Null);
+    let output_schema = input.output_schema.clone().unwrap_or(Value::Null);
+    let config_schema = input.config_schema.clone().unwrap_or(Value::Null);
+    check_schema_shape("input_schema", &input_schema)?;
+    check_schema_shape("output_schema", &output_schema)?;
+    check_schema_shape("config_schema", &config_schema)?;
+    if !config_schema.is_null() {
+        jsonschema::validator_for(&config_schema).map_err(|e| {
+            MarketError::validation("config_schema", format!("Not a valid JSON Schema: {e}"))
+        })?;
+    }
+    let config = input.config.clone().unwrap_or(Value::Null);
+    if !(config.is_null() || config.is_object()) {
+        return Err(MarketError::validation("config", "Must be a JSON object"));
+    }
+    let code = parse_optional_text("code", input.code.as_deref(), MAX_CODE)?;
+    let spec = SkillSpec {
+        skill_type,
+        input_schema,
+        output_schema,
+        config,
+        config_schema,
+        code,
+        python_packages: parse_packages("python_packages", &input.python_packages)?,
+        npm_packages: parse_packages("npm_packages", &input.npm_packages)?,
+        documentation_url: parse_url("documentation_url", input.documentation_url.as_deref())?,
+        repository_url: parse_url("repository_url", input.repository_url.as_deref())?,
+        risk_level,
+    };
+    Ok(Snapshot {
+        name,
+        description: parse_optional_text("description", input.description.as_deref(), 2000)?,
+        long_description: parse_optional_text(
+            "long_description",
+            input.long_description.as_deref(),
+            100_000,
+        )?,
+        category: input
+            .category
+            .as_deref()
+            .map(|c| parse_name("category", c, 100))
+            .transpose()?,
+        tags: parse_tags(&input.tags)?,
+        price: parse_price("price", input.price)?,
+        license: input
+            .license
+            .as_deref()
+            .map(|l| parse_name("license", l, 100))
+            .transpose()?,
+        spec: to_value(&spec)?,
+    })
+}
+
+fn to_value(spec: &SkillSpec) -> MarketResult<Value> {
+    serde_json::to_value(spec).map_err(|e| {
+        tracing::error!(error = %e, "skill spec serialisation failed");
+        MarketError::internal()
+    })
+}
+
+/// The stored spec of a skill listing.
+pub fn spec(row: &ListingRow) -> MarketResult<SkillSpec> {
+    serde_json::from_value(row.spec.clone()).map_err(|e| {
+        tracing::error!(error = %e, listing = %row.id, "stored skill spec unreadable");
+        MarketError::internal()
+    })
+}
+
+/// `POST /api/v1/skills/private`: a private draft.
+pub async fn create_private(
+    state: &AppState,
+    principal: &Principal,
+    input: &SkillInput,
+) -> MarketResult<ListingRow> {
+    principal.require(Permission::SkillManage)?;
+    listings::create(state, principal, KIND, fields(input)?, ListingStatus::Draft).await
+}
+
+/// `POST /api/public/v1/marketplace/submit`: straight into review.
+pub async fn submit_new(
+    state: &AppState,
+    principal: &Principal,
+    input: &SkillInput,
+) -> MarketResult<ListingRow> {
+    principal.require(Permission::SkillManage)?;
+    listings::create(
+        state,
+        principal,
+        KIND,
+        fields(input)?,
+        ListingStatus::PendingApproval,
+    )
+    .await
+}
+
+/// `POST /api/skills/publish`: a private skill, with its marketplace
+/// details, into review.
+pub async fn publish(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    req: &PublishSkill,
+) -> MarketResult<ListingRow> {
+    let price = req
+        .price
+        .map(|p| parse_price("price", Some(p)))
+        .transpose()?;
+    let category = req
+        .category
+        .as_deref()
+        .map(|c| parse_name("category", c, 100))
+        .transpose()?;
+    let tags = req.tags.as_deref().map(parse_tags).transpose()?;
+    let long_description = req
+        .long_description
+        .as_deref()
+        .map(|d| parse_optional_text("long_description", Some(d), 100_000))
+        .transpose()?;
+    let documentation_url = parse_url("documentation_url", req.documentation_url.as_deref())?;
+    listings::submit(state, principal, KIND, id, |f| {
+        if let Some(p) = price {
+            f.price = p;
+        }
+        if category.is_some() {
+            f.category = category;
+        }
+        if let Some(t) = tags {
+            f.tags = t;
+        }
+        if let Some(d) = long_description {
+            f.long_description = d;
+        }
+        if documentation_url.is_some() {
+            if let Some(obj) = f.spec.as_object_mut() {
+                obj.insert(
+                    "documentation_url".into(),
+                    serde_json::json!(documentation_url),
+                );
+            }
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Every error of a configuration against the skill's config schema.
+pub fn check_config(schema: &Value, config: &Value) -> MarketResult<()> {
+    if schema.is_null() {
+        return if config.is_null() || config.is_object() {
+            Ok(())
+        } else {
+            Err(MarketError::validation(
+                "config_overrides",
+                "Must be a JSON object",
+            ))
+        };
+    }
+    let validator = jsonschema::validator_for(schema).map_err(|e| {
+        tracing::error!(error = %e, "stored config schema does not compile");
+        MarketError::internal()
+    })?;
+    let errors: Vec<String> = validator
+        .iter_errors(config)
+        .map(|e| e.to_string())
+        .collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    Err(MarketError::new(
+        ErrorCode::ConfigSchemaInvalid,
+        "Configuration schema does not match skill requirements.",
+    )
+    .with_details(serde_json::json!({
+        "expected_schema": schema,
+        "provided_config": config,
+        "errors": errors,
+    })))
+}
+
+/// Installs an approved skill into one of the tenant's agents (or the
+/// tenant at large). Repeats are idempotent; the ledger counts the tenant
+/// once.
+pub async fn install(
+    state: &AppState,
+    principal: &Principal,
+    listing_id: Uuid,
+    agent_id: Option<Uuid>,
+    config_overrides: Option<Value>,
+) -> MarketResult<(InstalledRow, SkillSpec)> {
+    principal.require(Permission::SkillManage)?;
+    let listing = crate::backend::db::listings::get(&state.pool, KIND.as_str(), listing_id)
+        .await?
+        .filter(|l| l.status == ListingStatus::Approved.as_str())
+        .ok_or_else(|| KIND.not_found())?;
+    if !crate::backend::db::identity::marketplace_enabled(&state.pool, principal.tenant_id).await? {
+        return Err(MarketError::new(
+            ErrorCode::MarketplaceDisabled,
+            "Marketplace feature is disabled for this tenant.",
+        )
+        .with_details(serde_json::json!({ "feature": "public_marketplace" })));
+    }
+    if let Some(a) = agent_id {
+        agents::get(&state.pool, principal.tenant_id, a)
+            .await?
+            .ok_or_else(|| MarketError::new(ErrorCode::NotFound, "Agent not found"))?;
+    }
+    let spec = spec(&listing)?;
+    let overrides = config_overrides.unwrap_or_else(|| serde_json::json!({}));
+    check_config(&spec.config_schema, &overrides)?;
+
+    let mut tx = state.pool.begin().await?;
+    let (row, fresh) = installed::insert_or_existing(
+        &mut tx,
+        principal.tenant_id,
+        listing_id,
+        agent_id,
+        &listing.name,
+        &listing.description,
+        &overrides,
+    )
+    .await?;
+    if fresh {
+        installs::record(&mut tx, listing_id, principal.tenant_id).await?;
+    }
+    tx.commit().await?;
+    Ok((row, spec))
+}
+
+fn installed_not_found() -> MarketError {
+    MarketError::new(ErrorCode::SkillNotFound, "Skill not found or not approved")
+}
+
+/// Renames or reconfigures an installed copy; overrides are checked
+/// against the skill's schema.
+pub async fn customize(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    req: &CustomizeSkill,
+) -> MarketResult<(InstalledRow, bool)> {
+    principal.require(Permission::SkillManage)?;
+    let current = installed::get(&state.pool, principal.tenant_id, id)
+        .await?
+        .ok_or_else(installed_not_found)?;
+    let listing = crate::backend::db::listings::get(&state.pool, KIND.as_str(), current.listing_id)
+        .await?
+        .ok_or_else(installed_not_found)?;
+    let name = match &req.name {
+        Some(n) => parse_name("name", n, 200)?,
+        None => current.name.clone(),
+    };
+    let description = match &req.description {
+        Some(d) => parse_optional_text("description", Some(d), 2000)?,
+        None => current.description.clone(),
+    };
+    let overrides_applied = req.config_overrides.is_some();
+    let overrides = req
+        .config_overrides
+        .clone()
+        .unwrap_or(current.config_overrides.clone());
+    check_config(&spec(&listing)?.config_schema, &overrides)?;
+    let env = req
+        .environment_vars
+        .clone()
+        .unwrap_or(current.environment_vars.clone());
+    let valid_env = env.as_object().is_some_and(|m| {
+        m.len() <= 100
+            && m.iter().all(|(k, v)| {
+                !k.is_empty() && k.len() <= 128 && v.as_str().is_some_and(|s| s.len() <= 4096)
+            })
+    });
+    if !valid_env {
+        return Err(MarketError::validation(
+            "environment_vars",
+            "An object of at most 100 string values (names up to 128 characters)",
+        ));
+    }
+    let row = installed::customize(&state.pool, id, &name, &description, &overrides, &env).await?;
+    Ok((row, overrides_applied))
+}
+
+pub async fn uninstall(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+) -> MarketResult<InstalledRow> {
+    principal.require(Permission::SkillManage)?;
+    let mut tx = state.pool.begin().await?;
+    let row = installed::get(&mut *tx, principal.tenant_id, id)
+        .await?
+        .ok_or_else(installed_not_found)?;
+    installed::uninstall(&mut *tx, id).await?;
+    if !installed::any_installed(&mut *tx, principal.tenant_id, row.listing_id).await? {
+        installs::deactivate(&mut tx, row.listing_id, principal.tenant_id).await?;
+    }
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// `GET /api/v1/skills/private`: the tenant's own and installed skills.
+pub async fn private_list(
+    state: &AppState,
+    principal: &Principal,
+    mut filter: installed::PrivateFilter,
+    sort_by: Option<&str>,
+    sort_order: Option<&str>,
+) -> MarketResult<(Vec<installed::PrivateItem>, i64)> {
+    principal.require(Permission::SkillView)?;
+    let desc = match sort_order.unwrap_or("asc") {
+        "asc" => false,
+        "desc" => true,
+        other => {
+            return Err(crate::model::account::invalid_enum(
+                "sort_order",
+                other,
+                &["asc", "desc"],
+            ))
+        }
+    };
+    filter.order_by = match (sort_by.unwrap_or("name"), desc) {
+        ("name", false) => "lower(name) ASC, id",
+        ("name", true) => "lower(name) DESC, id",
+        ("created_at", false) => "created_at ASC, id",
+        ("created_at", true) => "created_at DESC, id",
+        ("rating", false) => "rating ASC, id",
+        ("rating", true) => "rating DESC, id",
+        (other, _) => {
+            return Err(crate::model::account::invalid_enum(
+                "sort_by",
+                other,
+                &["name", "created_at", "rating"],
+            ))
+        }
+    };
+    if let Some(t) = &filter.skill_type {
+        SkillType::parse(t)?;
+    }
+    Ok(installed::private_items(&state.pool, principal.tenant_id, &filter).await?)
+}
+
+/// Several skills the caller may see, in the order asked.
+pub async fn many(
+    state: &AppState,
+    principal: &Principal,
+    ids: &[Uuid],
+) -> MarketResult<Vec<(ListingRow, SkillSpec)>> {
+    principal.require(Permission::SkillView)?;
+    crate::backend::db::listings::many_visible(&state.pool, KIND.as_str(), ids, principal.tenant_id)
+        .await?
+        .into_iter()
+        .map(|r| spec(&r).map(|s| (r, s)))
+        .collect()
+}

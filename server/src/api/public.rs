@@ -1,0 +1,209 @@
+//! The Public Marketplace API (`/api/public/v1/marketplace/**`): anonymous
+//! reads; writes need an API key or OAuth token.
+
+use super::extract::{parse_id, require_api_credential, ApiJson, ApiQuery, Auth, MaybeAuth};
+use super::skill_wire::{public_detail, public_item, rating_value};
+use app::backend::services::{listings, skills};
+use app::backend::state::AppState;
+use app::error::MarketError;
+use app::model::kind::ListingKind;
+use app::model::listing::{split_tags, SkillType, SortBy, SortOrder};
+use app::model::page::PageParams;
+use app::model::skill::{RateRequest, SkillInput};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+const KIND: ListingKind = ListingKind::Skill;
+
+#[derive(Deserialize)]
+pub struct BrowseQuery {
+    query: Option<String>,
+    category: Option<String>,
+    tags: Option<String>,
+    skill_type: Option<String>,
+    is_free: Option<bool>,
+    is_featured: Option<bool>,
+    sort_by: Option<String>,
+    sort_order: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// `GET /skills`
+pub async fn browse(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    ApiQuery(q): ApiQuery<BrowseQuery>,
+) -> Result<Json<Value>, MarketError> {
+    let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
+    let params = listings::Browse {
+        query: q.query,
+        category: q.category,
+        tags: split_tags(q.tags.as_deref()),
+        spec_filter: q
+            .skill_type
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            .map(|t| SkillType::parse(t).map(|t| ("skill_type", t.as_str().to_owned())))
+            .transpose()?,
+        free_only: q.is_free.unwrap_or(false),
+        featured_only: q.is_featured.unwrap_or(false),
+        sort_by: q.sort_by.as_deref().map(SortBy::parse).transpose()?,
+        sort_order: Some(
+            q.sort_order
+                .as_deref()
+                .map(SortOrder::parse)
+                .transpose()?
+                .unwrap_or(SortOrder::Desc),
+        ),
+        default_sort: Some(SortBy::CreatedAt),
+        ..Default::default()
+    };
+    let (rows, total) = listings::browse(&state, p.as_ref(), KIND, params, page).await?;
+    Ok(Json(json!({
+        "skills": rows.iter().map(public_item).collect::<Vec<_>>(),
+        "total": total,
+        "limit": page.limit,
+        "offset": page.offset,
+        "has_more": page.has_more(total),
+    })))
+}
+
+/// `GET /skills/{skill_id}`: approved skills only (the publisher's own
+/// unapproved one too, when it asks).
+pub async fn detail(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, MarketError> {
+    let id = parse_id(&id, KIND.not_found())?;
+    let row = listings::visible(&state, p.as_ref(), KIND, id).await?;
+    let (recent, _) = listings::reviews_page(
+        &state,
+        p.as_ref(),
+        KIND,
+        id,
+        PageParams {
+            limit: 5,
+            offset: 0,
+        },
+    )
+    .await?;
+    Ok(Json(public_detail(&row, &skills::spec(&row)?, &recent)))
+}
+
+/// `GET /categories`
+pub async fn categories(State(state): State<AppState>) -> Result<Json<Value>, MarketError> {
+    let cats = listings::categories(&state, KIND).await?;
+    Ok(Json(
+        json!({ "categories": cats.into_iter().map(|(c, _)| c).collect::<Vec<_>>() }),
+    ))
+}
+
+/// `GET /tags`
+pub async fn tags(State(state): State<AppState>) -> Result<Json<Value>, MarketError> {
+    let tags = listings::tags(&state, KIND).await?;
+    Ok(Json(json!({
+        "tags": tags.into_iter().map(|(name, count)| json!({ "name": name, "count": count })).collect::<Vec<_>>(),
+    })))
+}
+
+/// `POST /submit`
+pub async fn submit(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiJson(input): ApiJson<SkillInput>,
+) -> Result<(StatusCode, Json<Value>), MarketError> {
+    require_api_credential(&p)?;
+    let row = skills::submit_new(&state, &p, &input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "success": true,
+            "skill_id": row.id,
+            "status": row.status,
+            "message": "Skill submitted for marketplace review",
+        })),
+    ))
+}
+
+/// `POST /skills/{skill_id}/rate`
+pub async fn rate(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<RateRequest>,
+) -> Result<Json<Value>, MarketError> {
+    require_api_credential(&p)?;
+    let id = parse_id(&id, KIND.not_found())?;
+    let rated = listings::rate(&state, &p, KIND, id, req.rating, req.review, false).await?;
+    Ok(Json(json!({
+        "success": true,
+        "rating": rating_value(rated.rating),
+        "new_average": rated.new_average,
+        "total_ratings": rated.total_ratings,
+    })))
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// `GET /skills/{skill_id}/reviews`
+pub async fn reviews(
+    State(state): State<AppState>,
+    MaybeAuth(p): MaybeAuth,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Json<Value>, MarketError> {
+    let page = PageParams::parse(q.limit, q.offset, 20, 100)?;
+    let id = parse_id(&id, KIND.not_found())?;
+    let (rows, total) = listings::reviews_page(&state, p.as_ref(), KIND, id, page).await?;
+    Ok(Json(json!({
+        "reviews": rows.iter().map(|r| json!({
+            "id": r.id,
+            "rating": rating_value(r.rating),
+            "review": r.review,
+            "created_at": r.created_at,
+            "helpful_count": r.helpful_count,
+        })).collect::<Vec<_>>(),
+        "total": total,
+        "limit": page.limit,
+        "offset": page.offset,
+    })))
+}
+
+#[derive(Deserialize)]
+pub struct FlagQuery {
+    reason: Option<String>,
+}
+
+/// `POST /reviews/{review_id}/flag?reason=`
+pub async fn flag(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<FlagQuery>,
+) -> Result<Json<Value>, MarketError> {
+    require_api_credential(&p)?;
+    let review_id = parse_id(
+        &id,
+        MarketError::route_not_found().with_message("Review not found"),
+    )?;
+    listings::flag_review(
+        &state,
+        &p,
+        KIND,
+        review_id,
+        q.reason.as_deref().unwrap_or(""),
+    )
+    .await?;
+    Ok(Json(
+        json!({ "success": true, "review_id": review_id, "status": "flagged" }),
+    ))
+}

@@ -1,0 +1,105 @@
+//! The reference's wire shapes for skills, built from engine rows.
+
+use app::backend::db::listings::ListingRow;
+use app::backend::db::reviews::ReviewRow;
+use app::model::listing::SkillSpec;
+use serde_json::{json, Value};
+
+/// A whole-number rating as an integer (`5`, not `5.0`); halves stay floats.
+pub fn rating_value(r: f64) -> Value {
+    if r.fract() == 0.0 && (0.0..=5.0).contains(&r) {
+        json!(r as i64)
+    } else {
+        json!(r)
+    }
+}
+
+fn skill_type(row: &ListingRow) -> Value {
+    row.spec.get("skill_type").cloned().unwrap_or(Value::Null)
+}
+
+/// `GET /api/skills/marketplace` items.
+pub fn marketplace_item(row: &ListingRow) -> Value {
+    json!({
+        "id": row.id,
+        "name": row.name,
+        "description": row.description,
+        "category": row.category,
+        "skill_type": skill_type(row),
+        "price": row.price,
+        "rating": row.rating(),
+        "rating_count": row.rating_count,
+        "installs": row.installs,
+        "tags": row.tags,
+        "is_approved": row.status == "approved",
+        "created_at": row.created_at,
+    })
+}
+
+/// `GET /api/public/v1/marketplace/skills` items.
+pub fn public_item(row: &ListingRow) -> Value {
+    json!({
+        "id": row.id,
+        "name": row.name,
+        "description": row.description,
+        "category": row.category,
+        "skill_type": skill_type(row),
+        "price": row.price,
+        "is_free": row.price == 0.0,
+        "rating": row.rating(),
+        "rating_count": row.rating_count,
+        "installs": row.installs,
+        "tags": row.tags,
+        "created_at": row.created_at,
+    })
+}
+
+/// `GET /api/public/v1/marketplace/skills/{id}`.
+pub fn public_detail(row: &ListingRow, spec: &SkillSpec, recent: &[ReviewRow]) -> Value {
+    json!({
+        "id": row.id,
+        "name": row.name,
+        "description": row.description,
+        "long_description": row.long_description,
+        "category": row.category,
+        "skill_type": spec.skill_type,
+        "input_schema": spec.input_schema,
+        "output_schema": spec.output_schema,
+        "config": spec.config,
+        "price": row.price,
+        "is_free": row.price == 0.0,
+        "rating": row.rating(),
+        "rating_count": row.rating_count,
+        "installs": row.installs,
+        "tags": row.tags,
+        "license": row.license,
+        "documentation_url": spec.documentation_url,
+        "repository_url": spec.repository_url,
+        "python_packages": spec.python_packages,
+        "npm_packages": spec.npm_packages,
+        "recent_reviews": recent.iter().map(|r| json!({
+            "rating": rating_value(r.rating),
+            "review": r.review,
+            "created_at": r.created_at,
+        })).collect::<Vec<_>>(),
+        "created_at": row.created_at,
+    })
+}
+
+/// `GET /api/skills/{id}`: the public detail plus what a tenant needs to
+/// install it (config schema, risk, lifecycle).
+pub fn skill_detail(row: &ListingRow, spec: &SkillSpec) -> Value {
+    let mut v = public_detail(row, spec, &[]);
+    if let Some(o) = v.as_object_mut() {
+        o.remove("recent_reviews");
+        o.insert("config_schema".into(), spec.config_schema.clone());
+        o.insert("risk_level".into(), json!(spec.risk_level));
+        o.insert("status".into(), json!(row.status));
+        o.insert("version".into(), json!(row.current_version));
+        o.insert("active_installs".into(), json!(row.active_installs));
+        o.insert("publisher_tenant_id".into(), json!(row.publisher_tenant_id));
+        o.insert("rejection_reason".into(), json!(row.rejection_reason));
+        o.insert("updated_at".into(), json!(row.updated_at));
+    }
+    v
+}
