@@ -71,6 +71,8 @@ impl TestApp {
     }
 
     pub async fn with_config(pool: PgPool, config: Config) -> Self {
+        // Logs (RUST_LOG, default info) go to stderr: a 500's cause shows up.
+        server::telemetry::init();
         server::run::migrate_pool(&pool)
             .await
             .expect("session store migration");

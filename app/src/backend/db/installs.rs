@@ -16,6 +16,9 @@ pub async fn record(
     tenant_id: Uuid,
 ) -> Result<bool, sqlx::Error> {
     // xmax = 0 tells a fresh insert from an update of an existing row.
+    // The trend key is t/tau + ln(decayed score): adding one install at
+    // time t is t/tau + ln(1 + e^(old - t/tau)), with the exponential
+    // skipped once the old score has decayed to nothing (no underflow).
     let outcome: Option<(bool, bool)> = sqlx::query_as(
         "INSERT INTO listing_installs (listing_id, tenant_id) VALUES ($1, $2) \
          ON CONFLICT (listing_id, tenant_id) DO UPDATE SET active = true, updated_at = now() \
@@ -31,7 +34,9 @@ pub async fn record(
     };
     sqlx::query(
         "UPDATE listings SET installs = installs + $2, active_installs = active_installs + 1, \
-         trend_key = ln(exp(trend_key - extract(epoch FROM now()) / $3) + 1) + extract(epoch FROM now()) / $3 \
+         trend_key = extract(epoch FROM now()) / $3 + CASE \
+           WHEN trend_key - extract(epoch FROM now()) / $3 < -50 THEN 0 \
+           ELSE ln(1 + exp(trend_key - extract(epoch FROM now()) / $3)) END \
          WHERE id = $1",
     )
     .bind(listing_id)
