@@ -1,6 +1,7 @@
 //! One integration-test binary: the real router on a fresh Postgres
 //! database per test (`#[sqlx::test]` creates and drops it).
 
+mod browse;
 mod cli;
 mod cli_support;
 mod common;
@@ -13,4 +14,5 @@ mod oauth;
 mod pages;
 mod processes;
 mod rate_limits;
+mod ratings;
 mod skills;
