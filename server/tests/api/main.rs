@@ -9,6 +9,7 @@ mod envelope;
 mod fixtures;
 mod health;
 mod identity;
+mod isolation;
 mod keys;
 mod oauth;
 mod pages;

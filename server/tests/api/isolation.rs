@@ -1,0 +1,222 @@
+//! Another tenant's private objects, reached through every id-bearing
+//! route of the skill marketplaces with each kind of credential: only 404
+//! or 403, and never a byte of the object.
+
+use crate::common::{Cred, TestApp};
+use crate::fixtures::{actor, approved_skill, private_skill, skill_body};
+use base64::Engine;
+use serde_json::json;
+use sqlx::PgPool;
+
+const MARKER: &str = "Zanzibar Confidential";
+
+async fn bearer_for(app: &TestApp, cookie: &str) -> String {
+    let r = app
+        .call(
+            "POST",
+            "/api/oauth/clients",
+            &Cred::Cookie(cookie.to_owned()),
+            Some(json!({"name": "cli", "redirect_uris": ["https://x.test/cb"]})),
+        )
+        .await;
+    let v = r.json();
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!(
+        "{}:{}",
+        v["client_id"].as_str().expect("id"),
+        v["client_secret"].as_str().expect("secret")
+    ));
+    let r = app
+        .send(
+            axum::http::Request::post("/oauth/token")
+                .header("host", crate::common::HOST)
+                .header("authorization", format!("Basic {basic}"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(axum::body::Body::from("grant_type=client_credentials"))
+                .expect("request"),
+        )
+        .await;
+    r.json()["access_token"].as_str().expect("token").to_owned()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn foreign_tenants_get_only_404_or_403(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let owner = actor(&pool, "Acme", "member").await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+
+    let mut body = skill_body(MARKER);
+    body["description"] = json!(format!("{MARKER} internal tool"));
+    let draft = private_skill(&app, &owner, body).await;
+    let version = app
+        .call(
+            "POST",
+            &format!("/api/skills/version?skill_id={draft}&version_name=v1"),
+            &owner.cred,
+            None,
+        )
+        .await
+        .json()["version_id"]
+        .as_str()
+        .expect("version")
+        .to_owned();
+    let public = approved_skill(&app, &owner, &operator, skill_body("Public Tool")).await;
+    let agent = app
+        .call(
+            "POST",
+            "/api/agents",
+            &owner.cred,
+            Some(json!({"name": format!("{MARKER} agent")})),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .expect("agent")
+        .to_owned();
+    let installed = app
+        .call(
+            "POST",
+            "/api/skills/install",
+            &owner.cred,
+            Some(json!({"skill_id": public, "agent_id": agent})),
+        )
+        .await
+        .json()["skill_id"]
+        .as_str()
+        .expect("installed")
+        .to_owned();
+
+    // The intruder, with each kind of credential.
+    let account = app.signup("Intruders", "eve@intruders.test").await;
+    let key = app.create_key(&account, "read_write").await;
+    let token = bearer_for(&app, &account.cookie).await;
+    let creds = [
+        Cred::Cookie(account.cookie.clone()),
+        Cred::Key(key),
+        Cred::Bearer(token),
+    ];
+
+    let routes: Vec<(&str, String, Option<serde_json::Value>)> = vec![
+        ("GET", format!("/api/skills/{draft}"), None),
+        ("GET", format!("/api/skills?ids={draft}"), None),
+        ("GET", format!("/api/skills/history/{draft}"), None),
+        (
+            "POST",
+            "/api/skills/publish".into(),
+            Some(json!({"skill_id": draft})),
+        ),
+        (
+            "POST",
+            format!("/api/skills/rate/{draft}"),
+            Some(json!({"rating": 5})),
+        ),
+        (
+            "PUT",
+            format!("/api/skills/rate/{draft}"),
+            Some(json!({"rating": 5})),
+        ),
+        (
+            "POST",
+            format!("/api/skills/version?skill_id={draft}&version_name=v9"),
+            None,
+        ),
+        (
+            "POST",
+            format!("/api/skills/rollback/{draft}?version_id={version}"),
+            None,
+        ),
+        (
+            "POST",
+            format!("/api/skills/rollback/{public}?version_id={version}"),
+            None,
+        ),
+        ("POST", format!("/api/skills/approve/{draft}"), None),
+        (
+            "POST",
+            format!("/api/skills/reject/{draft}?reason=no"),
+            None,
+        ),
+        (
+            "POST",
+            "/api/skills/install".into(),
+            Some(json!({"skill_id": draft})),
+        ),
+        (
+            "POST",
+            "/api/skills/install".into(),
+            Some(json!({"skill_id": public, "agent_id": agent})),
+        ),
+        (
+            "POST",
+            "/api/v1/skills/private/install".into(),
+            Some(json!({"marketplace_skill_id": draft})),
+        ),
+        (
+            "PUT",
+            format!("/api/v1/skills/private/{installed}"),
+            Some(json!({"name": "mine now"})),
+        ),
+        (
+            "DELETE",
+            format!("/api/v1/skills/private/{installed}"),
+            None,
+        ),
+        ("GET", format!("/api/agents/{agent}"), None),
+        (
+            "GET",
+            format!("/api/public/v1/marketplace/skills/{draft}"),
+            None,
+        ),
+        (
+            "GET",
+            format!("/api/public/v1/marketplace/skills/{draft}/reviews"),
+            None,
+        ),
+        (
+            "POST",
+            format!("/api/public/v1/marketplace/skills/{draft}/rate"),
+            Some(json!({"rating": 5})),
+        ),
+    ];
+    let mut checked = 0;
+    for cred in &creds {
+        for (method, uri, body) in &routes {
+            let r = app.call(method, uri, cred, body.clone()).await;
+            let leaked = r.text.contains(MARKER) || r.text.contains(&installed) && *method == "GET";
+            assert!(!leaked, "{method} {uri} with {cred:?} leaked: {}", r.text);
+            if uri.starts_with("/api/skills?ids=") {
+                assert_eq!(r.status, 200);
+                assert_eq!(r.json()["skills"], json!([]), "{method} {uri}");
+            } else {
+                // Public-API writes take keys and tokens only: a session is 401 there.
+                let session_on_public_write = matches!(cred, Cred::Cookie(_))
+                    && *method != "GET"
+                    && uri.starts_with("/api/public/");
+                let allowed =
+                    matches!(r.status, 403 | 404) || (session_on_public_write && r.status == 401);
+                assert!(
+                    allowed,
+                    "{method} {uri} with {cred:?}: {} {}",
+                    r.status, r.text
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, routes.len() * 3);
+
+    // And nothing changed: still a draft, still installed, no ratings.
+    let row: (String, i32) =
+        sqlx::query_as("SELECT status, rating_count FROM listings WHERE id = $1::uuid")
+            .bind(&draft)
+            .fetch_one(&pool)
+            .await
+            .expect("row");
+    assert_eq!(row, ("draft".into(), 0));
+    let still: String =
+        sqlx::query_scalar("SELECT status FROM installed_skills WHERE id = $1::uuid")
+            .bind(&installed)
+            .fetch_one(&pool)
+            .await
+            .expect("installed");
+    assert_eq!(still, "installed");
+}
