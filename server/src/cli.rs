@@ -20,6 +20,11 @@ pub enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Load data: `--demo` creates a realistic demo catalog (idempotent).
+    Seed {
+        #[arg(long)]
+        demo: bool,
+    },
     /// Operator commands; each prints one JSON object.
     #[command(subcommand)]
     Admin(AdminCommand),

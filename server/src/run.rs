@@ -133,6 +133,19 @@ pub async fn admin(config: Config, cmd: AdminCommand) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// `seed --demo`: the demo catalog, once.
+pub async fn seed(config: Config, demo: bool) -> Result<(), BoxError> {
+    if !demo {
+        return Err("nothing to seed: pass --demo".into());
+    }
+    let pool = connect_lazy(&config)?;
+    migrate_pool(&pool).await?;
+    let state = app_state(&config, pool);
+    let created = app::backend::services::seed::demo(&state).await?;
+    println!("{}", serde_json::json!({ "seeded": created }));
+    Ok(())
+}
+
 pub async fn serve(config: Config) -> Result<(), BoxError> {
     tracing::info!(?config, "starting");
     let pool = connect_lazy(&config)?;

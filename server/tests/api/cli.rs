@@ -113,3 +113,43 @@ async fn admin_cli_creates_tenant_user_and_key(pool: PgPool) {
     assert!(!ok);
     assert!(err.contains("already exists"), "{err}");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn demo_seed_is_idempotent_and_lively(pool: PgPool) {
+    let (ok, first, err) = marketplace(&pool, &["seed", "--demo"]);
+    assert!(ok, "{err}");
+    assert_eq!(first, serde_json::json!({"seeded": true}));
+    let (ok, second, err) = marketplace(&pool, &["seed", "--demo"]);
+    assert!(ok, "{err}");
+    assert_eq!(second, serde_json::json!({"seeded": false}));
+
+    let app = TestApp::new(pool.clone()).await;
+    let v = app
+        .call(
+            "GET",
+            "/api/public/v1/marketplace/skills?limit=100",
+            &Cred::Anon,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(v["total"], 32, "36 demo skills, 4 left pending review");
+    let skills = v["skills"].as_array().expect("skills");
+    assert!(skills
+        .iter()
+        .any(|s| s["installs"].as_i64().unwrap_or(0) > 5));
+    assert!(skills
+        .iter()
+        .any(|s| s["rating_count"].as_i64().unwrap_or(0) > 3));
+    let pending: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM listings WHERE status = 'pending_approval'")
+            .fetch_one(&pool)
+            .await
+            .expect("pending");
+    assert_eq!(pending, 4);
+    let versions: i64 = sqlx::query_scalar("SELECT count(*) FROM listing_versions")
+        .fetch_one(&pool)
+        .await
+        .expect("versions");
+    assert_eq!(versions, 36);
+}

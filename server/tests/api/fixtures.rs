@@ -8,7 +8,6 @@ use uuid::Uuid;
 
 pub struct Actor {
     pub tenant_id: Uuid,
-    pub user_id: Uuid,
     pub cred: Cred,
 }
 
@@ -50,7 +49,6 @@ pub async fn actor_with_scope(pool: &PgPool, name: &str, role: &str, scope: &str
     .expect("key");
     Actor {
         tenant_id,
-        user_id,
         cred: Cred::Key(key),
     }
 }

@@ -8,4 +8,5 @@ pub mod credentials;
 pub mod keys;
 pub mod listings;
 pub mod oauth;
+pub mod seed;
 pub mod skills;
