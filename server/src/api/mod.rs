@@ -2,6 +2,7 @@
 
 mod agents;
 mod auth;
+pub mod docs;
 pub mod extract;
 mod health;
 mod keys;
@@ -21,6 +22,10 @@ use axum::{
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/health", get(health::health))
+        .route("/openapi.json", get(docs::openapi_json))
+        .route("/test-console", get(docs::console_redirect))
+        .route("/test-console/", get(docs::console_index))
+        .route("/test-console/{*rest}", get(docs::console_file))
         .route("/auth/signup", post(auth::signup))
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))

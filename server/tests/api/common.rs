@@ -71,7 +71,11 @@ impl TestApp {
     }
 
     pub async fn with_config(pool: PgPool, config: Config) -> Self {
-        // Logs (RUST_LOG, default info) go to stderr: a 500's cause shows up.
+        // Warnings and errors go to stderr (RUST_LOG overrides): a 500's
+        // cause shows up beside the failing test without drowning the rest.
+        if std::env::var_os("RUST_LOG").is_none() {
+            std::env::set_var("RUST_LOG", "warn,tower_http=off");
+        }
         server::telemetry::init();
         server::run::migrate_pool(&pool)
             .await

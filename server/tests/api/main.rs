@@ -12,6 +12,7 @@ mod identity;
 mod isolation;
 mod keys;
 mod oauth;
+mod openapi;
 mod pages;
 mod processes;
 mod rate_limits;

@@ -16,7 +16,16 @@ pub const DEMO_PASSWORD: &str = "demo-password";
 const OPERATOR_SLUG: &str = "demo-platform";
 
 /// (name, description, category, tags, skill_type, price)
-const SKILLS: &[(&str, &str, &str, &[&str], &str, f64)] = &[
+type DemoSkill = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    f64,
+);
+
+const SKILLS: &[DemoSkill] = &[
     (
         "Data Analysis",
         "Advanced data analysis with Python and pandas",

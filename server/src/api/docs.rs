@@ -1,0 +1,637 @@
+//! The OpenAPI 3.1 document of the JSON API, generated from one table of
+//! documented routes, and the offline explorer at `/api/test-console`.
+//! The document is checked by deserialising it into utoipa's typed model.
+
+use axum::extract::Path;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Map, Value};
+use std::sync::{Arc, OnceLock};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, no credentials.
+    Public,
+    /// Anonymous allowed; a credential raises limits and shows own items.
+    Optional,
+    /// A session, API key or OAuth token.
+    Required,
+    /// An API key or OAuth token only.
+    KeyOrToken,
+    /// `GOVERNANCE_APPROVE` (platform operators).
+    Operator,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct RouteDoc {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub tag: &'static str,
+    pub summary: &'static str,
+    pub access: Access,
+    pub query: &'static [&'static str],
+    pub json_body: bool,
+    pub ok: u16,
+}
+
+// Positional on purpose: one line per route reads as a table.
+#[allow(clippy::too_many_arguments)]
+const fn r(
+    method: &'static str,
+    path: &'static str,
+    tag: &'static str,
+    summary: &'static str,
+    access: Access,
+    query: &'static [&'static str],
+    json_body: bool,
+    ok: u16,
+) -> RouteDoc {
+    RouteDoc {
+        method,
+        path,
+        tag,
+        summary,
+        access,
+        query,
+        json_body,
+        ok,
+    }
+}
+
+use Access::*;
+
+const BROWSE: &[&str] = &[
+    "query",
+    "category",
+    "tags",
+    "skill_type",
+    "sort_by",
+    "limit",
+    "offset",
+];
+const PUBLIC_BROWSE: &[&str] = &[
+    "query",
+    "category",
+    "tags",
+    "skill_type",
+    "is_free",
+    "is_featured",
+    "sort_by",
+    "sort_order",
+    "limit",
+    "offset",
+];
+const PRIVATE_LIST: &[&str] = &[
+    "query",
+    "category",
+    "skill_type",
+    "is_installed",
+    "sort_by",
+    "sort_order",
+    "limit",
+    "offset",
+];
+
+/// Every documented JSON route. Paths are relative to the server root.
+pub const ROUTES: &[RouteDoc] = &[
+    r(
+        "GET",
+        "/api/health",
+        "Service",
+        "Health with a real database round trip",
+        Public,
+        &[],
+        false,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/openapi.json",
+        "Service",
+        "This document",
+        Public,
+        &[],
+        false,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/auth/signup",
+        "Accounts",
+        "Create a tenant and its owner; starts a session",
+        Public,
+        &[],
+        true,
+        201,
+    ),
+    r(
+        "POST",
+        "/api/auth/login",
+        "Accounts",
+        "Log in; starts a new session",
+        Public,
+        &[],
+        true,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/auth/logout",
+        "Accounts",
+        "End the session",
+        Optional,
+        &[],
+        false,
+        204,
+    ),
+    r(
+        "GET",
+        "/api/auth/me",
+        "Accounts",
+        "The caller, its permissions and credential kind",
+        Required,
+        &[],
+        false,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/keys",
+        "Accounts",
+        "Create an API key (shown once)",
+        Required,
+        &[],
+        true,
+        201,
+    ),
+    r(
+        "GET",
+        "/api/keys",
+        "Accounts",
+        "The caller's API keys, without secrets",
+        Required,
+        &[],
+        false,
+        200,
+    ),
+    r(
+        "DELETE",
+        "/api/keys/{id}",
+        "Accounts",
+        "Revoke an API key at once",
+        Required,
+        &[],
+        false,
+        204,
+    ),
+    r(
+        "POST",
+        "/api/oauth/clients",
+        "OAuth",
+        "Register an OAuth client (secret shown once)",
+        Required,
+        &[],
+        true,
+        201,
+    ),
+    r(
+        "POST",
+        "/oauth/token",
+        "OAuth",
+        "Token endpoint: authorization_code (PKCE), client_credentials, refresh_token",
+        Public,
+        &[],
+        false,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/agents",
+        "Agents",
+        "Create an agent (counts against the plan)",
+        Required,
+        &[],
+        true,
+        201,
+    ),
+    r(
+        "GET",
+        "/api/agents",
+        "Agents",
+        "The tenant's agents",
+        Required,
+        &[],
+        false,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/agents/{id}",
+        "Agents",
+        "One agent with its installed skills",
+        Required,
+        &[],
+        false,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/skills/marketplace",
+        "Skill Marketplace",
+        "Browse and search skills",
+        Required,
+        BROWSE,
+        false,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/skills/publish",
+        "Skill Marketplace",
+        "Submit a private skill for review",
+        Required,
+        &[],
+        true,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/skills/approve/{id}",
+        "Skill Marketplace",
+        "Approve a submission",
+        Operator,
+        &[],
+        false,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/skills/reject/{id}",
+        "Skill Marketplace",
+        "Reject a submission with a reason",
+        Operator,
+        &["reason"],
+        false,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/skills/install",
+        "Skill Marketplace",
+        "Install an approved skill into the tenant",
+        Required,
+        &[],
+        true,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/skills/rate/{id}",
+        "Skill Marketplace",
+        "Rate and review (once per user)",
+        Required,
+        &[],
+        true,
+        200,
+    ),
+    r(
+        "PUT",
+        "/api/skills/rate/{id}",
+        "Skill Marketplace",
+        "Replace the caller's rating",
+        Required,
+        &[],
+        true,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/skills/version",
+        "Skill Marketplace",
+        "Freeze a version",
+        Required,
+        &["skill_id", "version_name", "description"],
+        false,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/skills/history/{id}",
+        "Skill Marketplace",
+        "Version history",
+        Required,
+        &[],
+        false,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/skills/rollback/{id}",
+        "Skill Marketplace",
+        "Restore a version's fields",
+        Required,
+        &["version_id"],
+        false,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/skills/{id}",
+        "Skill Marketplace",
+        "One skill with its config schema",
+        Required,
+        &[],
+        false,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/skills",
+        "Skill Marketplace",
+        "Many skills at once (?ids=a,b,c)",
+        Required,
+        &["ids"],
+        false,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/public/v1/marketplace/skills",
+        "Public Marketplace",
+        "Browse the public catalog",
+        Optional,
+        PUBLIC_BROWSE,
+        false,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/public/v1/marketplace/skills/{id}",
+        "Public Marketplace",
+        "Skill details with recent reviews",
+        Optional,
+        &[],
+        false,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/public/v1/marketplace/categories",
+        "Public Marketplace",
+        "All categories",
+        Optional,
+        &[],
+        false,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/public/v1/marketplace/tags",
+        "Public Marketplace",
+        "Tags with usage counts",
+        Optional,
+        &[],
+        false,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/public/v1/marketplace/submit",
+        "Public Marketplace",
+        "Submit a skill for review",
+        KeyOrToken,
+        &[],
+        true,
+        201,
+    ),
+    r(
+        "POST",
+        "/api/public/v1/marketplace/skills/{id}/rate",
+        "Public Marketplace",
+        "Rate a skill",
+        KeyOrToken,
+        &[],
+        true,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/public/v1/marketplace/skills/{id}/reviews",
+        "Public Marketplace",
+        "Reviews of a skill",
+        Public,
+        &["limit", "offset"],
+        false,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/public/v1/marketplace/reviews/{id}/flag",
+        "Public Marketplace",
+        "Flag a review for moderation",
+        KeyOrToken,
+        &["reason"],
+        false,
+        200,
+    ),
+    r(
+        "GET",
+        "/api/v1/skills/private",
+        "Private Marketplace",
+        "The tenant's own and installed skills",
+        Required,
+        PRIVATE_LIST,
+        false,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/v1/skills/private",
+        "Private Marketplace",
+        "Create a private skill",
+        Required,
+        &[],
+        true,
+        201,
+    ),
+    r(
+        "POST",
+        "/api/v1/skills/private/install",
+        "Private Marketplace",
+        "Install a marketplace skill",
+        Required,
+        &[],
+        true,
+        200,
+    ),
+    r(
+        "PUT",
+        "/api/v1/skills/private/{id}",
+        "Private Marketplace",
+        "Customize an installed skill",
+        Required,
+        &[],
+        true,
+        200,
+    ),
+    r(
+        "DELETE",
+        "/api/v1/skills/private/{id}",
+        "Private Marketplace",
+        "Uninstall a skill",
+        Required,
+        &[],
+        false,
+        200,
+    ),
+];
+
+fn operation(route: &RouteDoc) -> Value {
+    let mut parameters: Vec<Value> = route
+        .path
+        .split('/')
+        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+        .collect();
+    parameters.extend(route.query.iter().map(|name| {
+        let schema = match *name {
+            "limit" | "offset" => json!({"type": "integer"}),
+            "is_free" | "is_featured" | "is_installed" => json!({"type": "boolean"}),
+            _ => json!({"type": "string"}),
+        };
+        json!({"name": name, "in": "query", "required": false, "schema": schema})
+    }));
+    let mut responses = Map::new();
+    let ok = if route.ok == 204 {
+        json!({"description": "Done"})
+    } else {
+        json!({"description": "Success", "content": {"application/json": {"schema": {"type": "object"}}}})
+    };
+    responses.insert(route.ok.to_string(), ok);
+    let error = json!({"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    let mut codes = vec!["400", "429", "500"];
+    if route.access != Public {
+        codes.extend(["401", "403"]);
+    }
+    if route.path.contains('{') || route.method != "GET" {
+        codes.push("404");
+    }
+    for c in codes {
+        responses.insert(c.into(), error.clone());
+    }
+    let security = match route.access {
+        Public => json!([]),
+        Optional => json!([{}, {"ApiKey": []}, {"Bearer": []}, {"Session": []}]),
+        Required | Operator => json!([{"ApiKey": []}, {"Bearer": []}, {"Session": []}]),
+        KeyOrToken => json!([{"ApiKey": []}, {"Bearer": []}]),
+    };
+    let mut op = json!({
+        "tags": [route.tag],
+        "summary": route.summary,
+        "operationId": format!("{}_{}", route.method.to_lowercase(),
+            route.path.trim_start_matches('/').replace(['/', '{', '}', '.', '-'], "_")),
+        "parameters": parameters,
+        "responses": responses,
+        "security": security,
+    });
+    if route.access == Operator {
+        op["description"] = json!("Needs the GOVERNANCE_APPROVE permission (platform operators).");
+    }
+    if route.json_body {
+        op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object"}}}});
+    }
+    if route.path == "/oauth/token" {
+        op["requestBody"] = json!({"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}}});
+    }
+    op
+}
+
+/// The document, built once.
+pub fn document() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(|| {
+        let mut paths = Map::new();
+        for route in ROUTES {
+            let entry = paths.entry(route.path.to_owned()).or_insert_with(|| json!({}));
+            entry[route.method.to_lowercase()] = operation(route);
+        }
+        json!({
+            "openapi": "3.1.0",
+            "info": {
+                "title": "Agent Marketplace API",
+                "version": env!("CARGO_PKG_VERSION"),
+                "description": "Skills, agent templates, domains, canvas components and workflow templates. \
+                    Errors are always {error, message, code, details}."
+            },
+            "paths": paths,
+            "components": {
+                "schemas": {
+                    "Error": {
+                        "type": "object",
+                        "required": ["error", "message", "code"],
+                        "properties": {
+                            "error": {"type": "string"},
+                            "message": {"type": "string"},
+                            "code": {"type": "string"},
+                            "details": {"type": "object"}
+                        }
+                    }
+                },
+                "securitySchemes": {
+                    "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+                    "Bearer": {"type": "http", "scheme": "bearer"},
+                    "Session": {"type": "apiKey", "in": "cookie", "name": "mp_session"}
+                }
+            }
+        })
+    })
+}
+
+pub async fn openapi_json() -> Json<Value> {
+    Json(document().clone())
+}
+
+fn console_config() -> Arc<utoipa_swagger_ui::Config<'static>> {
+    static CONFIG: OnceLock<Arc<utoipa_swagger_ui::Config<'static>>> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| Arc::new(utoipa_swagger_ui::Config::from("/api/openapi.json")))
+        .clone()
+}
+
+/// `/api/test-console`: Swagger UI from vendored assets (no internet).
+/// The bare path redirects so the page's relative asset URLs resolve.
+pub async fn console_redirect() -> Response {
+    axum::response::Redirect::permanent("/api/test-console/").into_response()
+}
+
+pub async fn console_index() -> Response {
+    console_file(Path(String::new())).await
+}
+
+pub async fn console_file(Path(rest): Path<String>) -> Response {
+    match utoipa_swagger_ui::serve(&rest, console_config()) {
+        Ok(Some(file)) => {
+            let mut response = (
+                [(header::CONTENT_TYPE, file.content_type)],
+                file.bytes.to_vec(),
+            )
+                .into_response();
+            if file.gzpipped {
+                response.headers_mut().insert(
+                    header::CONTENT_ENCODING,
+                    header::HeaderValue::from_static("gzip"),
+                );
+            }
+            response
+        }
+        Ok(None) => app::error::MarketError::route_not_found().into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "test console asset failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({
+                "error": "Internal Server Error", "message": "An unexpected error occurred", "code": "INTERNAL_ERROR"
+            })))
+                .into_response()
+        }
+    }
+}
