@@ -2,7 +2,10 @@
 
 use crate::components::layout::Layout;
 use crate::pages::account::{keys::AccountPage, login::LoginPage, signup::SignupPage};
-use crate::pages::{auth_epoch, home::HomePage, not_found::NotFoundPage, url_errors};
+use crate::pages::{
+    auth_epoch, browse::BrowseSkillsPage, home::HomePage, listing::SkillPage,
+    not_found::NotFoundPage, url_errors,
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Stylesheet, Title};
 use leptos_router::{
@@ -25,6 +28,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     // In-order streaming: every page is complete HTML without JavaScript.
                     <Route path=path!("/") view=HomePage ssr=SsrMode::InOrder />
+                    <Route path=path!("/skills") view=BrowseSkillsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/skills/:id") view=SkillPage ssr=SsrMode::InOrder />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder />
                     <Route path=path!("/signup") view=SignupPage ssr=SsrMode::InOrder />
                     // Async: the page reads (and clears) a one-time value from the

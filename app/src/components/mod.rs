@@ -3,3 +3,5 @@
 pub mod error_notice;
 pub mod form;
 pub mod layout;
+pub mod listing_card;
+pub mod stars;

@@ -22,3 +22,72 @@ pub struct CategoryCount {
     pub category: String,
     pub count: i64,
 }
+
+/// A listing as a card in browse results.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ListingCard {
+    pub id: String,
+    pub kind: ListingKind,
+    pub name: String,
+    pub description: String,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub price: f64,
+    pub rating: f64,
+    pub rating_count: i32,
+    pub installs: i32,
+    pub publisher: String,
+    pub type_label: Option<String>,
+}
+
+/// What the browse page asks for; every field lives in the query string.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BrowseRequest {
+    pub q: Option<String>,
+    pub category: Option<String>,
+    pub sort: Option<String>,
+    pub free: Option<bool>,
+    pub page: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BrowsePage {
+    pub items: Vec<ListingCard>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub categories: Vec<(String, i64)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReviewView {
+    pub rating: f64,
+    pub review: Option<String>,
+    pub helpful_count: i32,
+    pub author_response: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VersionView {
+    pub name: String,
+    pub description: String,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ListingDetail {
+    pub card: ListingCard,
+    pub long_description: String,
+    pub license: Option<String>,
+    pub documentation_url: Option<String>,
+    pub repository_url: Option<String>,
+    pub risk_level: Option<String>,
+    pub packages: Vec<String>,
+    pub reviews: Vec<ReviewView>,
+    pub review_total: i64,
+    /// Ratings per star, 5 down to 1.
+    pub distribution: [i64; 5],
+    pub versions: Vec<VersionView>,
+    pub created_at: String,
+}

@@ -21,6 +21,11 @@ pub fn HomePage() -> impl IntoView {
                 <p class="mt-3 text-lg text-slate-600 dark:text-slate-400">
                     "Skills, agent templates, specialist domains, canvas components and workflow templates, reviewed by operators and rated by the people who use them."
                 </p>
+                <form method="get" action="/skills" role="search" class="mt-6 flex max-w-xl gap-2">
+                    <label for="home-q" class="sr-only">"Search skills"</label>
+                    <input id="home-q" name="q" type="search" placeholder="Search skills" class=crate::components::form::INPUT />
+                    <button type="submit" class=crate::components::form::PRIMARY_BUTTON>"Search"</button>
+                </form>
             </section>
             <KindTabs selected />
             <Suspense fallback=|| view! { <SummarySkeleton /> }>

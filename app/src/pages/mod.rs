@@ -2,6 +2,8 @@
 
 pub mod account;
 pub mod auth_epoch;
+pub mod browse;
 pub mod home;
+pub mod listing;
 pub mod not_found;
 pub mod url_errors;

@@ -2,6 +2,7 @@
 //! Each has a stable endpoint under `/sfn/` so tests and curl can call it.
 
 pub mod account;
+pub mod browse;
 pub mod catalog;
 pub mod keys;
 

@@ -127,3 +127,56 @@ async fn form_posts_without_javascript_redirect_back_with_the_error(pool: PgPool
         .await;
     r.assert_envelope(401, "INVALID_CREDENTIALS");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn catalog_pages_render_on_the_server_and_escape_user_text(pool: PgPool) {
+    use crate::common::Cred;
+    use crate::fixtures::{actor, approved_skill, skill_body};
+    let app = TestApp::new(pool.clone()).await;
+    let publisher = actor(&pool, "Acme", "member").await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    let mut body = skill_body("<script>alert('x')</script> Parser");
+    body["description"] = serde_json::json!("<img src=x onerror=alert(1)> reads invoices");
+    body["long_description"] = serde_json::json!("<script>document.cookie</script>");
+    let id = approved_skill(&app, &publisher, &operator, body).await;
+
+    let list = app.call("GET", "/skills?q=parser", &Cred::Anon, None).await;
+    assert_eq!(list.status, 200);
+    assert!(
+        list.text
+            .contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; Parser")
+            || list
+                .text
+                .contains("&lt;script&gt;alert('x')&lt;/script&gt; Parser"),
+        "escaped name in {}",
+        list.text
+    );
+    assert!(
+        !list.text.contains("<script>alert("),
+        "raw script tag in SSR HTML"
+    );
+    assert!(!list.text.contains("<img src=x"), "raw img tag in SSR HTML");
+
+    let detail = app
+        .call("GET", &format!("/skills/{id}"), &Cred::Anon, None)
+        .await;
+    assert_eq!(detail.status, 200);
+    assert!(
+        !detail.text.contains("<script>document.cookie"),
+        "raw long description"
+    );
+    assert!(detail
+        .text
+        .contains("&lt;script&gt;document.cookie&lt;/script&gt;"));
+    assert!(detail.text.contains("Ratings and reviews"));
+
+    let missing = app
+        .call(
+            "GET",
+            &format!("/skills/{}", uuid::Uuid::now_v7()),
+            &Cred::Anon,
+            None,
+        )
+        .await;
+    assert!(missing.text.contains("Skill not found or not approved"));
+}

@@ -23,3 +23,34 @@ pub async fn top_categories(
     .fetch_all(pool)
     .await
 }
+
+/// Display names of tenants, for publisher labels.
+pub async fn tenant_names(
+    pool: &PgPool,
+    ids: &[uuid::Uuid],
+) -> Result<Vec<(uuid::Uuid, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name FROM tenants WHERE id = ANY($1)")
+        .bind(ids)
+        .fetch_all(pool)
+        .await
+}
+
+/// Visible ratings per star, 5 down to 1 (halves round up).
+pub async fn rating_distribution(
+    pool: &PgPool,
+    listing_id: uuid::Uuid,
+) -> Result<[i64; 5], sqlx::Error> {
+    let rows: Vec<(i32, i64)> = sqlx::query_as(
+        "SELECT ceil(rating)::int, count(*) FROM reviews WHERE listing_id = $1 AND NOT hidden GROUP BY 1",
+    )
+    .bind(listing_id)
+    .fetch_all(pool)
+    .await?;
+    let mut out = [0i64; 5];
+    for (star, n) in rows {
+        if (1..=5).contains(&star) {
+            out[(5 - star) as usize] = n;
+        }
+    }
+    Ok(out)
+}

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admin;
 pub mod agents;
 pub mod catalog;
+pub mod catalog_pages;
 pub mod credentials;
 pub mod keys;
 pub mod listings;

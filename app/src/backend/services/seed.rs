@@ -400,7 +400,7 @@ pub async fn demo(state: &AppState) -> MarketResult<bool> {
             price: Some(*price),
             license: Some("MIT".into()),
             long_description: Some(format!(
-                "## {name}\n\n{description}.\n\nInstall it on any agent; configure the timeout to suit your workload."
+                "{description}.\n\nInstall it on any agent; configure the timeout to suit your workload."
             )),
             input_schema: Some(serde_json::json!({"type": "object", "properties": {"input": {"type": "string"}}})),
             output_schema: Some(serde_json::json!({"type": "object", "properties": {"result": {"type": "string"}}})),

@@ -1,0 +1,171 @@
+//! What the catalog pages show, from the engine's use cases.
+
+use crate::backend::auth::Principal;
+use crate::backend::db::listings::ListingRow;
+use crate::backend::services::listings::{self, Browse};
+use crate::backend::state::AppState;
+use crate::error::MarketResult;
+use crate::model::catalog::{
+    BrowsePage, BrowseRequest, ListingCard, ListingDetail, ReviewView, VersionView,
+};
+use crate::model::kind::ListingKind;
+use crate::model::listing::SortBy;
+use crate::model::page::PageParams;
+use uuid::Uuid;
+
+pub const PAGE_SIZE: i64 = 12;
+
+pub fn card(row: &ListingRow, publisher: String) -> ListingCard {
+    ListingCard {
+        id: row.id.to_string(),
+        kind: ListingKind::parse(&row.kind).unwrap_or(ListingKind::Skill),
+        name: row.name.clone(),
+        description: row.description.clone(),
+        category: row.category.clone(),
+        tags: row.tags.clone(),
+        price: row.price,
+        rating: row.rating(),
+        rating_count: row.rating_count,
+        installs: row.installs,
+        publisher,
+        type_label: row
+            .spec
+            .get("skill_type")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned),
+    }
+}
+
+pub async fn browse(
+    state: &AppState,
+    principal: Option<&Principal>,
+    kind: ListingKind,
+    req: &BrowseRequest,
+) -> MarketResult<BrowsePage> {
+    let page_no = req.page.unwrap_or(1).clamp(1, 10_000);
+    let sort = match req
+        .sort
+        .as_deref()
+        .filter(|s| !s.is_empty() && *s != "relevance")
+    {
+        Some(s) => Some(SortBy::parse(s)?),
+        None => None,
+    };
+    let params = Browse {
+        query: req.q.clone(),
+        category: req.category.clone(),
+        free_only: req.free.unwrap_or(false),
+        sort_by: sort,
+        default_sort: Some(SortBy::Popularity),
+        ..Browse::default()
+    };
+    let page = PageParams {
+        limit: PAGE_SIZE,
+        offset: (page_no - 1) * PAGE_SIZE,
+    };
+    let (rows, total) = listings::browse(state, principal, kind, params, page).await?;
+    let names = crate::backend::db::catalog::tenant_names(
+        &state.pool,
+        &rows
+            .iter()
+            .map(|r| r.publisher_tenant_id)
+            .collect::<Vec<_>>(),
+    )
+    .await?;
+    let items = rows
+        .iter()
+        .map(|r| {
+            card(
+                r,
+                names
+                    .iter()
+                    .find(|(id, _)| *id == r.publisher_tenant_id)
+                    .map_or_else(String::new, |(_, n)| n.clone()),
+            )
+        })
+        .collect();
+    Ok(BrowsePage {
+        items,
+        total,
+        page: page_no,
+        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        categories: listings::categories(state, kind).await?,
+    })
+}
+
+pub async fn detail(
+    state: &AppState,
+    principal: Option<&Principal>,
+    kind: ListingKind,
+    id: Uuid,
+) -> MarketResult<ListingDetail> {
+    let row = listings::visible(state, principal, kind, id).await?;
+    let (reviews, review_total) = listings::reviews_page(
+        state,
+        principal,
+        kind,
+        id,
+        PageParams {
+            limit: 20,
+            offset: 0,
+        },
+    )
+    .await?;
+    let versions = crate::backend::db::versions::history(&state.pool, id).await?;
+    let distribution = crate::backend::db::catalog::rating_distribution(&state.pool, id).await?;
+    let names =
+        crate::backend::db::catalog::tenant_names(&state.pool, &[row.publisher_tenant_id]).await?;
+    let spec = &row.spec;
+    let text = |k: &str| spec.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+    let packages = ["python_packages", "npm_packages"]
+        .iter()
+        .flat_map(|k| {
+            spec.get(*k)
+                .and_then(|v| v.as_array())
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|p| {
+            let name = p.get("name")?.as_str()?.to_owned();
+            let version = p.get("version").and_then(|v| v.as_str()).unwrap_or("");
+            Some(if version.is_empty() {
+                name
+            } else {
+                format!("{name} {version}")
+            })
+        })
+        .collect();
+    Ok(ListingDetail {
+        card: card(
+            &row,
+            names.into_iter().next().map(|(_, n)| n).unwrap_or_default(),
+        ),
+        long_description: row.long_description.clone(),
+        license: row.license.clone(),
+        documentation_url: text("documentation_url"),
+        repository_url: text("repository_url"),
+        risk_level: text("risk_level"),
+        packages,
+        reviews: reviews
+            .into_iter()
+            .map(|r| ReviewView {
+                rating: r.rating,
+                review: r.review,
+                helpful_count: r.helpful_count,
+                author_response: r.author_response,
+                created_at: r.created_at.format("%Y-%m-%d").to_string(),
+            })
+            .collect(),
+        review_total,
+        distribution,
+        versions: versions
+            .into_iter()
+            .map(|v| VersionView {
+                name: v.version_name,
+                description: v.description,
+                created_at: v.created_at.format("%Y-%m-%d").to_string(),
+            })
+            .collect(),
+        created_at: row.created_at.format("%Y-%m-%d").to_string(),
+    })
+}

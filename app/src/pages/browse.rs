@@ -1,0 +1,216 @@
+//! `/skills`: search and browse. Every control lives in the query string,
+//! so reload, back and a shared link keep them; the form works without
+//! JavaScript, and once hydrated the results follow the search box as you
+//! type.
+
+use crate::components::error_notice::ErrorNotice;
+use crate::components::form::{INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON};
+use crate::components::listing_card::ListingCardView;
+use crate::model::catalog::{BrowsePage, BrowseRequest};
+use crate::server_fns::browse::{browse_skills, skill_categories};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::{use_navigate, use_query_map};
+use std::time::Duration;
+
+const SORTS: [(&str, &str); 6] = [
+    ("", "Most relevant / popular"),
+    ("rating", "Highest rated"),
+    ("trending", "Trending this week"),
+    ("created_at", "Newest"),
+    ("name", "Name (A–Z)"),
+    ("price", "Price"),
+];
+
+fn request_from(q: &leptos_router::params::ParamsMap) -> BrowseRequest {
+    let text = |k: &str| q.get(k).filter(|v| !v.is_empty());
+    BrowseRequest {
+        q: text("q"),
+        category: text("category"),
+        sort: text("sort"),
+        free: text("free").map(|v| v == "true" || v == "on"),
+        page: text("page").and_then(|p| p.parse().ok()),
+    }
+}
+
+/// The browse URL for a request (empty fields left out).
+pub fn href(req: &BrowseRequest) -> String {
+    let mut parts = Vec::new();
+    let mut push = |k: &str, v: &str| parts.push(format!("{k}={}", urlencode(v)));
+    if let Some(v) = &req.q {
+        push("q", v)
+    }
+    if let Some(v) = &req.category {
+        push("category", v)
+    }
+    if let Some(v) = &req.sort {
+        push("sort", v)
+    }
+    if req.free == Some(true) {
+        push("free", "true")
+    }
+    if let Some(p) = req.page.filter(|p| *p > 1) {
+        push("page", &p.to_string())
+    }
+    if parts.is_empty() {
+        "/skills".to_owned()
+    } else {
+        format!("/skills?{}", parts.join("&"))
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_owned(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+pub fn BrowseSkillsPage() -> impl IntoView {
+    let query = use_query_map();
+    let req = Memo::new(move |_| query.with(request_from));
+    let results = Resource::new(move || req.get(), browse_skills);
+    let categories = Resource::new(|| (), |_| skill_categories());
+    let navigate = use_navigate();
+    // Typing updates the URL after a short pause; each keystroke restarts it.
+    let typed = RwSignal::new(0u64);
+    let on_input = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        let ticket = typed.get_untracked() + 1;
+        typed.set(ticket);
+        let navigate = navigate.clone();
+        set_timeout(
+            move || {
+                if typed.get_untracked() == ticket {
+                    let mut next = req.get_untracked();
+                    next.q = Some(value).filter(|v| !v.trim().is_empty());
+                    next.page = None;
+                    navigate(
+                        &href(&next),
+                        leptos_router::NavigateOptions {
+                            replace: true,
+                            ..Default::default()
+                        },
+                    );
+                }
+            },
+            Duration::from_millis(300),
+        );
+    };
+    view! {
+        <Title text="Skills" />
+        <Meta name="description" content="Search and browse skills for AI agents, rated by the teams that use them." />
+        <div class="space-y-6">
+            <header>
+                <h1 class="text-3xl font-semibold tracking-tight">"Skills"</h1>
+                <p class="mt-2 text-slate-600 dark:text-slate-400">"Reviewed by operators, rated by the teams that run them."</p>
+            </header>
+            <form method="get" action="/skills" role="search" class="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-[1fr_auto_auto_auto_auto] sm:items-end dark:border-slate-800 dark:bg-slate-900">
+                <div>
+                    <label for="browse-q" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Search"</label>
+                    <input id="browse-q" name="q" type="search" placeholder="e.g. invoice, summarize, sql" class=INPUT
+                        prop:value=move || req.get().q.unwrap_or_default() on:input=on_input autocomplete="off" />
+                </div>
+                <div>
+                    <label for="browse-category" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Category"</label>
+                    <Suspense fallback=|| view! { <select id="browse-category" name="category" class=INPUT disabled><option>"All categories"</option></select> }>
+                        {move || categories.get().map(|cats| {
+                            let current = req.get_untracked().category.unwrap_or_default();
+                            view! {
+                                <select id="browse-category" name="category" class=INPUT>
+                                    <option value="">"All categories"</option>
+                                    {cats.unwrap_or_default().into_iter().map(|(c, n)| {
+                                        let selected = c == current;
+                                        view! { <option value=c.clone() selected=selected>{format!("{c} ({n})")}</option> }
+                                    }).collect_view()}
+                                </select>
+                            }
+                        })}
+                    </Suspense>
+                </div>
+                <div>
+                    <label for="browse-sort" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Sort by"</label>
+                    <select id="browse-sort" name="sort" class=INPUT>
+                        {move || {
+                            let current = req.get().sort.unwrap_or_default();
+                            SORTS.iter().map(|(v, label)| view! { <option value=*v selected=*v == current>{*label}</option> }).collect_view()
+                        }}
+                    </select>
+                </div>
+                <label class="flex items-center gap-2 pb-2 text-sm">
+                    <input type="checkbox" name="free" value="true" class="h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500"
+                        prop:checked=move || req.get().free == Some(true) />
+                    "Free only"
+                </label>
+                <button type="submit" class=PRIMARY_BUTTON>"Apply"</button>
+            </form>
+            <Suspense fallback=|| view! { <ResultsSkeleton /> }>
+                {move || results.get().map(|r| match r {
+                    Ok(page) => view! { <Results page req=req.get_untracked() /> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn Results(page: BrowsePage, req: BrowseRequest) -> impl IntoView {
+    if page.items.is_empty() {
+        return view! {
+            <div class="rounded-xl border border-dashed border-slate-300 p-10 text-center dark:border-slate-700" data-testid="no-results">
+                <p class="font-medium">"No skills match."</p>
+                <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">"Try fewer words, another category, or clear the filters."</p>
+                <a href="/skills" class=format!("{SECONDARY_BUTTON} mt-4")>"Clear filters"</a>
+            </div>
+        }
+        .into_any();
+    }
+    let prev = (page.page > 1).then(|| {
+        href(&BrowseRequest {
+            page: Some(page.page - 1),
+            ..req.clone()
+        })
+    });
+    let next = (page.page < page.pages).then(|| {
+        href(&BrowseRequest {
+            page: Some(page.page + 1),
+            ..req.clone()
+        })
+    });
+    view! {
+        <p class="text-sm text-slate-600 dark:text-slate-400" aria-live="polite" data-testid="result-count">
+            {format!("{} skill{}", page.total, if page.total == 1 { "" } else { "s" })}
+        </p>
+        <ul class="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+            {page.items.into_iter().map(|card| view! { <ListingCardView card /> }).collect_view()}
+        </ul>
+        <nav class="flex items-center justify-between" aria-label="Pages">
+            {match prev {
+                Some(h) => view! { <a href=h class=SECONDARY_BUTTON rel="prev">"← Previous"</a> }.into_any(),
+                None => view! { <span></span> }.into_any(),
+            }}
+            <span class="text-sm text-slate-500 dark:text-slate-400">{format!("Page {} of {}", page.page, page.pages)}</span>
+            {match next {
+                Some(h) => view! { <a href=h class=SECONDARY_BUTTON rel="next">"Next →"</a> }.into_any(),
+                None => view! { <span></span> }.into_any(),
+            }}
+        </nav>
+    }
+    .into_any()
+}
+
+#[component]
+fn ResultsSkeleton() -> impl IntoView {
+    view! {
+        <ul class="grid gap-4 sm:grid-cols-2 lg:grid-cols-3" aria-busy="true" aria-label="Loading results">
+            {(0..6).map(|_| view! { <li class="h-40 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800"></li> }).collect_view()}
+        </ul>
+    }
+}

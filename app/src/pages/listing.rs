@@ -1,0 +1,144 @@
+//! `/skills/{id}`: everything about one skill before installing it.
+
+use crate::components::error_notice::ErrorNotice;
+use crate::components::listing_card::price_label;
+use crate::components::stars::Stars;
+use crate::model::catalog::ListingDetail;
+use crate::server_fns::browse::skill_detail;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn SkillPage() -> impl IntoView {
+    let params = use_params_map();
+    let detail = Resource::new(
+        move || params.with(|p| p.get("id").unwrap_or_default()),
+        skill_detail,
+    );
+    view! {
+        <Suspense fallback=|| view! { <div class="h-64 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800" aria-busy="true"></div> }>
+            {move || detail.get().map(|r| match r {
+                Ok(d) => view! { <Detail d /> }.into_any(),
+                Err(e) => view! { <Title text="Not found" /><ErrorNotice error=e /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Detail(d: ListingDetail) -> impl IntoView {
+    let c = d.card.clone();
+    let total: i64 = d.distribution.iter().sum();
+    let install_cmd = format!(
+        "curl -X POST /api/skills/install -H 'X-API-Key: sk-…' -H 'Content-Type: application/json' -d '{{\"skill_id\": \"{}\"}}'",
+        c.id
+    );
+    view! {
+        <Title text=c.name.clone() />
+        <Meta name="description" content=c.description.clone() />
+        <nav aria-label="Breadcrumb" class="text-sm text-slate-500 dark:text-slate-400">
+            <a href="/skills" class="hover:underline">"Skills"</a>
+            {c.category.clone().map(|cat| view! { <span aria-hidden="true">" / "</span><a href=format!("/skills?category={cat}") class="hover:underline">{cat.clone()}</a> })}
+        </nav>
+        <div class="mt-4 grid gap-8 lg:grid-cols-[1fr_20rem]">
+            <article class="min-w-0 space-y-8">
+                <header>
+                    <h1 class="text-3xl font-semibold tracking-tight">{c.name.clone()}</h1>
+                    <p class="mt-1 text-slate-600 dark:text-slate-400">"by " {c.publisher.clone()}</p>
+                    <div class="mt-3 flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
+                        <Stars rating=c.rating count=c.rating_count />
+                        <span class="tabular-nums">{format!("{} installs", c.installs)}</span>
+                        <span class="font-medium">{price_label(c.price)}</span>
+                    </div>
+                    <p class="mt-4 text-lg">{c.description.clone()}</p>
+                    <ul class="mt-3 flex flex-wrap gap-2" aria-label="Tags">
+                        {c.tags.iter().map(|t| view! { <li class="rounded-full bg-slate-100 px-2.5 py-0.5 text-xs dark:bg-slate-800">{t.clone()}</li> }).collect_view()}
+                    </ul>
+                </header>
+                {(!d.long_description.is_empty()).then(|| view! {
+                    <section aria-labelledby="about">
+                        <h2 id="about" class="text-xl font-semibold">"About"</h2>
+                        // Rendered as text: escaped, never interpreted as HTML.
+                        <div class="mt-2 whitespace-pre-wrap text-slate-700 dark:text-slate-300">{d.long_description.clone()}</div>
+                    </section>
+                })}
+                <section aria-labelledby="reviews">
+                    <h2 id="reviews" class="text-xl font-semibold">"Ratings and reviews"</h2>
+                    <div class="mt-3 grid gap-6 sm:grid-cols-[12rem_1fr]">
+                        <div>
+                            <p class="text-4xl font-semibold tabular-nums">{format!("{:.1}", c.rating)}</p>
+                            <Stars rating=c.rating />
+                            <p class="text-sm text-slate-500 dark:text-slate-400">{format!("{} ratings", c.rating_count)}</p>
+                        </div>
+                        <ul class="space-y-1" aria-label="Rating distribution">
+                            {d.distribution.iter().enumerate().map(|(i, n)| {
+                                let star = 5 - i;
+                                let pct = if total == 0 { 0 } else { n * 100 / total };
+                                view! {
+                                    <li class="flex items-center gap-2 text-sm">
+                                        <span class="w-12 tabular-nums">{format!("{star} star")}</span>
+                                        <span class="h-2 flex-1 overflow-hidden rounded bg-slate-200 dark:bg-slate-800" role="img" aria-label=format!("{n} ratings of {star} stars")>
+                                            <span class="block h-full bg-amber-500" style=format!("width: {pct}%")></span>
+                                        </span>
+                                        <span class="w-8 text-right tabular-nums text-slate-500">{*n}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                    {if d.reviews.is_empty() {
+                        view! { <p class="mt-4 text-slate-600 dark:text-slate-400">"No written reviews yet."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="mt-6 divide-y divide-slate-200 dark:divide-slate-800">
+                                {d.reviews.iter().map(|r| view! {
+                                    <li class="py-4" data-testid="review">
+                                        <div class="flex items-center justify-between"><Stars rating=r.rating /><span class="text-xs text-slate-500">{r.created_at.clone()}</span></div>
+                                        {r.review.clone().map(|t| view! { <p class="mt-2 whitespace-pre-wrap">{t}</p> })}
+                                        {r.author_response.clone().map(|t| view! {
+                                            <div class="mt-3 rounded-lg bg-slate-100 p-3 text-sm dark:bg-slate-800"><p class="font-medium">"Response from the publisher"</p><p class="mt-1 whitespace-pre-wrap">{t}</p></div>
+                                        })}
+                                        <p class="mt-2 text-xs text-slate-500">{format!("{} found this helpful", r.helpful_count)}</p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </section>
+            </article>
+            <aside class="space-y-6">
+                <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900" aria-labelledby="install">
+                    <h2 id="install" class="font-semibold">"Install"</h2>
+                    <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">"Install into one of your agents with an API key:"</p>
+                    <pre class="mt-2 overflow-x-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100"><code>{install_cmd}</code></pre>
+                    <dl class="mt-4 space-y-2 text-sm">
+                        {d.risk_level.clone().map(|r| view! { <div class="flex justify-between"><dt class="text-slate-500">"Risk level"</dt><dd class="font-medium">{r}</dd></div> })}
+                        {c.type_label.clone().map(|t| view! { <div class="flex justify-between"><dt class="text-slate-500">"Type"</dt><dd>{t}</dd></div> })}
+                        {d.license.clone().map(|l| view! { <div class="flex justify-between"><dt class="text-slate-500">"License"</dt><dd>{l}</dd></div> })}
+                        <div class="flex justify-between"><dt class="text-slate-500">"Published"</dt><dd>{d.created_at.clone()}</dd></div>
+                    </dl>
+                    {(!d.packages.is_empty()).then(|| view! {
+                        <h3 class="mt-4 text-sm font-medium">"Packages"</h3>
+                        <ul class="mt-1 text-sm text-slate-600 dark:text-slate-400">{d.packages.iter().map(|p| view! { <li class="font-mono text-xs">{p.clone()}</li> }).collect_view()}</ul>
+                    })}
+                    <div class="mt-4 flex flex-col gap-1 text-sm">
+                        {d.documentation_url.clone().map(|u| view! { <a href=u class="text-indigo-600 hover:underline dark:text-indigo-400" rel="noopener nofollow">"Documentation"</a> })}
+                        {d.repository_url.clone().map(|u| view! { <a href=u class="text-indigo-600 hover:underline dark:text-indigo-400" rel="noopener nofollow">"Repository"</a> })}
+                    </div>
+                </section>
+                <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900" aria-labelledby="versions">
+                    <h2 id="versions" class="font-semibold">"Versions"</h2>
+                    {if d.versions.is_empty() {
+                        view! { <p class="mt-2 text-sm text-slate-500">"No versions yet."</p> }.into_any()
+                    } else {
+                        view! { <ol class="mt-2 space-y-2 text-sm">{d.versions.iter().map(|v| view! {
+                            <li><span class="font-mono">{v.name.clone()}</span><span class="text-slate-500">{format!(" · {}", v.created_at)}</span>
+                                {(!v.description.is_empty()).then(|| view! { <p class="text-slate-600 dark:text-slate-400">{v.description.clone()}</p> })}</li>
+                        }).collect_view()}</ol> }.into_any()
+                    }}
+                </section>
+            </aside>
+        </div>
+    }
+}
