@@ -29,7 +29,9 @@ pub fn App() -> impl IntoView {
                     // In-order streaming: every page is complete HTML without JavaScript.
                     <Route path=path!("/") view=HomePage ssr=SsrMode::InOrder />
                     <Route path=path!("/skills") view=BrowseSkillsPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/skills/:id") view=SkillPage ssr=SsrMode::InOrder />
+                    // Async: its title and description come from the listing, and
+                    // must be in <head> before the first byte leaves.
+                    <Route path=path!("/skills/:id") view=SkillPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder />
                     <Route path=path!("/signup") view=SignupPage ssr=SsrMode::InOrder />
                     // Async: the page reads (and clears) a one-time value from the

@@ -16,8 +16,12 @@ test("kind tabs work once hydrated", async ({ page }) => {
   const all = page.getByRole("button", { name: "All", exact: true });
   const domains = page.getByRole("button", { name: "Domains", exact: true });
   await expect(all).toHaveAttribute("aria-pressed", "true");
-  await domains.click();
-  await expect(domains).toHaveAttribute("aria-pressed", "true");
+  // The marker can land a moment before a suspended subtree has attached
+  // its handlers: retry the click briefly rather than race it.
+  await expect(async () => {
+    await domains.click();
+    await expect(domains).toHaveAttribute("aria-pressed", "true", { timeout: 1_000 });
+  }).toPass({ timeout: 10_000 });
   await expect(all).toHaveAttribute("aria-pressed", "false");
   await expect(page.getByTestId("shown-label")).toHaveText("Domains");
   // Keyboard: Tab to a tab and press Enter.
