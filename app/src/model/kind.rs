@@ -57,6 +57,12 @@ impl ListingKind {
         }
     }
 
+    /// Whether ratings may be given in half stars (the reference allows
+    /// them for domains only).
+    pub fn half_star_ratings(self) -> bool {
+        matches!(self, ListingKind::Domain)
+    }
+
     /// The plural label people see.
     pub fn label(self) -> &'static str {
         match self {

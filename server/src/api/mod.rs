@@ -9,6 +9,7 @@ mod keys;
 pub mod oauth;
 mod private;
 mod public;
+mod reviews;
 mod skill_wire;
 mod skills;
 
@@ -65,6 +66,9 @@ pub fn router() -> Router<AppState> {
             "/public/v1/marketplace/reviews/{id}/flag",
             post(public::flag),
         )
+        // Reviews of any kind of listing
+        .route("/reviews/{id}/vote", post(reviews::vote))
+        .route("/reviews/{id}/response", put(reviews::respond))
         // Private Marketplace
         .route(
             "/v1/skills/private",

@@ -159,3 +159,70 @@ pub fn client_ip(req: &Request, limits: &RateLimits) -> String {
         .unwrap_or(peer)
         .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+
+    fn limits(trusted: &[&str]) -> RateLimits {
+        RateLimits {
+            anonymous: 20,
+            api_key: 60,
+            oauth: 100,
+            session: 100,
+            trusted_proxies: trusted.iter().map(|s| s.parse().expect("ip")).collect(),
+        }
+    }
+
+    fn request(peer: &str, forwarded: Option<&str>) -> Request {
+        let mut b = axum::http::Request::get("/api/health");
+        if let Some(f) = forwarded {
+            b = b.header("x-forwarded-for", f);
+        }
+        let mut req = b.body(Body::empty()).expect("request");
+        req.extensions_mut().insert(ConnectInfo(SocketAddr::new(
+            peer.parse().expect("ip"),
+            4000,
+        )));
+        req
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let none = limits(&[]);
+        let proxy = limits(&["10.0.0.1"]);
+        // An untrusted peer cannot choose its own bucket.
+        assert_eq!(
+            client_ip(&request("203.0.113.9", Some("1.2.3.4")), &none),
+            "203.0.113.9"
+        );
+        // Behind the proxy: the last address the proxy did not add itself.
+        assert_eq!(
+            client_ip(&request("10.0.0.1", Some("1.2.3.4, 198.51.100.7")), &proxy),
+            "198.51.100.7"
+        );
+        assert_eq!(
+            client_ip(&request("10.0.0.1", Some("198.51.100.7, 10.0.0.1")), &proxy),
+            "198.51.100.7"
+        );
+        assert_eq!(client_ip(&request("10.0.0.1", None), &proxy), "10.0.0.1");
+    }
+
+    #[test]
+    fn credentials_pick_their_budget() {
+        let l = limits(&[]);
+        let key = axum::http::Request::get("/api/x")
+            .header("x-api-key", "sk-abc")
+            .body(Body::empty())
+            .expect("r");
+        let (bucket, limit) = bucket_for(&key, &l);
+        assert!(bucket.starts_with("key:") && !bucket.contains("sk-abc"));
+        assert_eq!(limit, 60);
+        let bearer = axum::http::Request::get("/api/x")
+            .header("authorization", "Bearer t")
+            .body(Body::empty())
+            .expect("r");
+        assert_eq!(bucket_for(&bearer, &l).1, 100);
+    }
+}

@@ -267,3 +267,130 @@ async fn fifty_concurrent_installs_by_one_tenant_count_once(pool: PgPool) {
             .expect("counts");
     assert_eq!(counts, (1, 1));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn helpful_votes_and_publisher_responses(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let publisher = actor(&pool, "Acme", "member").await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    let author = actor(&pool, "A", "member").await;
+    let voter = actor(&pool, "B", "member").await;
+    let id = approved_skill(&app, &publisher, &operator, skill_body("Reviewed")).await;
+    app.call(
+        "POST",
+        &format!("/api/skills/rate/{id}"),
+        &author.cred,
+        Some(json!({"rating": 4, "review": "Solid"})),
+    )
+    .await;
+    let reviews = app
+        .call(
+            "GET",
+            &format!("/api/public/v1/marketplace/skills/{id}/reviews"),
+            &Cred::Anon,
+            None,
+        )
+        .await
+        .json();
+    let review = reviews["reviews"][0]["id"]
+        .as_str()
+        .expect("review")
+        .to_owned();
+
+    let r = app
+        .call(
+            "POST",
+            &format!("/api/reviews/{review}/vote"),
+            &voter.cred,
+            Some(json!({"helpful": true})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.json(),
+        json!({"success": true, "review_id": review, "helpful_count": 1, "not_helpful_count": 0})
+    );
+    // Voting again changes the vote, it does not add one.
+    let r = app
+        .call(
+            "POST",
+            &format!("/api/reviews/{review}/vote"),
+            &voter.cred,
+            Some(json!({"helpful": false})),
+        )
+        .await;
+    assert_eq!(
+        (
+            r.json()["helpful_count"].clone(),
+            r.json()["not_helpful_count"].clone()
+        ),
+        (json!(0), json!(1))
+    );
+    app.call(
+        "POST",
+        &format!("/api/reviews/{review}/vote"),
+        &publisher.cred,
+        Some(json!({"helpful": true})),
+    )
+    .await;
+    app.call(
+        "POST",
+        &format!("/api/reviews/{review}/vote"),
+        &author.cred,
+        Some(json!({"helpful": true})),
+    )
+    .await
+    .assert_envelope(403, "FORBIDDEN");
+    let listed = app
+        .call(
+            "GET",
+            &format!("/api/public/v1/marketplace/skills/{id}/reviews"),
+            &Cred::Anon,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(listed["reviews"][0]["helpful_count"], 1);
+
+    app.call(
+        "PUT",
+        &format!("/api/reviews/{review}/response"),
+        &voter.cred,
+        Some(json!({"response": "Thanks!"})),
+    )
+    .await
+    .assert_envelope(403, "NOT_OWNER");
+    app.call(
+        "PUT",
+        &format!("/api/reviews/{review}/response"),
+        &publisher.cred,
+        Some(json!({"response": " "})),
+    )
+    .await
+    .assert_envelope(400, "VALIDATION_ERROR");
+    let r = app
+        .call(
+            "PUT",
+            &format!("/api/reviews/{review}/response"),
+            &publisher.cred,
+            Some(json!({"response": "Thanks, v2 adds more options."})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["author_response"], "Thanks, v2 adds more options.");
+    app.call(
+        "POST",
+        &format!("/api/reviews/{}/vote", uuid::Uuid::now_v7()),
+        &voter.cred,
+        Some(json!({"helpful": true})),
+    )
+    .await
+    .assert_envelope(404, "NOT_FOUND");
+    let page = app
+        .call("GET", &format!("/skills/{id}"), &Cred::Anon, None)
+        .await;
+    assert!(
+        page.text.contains("Thanks, v2 adds more options."),
+        "the listing page shows the response"
+    );
+}

@@ -149,3 +149,64 @@ pub async fn flag(
     }
     Ok(())
 }
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ReviewContext {
+    pub listing_id: Uuid,
+    pub kind: String,
+    pub status: String,
+    pub publisher_tenant_id: Uuid,
+    pub author_id: Uuid,
+    pub hidden: bool,
+}
+
+pub async fn context(pool: &PgPool, review_id: Uuid) -> Result<Option<ReviewContext>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT r.listing_id, l.kind, l.status, l.publisher_tenant_id, r.user_id AS author_id, r.hidden \
+         FROM reviews r JOIN listings l ON l.id = r.listing_id WHERE r.id = $1",
+    )
+    .bind(review_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Records (or changes) a user's vote; counts are recomputed from the
+/// votes themselves, so they stay exact under concurrency.
+pub async fn vote(
+    db: &mut sqlx::PgConnection,
+    review_id: Uuid,
+    user_id: Uuid,
+    helpful: bool,
+) -> Result<(i32, i32), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO review_votes (review_id, user_id, helpful) VALUES ($1, $2, $3) \
+         ON CONFLICT (review_id, user_id) DO UPDATE SET helpful = EXCLUDED.helpful",
+    )
+    .bind(review_id)
+    .bind(user_id)
+    .bind(helpful)
+    .execute(&mut *db)
+    .await?;
+    sqlx::query_as(
+        "UPDATE reviews SET \
+           helpful_count = (SELECT count(*) FROM review_votes WHERE review_id = $1 AND helpful), \
+           not_helpful_count = (SELECT count(*) FROM review_votes WHERE review_id = $1 AND NOT helpful) \
+         WHERE id = $1 RETURNING helpful_count, not_helpful_count",
+    )
+    .bind(review_id)
+    .fetch_one(&mut *db)
+    .await
+}
+
+pub async fn respond(
+    db: impl PgExecutor<'_>,
+    review_id: Uuid,
+    response: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE reviews SET author_response = $2, author_response_at = now() WHERE id = $1")
+        .bind(review_id)
+        .bind(response)
+        .execute(db)
+        .await
+        .map(drop)
+}

@@ -518,3 +518,69 @@ pub async fn rollback(
     tx.commit().await?;
     Ok((row, version))
 }
+
+/// A review the caller may act on: on an approved listing (or its own),
+/// not hidden by moderation.
+async fn review_context(
+    state: &AppState,
+    principal: &Principal,
+    review_id: Uuid,
+) -> MarketResult<reviews::ReviewContext> {
+    let not_found = || MarketError::route_not_found().with_message("Review not found");
+    let ctx = reviews::context(&state.pool, review_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let visible = !ctx.hidden
+        && (ctx.status == ListingStatus::Approved.as_str()
+            || ctx.publisher_tenant_id == principal.tenant_id);
+    if visible {
+        Ok(ctx)
+    } else {
+        Err(not_found())
+    }
+}
+
+/// Marks a review helpful or not, once per user (a second vote changes it).
+pub async fn vote_review(
+    state: &AppState,
+    principal: &Principal,
+    review_id: Uuid,
+    helpful: bool,
+) -> MarketResult<(i32, i32)> {
+    principal.require(Permission::SkillView)?;
+    principal.require_write()?;
+    let ctx = review_context(state, principal, review_id).await?;
+    if ctx.author_id == principal.user_id {
+        return Err(MarketError::forbidden("You cannot vote on your own review"));
+    }
+    let mut tx = state.pool.begin().await?;
+    let counts = reviews::vote(&mut tx, review_id, principal.user_id, helpful).await?;
+    tx.commit().await?;
+    Ok(counts)
+}
+
+/// The publisher answers a review of its own listing.
+pub async fn respond_to_review(
+    state: &AppState,
+    principal: &Principal,
+    review_id: Uuid,
+    response: &str,
+) -> MarketResult<String> {
+    principal.require(Permission::SkillManage)?;
+    let ctx = review_context(state, principal, review_id).await?;
+    if ctx.publisher_tenant_id != principal.tenant_id {
+        return Err(MarketError::new(
+            ErrorCode::NotOwner,
+            "User does not own this item",
+        ));
+    }
+    let text = response.trim();
+    if text.is_empty() || text.chars().count() > 5000 {
+        return Err(MarketError::validation(
+            "response",
+            "A response is 1 to 5000 characters",
+        ));
+    }
+    reviews::respond(&state.pool, review_id, text).await?;
+    Ok(text.to_owned())
+}
