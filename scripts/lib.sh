@@ -107,6 +107,12 @@ start_local_postgres() {
   ensure_pg_binaries
   bin="$(pg_bindir)"
   mkdir -p "$(dirname "$dir")"
+  # As root the server runs as 'postgres', which must reach the folder; a
+  # checkout under a private home directory cannot be, so use /var/tmp.
+  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$(dirname "$dir")" 2>/dev/null; then
+    dir="/var/tmp/marketplace-$(basename "$dir")-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)"
+    log "the checkout is not reachable by the postgres user; using $dir"
+  fi
   if [ ! -f "$dir/PG_VERSION" ]; then
     log "creating a local PostgreSQL cluster in $dir"
     mkdir -p "$dir"
