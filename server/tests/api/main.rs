@@ -1,6 +1,7 @@
 //! One integration-test binary: the real router on a fresh Postgres
 //! database per test (`#[sqlx::test]` creates and drops it).
 
+mod agents;
 mod browse;
 mod cli;
 mod cli_support;
