@@ -8,16 +8,19 @@ pub mod keys;
 
 /// Gives a failed server function the HTTP status of its error code, so
 /// callers outside the page (curl, tests, proxies) see what the JSON API
-/// would answer. Plain HTML form posts keep their redirect back to the
-/// form, which shows the error.
+/// would answer, and pages rendered from them get it too. Plain HTML form
+/// posts keep their redirect back to the form, which shows the error.
 #[cfg(feature = "ssr")]
 pub fn with_status<T>(result: crate::error::MarketResult<T>) -> crate::error::MarketResult<T> {
     use leptos::prelude::use_context;
+    // A plain form post (POST that accepts HTML) must stay a redirect; a
+    // page render (GET) takes the status, so a missing listing is a 404.
     let form_post = use_context::<http::request::Parts>().is_some_and(|p| {
-        p.headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
+        p.method == http::Method::POST
+            && p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
     });
     if let (Err(e), false) = (&result, form_post) {
         if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
