@@ -180,3 +180,24 @@ async fn catalog_pages_render_on_the_server_and_escape_user_text(pool: PgPool) {
         .await;
     assert!(missing.text.contains("Skill not found or not approved"));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn security_headers_on_pages_and_api(pool: PgPool) {
+    use crate::common::Cred;
+    let app = TestApp::new(pool).await;
+    for uri in ["/", "/skills", "/api/health", "/api/nowhere"] {
+        let r = app.call("GET", uri, &Cred::Anon, None).await;
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{uri}");
+        assert_eq!(r.header("x-frame-options"), Some("DENY"), "{uri}");
+        assert_eq!(
+            r.header("referrer-policy"),
+            Some("strict-origin-when-cross-origin"),
+            "{uri}"
+        );
+        let csp = r.header("content-security-policy").expect("CSP");
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"),
+            "{uri}: {csp}"
+        );
+    }
+}
