@@ -2,12 +2,12 @@
 //! reads; writes need an API key or OAuth token.
 
 use super::extract::{parse_id, require_api_credential, ApiJson, ApiQuery, Auth, MaybeAuth};
-use super::skill_wire::{public_detail, public_item, rating_value};
+use super::skill_wire::{public_detail, public_item, rated, rating_value, skill_type_filter};
 use app::backend::services::{listings, skills};
 use app::backend::state::AppState;
 use app::error::MarketError;
 use app::model::kind::ListingKind;
-use app::model::listing::{split_tags, SkillType, SortBy, SortOrder};
+use app::model::listing::{split_tags, SortBy, SortOrder};
 use app::model::page::PageParams;
 use app::model::skill::{RateRequest, SkillInput};
 use axum::extract::{Path, State};
@@ -43,12 +43,7 @@ pub async fn browse(
         query: q.query,
         category: q.category,
         tags: split_tags(q.tags.as_deref()),
-        spec_filter: q
-            .skill_type
-            .as_deref()
-            .filter(|t| !t.is_empty())
-            .map(|t| SkillType::parse(t).map(|t| ("skill_type", t.as_str().to_owned())))
-            .transpose()?,
+        spec_filter: skill_type_filter(q.skill_type.as_deref())?,
         free_only: q.is_free.unwrap_or(false),
         featured_only: q.is_featured.unwrap_or(false),
         sort_by: q.sort_by.as_deref().map(SortBy::parse).transpose()?,
@@ -139,13 +134,8 @@ pub async fn rate(
 ) -> Result<Json<Value>, MarketError> {
     require_api_credential(&p)?;
     let id = parse_id(&id, KIND.not_found())?;
-    let rated = listings::rate(&state, &p, KIND, id, req.rating, req.review, false).await?;
-    Ok(Json(json!({
-        "success": true,
-        "rating": rating_value(rated.rating),
-        "new_average": rated.new_average,
-        "total_ratings": rated.total_ratings,
-    })))
+    let r = listings::rate(&state, &p, KIND, id, req.rating, req.review, false).await?;
+    Ok(Json(rated(&r)))
 }
 
 #[derive(Deserialize)]

@@ -2,7 +2,10 @@
 
 use app::backend::db::listings::ListingRow;
 use app::backend::db::reviews::ReviewRow;
+use app::backend::services::listings::Rated;
+use app::error::MarketError;
 use app::model::listing::SkillSpec;
+use app::model::listing::SkillType;
 use serde_json::{json, Value};
 
 /// A whole-number rating as an integer (`5`, not `5.0`); halves stay floats.
@@ -102,4 +105,21 @@ pub fn skill_detail(row: &ListingRow, spec: &SkillSpec) -> Value {
         o.insert("updated_at".into(), json!(row.updated_at));
     }
     v
+}
+
+/// The reference's answer to a rating, shared by both rate routes.
+pub fn rated(r: &Rated) -> Value {
+    json!({
+        "success": true,
+        "rating": rating_value(r.rating),
+        "new_average": r.new_average,
+        "total_ratings": r.total_ratings,
+    })
+}
+
+/// The `skill_type` query filter as the engine's spec filter.
+pub fn skill_type_filter(raw: Option<&str>) -> Result<Option<(&'static str, String)>, MarketError> {
+    raw.filter(|t| !t.is_empty())
+        .map(|t| SkillType::parse(t).map(|t| ("skill_type", t.as_str().to_owned())))
+        .transpose()
 }

@@ -1,13 +1,13 @@
 //! The Skill Marketplace (`/api/skills/**`), as the reference documents it.
 
 use super::extract::{parse_id, ApiJson, ApiQuery, Auth};
-use super::skill_wire::{marketplace_item, rating_value, skill_detail};
+use super::skill_wire::{marketplace_item, rated, skill_detail, skill_type_filter};
 use app::backend::auth::Permission;
 use app::backend::services::{listings, skills};
 use app::backend::state::AppState;
 use app::error::MarketError;
 use app::model::kind::ListingKind;
-use app::model::listing::{split_tags, SkillType, SortBy};
+use app::model::listing::{split_tags, SortBy};
 use app::model::page::PageParams;
 use app::model::skill::{InstallSkill, PublishSkill, RateRequest};
 use axum::extract::{Path, State};
@@ -44,12 +44,7 @@ pub fn browse_params(
         query: q.query.clone(),
         category: q.category.clone(),
         tags: split_tags(q.tags.as_deref()),
-        spec_filter: q
-            .skill_type
-            .as_deref()
-            .filter(|t| !t.is_empty())
-            .map(|t| SkillType::parse(t).map(|t| ("skill_type", t.as_str().to_owned())))
-            .transpose()?,
+        spec_filter: skill_type_filter(q.skill_type.as_deref())?,
         sort_by: q.sort_by.as_deref().map(SortBy::parse).transpose()?,
         sort_order: q
             .sort_order
@@ -202,7 +197,7 @@ pub async fn rate(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<RateRequest>,
 ) -> Result<Json<Value>, MarketError> {
-    let rated = listings::rate(
+    let r = listings::rate(
         &state,
         &p,
         KIND,
@@ -212,12 +207,7 @@ pub async fn rate(
         method == Method::PUT,
     )
     .await?;
-    Ok(Json(json!({
-        "success": true,
-        "rating": rating_value(rated.rating),
-        "new_average": rated.new_average,
-        "total_ratings": rated.total_ratings,
-    })))
+    Ok(Json(rated(&r)))
 }
 
 #[derive(Deserialize)]
