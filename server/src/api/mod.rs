@@ -1,5 +1,6 @@
 //! The documented JSON routes, one module per area.
 
+mod admin;
 mod agents;
 mod auth;
 pub mod docs;
@@ -66,6 +67,13 @@ pub fn router() -> Router<AppState> {
             "/public/v1/marketplace/reviews/{id}/flag",
             post(public::flag),
         )
+        // Operators
+        .route("/admin/review-queue", get(admin::review_queue))
+        .route("/admin/flags", get(admin::flags))
+        .route("/admin/reviews/{id}/hide", post(admin::hide))
+        .route("/admin/reviews/{id}/restore", post(admin::restore))
+        .route("/admin/tenants/{id}", put(admin::update_tenant))
+        .route("/admin/audit", get(admin::audit))
         // Reviews of any kind of listing
         .route("/reviews/{id}/vote", post(reviews::vote))
         .route("/reviews/{id}/response", put(reviews::respond))

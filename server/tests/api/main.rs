@@ -8,6 +8,7 @@ mod cli_support;
 mod common;
 mod envelope;
 mod fixtures;
+mod governance;
 mod health;
 mod identity;
 mod isolation;

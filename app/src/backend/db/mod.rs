@@ -2,6 +2,7 @@
 
 pub mod agents;
 pub mod catalog;
+pub mod governance;
 pub mod identity;
 pub mod installed_skills;
 pub mod installs;

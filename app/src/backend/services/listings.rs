@@ -198,6 +198,22 @@ pub async fn decide(
         Some(principal.user_id),
     )
     .await?;
+    crate::backend::db::governance::audit(
+        &mut *tx,
+        crate::backend::db::governance::AuditEntry {
+            actor: principal,
+            action: match decision {
+                Decision::Approve => "listing.approve",
+                Decision::Reject(_) => "listing.reject",
+                Decision::Suspend(_) => "listing.suspend",
+            },
+            target_type: kind.as_str(),
+            target_id: id,
+            before: Some(serde_json::json!({ "status": current.as_str() })),
+            after: Some(serde_json::json!({ "status": target.as_str(), "reason": reason })),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(row)
 }

@@ -6,6 +6,7 @@ pub mod agents;
 pub mod catalog;
 pub mod catalog_pages;
 pub mod credentials;
+pub mod governance;
 pub mod keys;
 pub mod listings;
 pub mod oauth;

@@ -1,0 +1,112 @@
+//! Operator use cases: the review queue, flagged reviews, tenant plans and
+//! the audit log. Every change is audited in its own transaction.
+
+use crate::backend::auth::{Permission, Principal};
+use crate::backend::db::governance::{self as db, AuditEntry, AuditRow, FlaggedRow, TenantRow};
+use crate::backend::db::listings::ListingRow;
+use crate::backend::state::AppState;
+use crate::error::{ErrorCode, MarketError, MarketResult};
+use crate::model::account::Plan;
+use crate::model::page::PageParams;
+use uuid::Uuid;
+
+pub async fn review_queue(
+    state: &AppState,
+    p: &Principal,
+    page: PageParams,
+) -> MarketResult<Vec<ListingRow>> {
+    p.require(Permission::GovernanceApprove)?;
+    Ok(db::review_queue(&state.pool, page.limit, page.offset).await?)
+}
+
+pub async fn flagged(
+    state: &AppState,
+    p: &Principal,
+    page: PageParams,
+) -> MarketResult<Vec<FlaggedRow>> {
+    p.require(Permission::GovernanceApprove)?;
+    Ok(db::flagged_reviews(&state.pool, page.limit, page.offset).await?)
+}
+
+/// Hides (or restores) a review; ratings are averaged over visible ones.
+pub async fn set_review_hidden(
+    state: &AppState,
+    p: &Principal,
+    review_id: Uuid,
+    hidden: bool,
+) -> MarketResult<()> {
+    p.require(Permission::GovernanceApprove)?;
+    p.require_write()?;
+    let mut tx = state.pool.begin().await?;
+    let was = db::set_review_hidden(&mut tx, review_id, hidden)
+        .await?
+        .ok_or_else(|| MarketError::route_not_found().with_message("Review not found"))?;
+    db::audit(
+        &mut *tx,
+        AuditEntry {
+            actor: p,
+            action: if hidden {
+                "review.hide"
+            } else {
+                "review.restore"
+            },
+            target_type: "review",
+            target_id: review_id,
+            before: Some(serde_json::json!({ "hidden": was })),
+            after: Some(serde_json::json!({ "hidden": hidden })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes a tenant's plan and marketplace switch.
+pub async fn update_tenant(
+    state: &AppState,
+    p: &Principal,
+    tenant_id: Uuid,
+    plan: Option<&str>,
+    marketplace_enabled: Option<bool>,
+) -> MarketResult<TenantRow> {
+    p.require(Permission::GovernanceApprove)?;
+    p.require_write()?;
+    let plan = plan.map(Plan::parse).transpose()?;
+    let mut tx = state.pool.begin().await?;
+    let before = db::tenant_for_update(&mut *tx, tenant_id)
+        .await?
+        .ok_or_else(|| MarketError::new(ErrorCode::TenantNotFound, "Tenant context not found"))?;
+    let new_plan = plan.map_or_else(|| before.plan.clone(), |p| p.as_str().to_owned());
+    let after = db::update_tenant(
+        &mut *tx,
+        tenant_id,
+        &new_plan,
+        marketplace_enabled.unwrap_or(before.marketplace_enabled),
+    )
+    .await?;
+    db::audit(
+        &mut *tx,
+        AuditEntry {
+            actor: p,
+            action: "tenant.update",
+            target_type: "tenant",
+            target_id: tenant_id,
+            before: serde_json::to_value(&before).ok(),
+            after: serde_json::to_value(&after).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn audit_log(
+    state: &AppState,
+    p: &Principal,
+    action: Option<&str>,
+    target_id: Option<Uuid>,
+    page: PageParams,
+) -> MarketResult<Vec<AuditRow>> {
+    p.require(Permission::GovernanceApprove)?;
+    Ok(db::audit_page(&state.pool, action, target_id, page.limit, page.offset).await?)
+}

@@ -1,0 +1,206 @@
+use crate::common::{Cred, TestApp};
+use crate::fixtures::{actor, approved_skill, private_skill, skill_body};
+use serde_json::json;
+use sqlx::PgPool;
+
+#[sqlx::test(migrations = "../migrations")]
+async fn operators_review_queue_flags_tenants_and_audit(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let publisher = actor(&pool, "Acme", "owner").await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    let rater = actor(&pool, "Globex", "member").await;
+
+    // Queue: pending listings, oldest submission first; operators only.
+    let first = private_skill(&app, &publisher, skill_body("First In")).await;
+    let second = private_skill(&app, &publisher, skill_body("Second In")).await;
+    for id in [&first, &second] {
+        app.call(
+            "POST",
+            "/api/skills/publish",
+            &publisher.cred,
+            Some(json!({"skill_id": id})),
+        )
+        .await;
+    }
+    let q = app
+        .call("GET", "/api/admin/review-queue", &operator.cred, None)
+        .await;
+    assert_eq!(q.status, 200, "{}", q.text);
+    let items = q.json()["items"].clone();
+    assert_eq!(items[0]["id"], first.as_str());
+    assert_eq!(items[1]["id"], second.as_str());
+    assert_eq!(items[0]["kind"], "skill");
+    for uri in [
+        "/api/admin/review-queue",
+        "/api/admin/flags",
+        "/api/admin/audit",
+    ] {
+        app.call("GET", uri, &publisher.cred, None)
+            .await
+            .assert_envelope(403, "FORBIDDEN");
+        app.call("GET", uri, &Cred::Anon, None)
+            .await
+            .assert_envelope(401, "AUTH_REQUIRED");
+    }
+
+    // Flags → hide (the average leaves it) → restore.
+    let live = approved_skill(&app, &publisher, &operator, skill_body("Rated Live")).await;
+    app.call(
+        "POST",
+        &format!("/api/skills/rate/{live}"),
+        &rater.cred,
+        Some(json!({"rating": 1, "review": "spam spam"})),
+    )
+    .await;
+    let reviews = app
+        .call(
+            "GET",
+            &format!("/api/public/v1/marketplace/skills/{live}/reviews"),
+            &Cred::Anon,
+            None,
+        )
+        .await
+        .json();
+    let review = reviews["reviews"][0]["id"]
+        .as_str()
+        .expect("review")
+        .to_owned();
+    app.call(
+        "POST",
+        &format!("/api/public/v1/marketplace/reviews/{review}/flag?reason=spam"),
+        &publisher.cred,
+        None,
+    )
+    .await;
+    let flags = app
+        .call("GET", "/api/admin/flags", &operator.cred, None)
+        .await
+        .json();
+    assert_eq!(flags["reviews"][0]["id"], review.as_str());
+    assert_eq!(flags["reviews"][0]["reasons"], json!(["spam"]));
+    app.call(
+        "POST",
+        &format!("/api/admin/reviews/{review}/hide"),
+        &publisher.cred,
+        None,
+    )
+    .await
+    .assert_envelope(403, "FORBIDDEN");
+    let r = app
+        .call(
+            "POST",
+            &format!("/api/admin/reviews/{review}/hide"),
+            &operator.cred,
+            None,
+        )
+        .await;
+    assert_eq!(
+        r.json(),
+        json!({"success": true, "review_id": review, "status": "hidden"})
+    );
+    let d = app
+        .call(
+            "GET",
+            &format!("/api/public/v1/marketplace/skills/{live}"),
+            &Cred::Anon,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        (d["rating_count"].clone(), d["recent_reviews"].clone()),
+        (json!(0), json!([]))
+    );
+    app.call(
+        "POST",
+        &format!("/api/admin/reviews/{review}/restore"),
+        &operator.cred,
+        None,
+    )
+    .await;
+    let d = app
+        .call(
+            "GET",
+            &format!("/api/public/v1/marketplace/skills/{live}"),
+            &Cred::Anon,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(d["rating_count"], 1);
+
+    // Tenant plan and marketplace switch; a disabled tenant cannot install.
+    let r = app
+        .call(
+            "PUT",
+            &format!("/api/admin/tenants/{}", rater.tenant_id),
+            &operator.cred,
+            Some(json!({"marketplace_enabled": false})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["marketplace_enabled"], false);
+    let v = app
+        .call(
+            "POST",
+            "/api/skills/install",
+            &rater.cred,
+            Some(json!({"skill_id": live})),
+        )
+        .await
+        .assert_envelope(503, "MARKETPLACE_DISABLED");
+    assert_eq!(
+        v["message"],
+        "Marketplace feature is disabled for this tenant."
+    );
+    app.call(
+        "PUT",
+        &format!("/api/admin/tenants/{}", rater.tenant_id),
+        &operator.cred,
+        Some(json!({"plan": "gold"})),
+    )
+    .await
+    .assert_envelope(400, "INVALID_ENUM_VALUE");
+    app.call(
+        "PUT",
+        &format!("/api/admin/tenants/{}", uuid::Uuid::now_v7()),
+        &operator.cred,
+        Some(json!({"plan": "team"})),
+    )
+    .await
+    .assert_envelope(404, "TENANT_NOT_FOUND");
+
+    // Every action above is in the audit log, newest first, with before/after.
+    let audit = app
+        .call("GET", "/api/admin/audit", &operator.cred, None)
+        .await
+        .json();
+    let actions: Vec<String> = audit["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["action"].as_str().expect("action").to_owned())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "tenant.update",
+            "review.restore",
+            "review.hide",
+            "listing.approve"
+        ]
+    );
+    assert_eq!(audit["entries"][0]["before"]["marketplace_enabled"], true);
+    assert_eq!(audit["entries"][0]["after"]["marketplace_enabled"], false);
+    let only = app
+        .call(
+            "GET",
+            &format!("/api/admin/audit?target_id={live}"),
+            &operator.cred,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(only["entries"][0]["action"], "listing.approve");
+    assert_eq!(only["entries"][0]["after"]["status"], "approved");
+}
