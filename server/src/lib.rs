@@ -29,8 +29,12 @@ pub fn build_router(state: AppState, http: middleware::HttpSettings) -> Router {
             app::shell,
         ));
 
+    let api = api::router().layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        middleware::maintenance::maintenance_guard,
+    ));
     let router = Router::new()
-        .nest("/api", api::router())
+        .nest("/api", api)
         .nest("/oauth", api::oauth_router())
         .merge(pages);
     let pool = state.pool.clone();

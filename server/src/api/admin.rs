@@ -170,3 +170,29 @@ pub async fn audit(
         "offset": page.offset,
     })))
 }
+
+#[derive(Deserialize)]
+pub struct MaintenanceBody {
+    enabled: bool,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    expected_end: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// `PUT /api/admin/maintenance` `{enabled, message?, expected_end?}`
+pub async fn maintenance(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    ApiJson(b): ApiJson<MaintenanceBody>,
+) -> Result<Json<Value>, MarketError> {
+    let m =
+        governance::set_maintenance(&state, &p, b.enabled, b.message.as_deref(), b.expected_end)
+            .await?;
+    Ok(Json(json!({
+        "enabled": m.maintenance_enabled,
+        "message": m.maintenance_message,
+        "started_at": m.maintenance_started_at,
+        "expected_end": m.maintenance_expected_end,
+    })))
+}

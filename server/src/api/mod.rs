@@ -74,6 +74,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/reviews/{id}/restore", post(admin::restore))
         .route("/admin/tenants/{id}", put(admin::update_tenant))
         .route("/admin/audit", get(admin::audit))
+        .route("/admin/maintenance", put(admin::maintenance))
         // Reviews of any kind of listing
         .route("/reviews/{id}/vote", post(reviews::vote))
         .route("/reviews/{id}/response", put(reviews::respond))

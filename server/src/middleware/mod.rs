@@ -2,6 +2,7 @@
 
 mod csrf;
 mod envelope;
+pub mod maintenance;
 pub mod rate_limit;
 
 use app::backend::session::COOKIE_NAME;

@@ -204,3 +204,97 @@ async fn operators_review_queue_flags_tenants_and_audit(pool: PgPool) {
     assert_eq!(only["entries"][0]["action"], "listing.approve");
     assert_eq!(only["entries"][0]["after"]["status"], "approved");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn maintenance_mode_blocks_writes_and_keeps_reads(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    let member = actor(&pool, "Acme", "owner").await;
+    app.call(
+        "PUT",
+        "/api/admin/maintenance",
+        &member.cred,
+        Some(json!({"enabled": true})),
+    )
+    .await
+    .assert_envelope(403, "FORBIDDEN");
+    let r = app
+        .call(
+            "PUT",
+            "/api/admin/maintenance",
+            &operator.cred,
+            Some(json!({"enabled": true, "message": "Marketplace is under maintenance. Expected downtime: 30 minutes.", "expected_end": "2026-04-05T12:30:00Z"})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["enabled"], true);
+
+    let v = app
+        .call(
+            "POST",
+            "/api/v1/skills/private",
+            &member.cred,
+            Some(skill_body("Blocked")),
+        )
+        .await
+        .assert_envelope(503, "MAINTENANCE_MODE");
+    assert_eq!(
+        v["message"],
+        "Marketplace is under maintenance. Expected downtime: 30 minutes."
+    );
+    assert_eq!(v["details"]["expected_end"], "2026-04-05T12:30:00Z");
+    assert!(v["details"]["started_at"].is_string());
+    let nothing: i64 = sqlx::query_scalar("SELECT count(*) FROM listings")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(nothing, 0, "a blocked write changes nothing");
+    assert_eq!(
+        app.call(
+            "GET",
+            "/api/public/v1/marketplace/skills",
+            &Cred::Anon,
+            None
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(
+        app.call("GET", "/api/health", &Cred::Anon, None)
+            .await
+            .status,
+        200
+    );
+
+    let r = app
+        .call(
+            "PUT",
+            "/api/admin/maintenance",
+            &operator.cred,
+            Some(json!({"enabled": false})),
+        )
+        .await;
+    assert_eq!(r.json()["enabled"], false);
+    assert_eq!(
+        app.call(
+            "POST",
+            "/api/v1/skills/private",
+            &member.cred,
+            Some(skill_body("Allowed"))
+        )
+        .await
+        .status,
+        201
+    );
+    let audit = app
+        .call(
+            "GET",
+            "/api/admin/audit?action=maintenance.set",
+            &operator.cred,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(audit["entries"].as_array().expect("entries").len(), 2);
+}

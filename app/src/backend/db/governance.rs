@@ -173,3 +173,39 @@ pub async fn update_tenant(
     .fetch_one(db)
     .await
 }
+
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
+pub struct Maintenance {
+    pub maintenance_enabled: bool,
+    pub maintenance_message: Option<String>,
+    pub maintenance_started_at: Option<DateTime<Utc>>,
+    pub maintenance_expected_end: Option<DateTime<Utc>>,
+}
+
+pub async fn maintenance(db: impl PgExecutor<'_>) -> Result<Maintenance, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT maintenance_enabled, maintenance_message, maintenance_started_at, maintenance_expected_end \
+         FROM platform_settings WHERE id",
+    )
+    .fetch_one(db)
+    .await
+}
+
+pub async fn set_maintenance(
+    db: impl PgExecutor<'_>,
+    enabled: bool,
+    message: Option<&str>,
+    expected_end: Option<DateTime<Utc>>,
+) -> Result<Maintenance, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE platform_settings SET maintenance_enabled = $1, maintenance_message = $2, \
+           maintenance_started_at = CASE WHEN $1 THEN coalesce(CASE WHEN maintenance_enabled THEN maintenance_started_at END, now()) END, \
+           maintenance_expected_end = $3 \
+         WHERE id RETURNING maintenance_enabled, maintenance_message, maintenance_started_at, maintenance_expected_end",
+    )
+    .bind(enabled)
+    .bind(message)
+    .bind(expected_end)
+    .fetch_one(db)
+    .await
+}

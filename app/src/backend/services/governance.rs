@@ -110,3 +110,60 @@ pub async fn audit_log(
     p.require(Permission::GovernanceApprove)?;
     Ok(db::audit_page(&state.pool, action, target_id, page.limit, page.offset).await?)
 }
+
+/// Turns maintenance mode on or off: while on, every write on the JSON API
+/// answers `503 MAINTENANCE_MODE`; reads keep working.
+pub async fn set_maintenance(
+    state: &AppState,
+    p: &Principal,
+    enabled: bool,
+    message: Option<&str>,
+    expected_end: Option<chrono::DateTime<chrono::Utc>>,
+) -> MarketResult<db::Maintenance> {
+    p.require(Permission::GovernanceApprove)?;
+    let message = message.map(str::trim).filter(|m| !m.is_empty());
+    if message.is_some_and(|m| m.chars().count() > 500) {
+        return Err(MarketError::validation("message", "At most 500 characters"));
+    }
+    let mut tx = state.pool.begin().await?;
+    let before = db::maintenance(&mut *tx).await?;
+    let after = db::set_maintenance(&mut *tx, enabled, message, expected_end).await?;
+    db::audit(
+        &mut *tx,
+        AuditEntry {
+            actor: p,
+            action: "maintenance.set",
+            target_type: "platform",
+            target_id: Uuid::nil(),
+            before: serde_json::to_value(&before).ok(),
+            after: serde_json::to_value(&after).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// The error every write gets while maintenance is on, if it is.
+pub async fn maintenance_block(state: &AppState) -> MarketResult<Option<MarketError>> {
+    let m = db::maintenance(&state.pool).await?;
+    if !m.maintenance_enabled {
+        return Ok(None);
+    }
+    let message =
+        m.maintenance_message
+            .clone()
+            .unwrap_or_else(|| match m.maintenance_expected_end {
+                Some(end) => format!(
+                    "Marketplace is under maintenance until {}.",
+                    end.format("%Y-%m-%d %H:%M UTC")
+                ),
+                None => "Marketplace is under maintenance.".to_owned(),
+            });
+    Ok(Some(
+        MarketError::new(ErrorCode::MaintenanceMode, message).with_details(serde_json::json!({
+            "started_at": m.maintenance_started_at,
+            "expected_end": m.maintenance_expected_end,
+        })),
+    ))
+}
