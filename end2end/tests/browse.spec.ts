@@ -36,3 +36,40 @@ test("an empty search says so", async ({ page }) => {
   await open(page, "/skills?q=zzzqqqxxx", true);
   await expect(page.getByTestId("no-results")).toContainText("No skills match.");
 });
+
+test("a signed-in user rates a skill and can edit the rating @nojs", async ({ page, javaScriptEnabled }) => {
+  const email = `rater-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.test`;
+  await open(page, "/signup", javaScriptEnabled);
+  await page.getByLabel("Team or company").fill("Raters");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+
+  await open(page, "/skills?q=currency", javaScriptEnabled);
+  await page.getByRole("link", { name: "Currency Converter" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Currency Converter");
+  if (javaScriptEnabled) await expect(page.locator("main[data-hydrated=true]")).toHaveCount(1);
+  const text = `Rates were spot on ${Date.now()}`;
+  await page.getByLabel("Your rating").selectOption("4");
+  await page.getByLabel("Review (optional)").fill(text);
+  await page.getByRole("button", { name: "Submit rating" }).click();
+  await expect(page.getByTestId("review").filter({ hasText: text })).toHaveCount(1);
+
+  // Submitting again edits the same rating rather than adding one.
+  await page.getByLabel("Your rating").selectOption("2");
+  await page.getByLabel("Review (optional)").fill(`${text} (edited)`);
+  await page.getByRole("button", { name: "Submit rating" }).click();
+  await expect(page.getByTestId("review").filter({ hasText: `${text} (edited)` })).toHaveCount(1);
+  await expect(page.getByTestId("review").filter({ hasText: text })).toHaveCount(1);
+});
+
+test("rating without logging in asks to log in @nojs", async ({ page, javaScriptEnabled }) => {
+  await open(page, "/skills?q=currency", javaScriptEnabled);
+  await page.getByRole("link", { name: "Currency Converter" }).click();
+  if (javaScriptEnabled) await expect(page.locator("main[data-hydrated=true]")).toHaveCount(1);
+  await page.getByRole("button", { name: "Submit rating" }).click();
+  const prompt = page.getByRole("alert").filter({ hasText: "to rate." });
+  await expect(prompt).toBeVisible();
+  await expect(prompt.getByRole("link", { name: "log in" })).toHaveAttribute("href", /\/login\?next=\/skills\//);
+});

@@ -1,10 +1,12 @@
 //! `/skills/{id}`: everything about one skill before installing it.
 
 use crate::components::error_notice::ErrorNotice;
+use crate::components::form::{field_message, form_message, FormAlert, INPUT, PRIMARY_BUTTON};
 use crate::components::listing_card::price_label;
 use crate::components::stars::Stars;
+use crate::error::ErrorCode;
 use crate::model::catalog::ListingDetail;
-use crate::server_fns::browse::skill_detail;
+use crate::server_fns::browse::{skill_detail, SubmitReview};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -12,14 +14,20 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn SkillPage() -> impl IntoView {
     let params = use_params_map();
+    let review = ServerAction::<SubmitReview>::new();
     let detail = Resource::new(
-        move || params.with(|p| p.get("id").unwrap_or_default()),
-        skill_detail,
+        move || {
+            (
+                params.with(|p| p.get("id").unwrap_or_default()),
+                review.version().get(),
+            )
+        },
+        |(id, _)| skill_detail(id),
     );
     view! {
         <Suspense fallback=|| view! { <div class="h-64 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800" aria-busy="true"></div> }>
             {move || detail.get().map(|r| match r {
-                Ok(d) => view! { <Detail d /> }.into_any(),
+                Ok(d) => view! { <Detail d review /> }.into_any(),
                 Err(e) => view! { <Title text="Not found" /><ErrorNotice error=e /> }.into_any(),
             })}
         </Suspense>
@@ -27,7 +35,7 @@ pub fn SkillPage() -> impl IntoView {
 }
 
 #[component]
-fn Detail(d: ListingDetail) -> impl IntoView {
+fn Detail(d: ListingDetail, review: ServerAction<SubmitReview>) -> impl IntoView {
     let c = d.card.clone();
     let total: i64 = d.distribution.iter().sum();
     let install_cmd = format!(
@@ -87,6 +95,7 @@ fn Detail(d: ListingDetail) -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     </div>
+                    <ReviewForm id=c.id.clone() action=review />
                     {if d.reviews.is_empty() {
                         view! { <p class="mt-4 text-slate-600 dark:text-slate-400">"No written reviews yet."</p> }.into_any()
                     } else {
@@ -140,5 +149,45 @@ fn Detail(d: ListingDetail) -> impl IntoView {
                 </section>
             </aside>
         </div>
+    }
+}
+
+/// Write or edit your review; works without JavaScript.
+#[component]
+fn ReviewForm(id: String, action: ServerAction<SubmitReview>) -> impl IntoView {
+    let error = Memo::new(move |_| action.value().get().and_then(Result::err));
+    let saved = move || matches!(action.value().get(), Some(Ok(())));
+    let login = format!("/login?next=/skills/{id}");
+    view! {
+        <ActionForm action=action attr:class="mt-6 space-y-3 rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" attr:aria-labelledby="write-review">
+            <h3 id="write-review" class="font-medium">"Rate this skill"</h3>
+            {move || match error.get() {
+                Some(e) if e.code == ErrorCode::AuthRequired => view! {
+                    <p role="alert" class="text-sm">"You need to " <a href=login.clone() class="font-medium text-indigo-600 underline dark:text-indigo-400">"log in"</a> " to rate."</p>
+                }.into_any(),
+                _ => view! { <FormAlert message=Signal::derive(move || form_message(&error.get(), &["rating", "review"])) /> }.into_any(),
+            }}
+            <input type="hidden" name="id" value=id.clone() />
+            <div class="grid gap-3 sm:grid-cols-[10rem_1fr]">
+                <div>
+                    <label for="review-rating" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Your rating"</label>
+                    <select id="review-rating" name="rating" class=INPUT>
+                        {(1..=5).rev().map(|n| view! { <option value=n.to_string()>{format!("{n} star{}", if n == 1 { "" } else { "s" })}</option> }).collect_view()}
+                    </select>
+                    <p class="mt-1 text-sm text-red-600 dark:text-red-400" role="alert">{move || field_message(&error.get(), "rating")}</p>
+                </div>
+                <div>
+                    <label for="review-text" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Review (optional)"</label>
+                    <textarea id="review-text" name="review" rows="3" maxlength="5000" class=INPUT placeholder="What worked, what did not?"></textarea>
+                    <p class="mt-1 text-sm text-red-600 dark:text-red-400" role="alert">{move || field_message(&error.get(), "review")}</p>
+                </div>
+            </div>
+            <div class="flex items-center gap-3">
+                <button type="submit" class=PRIMARY_BUTTON disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Saving…" } else { "Submit rating" }}
+                </button>
+                <span role="status" class="text-sm text-emerald-700 dark:text-emerald-400">{move || saved().then_some("Thanks, your rating is saved.")}</span>
+            </div>
+        </ActionForm>
     }
 }

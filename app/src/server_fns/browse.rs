@@ -41,3 +41,52 @@ pub async fn skill_categories() -> Result<Vec<(String, i64)>, MarketError> {
         async { listings::categories(&AppState::from_context()?, ListingKind::Skill).await }.await,
     )
 }
+
+/// Rates a skill from its page; a second submission edits the rating.
+#[server(prefix = "/sfn", endpoint = "catalog/review")]
+pub async fn submit_review(id: String, rating: String, review: String) -> Result<(), MarketError> {
+    use crate::backend::{services::listings, state::AppState};
+    use crate::error::ErrorCode;
+    use crate::model::kind::ListingKind;
+    super::with_status(
+        async {
+            let state = AppState::from_context()?;
+            let principal = super::principal(&state).await?;
+            let id = uuid::Uuid::parse_str(&id).map_err(|_| ListingKind::Skill.not_found())?;
+            let rating: f64 = rating
+                .trim()
+                .parse()
+                .map_err(|_| MarketError::validation("rating", "Choose a rating from 1 to 5"))?;
+            let review = Some(review).filter(|r| !r.trim().is_empty());
+            match listings::rate(
+                &state,
+                &principal,
+                ListingKind::Skill,
+                id,
+                rating,
+                review.clone(),
+                false,
+            )
+            .await
+            {
+                Err(e) if e.code == ErrorCode::RatingExists => {
+                    listings::rate(
+                        &state,
+                        &principal,
+                        ListingKind::Skill,
+                        id,
+                        rating,
+                        review,
+                        true,
+                    )
+                    .await?;
+                }
+                other => {
+                    other?;
+                }
+            }
+            Ok(())
+        }
+        .await,
+    )
+}
