@@ -49,7 +49,7 @@ fn Detail(d: ListingDetail, review: ServerAction<SubmitReview>) -> impl IntoView
             <a href="/skills" class="hover:underline">"Skills"</a>
             {c.category.clone().map(|cat| view! { <span aria-hidden="true">" / "</span><a href=format!("/skills?category={cat}") class="hover:underline">{cat.clone()}</a> })}
         </nav>
-        <div class="mt-4 grid gap-8 lg:grid-cols-[1fr_20rem]">
+        <div class="mt-4 grid grid-cols-1 gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
             <article class="min-w-0 space-y-8">
                 <header>
                     <h1 class="text-3xl font-semibold tracking-tight">{c.name.clone()}</h1>
@@ -116,7 +116,7 @@ fn Detail(d: ListingDetail, review: ServerAction<SubmitReview>) -> impl IntoView
                     }}
                 </section>
             </article>
-            <aside class="space-y-6">
+            <aside class="min-w-0 space-y-6">
                 <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900" aria-labelledby="install">
                     <h2 id="install" class="font-semibold">"Install"</h2>
                     <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">"Install into one of your agents with an API key:"</p>
