@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod db;
+pub mod markdown;
 pub mod secrets;
 pub mod services;
 pub mod session;

@@ -78,7 +78,8 @@ pub struct VersionView {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ListingDetail {
     pub card: ListingCard,
-    pub long_description: String,
+    /// Rendered from markdown and sanitised on the server.
+    pub long_description_html: String,
     pub license: Option<String>,
     pub documentation_url: Option<String>,
     pub repository_url: Option<String>,

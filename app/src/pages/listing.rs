@@ -64,11 +64,11 @@ fn Detail(d: ListingDetail, review: ServerAction<SubmitReview>) -> impl IntoView
                         {c.tags.iter().map(|t| view! { <li class="rounded-full bg-slate-100 px-2.5 py-0.5 text-xs dark:bg-slate-800">{t.clone()}</li> }).collect_view()}
                     </ul>
                 </header>
-                {(!d.long_description.is_empty()).then(|| view! {
+                {(!d.long_description_html.is_empty()).then(|| view! {
                     <section aria-labelledby="about">
                         <h2 id="about" class="text-xl font-semibold">"About"</h2>
-                        // Rendered as text: escaped, never interpreted as HTML.
-                        <div class="mt-2 whitespace-pre-wrap text-slate-700 dark:text-slate-300">{d.long_description.clone()}</div>
+                        // Sanitised on the server (backend::markdown): safe to insert.
+                        <div class="prose-listing mt-2 space-y-3 text-slate-700 dark:text-slate-300" inner_html=d.long_description_html.clone()></div>
                     </section>
                 })}
                 <section aria-labelledby="reviews">

@@ -140,7 +140,7 @@ pub async fn detail(
             &row,
             names.into_iter().next().map(|(_, n)| n).unwrap_or_default(),
         ),
-        long_description: row.long_description.clone(),
+        long_description_html: crate::backend::markdown::to_safe_html(&row.long_description),
         license: row.license.clone(),
         documentation_url: text("documentation_url"),
         repository_url: text("repository_url"),

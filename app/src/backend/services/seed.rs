@@ -400,7 +400,7 @@ pub async fn demo(state: &AppState) -> MarketResult<bool> {
             price: Some(*price),
             license: Some("MIT".into()),
             long_description: Some(format!(
-                "{description}.\n\nInstall it on any agent; configure the timeout to suit your workload."
+                "**{name}**: {description}.\n\n- Works with any agent\n- Set `timeout` (1–600 s) to suit your workload\n\nSee the documentation link for examples."
             )),
             input_schema: Some(serde_json::json!({"type": "object", "properties": {"input": {"type": "string"}}})),
             output_schema: Some(serde_json::json!({"type": "object", "properties": {"result": {"type": "string"}}})),
