@@ -105,3 +105,17 @@ pub fn sorted_keys(v: &Value) -> Vec<String> {
     k.sort();
     k
 }
+
+/// The public detail of a skill, as an anonymous visitor sees it.
+pub async fn public_detail(app: &TestApp, id: &str) -> Value {
+    let r = app
+        .call(
+            "GET",
+            &format!("/api/public/v1/marketplace/skills/{id}"),
+            &Cred::Anon,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "public detail: {}", r.text);
+    r.json()
+}

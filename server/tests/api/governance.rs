@@ -1,5 +1,5 @@
 use crate::common::{Cred, TestApp};
-use crate::fixtures::{actor, approved_skill, private_skill, skill_body};
+use crate::fixtures::{actor, approved_skill, private_skill, public_detail, skill_body};
 use serde_json::json;
 use sqlx::PgPool;
 
@@ -98,15 +98,7 @@ async fn operators_review_queue_flags_tenants_and_audit(pool: PgPool) {
         r.json(),
         json!({"success": true, "review_id": review, "status": "hidden"})
     );
-    let d = app
-        .call(
-            "GET",
-            &format!("/api/public/v1/marketplace/skills/{live}"),
-            &Cred::Anon,
-            None,
-        )
-        .await
-        .json();
+    let d = public_detail(&app, &live).await;
     assert_eq!(
         (d["rating_count"].clone(), d["recent_reviews"].clone()),
         (json!(0), json!([]))
@@ -118,15 +110,7 @@ async fn operators_review_queue_flags_tenants_and_audit(pool: PgPool) {
         None,
     )
     .await;
-    let d = app
-        .call(
-            "GET",
-            &format!("/api/public/v1/marketplace/skills/{live}"),
-            &Cred::Anon,
-            None,
-        )
-        .await
-        .json();
+    let d = public_detail(&app, &live).await;
     assert_eq!(d["rating_count"], 1);
 
     // Tenant plan and marketplace switch; a disabled tenant cannot install.

@@ -1,5 +1,7 @@
 use crate::common::{Cred, TestApp};
-use crate::fixtures::{actor, approved_skill, private_skill, skill_body, sorted_keys};
+use crate::fixtures::{
+    actor, approved_skill, private_skill, public_detail, skill_body, sorted_keys,
+};
 use serde_json::json;
 use sqlx::PgPool;
 
@@ -117,15 +119,7 @@ async fn one_rating_per_user_replace_with_put_exact_average(pool: PgPool) {
     )
     .await
     .assert_envelope(400, "INVALID_LIMIT");
-    let d = app
-        .call(
-            "GET",
-            &format!("/api/public/v1/marketplace/skills/{id}"),
-            &Cred::Anon,
-            None,
-        )
-        .await
-        .json();
+    let d = public_detail(&app, &id).await;
     assert_eq!(d["rating"], 3.0);
     assert_eq!(d["rating_count"], 2);
     assert_eq!(d["recent_reviews"].as_array().expect("recent").len(), 2);
@@ -222,15 +216,7 @@ async fn two_hundred_concurrent_ratings_are_all_counted(pool: PgPool) {
             .expect("counters");
     assert_eq!(count, 200);
     assert_eq!(stored_sum, sum as f64);
-    let d = app
-        .call(
-            "GET",
-            &format!("/api/public/v1/marketplace/skills/{id}"),
-            &Cred::Anon,
-            None,
-        )
-        .await
-        .json();
+    let d = public_detail(&app, &id).await;
     assert_eq!(d["rating_count"], 200);
     assert_eq!(d["rating"], 3.0);
 }

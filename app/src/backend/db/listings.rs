@@ -124,13 +124,7 @@ pub async fn get(
     kind: &str,
     id: Uuid,
 ) -> Result<Option<ListingRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM listings WHERE id = $1 AND kind = $2"
-    ))
-    .bind(id)
-    .bind(kind)
-    .fetch_optional(db)
-    .await
+    fetch(db, kind, id, "").await
 }
 
 /// Locks the row for a state change in the caller's transaction.
@@ -139,8 +133,17 @@ pub async fn get_for_update(
     kind: &str,
     id: Uuid,
 ) -> Result<Option<ListingRow>, sqlx::Error> {
+    fetch(db, kind, id, " FOR UPDATE").await
+}
+
+async fn fetch(
+    db: impl PgExecutor<'_>,
+    kind: &str,
+    id: Uuid,
+    lock: &'static str,
+) -> Result<Option<ListingRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM listings WHERE id = $1 AND kind = $2 FOR UPDATE"
+        "SELECT {COLUMNS} FROM listings WHERE id = $1 AND kind = $2{lock}"
     ))
     .bind(id)
     .bind(kind)
