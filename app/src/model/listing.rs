@@ -1,7 +1,6 @@
 //! Listings: the shared lifecycle and the typed spec of each kind.
 
 use crate::error::{ErrorCode, MarketError, MarketResult};
-use crate::model::account::invalid_enum;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -55,12 +54,14 @@ macro_rules! wire_enum {
             pub fn parse(s: &str) -> MarketResult<Self> {
                 Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
                     let allowed: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
-                    invalid_enum($field, s, &allowed)
+                    $crate::model::account::invalid_enum($field, s, &allowed)
                 })
             }
         }
     };
 }
+
+pub(crate) use wire_enum;
 
 wire_enum!(SkillType, "skill_type", {
     Api => "api", Function => "function", Script => "script", Docker => "docker", Container => "container",

@@ -2,7 +2,9 @@
 
 pub mod account;
 pub mod catalog;
+pub mod component;
 pub mod kind;
 pub mod listing;
 pub mod page;
 pub mod skill;
+pub mod workflow;

@@ -1,6 +1,7 @@
 //! `/api/admin/*`: operator routes (GOVERNANCE_APPROVE).
 
 use super::extract::{parse_id, ApiJson, ApiQuery, Auth};
+use super::lifecycle::PageQuery;
 use app::backend::services::governance;
 use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
@@ -9,12 +10,6 @@ use axum::extract::{Path, State};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
-
-#[derive(Deserialize)]
-pub struct PageQuery {
-    limit: Option<i64>,
-    offset: Option<i64>,
-}
 
 /// `GET /api/admin/review-queue`: pending listings of every kind, oldest first.
 pub async fn review_queue(

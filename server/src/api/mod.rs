@@ -1,18 +1,23 @@
 //! The documented JSON routes, one module per area.
 
 mod admin;
+mod agent_marketplace;
 mod agents;
 mod auth;
+mod components;
 pub mod docs;
+mod domains;
 pub mod extract;
 mod health;
 mod keys;
+mod lifecycle;
 pub mod oauth;
 mod private;
 mod public;
 mod reviews;
 mod skill_wire;
 mod skills;
+mod workflows;
 
 use app::backend::state::AppState;
 use app::error::MarketError;
@@ -37,6 +42,44 @@ pub fn router() -> Router<AppState> {
         .route("/oauth/clients", post(oauth::register_client))
         .route("/agents", post(agents::create).get(agents::list))
         .route("/agents/{id}", get(agents::get_one))
+        .route(
+            "/canvases",
+            post(components::create_canvas).get(components::list_canvases),
+        )
+        .route("/canvases/{id}", get(components::get_canvas))
+        .route("/workflows", get(workflows::list))
+        .route("/workflows/{id}", get(workflows::get_one))
+        .route("/v1/domains", post(domains::create).get(domains::list))
+        // Agent Marketplace
+        .route("/agent-marketplace/browse", get(agent_marketplace::browse))
+        .route(
+            "/agent-marketplace/publish/{agent_id}",
+            post(agent_marketplace::publish),
+        )
+        .route(
+            "/agent-marketplace/install/{template_id}",
+            post(agent_marketplace::install),
+        )
+        .route(
+            "/agent-marketplace/approve/{template_id}",
+            post(agent_marketplace::approve),
+        )
+        .route(
+            "/agent-marketplace/reject/{template_id}",
+            post(agent_marketplace::reject),
+        )
+        // Domain Marketplace
+        .nest("/v1/domains/marketplace", domain_routes())
+        // Canvas Component Marketplace (and its legacy alias)
+        .nest("/canvas-marketplace/components", component_routes())
+        .nest("/components", component_routes())
+        .route(
+            "/canvas-marketplace/categories",
+            get(components::categories),
+        )
+        .route("/canvas-marketplace/tags", get(components::tags))
+        // Workflow Marketplace
+        .nest("/marketplace", workflow_routes())
         // Skill Marketplace
         .route("/skills", get(skills::get_many))
         .route("/skills/marketplace", get(skills::browse))
@@ -89,6 +132,55 @@ pub fn router() -> Router<AppState> {
             put(private::customize).delete(private::uninstall),
         )
         .fallback(not_found)
+}
+
+fn domain_routes() -> Router<AppState> {
+    Router::new()
+        .route("/submit", post(domains::submit))
+        .route("/my-submissions", get(domains::my_submissions))
+        .route("/search", get(domains::search))
+        .route("/trending", get(domains::trending))
+        .route("/stats", get(domains::stats))
+        .route("/install", post(domains::install))
+        .route("/{domain_id}", get(domains::detail))
+        .route("/{domain_id}/approve", post(domains::approve))
+        .route("/{domain_id}/reject", post(domains::reject))
+        .route("/{domain_id}/rate", post(domains::rate).put(domains::rate))
+}
+
+fn component_routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(components::browse).post(components::create))
+        .route("/publish", post(components::publish))
+        .route("/install", post(components::install))
+        .route("/{component_id}", get(components::detail))
+        .route("/{component_id}/approve", post(components::approve))
+        .route("/{component_id}/reject", post(components::reject))
+        .route(
+            "/{component_id}/rate",
+            post(components::rate).put(components::rate),
+        )
+        .route("/{component_id}/ratings", get(components::ratings))
+}
+
+fn workflow_routes() -> Router<AppState> {
+    Router::new()
+        .route("/templates", get(workflows::templates))
+        .route("/templates/types", get(workflows::types))
+        .route("/templates/featured", get(workflows::featured))
+        .route("/templates/statistics", get(workflows::statistics))
+        .route("/templates/advanced", post(workflows::create_advanced))
+        .route("/templates/{template_id}", get(workflows::detail))
+        .route(
+            "/templates/{template_id}/import",
+            post(workflows::import_template),
+        )
+        .route(
+            "/templates/{template_id}/create-workflow",
+            post(workflows::create_workflow),
+        )
+        .route("/import", post(workflows::import_file))
+        .route("/export", post(workflows::export))
 }
 
 /// `/oauth/*`: the consent page and the token endpoint.

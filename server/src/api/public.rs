@@ -2,6 +2,7 @@
 //! reads; writes need an API key or OAuth token.
 
 use super::extract::{parse_id, require_api_credential, ApiJson, ApiQuery, Auth, MaybeAuth};
+use super::lifecycle::{name_counts, PageQuery};
 use super::skill_wire::{public_detail, public_item, rated, rating_value, skill_type_filter};
 use app::backend::services::{listings, skills};
 use app::backend::state::AppState;
@@ -43,7 +44,9 @@ pub async fn browse(
         query: q.query,
         category: q.category,
         tags: split_tags(q.tags.as_deref()),
-        spec_filter: skill_type_filter(q.skill_type.as_deref())?,
+        spec_filters: skill_type_filter(q.skill_type.as_deref())?
+            .into_iter()
+            .collect(),
         free_only: q.is_free.unwrap_or(false),
         featured_only: q.is_featured.unwrap_or(false),
         sort_by: q.sort_by.as_deref().map(SortBy::parse).transpose()?,
@@ -101,9 +104,7 @@ pub async fn categories(State(state): State<AppState>) -> Result<Json<Value>, Ma
 /// `GET /tags`
 pub async fn tags(State(state): State<AppState>) -> Result<Json<Value>, MarketError> {
     let tags = listings::tags(&state, KIND).await?;
-    Ok(Json(json!({
-        "tags": tags.into_iter().map(|(name, count)| json!({ "name": name, "count": count })).collect::<Vec<_>>(),
-    })))
+    Ok(Json(json!({ "tags": name_counts(tags) })))
 }
 
 /// `POST /submit`
@@ -136,12 +137,6 @@ pub async fn rate(
     let id = parse_id(&id, KIND.not_found())?;
     let r = listings::rate(&state, &p, KIND, id, req.rating, req.review, false).await?;
     Ok(Json(rated(&r)))
-}
-
-#[derive(Deserialize)]
-pub struct PageQuery {
-    limit: Option<i64>,
-    offset: Option<i64>,
 }
 
 /// `GET /skills/{skill_id}/reviews`

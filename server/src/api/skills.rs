@@ -1,6 +1,7 @@
 //! The Skill Marketplace (`/api/skills/**`), as the reference documents it.
 
 use super::extract::{parse_id, ApiJson, ApiQuery, Auth};
+use super::lifecycle::{self, ReasonQuery};
 use super::skill_wire::{marketplace_item, rated, skill_detail, skill_type_filter};
 use app::backend::auth::Permission;
 use app::backend::services::{listings, skills};
@@ -44,7 +45,9 @@ pub fn browse_params(
         query: q.query.clone(),
         category: q.category.clone(),
         tags: split_tags(q.tags.as_deref()),
-        spec_filter: skill_type_filter(q.skill_type.as_deref())?,
+        spec_filters: skill_type_filter(q.skill_type.as_deref())?
+            .into_iter()
+            .collect(),
         sort_by: q.sort_by.as_deref().map(SortBy::parse).transpose()?,
         sort_order: q
             .sort_order
@@ -93,25 +96,7 @@ pub async fn approve(
     Auth(p): Auth,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, MarketError> {
-    let row = listings::decide(
-        &state,
-        &p,
-        KIND,
-        skill_id(&id)?,
-        listings::Decision::Approve,
-    )
-    .await?;
-    Ok(Json(json!({
-        "success": true,
-        "marketplace_id": row.id,
-        "status": row.status,
-        "approved_at": row.approved_at,
-    })))
-}
-
-#[derive(Deserialize)]
-pub struct ReasonQuery {
-    reason: Option<String>,
+    lifecycle::approve(&state, &p, KIND, &id).await
 }
 
 /// `POST /api/skills/reject/{marketplace_id}?reason=`
@@ -121,21 +106,7 @@ pub async fn reject(
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<ReasonQuery>,
 ) -> Result<Json<Value>, MarketError> {
-    let reason = q.reason.unwrap_or_default();
-    let row = listings::decide(
-        &state,
-        &p,
-        KIND,
-        skill_id(&id)?,
-        listings::Decision::Reject(reason),
-    )
-    .await?;
-    Ok(Json(json!({
-        "success": true,
-        "marketplace_id": row.id,
-        "status": row.status,
-        "reason": row.rejection_reason,
-    })))
+    lifecycle::reject(&state, &p, KIND, &id, q.reason).await
 }
 
 #[derive(Deserialize)]

@@ -18,15 +18,17 @@ pub async fn insert(
     tenant_id: Uuid,
     name: &str,
     maturity: &str,
+    template_id: Option<Uuid>,
 ) -> Result<AgentRow, sqlx::Error> {
     sqlx::query_as(
-        "INSERT INTO agents (id, tenant_id, name, maturity) VALUES ($1, $2, $3, $4) \
+        "INSERT INTO agents (id, tenant_id, name, maturity, template_id) VALUES ($1, $2, $3, $4, $5) \
          RETURNING id, tenant_id, name, maturity, created_at",
     )
     .bind(Uuid::now_v7())
     .bind(tenant_id)
     .bind(name)
     .bind(maturity)
+    .bind(template_id)
     .fetch_one(db)
     .await
 }

@@ -11,7 +11,7 @@ pub const COLUMNS: &str =
     "id, kind, publisher_tenant_id, publisher_user_id, name, slug, description, \
     long_description, category, tags, price::float8 AS price, license, is_featured, status, \
     rejection_reason, submitted_at, reviewed_at, approved_at, rating_sum::float8 AS rating_sum, \
-    rating_count, installs, active_installs, spec, current_version, created_at, updated_at";
+    rating_count, installs, active_installs, spec, current_version, external_id, created_at, updated_at";
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ListingRow {
@@ -39,11 +39,24 @@ pub struct ListingRow {
     pub active_installs: i32,
     pub spec: Value,
     pub current_version: Option<String>,
+    pub external_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 impl ListingRow {
+    /// The id callers see: a workflow template's string id, else the UUID.
+    pub fn public_id(&self) -> String {
+        self.external_id
+            .clone()
+            .unwrap_or_else(|| self.id.to_string())
+    }
+
+    /// One field of the kind's spec, `null` when absent.
+    pub fn spec_field(&self, field: &str) -> Value {
+        self.spec.get(field).cloned().unwrap_or(Value::Null)
+    }
+
     /// The exact mean of stored ratings, rounded to two decimals.
     pub fn rating(&self) -> f64 {
         if self.rating_count == 0 {
@@ -90,14 +103,15 @@ pub struct NewListing<'a> {
     pub slug: &'a str,
     pub status: &'a str,
     pub fields: &'a Snapshot,
+    pub external_id: Option<&'a str>,
 }
 
 pub async fn insert(db: impl PgExecutor<'_>, l: NewListing<'_>) -> Result<ListingRow, sqlx::Error> {
     let f = l.fields;
     sqlx::query_as(&format!(
         "INSERT INTO listings (id, kind, publisher_tenant_id, publisher_user_id, name, slug, description, \
-         long_description, category, tags, price, license, status, spec, submitted_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::numeric, $12, $13, $14, \
+         long_description, category, tags, price, license, status, spec, external_id, submitted_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::numeric, $12, $13, $14, $15, \
                  CASE WHEN $13 = 'pending_approval' THEN now() END) \
          RETURNING {COLUMNS}"
     ))
@@ -115,7 +129,23 @@ pub async fn insert(db: impl PgExecutor<'_>, l: NewListing<'_>) -> Result<Listin
     .bind(&f.license)
     .bind(l.status)
     .bind(&f.spec)
+    .bind(l.external_id)
     .fetch_one(db)
+    .await
+}
+
+/// A listing by its string id (workflow templates).
+pub async fn get_by_external(
+    db: impl PgExecutor<'_>,
+    kind: &str,
+    external_id: &str,
+) -> Result<Option<ListingRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM listings WHERE kind = $1 AND external_id = $2"
+    ))
+    .bind(kind)
+    .bind(external_id)
+    .fetch_optional(db)
     .await
 }
 
@@ -229,15 +259,15 @@ pub async fn set_current_version(
         .map(drop)
 }
 
-/// Browse filters. `spec_filter` compares one top-level spec field
-/// (`skill_type`, `component_type`, ...): the only kind-specific filter.
+/// Browse filters. `spec_filters` compare top-level spec fields
+/// (`skill_type`, `component_type`, ...): the only kind-specific filters.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
     pub kind: String,
     pub query: Option<String>,
     pub category: Option<String>,
     pub tags: Vec<String>,
-    pub spec_filter: Option<(&'static str, String)>,
+    pub spec_filters: Vec<(&'static str, String)>,
     pub min_price: Option<f64>,
     pub max_price: Option<f64>,
     pub free_only: bool,
@@ -295,7 +325,7 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
     if !f.tags.is_empty() {
         qb.push(" AND tags @> ").push_bind(f.tags.clone());
     }
-    if let Some((field, value)) = &f.spec_filter {
+    for (field, value) in &f.spec_filters {
         qb.push(" AND spec ->> ")
             .push_bind(*field)
             .push(" = ")
@@ -367,6 +397,69 @@ pub async fn tags(
     )
     .bind(kind)
     .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// How many listings of a kind are in each lifecycle state, and the
+/// all-time installs of the approved ones.
+pub async fn status_counts(
+    pool: &PgPool,
+    kind: &str,
+) -> Result<(Vec<(String, i64)>, i64), sqlx::Error> {
+    let counts =
+        sqlx::query_as("SELECT status, count(*) FROM listings WHERE kind = $1 GROUP BY status")
+            .bind(kind)
+            .fetch_all(pool)
+            .await?;
+    let installs = sqlx::query_scalar(
+        "SELECT coalesce(sum(installs), 0)::int8 FROM listings WHERE kind = $1 AND status = 'approved'",
+    )
+    .bind(kind)
+    .fetch_one(pool)
+    .await?;
+    Ok((counts, installs))
+}
+
+/// Count and installs of approved listings grouped by a column or spec
+/// field (never user text: callers pass constants).
+pub async fn grouped_counts(
+    pool: &PgPool,
+    kind: &str,
+    key_sql: &'static str,
+) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT coalesce({key_sql}, 'Uncategorized') AS key, count(*), coalesce(sum(installs), 0)::int8 \
+         FROM listings WHERE kind = $1 AND status = 'approved' GROUP BY 1 ORDER BY 2 DESC, 1"
+    ))
+    .bind(kind)
+    .fetch_all(pool)
+    .await
+}
+
+/// The mean rating over approved listings that have ratings.
+pub async fn average_rating(pool: &PgPool, kind: &str) -> Result<f64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT coalesce(avg(rating_sum / rating_count), 0)::float8 FROM listings \
+         WHERE kind = $1 AND status = 'approved' AND rating_count > 0",
+    )
+    .bind(kind)
+    .fetch_one(pool)
+    .await
+}
+
+/// A tenant's listings of a kind, newest first.
+pub async fn by_publisher(
+    pool: &PgPool,
+    kind: &str,
+    tenant_id: Uuid,
+) -> Result<Vec<ListingRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM listings WHERE kind = $1 AND publisher_tenant_id = $2 \
+         ORDER BY created_at DESC, id DESC LIMIT 1000"
+    ))
+    .bind(kind)
+    .bind(tenant_id)
     .fetch_all(pool)
     .await
 }

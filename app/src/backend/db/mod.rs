@@ -1,9 +1,11 @@
 //! All SQL lives here, one module per table group.
 
 pub mod agents;
+pub mod canvases;
 pub mod catalog;
 pub mod governance;
 pub mod identity;
+pub mod installed_domains;
 pub mod installed_skills;
 pub mod installs;
 pub mod listings;
@@ -11,6 +13,7 @@ pub mod oauth;
 pub mod rate_limit;
 pub mod reviews;
 pub mod versions;
+pub mod workflows;
 
 use crate::error::{ErrorCode, MarketError};
 

@@ -14,11 +14,12 @@ pub struct ReviewRow {
     pub helpful_count: i32,
     pub not_helpful_count: i32,
     pub author_response: Option<String>,
+    pub author_response_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
 const COLUMNS: &str = "id, listing_id, user_id, rating::float8 AS rating, review, helpful_count, \
-    not_helpful_count, author_response, created_at";
+    not_helpful_count, author_response, author_response_at, created_at";
 
 /// Inserts the user's rating; `None` when they already rated.
 pub async fn insert(

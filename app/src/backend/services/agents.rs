@@ -33,7 +33,21 @@ pub async fn create(
         return Err(invalid_enum("maturity", maturity, &MATURITIES));
     }
     let mut tx = state.pool.begin().await?;
-    let current = db::count_for_update(&mut tx, principal.tenant_id).await?;
+    let row = insert_within_plan(&mut tx, principal, &name, maturity, None).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Adds an agent in the caller's transaction if the plan allows one more
+/// (`429 AGENT_LIMIT_EXCEEDED` otherwise); serialised per tenant.
+pub async fn insert_within_plan(
+    tx: &mut sqlx::PgConnection,
+    principal: &Principal,
+    name: &str,
+    maturity: &str,
+    template_id: Option<Uuid>,
+) -> MarketResult<AgentRow> {
+    let current = db::count_for_update(tx, principal.tenant_id).await?;
     let plan = Plan::parse(&db::tenant_plan(&mut *tx, principal.tenant_id).await?)?;
     if let Some(limit) = agent_limit(plan) {
         if current >= limit {
@@ -50,9 +64,7 @@ pub async fn create(
             ));
         }
     }
-    let row = db::insert(&mut *tx, principal.tenant_id, &name, maturity).await?;
-    tx.commit().await?;
-    Ok(row)
+    Ok(db::insert(&mut *tx, principal.tenant_id, name, maturity, template_id).await?)
 }
 
 pub async fn list(state: &AppState, principal: &Principal) -> MarketResult<Vec<AgentRow>> {

@@ -22,7 +22,20 @@ pub async fn create(
     fields: Snapshot,
     status: ListingStatus,
 ) -> MarketResult<ListingRow> {
+    create_with_external_id(state, principal, kind, fields, status, None).await
+}
+
+/// [`create`] for listings addressed by a string id as well as their UUID.
+pub async fn create_with_external_id(
+    state: &AppState,
+    principal: &Principal,
+    kind: ListingKind,
+    fields: Snapshot,
+    status: ListingStatus,
+    external_id: Option<&str>,
+) -> MarketResult<ListingRow> {
     principal.require(Permission::SkillManage)?;
+    principal.require_write()?;
     let slug = slugify(&fields.name);
     let inserted = db::insert(
         &state.pool,
@@ -34,22 +47,85 @@ pub async fn create(
             slug: &slug,
             status: status.as_str(),
             fields: &fields,
+            external_id,
         },
     )
     .await;
     match inserted {
         Ok(row) => Ok(row),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(MarketError::new(
-            ErrorCode::DuplicateEntry,
-            "A listing with this name already exists in your private marketplace.",
-        )
-        .with_details(serde_json::json!({
-            "field": "name",
-            "value": fields.name,
-            "suggestion": "Use a different name or update the existing listing",
-        }))),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            let (field, value) = if e.constraint() == Some("listings_external_id_key") {
+                ("id", external_id.unwrap_or_default().to_owned())
+            } else {
+                ("name", fields.name.clone())
+            };
+            Err(MarketError::new(
+                ErrorCode::DuplicateEntry,
+                format!("A listing with this {field} already exists."),
+            )
+            .with_details(serde_json::json!({
+                "field": field,
+                "value": value,
+                "suggestion": "Use a different name or update the existing listing",
+            })))
+        }
         Err(e) => Err(e.into()),
     }
+}
+
+/// A listing named by the caller: its UUID, or (for kinds that have them)
+/// its string id. Unknown or unparsable references are the kind's 404.
+pub async fn find_ref(
+    state: &AppState,
+    principal: Option<&Principal>,
+    kind: ListingKind,
+    raw: &str,
+) -> MarketResult<ListingRow> {
+    let row = match Uuid::parse_str(raw) {
+        Ok(id) => db::get(&state.pool, kind.as_str(), id).await?,
+        Err(_) => db::get_by_external(&state.pool, kind.as_str(), raw).await?,
+    }
+    .ok_or_else(|| kind.not_found())?;
+    if can_see(principal, &row) {
+        Ok(row)
+    } else {
+        Err(kind.not_found())
+    }
+}
+
+/// The first checks of every install, in the documented order: the
+/// listing is approved (else the kind's 404), then the tenant may use the
+/// marketplace (`503 MARKETPLACE_DISABLED`).
+pub async fn installable(
+    state: &AppState,
+    principal: &Principal,
+    kind: ListingKind,
+    id: Uuid,
+) -> MarketResult<ListingRow> {
+    principal.require(Permission::SkillManage)?;
+    principal.require_write()?;
+    let listing = db::get(&state.pool, kind.as_str(), id)
+        .await?
+        .filter(|l| l.status == ListingStatus::Approved.as_str())
+        .ok_or_else(|| kind.not_found())?;
+    if !crate::backend::db::identity::marketplace_enabled(&state.pool, principal.tenant_id).await? {
+        return Err(MarketError::new(
+            ErrorCode::MarketplaceDisabled,
+            "Marketplace feature is disabled for this tenant.",
+        )
+        .with_details(serde_json::json!({ "feature": "public_marketplace" })));
+    }
+    Ok(listing)
+}
+
+/// The caller's tenant's listings of a kind, whatever their status.
+pub async fn mine(
+    state: &AppState,
+    principal: &Principal,
+    kind: ListingKind,
+) -> MarketResult<Vec<ListingRow>> {
+    principal.require(Permission::SkillView)?;
+    Ok(db::by_publisher(&state.pool, kind.as_str(), principal.tenant_id).await?)
 }
 
 /// A listing the caller may see: approved, or its own tenant's, or any for
@@ -238,7 +314,7 @@ pub struct Browse {
     pub query: Option<String>,
     pub category: Option<String>,
     pub tags: Vec<String>,
-    pub spec_filter: Option<(&'static str, String)>,
+    pub spec_filters: Vec<(&'static str, String)>,
     pub min_price: Option<f64>,
     pub max_price: Option<f64>,
     pub free_only: bool,
@@ -276,7 +352,7 @@ pub async fn browse(
         query,
         category: b.category.filter(|c| !c.trim().is_empty()),
         tags: crate::model::listing::parse_tags(&b.tags)?,
-        spec_filter: b.spec_filter,
+        spec_filters: b.spec_filters,
         min_price: b.min_price,
         max_price: b.max_price,
         free_only: b.free_only,

@@ -2,13 +2,17 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod agent_templates;
 pub mod agents;
 pub mod catalog;
 pub mod catalog_pages;
+pub mod components;
 pub mod credentials;
+pub mod domains;
 pub mod governance;
 pub mod keys;
 pub mod listings;
 pub mod oauth;
 pub mod seed;
 pub mod skills;
+pub mod workflows;

@@ -226,18 +226,7 @@ pub async fn install(
     agent_id: Option<Uuid>,
     config_overrides: Option<Value>,
 ) -> MarketResult<(InstalledRow, SkillSpec)> {
-    principal.require(Permission::SkillManage)?;
-    let listing = crate::backend::db::listings::get(&state.pool, KIND.as_str(), listing_id)
-        .await?
-        .filter(|l| l.status == ListingStatus::Approved.as_str())
-        .ok_or_else(|| KIND.not_found())?;
-    if !crate::backend::db::identity::marketplace_enabled(&state.pool, principal.tenant_id).await? {
-        return Err(MarketError::new(
-            ErrorCode::MarketplaceDisabled,
-            "Marketplace feature is disabled for this tenant.",
-        )
-        .with_details(serde_json::json!({ "feature": "public_marketplace" })));
-    }
+    let listing = listings::installable(state, principal, KIND, listing_id).await?;
     if let Some(a) = agent_id {
         agents::get(&state.pool, principal.tenant_id, a)
             .await?

@@ -1,0 +1,117 @@
+//! The agent template kind: a tenant's agent published as a template, and
+//! installed as a new agent of another tenant.
+
+use crate::backend::auth::{Permission, Principal};
+use crate::backend::db::agents::{self as agent_db, AgentRow};
+use crate::backend::db::installs;
+use crate::backend::db::listings::{ListingRow, Snapshot};
+use crate::backend::services::{agents, listings};
+use crate::backend::state::AppState;
+use crate::error::{ErrorCode, MarketError, MarketResult};
+use crate::model::account::parse_name;
+use crate::model::kind::ListingKind;
+use crate::model::listing::{parse_optional_text, parse_price, ListingStatus};
+use serde_json::json;
+use uuid::Uuid;
+
+const KIND: ListingKind = ListingKind::AgentTemplate;
+
+/// What `POST /api/agent-marketplace/publish/{agent_id}` carries.
+pub struct PublishAgent {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub price: Option<f64>,
+    pub category: Option<String>,
+}
+
+fn required<'a>(field: &str, v: Option<&'a str>) -> MarketResult<&'a str> {
+    v.filter(|s| !s.trim().is_empty()).ok_or_else(|| {
+        MarketError::new(
+            ErrorCode::MissingRequiredField,
+            format!("Field '{field}' is required"),
+        )
+        .with_details(json!({ "field": field }))
+    })
+}
+
+/// Submits one of the tenant's agents as a template for review. A template
+/// of the same agent that was rejected is resubmitted with the new details.
+pub async fn publish(
+    state: &AppState,
+    principal: &Principal,
+    agent_id: Uuid,
+    req: &PublishAgent,
+) -> MarketResult<ListingRow> {
+    principal.require(Permission::SkillManage)?;
+    let name = parse_name("name", required("name", req.name.as_deref())?, 200)?;
+    let description = parse_optional_text(
+        "description",
+        Some(required("description", req.description.as_deref())?),
+        2000,
+    )?;
+    let price = parse_price("price", req.price)?;
+    let category = req
+        .category
+        .as_deref()
+        .map(|c| parse_name("category", c, 100))
+        .transpose()?;
+    let agent = agent_db::get(&state.pool, principal.tenant_id, agent_id)
+        .await?
+        .ok_or_else(|| MarketError::new(ErrorCode::AgentNotFound, "Agent not found"))?;
+    let source = agent.id.to_string();
+    let existing = listings::mine(state, principal, KIND)
+        .await?
+        .into_iter()
+        .find(|l| l.spec.get("source_agent_id").and_then(|v| v.as_str()) == Some(&source));
+    let fields = Snapshot {
+        name,
+        description,
+        long_description: String::new(),
+        category,
+        tags: Vec::new(),
+        price,
+        license: None,
+        spec: json!({ "source_agent_id": source, "maturity": agent.maturity, "version": "1.0.0" }),
+    };
+    match existing {
+        Some(l) => {
+            listings::submit(state, principal, KIND, l.id, |f| {
+                *f = fields;
+                Ok(())
+            })
+            .await
+        }
+        None => {
+            listings::create(
+                state,
+                principal,
+                KIND,
+                fields,
+                ListingStatus::PendingApproval,
+            )
+            .await
+        }
+    }
+}
+
+/// Installs an approved template as a new agent of the caller's tenant,
+/// within the plan's agent limit; the ledger counts the tenant once.
+pub async fn install(
+    state: &AppState,
+    principal: &Principal,
+    template_id: Uuid,
+) -> MarketResult<AgentRow> {
+    let listing = listings::installable(state, principal, KIND, template_id).await?;
+    let mut tx = state.pool.begin().await?;
+    let agent = agents::insert_within_plan(
+        &mut tx,
+        principal,
+        &listing.name,
+        "student",
+        Some(listing.id),
+    )
+    .await?;
+    installs::record(&mut tx, listing.id, principal.tenant_id).await?;
+    tx.commit().await?;
+    Ok(agent)
+}

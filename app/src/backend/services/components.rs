@@ -1,0 +1,135 @@
+//! The canvas component kind and the canvases it installs into.
+
+use crate::backend::auth::{Permission, Principal};
+use crate::backend::db::canvases::{self as canvas_db, CanvasRow, PlacedComponent};
+use crate::backend::db::installs;
+use crate::backend::db::listings::{ListingRow, Snapshot};
+use crate::backend::services::listings;
+use crate::backend::state::AppState;
+use crate::error::{ErrorCode, MarketError, MarketResult};
+use crate::model::account::parse_name;
+use crate::model::component::{ComponentInput, ComponentSpec};
+use crate::model::kind::ListingKind;
+use crate::model::listing::{parse_price, parse_tags, ListingStatus};
+use uuid::Uuid;
+
+const KIND: ListingKind = ListingKind::CanvasComponent;
+
+fn internal(e: serde_json::Error) -> MarketError {
+    tracing::error!(error = %e, "component spec (de)serialisation failed");
+    MarketError::internal()
+}
+
+pub fn spec(row: &ListingRow) -> MarketResult<ComponentSpec> {
+    serde_json::from_value(row.spec.clone()).map_err(internal)
+}
+
+/// `POST /api/canvas-marketplace/components`: a draft.
+pub async fn create(
+    state: &AppState,
+    principal: &Principal,
+    input: &ComponentInput,
+) -> MarketResult<ListingRow> {
+    principal.require(Permission::SkillManage)?;
+    let c = input.parse()?;
+    let fields = Snapshot {
+        name: c.name,
+        description: c.description,
+        long_description: String::new(),
+        category: c.category,
+        tags: c.tags,
+        price: c.price,
+        license: c.license,
+        spec: serde_json::to_value(&c.spec).map_err(internal)?,
+    };
+    listings::create(state, principal, KIND, fields, ListingStatus::Draft).await
+}
+
+pub struct Publish {
+    pub price: Option<f64>,
+    pub license: Option<String>,
+    pub tags: Option<Vec<String>>,
+}
+
+/// `POST /api/canvas-marketplace/components/publish`.
+pub async fn publish(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    p: &Publish,
+) -> MarketResult<ListingRow> {
+    let price = p.price.map(|v| parse_price("price", Some(v))).transpose()?;
+    let license = p
+        .license
+        .as_deref()
+        .map(|l| parse_name("license", l, 100))
+        .transpose()?;
+    let tags = p.tags.as_deref().map(parse_tags).transpose()?;
+    listings::submit(state, principal, KIND, id, |f| {
+        if let Some(v) = price {
+            f.price = v;
+        }
+        if license.is_some() {
+            f.license = license;
+        }
+        if let Some(t) = tags {
+            f.tags = t;
+        }
+        Ok(())
+    })
+    .await
+}
+
+fn canvas_not_found() -> MarketError {
+    MarketError::new(ErrorCode::NotFound, "Canvas not found")
+}
+
+/// Places an approved component on one of the tenant's canvases; placing
+/// it twice is a no-op, and the ledger counts the tenant once.
+pub async fn install(
+    state: &AppState,
+    principal: &Principal,
+    component_id: Uuid,
+    canvas_id: Uuid,
+) -> MarketResult<()> {
+    let listing = listings::installable(state, principal, KIND, component_id).await?;
+    let mut tx = state.pool.begin().await?;
+    canvas_db::get(&mut *tx, principal.tenant_id, canvas_id)
+        .await?
+        .ok_or_else(canvas_not_found)?;
+    if canvas_db::place(&mut *tx, canvas_id, listing.id, principal.tenant_id).await? {
+        installs::record(&mut tx, listing.id, principal.tenant_id).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn create_canvas(
+    state: &AppState,
+    principal: &Principal,
+    name: &str,
+) -> MarketResult<CanvasRow> {
+    principal.require(Permission::SkillManage)?;
+    principal.require_write()?;
+    let name = parse_name("name", name, 200)?;
+    Ok(canvas_db::insert(&state.pool, principal.tenant_id, &name).await?)
+}
+
+pub async fn canvases(state: &AppState, principal: &Principal) -> MarketResult<Vec<CanvasRow>> {
+    principal.require(Permission::SkillView)?;
+    Ok(canvas_db::list(&state.pool, principal.tenant_id).await?)
+}
+
+/// One canvas of the caller's tenant with the components placed on it.
+pub async fn canvas(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+) -> MarketResult<(CanvasRow, Vec<PlacedComponent>)> {
+    principal.require(Permission::SkillView)?;
+    let canvas = canvas_db::get(&state.pool, principal.tenant_id, id)
+        .await?
+        .ok_or_else(canvas_not_found)?;
+    let placed = canvas_db::components(&state.pool, id).await?;
+    Ok((canvas, placed))
+}

@@ -1,0 +1,158 @@
+//! The domain kind: a tenant's domains, submitted to the marketplace and
+//! installed by other tenants under a name of their choosing.
+
+use crate::backend::auth::Principal;
+use crate::backend::db::installed_domains::{self as installed, InstalledDomainRow};
+use crate::backend::db::installs;
+use crate::backend::db::listings::{self as db, ListingRow, Snapshot};
+use crate::backend::services::listings;
+use crate::backend::state::AppState;
+use crate::error::{ErrorCode, MarketError, MarketResult};
+use crate::model::account::parse_name;
+use crate::model::kind::ListingKind;
+use crate::model::listing::{parse_optional_text, parse_price, parse_tags, ListingStatus};
+use serde_json::json;
+use uuid::Uuid;
+
+const KIND: ListingKind = ListingKind::Domain;
+
+/// `POST /api/v1/domains`: a draft domain of the caller's tenant.
+pub async fn create(
+    state: &AppState,
+    principal: &Principal,
+    name: &str,
+    description: Option<&str>,
+    category: Option<&str>,
+) -> MarketResult<ListingRow> {
+    let fields = Snapshot {
+        name: parse_name("name", name, 200)?,
+        description: parse_optional_text("description", description, 2000)?,
+        long_description: String::new(),
+        category: category
+            .map(|c| parse_name("category", c, 100))
+            .transpose()?,
+        tags: Vec::new(),
+        price: 0.0,
+        license: None,
+        spec: json!({}),
+    };
+    listings::create(state, principal, KIND, fields, ListingStatus::Draft).await
+}
+
+/// The tenant's own domains and the ones it installed.
+pub async fn list(
+    state: &AppState,
+    principal: &Principal,
+) -> MarketResult<(Vec<ListingRow>, Vec<InstalledDomainRow>)> {
+    let own = listings::mine(state, principal, KIND).await?;
+    let installed = installed::list(&state.pool, principal.tenant_id).await?;
+    Ok((own, installed))
+}
+
+pub struct Submission {
+    pub price_usd: Option<f64>,
+    pub license_type: Option<String>,
+    pub tags: Option<Vec<String>>,
+}
+
+/// `POST /api/v1/domains/marketplace/submit`.
+pub async fn submit(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    s: &Submission,
+) -> MarketResult<ListingRow> {
+    let price = s
+        .price_usd
+        .map(|p| parse_price("price_usd", Some(p)))
+        .transpose()?;
+    let license = s
+        .license_type
+        .as_deref()
+        .map(|l| parse_name("license_type", l, 100))
+        .transpose()?;
+    let tags = s.tags.as_deref().map(parse_tags).transpose()?;
+    listings::submit(state, principal, KIND, id, |f| {
+        if let Some(p) = price {
+            f.price = p;
+        }
+        if license.is_some() {
+            f.license = license;
+        }
+        if let Some(t) = tags {
+            f.tags = t;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Everything the tenant has sent to the marketplace.
+pub async fn my_submissions(
+    state: &AppState,
+    principal: &Principal,
+) -> MarketResult<Vec<ListingRow>> {
+    Ok(listings::mine(state, principal, KIND)
+        .await?
+        .into_iter()
+        .filter(|l| l.status != ListingStatus::Draft.as_str())
+        .collect())
+}
+
+/// Installs an approved domain as a new domain of the caller's tenant.
+pub async fn install(
+    state: &AppState,
+    principal: &Principal,
+    template_id: Uuid,
+    custom_name: Option<&str>,
+) -> MarketResult<InstalledDomainRow> {
+    let listing = listings::installable(state, principal, KIND, template_id).await?;
+    let name = match custom_name.filter(|n| !n.trim().is_empty()) {
+        Some(n) => parse_name("custom_name", n, 200)?,
+        None => listing.name.clone(),
+    };
+    let mut tx = state.pool.begin().await?;
+    let row = installed::insert(&mut *tx, principal.tenant_id, listing.id, &name)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => MarketError::new(
+                ErrorCode::DuplicateEntry,
+                format!("Your tenant already has a domain named '{name}'"),
+            )
+            .with_details(json!({ "field": "custom_name", "value": name })),
+            _ => e.into(),
+        })?;
+    installs::record(&mut tx, listing.id, principal.tenant_id).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub struct Stats {
+    pub total: i64,
+    pub approved: i64,
+    pub pending: i64,
+    pub installs: i64,
+}
+
+/// Counts over everything submitted to the marketplace (drafts are the
+/// tenants' own business and not counted).
+pub async fn stats(state: &AppState) -> MarketResult<Stats> {
+    let (counts, installs) = db::status_counts(&state.pool, KIND.as_str()).await?;
+    let count = |s: ListingStatus| {
+        counts
+            .iter()
+            .find(|(k, _)| k == s.as_str())
+            .map_or(0, |(_, n)| *n)
+    };
+    let total = counts
+        .iter()
+        .filter(|(k, _)| k != ListingStatus::Draft.as_str())
+        .map(|(_, n)| n)
+        .sum();
+    Ok(Stats {
+        total,
+        approved: count(ListingStatus::Approved),
+        pending: count(ListingStatus::PendingApproval),
+        installs,
+    })
+}

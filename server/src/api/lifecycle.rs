@@ -1,0 +1,72 @@
+//! Wire pieces every marketplace's routes share: operator decisions in
+//! the skill routes' shape, reason and page queries, name/count lists.
+
+use super::extract::parse_id;
+use app::backend::services::listings::{self, Decision};
+use app::backend::{auth::Principal, state::AppState};
+use app::error::MarketError;
+use app::model::kind::ListingKind;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+#[derive(Deserialize)]
+pub struct ReasonQuery {
+    pub reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// `{success, marketplace_id, status, approved_at}`, the skill routes'
+/// answer, which the agent template routes share.
+pub async fn approve(
+    state: &AppState,
+    p: &Principal,
+    kind: ListingKind,
+    raw_id: &str,
+) -> Result<Json<Value>, MarketError> {
+    let id = parse_id(raw_id, kind.not_found())?;
+    let row = listings::decide(state, p, kind, id, Decision::Approve).await?;
+    Ok(Json(json!({
+        "success": true,
+        "marketplace_id": row.id,
+        "status": row.status,
+        "approved_at": row.approved_at,
+    })))
+}
+
+/// `{success, marketplace_id, status, reason}`.
+pub async fn reject(
+    state: &AppState,
+    p: &Principal,
+    kind: ListingKind,
+    raw_id: &str,
+    reason: Option<String>,
+) -> Result<Json<Value>, MarketError> {
+    let id = parse_id(raw_id, kind.not_found())?;
+    let row = listings::decide(
+        state,
+        p,
+        kind,
+        id,
+        Decision::Reject(reason.unwrap_or_default()),
+    )
+    .await?;
+    Ok(Json(json!({
+        "success": true,
+        "marketplace_id": row.id,
+        "status": row.status,
+        "reason": row.rejection_reason,
+    })))
+}
+
+/// `[{name, count}]` from grouped counts.
+pub fn name_counts(rows: Vec<(String, i64)>) -> Vec<Value> {
+    rows.into_iter()
+        .map(|(name, count)| json!({ "name": name, "count": count }))
+        .collect()
+}
