@@ -197,3 +197,23 @@ impl TestApp {
         r.json()["key"].as_str().expect("key").to_owned()
     }
 }
+
+impl TestApp {
+    /// A call that must answer `status`; returns its JSON body.
+    pub async fn expect(
+        &self,
+        method: &str,
+        uri: &str,
+        cred: &Cred,
+        body: Option<Value>,
+        status: u16,
+    ) -> Value {
+        let r = self.call(method, uri, cred, body).await;
+        assert_eq!(r.status, status, "{method} {uri}: {}", r.text);
+        if r.text.is_empty() {
+            Value::Null
+        } else {
+            r.json()
+        }
+    }
+}

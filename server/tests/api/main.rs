@@ -1,11 +1,14 @@
 //! One integration-test binary: the real router on a fresh Postgres
 //! database per test (`#[sqlx::test]` creates and drops it).
 
+mod agent_marketplace;
 mod agents;
 mod browse;
 mod cli;
 mod cli_support;
 mod common;
+mod components;
+mod domains;
 mod envelope;
 mod fixtures;
 mod governance;
@@ -20,3 +23,4 @@ mod processes;
 mod rate_limits;
 mod ratings;
 mod skills;
+mod workflows;
