@@ -1,8 +1,9 @@
 //! `/api/admin/*`: operator routes (GOVERNANCE_APPROVE).
 
 use super::extract::{parse_id, ApiJson, ApiQuery, Auth};
-use super::lifecycle::PageQuery;
+use super::lifecycle::{PageQuery, ReasonQuery};
 use app::backend::services::governance;
+use app::backend::services::listings::{self, Decision};
 use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
 use app::model::page::PageParams;
@@ -34,6 +35,34 @@ pub async fn review_queue(
         })).collect::<Vec<_>>(),
         "limit": page.limit,
         "offset": page.offset,
+    })))
+}
+
+/// `POST /api/admin/listings/{id}/{approve|reject|suspend}?reason=`: the
+/// operator's decision on a listing of any kind (workflow templates have
+/// no approve route of their own; suspension is for approved listings).
+pub async fn decide(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path((id, action)): Path<(String, String)>,
+    ApiQuery(q): ApiQuery<ReasonQuery>,
+) -> Result<Json<Value>, MarketError> {
+    let not_found = || MarketError::new(ErrorCode::NotFound, "Listing not found");
+    let id = parse_id(&id, not_found())?;
+    let reason = q.reason.unwrap_or_default();
+    let decision = match action.as_str() {
+        "approve" => Decision::Approve,
+        "reject" => Decision::Reject(reason),
+        "suspend" => Decision::Suspend(reason),
+        _ => return Err(MarketError::route_not_found()),
+    };
+    let row = listings::decide_any(&state, &p, id, decision).await?;
+    Ok(Json(json!({
+        "success": true,
+        "listing_id": row.id,
+        "kind": row.kind,
+        "status": row.status,
+        "reason": row.rejection_reason,
     })))
 }
 

@@ -112,6 +112,7 @@ pub fn router() -> Router<AppState> {
         )
         // Operators
         .route("/admin/review-queue", get(admin::review_queue))
+        .route("/admin/listings/{id}/{action}", post(admin::decide))
         .route("/admin/flags", get(admin::flags))
         .route("/admin/reviews/{id}/hide", post(admin::hide))
         .route("/admin/reviews/{id}/restore", post(admin::restore))

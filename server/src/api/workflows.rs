@@ -271,6 +271,15 @@ pub async fn import_file(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_ascii_lowercase();
+    // Room for the multipart framing around a file of the largest size.
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_FILE_BYTES + 16 * 1024) {
+        return Err(MarketError::payload_too_large());
+    }
     let bytes = if content_type.starts_with("multipart/form-data") {
         file_part(Multipart::from_request(req, &state).await.map_err(|e| {
             MarketError::bad_request(format!("Malformed multipart body: {}", e.body_text()))
@@ -291,9 +300,22 @@ pub async fn import_file(
     Ok((StatusCode::CREATED, Json(imported(&w))))
 }
 
+/// Whether a body error was the request body limit (its cause sits a few
+/// layers down the error chain, below multer's stream error).
+fn over_limit(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if err.to_string().contains("length limit exceeded") {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
+}
+
 async fn file_part(mut form: Multipart) -> Result<Vec<u8>, MarketError> {
     let malformed = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE || over_limit(&e) {
             MarketError::payload_too_large()
         } else {
             MarketError::bad_request(format!("Malformed multipart body: {}", e.body_text()))

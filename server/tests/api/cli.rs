@@ -146,10 +146,72 @@ async fn demo_seed_is_idempotent_and_lively(pool: PgPool) {
             .fetch_one(&pool)
             .await
             .expect("pending");
-    assert_eq!(pending, 4);
+    assert_eq!(pending, 5, "4 skills and 1 domain wait for review");
     let versions: i64 = sqlx::query_scalar("SELECT count(*) FROM listing_versions")
         .fetch_one(&pool)
         .await
         .expect("versions");
     assert_eq!(versions, 36);
+
+    // Every kind has a catalog; the documented built-in templates answer
+    // by their string ids.
+    let t = app
+        .expect(
+            "GET",
+            "/api/marketplace/templates/tmpl_email_summarizer",
+            &Cred::Anon,
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(t["name"], "Daily Email Summarizer");
+    assert_eq!(
+        t["workflow_data"]["nodes"][0]["config"]["cron"],
+        "0 9 * * *"
+    );
+    assert!(t["downloads"].as_i64().unwrap_or(0) > 0);
+    let featured = app
+        .expect(
+            "GET",
+            "/api/marketplace/templates/featured",
+            &Cred::Anon,
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(featured.as_array().map(Vec::len), Some(3));
+    let c = app
+        .expect(
+            "GET",
+            "/api/canvas-marketplace/components",
+            &Cred::Anon,
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(c["total"], 6);
+    let d = app
+        .expect(
+            "GET",
+            "/api/v1/domains/marketplace/stats",
+            &Cred::Anon,
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(
+        (
+            d["approved_domains"].as_i64(),
+            d["pending_domains"].as_i64()
+        ),
+        (Some(4), Some(1))
+    );
+    assert!(d["total_installs"].as_i64().unwrap_or(0) > 10);
+    let agents: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM listings WHERE kind = 'agent_template' AND status = 'approved' AND installs > 0",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("agent templates");
+    assert!(agents > 0);
 }

@@ -463,3 +463,21 @@ pub async fn by_publisher(
     .fetch_all(pool)
     .await
 }
+
+/// Operators (and the demo catalog) feature a listing.
+pub async fn set_featured(pool: &PgPool, id: Uuid, featured: bool) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE listings SET is_featured = $2 WHERE id = $1")
+        .bind(id)
+        .bind(featured)
+        .execute(pool)
+        .await
+        .map(drop)
+}
+
+/// The kind of a listing, whatever it is (operator routes are kind-agnostic).
+pub async fn kind_of(pool: &PgPool, id: Uuid) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT kind FROM listings WHERE id = $1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}

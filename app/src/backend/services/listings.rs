@@ -294,6 +294,22 @@ pub async fn decide(
     Ok(row)
 }
 
+/// [`decide`] on a listing of any kind, for the operator routes.
+pub async fn decide_any(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    decision: Decision,
+) -> MarketResult<ListingRow> {
+    principal.require(Permission::GovernanceApprove)?;
+    let not_found = || MarketError::new(ErrorCode::NotFound, "Listing not found");
+    let kind = db::kind_of(&state.pool, id)
+        .await?
+        .and_then(|k| ListingKind::parse(&k))
+        .ok_or_else(not_found)?;
+    decide(state, principal, kind, id, decision).await
+}
+
 fn parse_reason(raw: &str) -> MarketResult<String> {
     let r = raw.trim();
     if r.is_empty() {

@@ -14,5 +14,6 @@ pub mod keys;
 pub mod listings;
 pub mod oauth;
 pub mod seed;
+pub mod seed_kinds;
 pub mod skills;
 pub mod workflows;

@@ -463,6 +463,7 @@ pub async fn demo(state: &AppState) -> MarketResult<bool> {
             }
         }
     }
+    super::seed_kinds::seed(state, &operator, &publishers, &raters).await?;
     Ok(true)
 }
 
