@@ -220,3 +220,265 @@ async fn foreign_tenants_get_only_404_or_403(pool: PgPool) {
             .expect("installed");
     assert_eq!(still, "installed");
 }
+
+/// The same walk over the agent, domain, canvas component and workflow
+/// routes: another tenant's drafts, pending templates, agents, canvases
+/// and workspace workflows stay out of reach, and tenant owners cannot
+/// approve anything.
+#[sqlx::test(migrations = "../migrations")]
+async fn foreign_tenants_cannot_reach_other_kinds(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let owner = actor(&pool, "Acme", "member").await;
+    let id = |v: serde_json::Value, key: &str| v[key].as_str().expect(key).to_owned();
+
+    let domain = id(
+        app.expect(
+            "POST",
+            "/api/v1/domains",
+            &owner.cred,
+            Some(json!({"name": MARKER})),
+            201,
+        )
+        .await,
+        "domain_id",
+    );
+    let component = id(
+        app.expect(
+            "POST",
+            "/api/canvas-marketplace/components",
+            &owner.cred,
+            Some(json!({"name": MARKER, "code": MARKER})),
+            201,
+        )
+        .await,
+        "component_id",
+    );
+    let canvas = id(
+        app.expect(
+            "POST",
+            "/api/canvases",
+            &owner.cred,
+            Some(json!({"name": MARKER})),
+            201,
+        )
+        .await,
+        "id",
+    );
+    let agent = id(
+        app.expect(
+            "POST",
+            "/api/agents",
+            &owner.cred,
+            Some(json!({"name": MARKER})),
+            201,
+        )
+        .await,
+        "id",
+    );
+    let template = id(
+        app.expect(
+            "POST",
+            &format!(
+                "/api/agent-marketplace/publish/{agent}?name=Zanzibar%20Confidential&description=x"
+            ),
+            &owner.cred,
+            None,
+            200,
+        )
+        .await,
+        "template_id",
+    );
+    app.expect(
+        "POST",
+        "/api/marketplace/templates/advanced",
+        &owner.cred,
+        Some(json!({"id": "zanzibar_private", "name": MARKER, "description": MARKER})),
+        201,
+    )
+    .await;
+    let workflow = id(
+        app.expect(
+            "POST",
+            "/api/marketplace/templates/zanzibar_private/import",
+            &owner.cred,
+            None,
+            200,
+        )
+        .await,
+        "id",
+    );
+
+    let account = app.signup("Intruders", "eve@intruders.test").await;
+    let key = app.create_key(&account, "read_write").await;
+    let token = bearer_for(&app, &account.cookie).await;
+    let own_canvas = id(
+        app.expect(
+            "POST",
+            "/api/canvases",
+            &Cred::Key(key.clone()),
+            Some(json!({"name": "Mine"})),
+            201,
+        )
+        .await,
+        "id",
+    );
+    let creds = [
+        Cred::Cookie(account.cookie.clone()),
+        Cred::Key(key),
+        Cred::Bearer(token),
+    ];
+    let dm = "/api/v1/domains/marketplace";
+    let cm = "/api/canvas-marketplace/components";
+    let routes: Vec<(&str, String, Option<serde_json::Value>)> = vec![
+        ("GET", format!("{dm}/{domain}"), None),
+        (
+            "POST",
+            format!("{dm}/submit"),
+            Some(json!({"domain_id": domain})),
+        ),
+        ("POST", format!("{dm}/{domain}/approve"), None),
+        ("POST", format!("{dm}/{domain}/reject?reason=no"), None),
+        (
+            "POST",
+            format!("{dm}/{domain}/rate"),
+            Some(json!({"rating": 4.5})),
+        ),
+        (
+            "PUT",
+            format!("{dm}/{domain}/rate"),
+            Some(json!({"rating": 4.5})),
+        ),
+        (
+            "POST",
+            format!("{dm}/install"),
+            Some(json!({"template_domain_id": domain})),
+        ),
+        ("GET", format!("{cm}/{component}"), None),
+        ("GET", format!("{cm}/{component}/ratings"), None),
+        ("GET", format!("/api/components/{component}"), None),
+        (
+            "POST",
+            format!("{cm}/publish"),
+            Some(json!({"component_id": component})),
+        ),
+        ("POST", format!("{cm}/{component}/approve"), None),
+        ("POST", format!("{cm}/{component}/reject?reason=no"), None),
+        (
+            "POST",
+            format!("{cm}/{component}/rate"),
+            Some(json!({"rating": 5})),
+        ),
+        (
+            "POST",
+            format!("{cm}/install"),
+            Some(json!({"component_id": component, "canvas_id": own_canvas})),
+        ),
+        (
+            "POST",
+            format!("{cm}/install"),
+            Some(json!({"component_id": component, "canvas_id": canvas})),
+        ),
+        ("GET", format!("/api/canvases/{canvas}"), None),
+        (
+            "POST",
+            format!("/api/agent-marketplace/publish/{agent}?name=Mine&description=x"),
+            None,
+        ),
+        (
+            "POST",
+            format!("/api/agent-marketplace/install/{template}"),
+            None,
+        ),
+        (
+            "POST",
+            format!("/api/agent-marketplace/approve/{template}"),
+            None,
+        ),
+        (
+            "POST",
+            format!("/api/agent-marketplace/reject/{template}?reason=no"),
+            None,
+        ),
+        (
+            "GET",
+            "/api/marketplace/templates/zanzibar_private".into(),
+            None,
+        ),
+        (
+            "POST",
+            "/api/marketplace/templates/zanzibar_private/import".into(),
+            None,
+        ),
+        (
+            "POST",
+            "/api/marketplace/templates/zanzibar_private/create-workflow".into(),
+            Some(json!({"parameters": {}})),
+        ),
+        ("GET", format!("/api/workflows/{workflow}"), None),
+        (
+            "POST",
+            format!("/api/admin/listings/{template}/approve"),
+            None,
+        ),
+        (
+            "POST",
+            format!("/api/admin/listings/{domain}/suspend?reason=no"),
+            None,
+        ),
+    ];
+    for cred in &creds {
+        for (method, uri, body) in &routes {
+            let r = app.call(method, uri, cred, body.clone()).await;
+            assert!(
+                !r.text.contains(MARKER),
+                "{method} {uri} with {cred:?} leaked: {}",
+                r.text
+            );
+            assert!(
+                matches!(r.status, 403 | 404),
+                "{method} {uri} with {cred:?}: {} {}",
+                r.status,
+                r.text
+            );
+        }
+    }
+    // Lists are the caller's own.
+    for uri in [
+        "/api/workflows",
+        "/api/canvases",
+        "/api/v1/domains",
+        "/api/agents",
+        "/api/marketplace/templates",
+    ] {
+        let r = app.call("GET", uri, &creds[1], None).await;
+        assert_eq!(r.status, 200, "{uri}");
+        assert!(!r.text.contains(MARKER), "{uri} leaked: {}", r.text);
+    }
+
+    // Nothing changed.
+    let statuses: Vec<(String, String, i32, i32)> =
+        sqlx::query_as("SELECT kind, status, installs, rating_count FROM listings ORDER BY kind")
+            .fetch_all(&pool)
+            .await
+            .expect("listings");
+    assert_eq!(
+        statuses,
+        [
+            ("agent_template".into(), "pending_approval".into(), 0, 0),
+            ("canvas_component".into(), "draft".into(), 0, 0),
+            ("domain".into(), "draft".into(), 0, 0),
+            ("workflow_template".into(), "pending_approval".into(), 0, 0),
+        ]
+    );
+    let foreign_rows: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM workflows) + (SELECT count(*) FROM canvas_components) \
+         + (SELECT count(*) FROM installed_domains) + (SELECT count(*) FROM agents)",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("counts");
+    assert_eq!(
+        foreign_rows, 2,
+        "the owner's agent and imported workflow only"
+    );
+}
