@@ -8,3 +8,4 @@ pub mod secrets;
 pub mod services;
 pub mod session;
 pub mod state;
+pub mod version_ranges;

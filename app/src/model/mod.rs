@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod component;
 pub mod kind;
 pub mod listing;
+pub mod package;
 pub mod page;
 pub mod skill;
 pub mod workflow;

@@ -2,8 +2,8 @@
 
 use super::extract::{parse_id, ApiJson, ApiQuery, Auth};
 use super::lifecycle::{PageQuery, ReasonQuery};
-use app::backend::services::governance;
 use app::backend::services::listings::{self, Decision};
+use app::backend::services::{governance, packages};
 use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
 use app::model::page::PageParams;
@@ -51,6 +51,16 @@ pub async fn decide(
     let id = parse_id(&id, not_found())?;
     let reason = q.reason.unwrap_or_default();
     let decision = match action.as_str() {
+        "approve-risk" => {
+            let row = listings::approve_risk(&state, &p, id).await?;
+            return Ok(Json(json!({
+                "success": true,
+                "listing_id": row.id,
+                "kind": row.kind,
+                "status": row.status,
+                "risk_approved_at": row.risk_approved_at,
+            })));
+        }
         "approve" => Decision::Approve,
         "reject" => Decision::Reject(reason),
         "suspend" => Decision::Suspend(reason),
@@ -218,5 +228,24 @@ pub async fn maintenance(
         "message": m.maintenance_message,
         "started_at": m.maintenance_started_at,
         "expected_end": m.maintenance_expected_end,
+    })))
+}
+
+/// `PUT /api/admin/packages/{name}`: whitelist state, allowed versions and
+/// the full vulnerability list of a package.
+pub async fn put_package(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(name): Path<String>,
+    ApiJson(input): ApiJson<packages::PackageInput>,
+) -> Result<Json<Value>, MarketError> {
+    let (row, vulns) = packages::put(&state, &p, &name, &input).await?;
+    Ok(Json(json!({
+        "package_name": row.name,
+        "package_type": row.package_type,
+        "whitelisted": row.whitelisted,
+        "allowed_versions": row.allowed_versions,
+        "vulnerabilities": vulns.iter().map(packages::vuln_json).collect::<Vec<_>>(),
+        "updated_at": row.updated_at,
     })))
 }

@@ -69,3 +69,28 @@ pub async fn get_one(
     }
     Ok(Json(v))
 }
+
+#[derive(Deserialize)]
+pub struct GraduateBody {
+    target_maturity: String,
+}
+
+/// `POST /api/agents/{id}/graduate`: one maturity level up (tenant admins).
+pub async fn graduate(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(b): ApiJson<GraduateBody>,
+) -> Result<Json<Value>, MarketError> {
+    let id = parse_id(
+        &id,
+        MarketError::new(ErrorCode::NotFound, "Agent not found"),
+    )?;
+    let (row, previous) = agents::graduate(&state, &p, id, b.target_maturity.trim()).await?;
+    Ok(Json(json!({
+        "success": true,
+        "agent_id": row.id,
+        "previous_maturity": previous,
+        "maturity": row.maturity,
+    })))
+}

@@ -12,6 +12,7 @@ mod health;
 mod keys;
 mod lifecycle;
 pub mod oauth;
+mod packages;
 mod private;
 mod public;
 mod reviews;
@@ -42,6 +43,14 @@ pub fn router() -> Router<AppState> {
         .route("/oauth/clients", post(oauth::register_client))
         .route("/agents", post(agents::create).get(agents::list))
         .route("/agents/{id}", get(agents::get_one))
+        .route("/agents/{id}/graduate", post(agents::graduate))
+        .route("/packages", get(packages::inventory))
+        .route("/packages/request", post(packages::request))
+        .route(
+            "/packages/{name}/vulnerabilities",
+            get(packages::vulnerabilities),
+        )
+        .route("/admin/packages/{name}", put(admin::put_package))
         .route(
             "/canvases",
             post(components::create_canvas).get(components::list_canvases),

@@ -1,12 +1,12 @@
 //! The Private Marketplace (`/api/v1/skills/private/**`).
 
 use super::extract::{parse_id, ApiJson, ApiQuery, Auth};
-use super::skills::agent_id;
+use super::skill_wire::{install_plan, packages_installed};
+use super::skills::{install_request, DryRunQuery};
 use app::backend::db::installed_skills::PrivateFilter;
 use app::backend::services::skills;
 use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
-use app::model::kind::ListingKind;
 use app::model::page::PageParams;
 use app::model::skill::{CustomizeSkill, SkillInput};
 use axum::extract::{Path, State};
@@ -77,35 +77,36 @@ pub struct InstallBody {
     agent_id: Option<String>,
     #[serde(default)]
     config_overrides: Option<Value>,
+    #[serde(default)]
+    install_dependencies: Option<bool>,
+    #[serde(default)]
+    dry_run: Option<bool>,
 }
 
-/// `POST /api/v1/skills/private/install`
+/// `POST /api/v1/skills/private/install` (`dry_run=true` answers the plan)
 pub async fn install(
     State(state): State<AppState>,
     Auth(p): Auth,
+    ApiQuery(q): ApiQuery<DryRunQuery>,
     ApiJson(body): ApiJson<InstallBody>,
 ) -> Result<Json<Value>, MarketError> {
-    let id = parse_id(&body.marketplace_skill_id, ListingKind::Skill.not_found())?;
-    let (row, spec) = skills::install(
-        &state,
-        &p,
-        id,
-        agent_id(body.agent_id.as_deref())?,
+    let req = install_request(
+        &body.marketplace_skill_id,
+        body.agent_id.as_deref(),
         body.config_overrides,
-    )
-    .await?;
-    let packages: Vec<Value> = spec
-        .python_packages
-        .iter()
-        .map(|pk| json!({ "package_name": pk.name, "package_type": "python", "status": "installed" }))
-        .chain(spec.npm_packages.iter().map(|pk| json!({ "package_name": pk.name, "package_type": "npm", "status": "installed" })))
-        .collect();
+        body.install_dependencies,
+    )?;
+    if q.dry_run.or(body.dry_run).unwrap_or(false) {
+        let plan = skills::dry_run(&state, &p, &req).await?;
+        return Ok(Json(install_plan(&plan)));
+    }
+    let (row, plan) = skills::install(&state, &p, &req).await?;
     Ok(Json(json!({
         "success": true,
         "skill_id": row.id,
         "status": "installed",
         "message": "Skill installed successfully",
-        "packages_installed": packages,
+        "packages_installed": packages_installed(&plan),
     })))
 }
 

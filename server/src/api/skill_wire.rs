@@ -3,6 +3,7 @@
 use app::backend::db::listings::ListingRow;
 use app::backend::db::reviews::ReviewRow;
 use app::backend::services::listings::Rated;
+use app::backend::services::skills::InstallPlan;
 use app::error::MarketError;
 use app::model::listing::SkillSpec;
 use app::model::listing::SkillType;
@@ -122,4 +123,51 @@ pub fn skill_type_filter(raw: Option<&str>) -> Result<Option<(&'static str, Stri
     raw.filter(|t| !t.is_empty())
         .map(|t| SkillType::parse(t).map(|t| ("skill_type", t.as_str().to_owned())))
         .transpose()
+}
+
+/// `packages_installed` of an install: what it added to the inventory and
+/// what was there already.
+pub fn packages_installed(plan: &InstallPlan) -> Vec<Value> {
+    plan.packages
+        .iter()
+        .map(|p| {
+            json!({
+                "package_name": p.name,
+                "package_type": p.package_type.as_str(),
+                "version": p.version,
+                "status": if p.status == "installed" { "already_installed" } else { "installed" },
+            })
+        })
+        .collect()
+}
+
+/// A dry run's answer: the whole plan, every problem, nothing written.
+pub fn install_plan(plan: &InstallPlan) -> Value {
+    json!({
+        "dry_run": true,
+        "would_install": plan.problems.is_empty(),
+        "skill_id": plan.listing.id,
+        "agent_id": plan.agent.as_ref().map(|a| a.id),
+        "already_installed": plan.already_installed,
+        "quota": {
+            "current": plan.quota_current,
+            "limit": plan.quota_limit,
+            "plan": plan.plan.as_str(),
+            "after": plan.quota_current + i64::from(!plan.already_installed),
+        },
+        "governance": {
+            "risk_level": plan.spec.risk_level,
+            "required_maturity": plan.required_maturity,
+            "agent_maturity": plan.agent.as_ref().map(|a| a.maturity.clone()),
+            "approval_required": plan.approval_required,
+            "approval_granted": plan.approval_granted,
+        },
+        "config": { "overrides": plan.config, "schema": plan.spec.config_schema },
+        "packages": plan.packages.iter().map(|p| p.to_json()).collect::<Vec<_>>(),
+        "errors": plan.problems.iter().map(|e| json!({
+            "code": e.code,
+            "message": e.message,
+            "details": e.details,
+        })).collect::<Vec<_>>(),
+    })
 }

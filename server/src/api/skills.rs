@@ -2,7 +2,7 @@
 
 use super::extract::{parse_id, ApiJson, ApiQuery, Auth};
 use super::lifecycle::{self, ReasonQuery};
-use super::skill_wire::{marketplace_item, rated, skill_detail, skill_type_filter};
+use super::skill_wire::{install_plan, marketplace_item, rated, skill_detail, skill_type_filter};
 use app::backend::auth::Permission;
 use app::backend::services::{listings, skills};
 use app::backend::state::AppState;
@@ -10,7 +10,7 @@ use app::error::MarketError;
 use app::model::kind::ListingKind;
 use app::model::listing::{split_tags, SortBy};
 use app::model::page::PageParams;
-use app::model::skill::{InstallSkill, PublishSkill, RateRequest};
+use app::model::skill::{PublishSkill, RateRequest};
 use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::Json;
@@ -118,6 +118,13 @@ pub struct InstallBody {
     config_overrides: Option<Value>,
     #[serde(default)]
     install_dependencies: Option<bool>,
+    #[serde(default)]
+    dry_run: Option<bool>,
+}
+
+#[derive(Deserialize)]
+pub struct DryRunQuery {
+    pub dry_run: Option<bool>,
 }
 
 /// Parses the optional agent id: an unknown or malformed one is a 404.
@@ -132,32 +139,46 @@ pub fn agent_id(raw: Option<&str>) -> Result<Option<Uuid>, MarketError> {
         .transpose()
 }
 
-/// `POST /api/skills/install`
+/// `POST /api/skills/install` (`dry_run=true` in the query or body
+/// answers the plan and writes nothing)
 pub async fn install(
     State(state): State<AppState>,
     Auth(p): Auth,
+    ApiQuery(q): ApiQuery<DryRunQuery>,
     ApiJson(body): ApiJson<InstallBody>,
 ) -> Result<Json<Value>, MarketError> {
-    let req = InstallSkill {
-        listing_id: body.skill_id,
-        agent_id: body.agent_id,
-        config_overrides: body.config_overrides,
-        install_dependencies: body.install_dependencies,
-    };
-    let (row, _) = skills::install(
-        &state,
-        &p,
-        skill_id(&req.listing_id)?,
-        agent_id(req.agent_id.as_deref())?,
-        req.config_overrides,
-    )
-    .await?;
+    let req = install_request(
+        &body.skill_id,
+        body.agent_id.as_deref(),
+        body.config_overrides,
+        body.install_dependencies,
+    )?;
+    if q.dry_run.or(body.dry_run).unwrap_or(false) {
+        let plan = skills::dry_run(&state, &p, &req).await?;
+        return Ok(Json(install_plan(&plan)));
+    }
+    let (row, _) = skills::install(&state, &p, &req).await?;
     Ok(Json(json!({
         "success": true,
         "skill_id": row.id,
         "status": "installed",
         "message": "Skill installed successfully",
     })))
+}
+
+/// The install request both install routes parse.
+pub fn install_request(
+    listing_id: &str,
+    agent: Option<&str>,
+    config_overrides: Option<Value>,
+    install_dependencies: Option<bool>,
+) -> Result<skills::InstallRequest, MarketError> {
+    Ok(skills::InstallRequest {
+        listing_id: skill_id(listing_id)?,
+        agent_id: agent_id(agent)?,
+        config_overrides,
+        install_dependencies: install_dependencies.unwrap_or(true),
+    })
 }
 
 /// `POST /api/skills/rate/{id}` (and `PUT` to replace the caller's rating).

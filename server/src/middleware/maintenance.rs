@@ -17,7 +17,9 @@ pub async fn maintenance_guard(
     // Layered on the router nested at /api, so paths arrive without it.
     let path = req.uri().path();
     let write = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !write || path.starts_with("/admin/") {
+    // Operators must still be able to sign in and switch it off.
+    let exempt = path.starts_with("/admin/") || path == "/auth/login" || path == "/auth/logout";
+    if !write || exempt {
         return next.run(req).await;
     }
     match governance::maintenance_block(&state).await {

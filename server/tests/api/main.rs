@@ -14,6 +14,7 @@ mod fixtures;
 mod governance;
 mod health;
 mod identity;
+mod install_governance;
 mod isolation;
 mod keys;
 mod oauth;

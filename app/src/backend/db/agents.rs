@@ -37,11 +37,7 @@ pub async fn count_for_update(
     db: &mut sqlx::PgConnection,
     tenant_id: Uuid,
 ) -> Result<i64, sqlx::Error> {
-    // Serialises agent creation per tenant so the plan limit holds under races.
-    sqlx::query("SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE")
-        .bind(tenant_id)
-        .execute(&mut *db)
-        .await?;
+    lock_tenant(&mut *db, tenant_id).await?;
     sqlx::query_scalar("SELECT count(*) FROM agents WHERE tenant_id = $1")
         .bind(tenant_id)
         .fetch_one(&mut *db)
@@ -74,4 +70,43 @@ pub async fn tenant_plan(db: impl PgExecutor<'_>, tenant_id: Uuid) -> Result<Str
         .bind(tenant_id)
         .fetch_one(db)
         .await
+}
+
+/// Serialises quota-checked writes of one tenant (agents, installs,
+/// listings) so plan limits hold under concurrent requests.
+pub async fn lock_tenant(db: &mut sqlx::PgConnection, tenant_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE")
+        .bind(tenant_id)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
+pub async fn set_maturity(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    maturity: &str,
+) -> Result<AgentRow, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE agents SET maturity = $2 WHERE id = $1 RETURNING id, tenant_id, name, maturity, created_at",
+    )
+    .bind(id)
+    .bind(maturity)
+    .fetch_one(db)
+    .await
+}
+
+/// The agent, locked for a change in the caller's transaction.
+pub async fn get_for_update(
+    db: impl PgExecutor<'_>,
+    tenant_id: Uuid,
+    id: Uuid,
+) -> Result<Option<AgentRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, tenant_id, name, maturity, created_at FROM agents WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+    )
+    .bind(tenant_id)
+    .bind(id)
+    .fetch_optional(db)
+    .await
 }

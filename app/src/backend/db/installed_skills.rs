@@ -212,3 +212,31 @@ pub async fn private_items(
     let total = rows.first().map_or(0, |r| r.total);
     Ok((rows.into_iter().map(|r| r.item).collect(), total))
 }
+
+/// The active install of a listing on the same target, if any.
+pub async fn find_active(
+    db: impl PgExecutor<'_>,
+    tenant_id: Uuid,
+    listing_id: Uuid,
+    agent_id: Option<Uuid>,
+) -> Result<Option<InstalledRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM installed_skills WHERE tenant_id = $1 AND listing_id = $2 \
+         AND agent_id IS NOT DISTINCT FROM $3 AND status = 'installed'"
+    ))
+    .bind(tenant_id)
+    .bind(listing_id)
+    .bind(agent_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Installed skills counting against the plan's quota.
+pub async fn count_active(db: impl PgExecutor<'_>, tenant_id: Uuid) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM installed_skills WHERE tenant_id = $1 AND status = 'installed'",
+    )
+    .bind(tenant_id)
+    .fetch_one(db)
+    .await
+}

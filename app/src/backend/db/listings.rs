@@ -11,7 +11,7 @@ pub const COLUMNS: &str =
     "id, kind, publisher_tenant_id, publisher_user_id, name, slug, description, \
     long_description, category, tags, price::float8 AS price, license, is_featured, status, \
     rejection_reason, submitted_at, reviewed_at, approved_at, rating_sum::float8 AS rating_sum, \
-    rating_count, installs, active_installs, spec, current_version, external_id, created_at, updated_at";
+    rating_count, installs, active_installs, spec, current_version, external_id, risk_approved_at, created_at, updated_at";
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ListingRow {
@@ -40,6 +40,7 @@ pub struct ListingRow {
     pub spec: Value,
     pub current_version: Option<String>,
     pub external_id: Option<String>,
+    pub risk_approved_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -475,9 +476,34 @@ pub async fn set_featured(pool: &PgPool, id: Uuid, featured: bool) -> Result<(),
 }
 
 /// The kind of a listing, whatever it is (operator routes are kind-agnostic).
-pub async fn kind_of(pool: &PgPool, id: Uuid) -> Result<Option<String>, sqlx::Error> {
+pub async fn kind_of(db: impl PgExecutor<'_>, id: Uuid) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT kind FROM listings WHERE id = $1")
         .bind(id)
-        .fetch_optional(pool)
+        .fetch_optional(db)
+        .await
+}
+
+/// Records an operator's explicit approval of a high-risk listing.
+pub async fn approve_risk(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    by: Uuid,
+) -> Result<ListingRow, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "UPDATE listings SET risk_approved_at = now(), risk_approved_by = $2 WHERE id = $1 RETURNING {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(by)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn count_by_publisher(
+    db: impl PgExecutor<'_>,
+    tenant_id: Uuid,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT count(*) FROM listings WHERE publisher_tenant_id = $1")
+        .bind(tenant_id)
+        .fetch_one(db)
         .await
 }

@@ -10,6 +10,7 @@ pub mod installed_skills;
 pub mod installs;
 pub mod listings;
 pub mod oauth;
+pub mod packages;
 pub mod rate_limit;
 pub mod reviews;
 pub mod versions;

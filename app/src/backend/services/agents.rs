@@ -89,3 +89,58 @@ pub async fn get(
         .collect();
     Ok((agent, skills))
 }
+
+/// Raises an agent's maturity by exactly one level (tenant admins only).
+pub async fn graduate(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    target: &str,
+) -> MarketResult<(AgentRow, String)> {
+    principal.require(Permission::TenantAdmin)?;
+    principal.require_write()?;
+    let Some(target_rank) = MATURITIES.iter().position(|m| *m == target) else {
+        return Err(invalid_enum("target_maturity", target, &MATURITIES));
+    };
+    let mut tx = state.pool.begin().await?;
+    let agent = db::get_for_update(&mut *tx, principal.tenant_id, id)
+        .await?
+        .ok_or_else(|| MarketError::new(ErrorCode::NotFound, "Agent not found"))?;
+    let current = MATURITIES
+        .iter()
+        .position(|m| *m == agent.maturity)
+        .unwrap_or(0);
+    if target_rank != current + 1 {
+        return Err(MarketError::new(
+            ErrorCode::ValidationError,
+            format!(
+                "Agents graduate one level at a time: '{}' can only become '{}'",
+                agent.maturity,
+                MATURITIES
+                    .get(current + 1)
+                    .copied()
+                    .unwrap_or("nothing higher")
+            ),
+        )
+        .with_details(serde_json::json!({
+            "field": "target_maturity",
+            "current_maturity": agent.maturity,
+            "target_maturity": target,
+        })));
+    }
+    let row = db::set_maturity(&mut *tx, id, target).await?;
+    crate::backend::db::governance::audit(
+        &mut *tx,
+        crate::backend::db::governance::AuditEntry {
+            actor: principal,
+            action: "agent.graduate",
+            target_type: "agent",
+            target_id: id,
+            before: Some(serde_json::json!({ "maturity": agent.maturity })),
+            after: Some(serde_json::json!({ "maturity": target })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((row, agent.maturity))
+}

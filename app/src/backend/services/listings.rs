@@ -8,6 +8,7 @@ use crate::backend::db::{reviews, versions};
 use crate::backend::services::accounts::slugify;
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
+use crate::model::account::Plan;
 use crate::model::kind::ListingKind;
 use crate::model::listing::{ListingStatus, SortBy, SortOrder};
 use crate::model::page::PageParams;
@@ -37,8 +38,10 @@ pub async fn create_with_external_id(
     principal.require(Permission::SkillManage)?;
     principal.require_write()?;
     let slug = slugify(&fields.name);
+    let mut tx = state.pool.begin().await?;
+    check_listing_quota(&mut tx, principal).await?;
     let inserted = db::insert(
-        &state.pool,
+        &mut *tx,
         NewListing {
             id: Uuid::now_v7(),
             kind: kind.as_str(),
@@ -52,7 +55,10 @@ pub async fn create_with_external_id(
     )
     .await;
     match inserted {
-        Ok(row) => Ok(row),
+        Ok(row) => {
+            tx.commit().await?;
+            Ok(row)
+        }
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             let (field, value) = if e.constraint() == Some("listings_external_id_key") {
                 ("id", external_id.unwrap_or_default().to_owned())
@@ -71,6 +77,44 @@ pub async fn create_with_external_id(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Listings (of every kind) a tenant may own on each plan; `None` is
+/// unlimited.
+pub fn listing_limit(plan: Plan) -> Option<i64> {
+    match plan {
+        Plan::Free => Some(100),
+        Plan::Team => Some(1_000),
+        Plan::Enterprise => None,
+    }
+}
+
+/// `429 TENANT_LIMIT_EXCEEDED` once the tenant owns as many listings as
+/// its plan allows; serialised per tenant by the caller's transaction.
+async fn check_listing_quota(
+    tx: &mut sqlx::PgConnection,
+    principal: &Principal,
+) -> MarketResult<()> {
+    use crate::backend::db::agents as tenant_db;
+    tenant_db::lock_tenant(&mut *tx, principal.tenant_id).await?;
+    let plan = Plan::parse(&tenant_db::tenant_plan(&mut *tx, principal.tenant_id).await?)?;
+    let Some(limit) = listing_limit(plan) else {
+        return Ok(());
+    };
+    let current = db::count_by_publisher(&mut *tx, principal.tenant_id).await?;
+    if current >= limit {
+        return Err(MarketError::new(
+            ErrorCode::TenantLimitExceeded,
+            format!(
+                "Tenant has reached its listing limit ({limit}) on the {} plan.",
+                plan.as_str()
+            ),
+        )
+        .with_details(
+            serde_json::json!({ "current": current, "limit": limit, "plan": plan.as_str() }),
+        ));
+    }
+    Ok(())
 }
 
 /// A listing named by the caller: its UUID, or (for kinds that have them)
@@ -308,6 +352,35 @@ pub async fn decide_any(
         .and_then(|k| ListingKind::parse(&k))
         .ok_or_else(not_found)?;
     decide(state, principal, kind, id, decision).await
+}
+
+/// An operator's explicit approval of a high-risk listing's risk, which
+/// installs of high-risk skills need besides a mature enough agent.
+pub async fn approve_risk(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+) -> MarketResult<ListingRow> {
+    principal.require(Permission::GovernanceApprove)?;
+    let mut tx = state.pool.begin().await?;
+    let kind = db::kind_of(&mut *tx, id)
+        .await?
+        .ok_or_else(|| MarketError::new(ErrorCode::NotFound, "Listing not found"))?;
+    let row = db::approve_risk(&mut *tx, id, principal.user_id).await?;
+    crate::backend::db::governance::audit(
+        &mut *tx,
+        crate::backend::db::governance::AuditEntry {
+            actor: principal,
+            action: "listing.approve_risk",
+            target_type: &kind,
+            target_id: id,
+            before: None,
+            after: Some(serde_json::json!({ "risk_approved_at": row.risk_approved_at })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row)
 }
 
 fn parse_reason(raw: &str) -> MarketResult<String> {

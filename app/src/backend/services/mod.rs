@@ -13,6 +13,7 @@ pub mod governance;
 pub mod keys;
 pub mod listings;
 pub mod oauth;
+pub mod packages;
 pub mod seed;
 pub mod seed_kinds;
 pub mod skills;

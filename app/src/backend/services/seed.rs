@@ -445,7 +445,13 @@ pub async fn demo(state: &AppState) -> MarketResult<bool> {
         .await?;
         let audience = 1 + (i * 7) % raters.len();
         for (j, rater) in raters.iter().take(audience).enumerate() {
-            skills::install(state, rater, draft.id, None, None).await?;
+            let req = skills::InstallRequest {
+                listing_id: draft.id,
+                agent_id: None,
+                config_overrides: None,
+                install_dependencies: true,
+            };
+            skills::install(state, rater, &req).await?;
             if (i + j) % 3 != 2 {
                 let rating = [5.0, 4.0, 5.0, 3.0, 4.0][(i + j) % 5];
                 let review =

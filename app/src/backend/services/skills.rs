@@ -6,14 +6,18 @@ use crate::backend::db::installed_skills::{self as installed, InstalledRow};
 use crate::backend::db::listings::{ListingRow, Snapshot};
 use crate::backend::db::{agents, installs};
 use crate::backend::services::listings;
+use crate::backend::services::packages::{self, PackagePlan};
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::parse_name;
+use crate::model::account::Plan;
 use crate::model::kind::ListingKind;
+use crate::model::listing::PackageRef;
 use crate::model::listing::{
     check_schema_shape, parse_optional_text, parse_packages, parse_price, parse_tags, parse_url,
     ListingStatus, RiskLevel, SkillSpec, SkillType, MAX_CODE,
 };
+use crate::model::package::PackageType;
 use crate::model::skill::{CustomizeSkill, PublishSkill, SkillInput};
 use serde_json::Value;
 use uuid::Uuid;
@@ -216,42 +220,222 @@ pub fn check_config(schema: &Value, config: &Value) -> MarketResult<()> {
     })))
 }
 
+/// What an install asks for.
+#[derive(Clone, Debug)]
+pub struct InstallRequest {
+    pub listing_id: Uuid,
+    pub agent_id: Option<Uuid>,
+    pub config_overrides: Option<Value>,
+    /// Missing packages are installed (default) or are `DEPENDENCY_MISSING`.
+    pub install_dependencies: bool,
+}
+
+/// Everything an install would do and every rule it would break, in the
+/// documented order of checks. A dry run answers it; a real install
+/// writes it only when `problems` is empty.
+#[derive(Debug)]
+pub struct InstallPlan {
+    pub listing: ListingRow,
+    pub spec: SkillSpec,
+    pub agent: Option<agents::AgentRow>,
+    pub already_installed: bool,
+    pub quota_current: i64,
+    pub quota_limit: Option<i64>,
+    pub plan: Plan,
+    pub required_maturity: &'static str,
+    pub approval_required: bool,
+    pub approval_granted: bool,
+    pub config: Value,
+    pub packages: Vec<PackagePlan>,
+    pub problems: Vec<MarketError>,
+}
+
+/// Installed skills a plan allows; `None` is unlimited.
+pub fn installed_skill_limit(plan: Plan) -> Option<i64> {
+    match plan {
+        Plan::Free => Some(50),
+        Plan::Team => Some(500),
+        Plan::Enterprise => None,
+    }
+}
+
+fn maturity_rank(m: &str) -> usize {
+    crate::backend::services::agents::MATURITIES
+        .iter()
+        .position(|x| *x == m)
+        .unwrap_or(0)
+}
+
+fn required_maturity(risk: RiskLevel) -> &'static str {
+    match risk {
+        RiskLevel::Low => "student",
+        RiskLevel::Medium => "intern",
+        RiskLevel::High => "supervised",
+    }
+}
+
+/// Runs every install check inside the caller's transaction (which holds
+/// the tenant lock) and collects the outcome; writes nothing.
+async fn plan_install(
+    tx: &mut sqlx::PgConnection,
+    principal: &Principal,
+    listing: ListingRow,
+    req: &InstallRequest,
+) -> MarketResult<InstallPlan> {
+    let spec = spec(&listing)?;
+    let tenant = principal.tenant_id;
+    let mut problems = Vec::new();
+    let agent = match req.agent_id {
+        Some(a) => Some(
+            agents::get(&mut *tx, tenant, a)
+                .await?
+                .ok_or_else(|| MarketError::new(ErrorCode::NotFound, "Agent not found"))?,
+        ),
+        None => None,
+    };
+    let already_installed = installed::find_active(&mut *tx, tenant, listing.id, req.agent_id)
+        .await?
+        .is_some();
+
+    // Quota: a repeat install adds nothing.
+    let plan = Plan::parse(&agents::tenant_plan(&mut *tx, tenant).await?)?;
+    let quota_current = installed::count_active(&mut *tx, tenant).await?;
+    let quota_limit = installed_skill_limit(plan);
+    if let Some(limit) = quota_limit.filter(|l| !already_installed && quota_current >= *l) {
+        problems.push(
+            MarketError::new(
+                ErrorCode::SkillLimitExceeded,
+                format!("Tenant has reached its installed skill limit ({limit}) on the {} plan.", plan.as_str()),
+            )
+            .with_details(serde_json::json!({ "current": quota_current, "limit": limit, "plan": plan.as_str() })),
+        );
+    }
+
+    // Maturity against risk, then the operator's approval of high risk.
+    let required = required_maturity(spec.risk_level);
+    if let Some(a) = agent
+        .as_ref()
+        .filter(|a| maturity_rank(&a.maturity) < maturity_rank(required))
+    {
+        problems.push(
+            MarketError::new(
+                ErrorCode::GovernanceDenied,
+                format!(
+                    "Agent maturity '{}' cannot perform action 'install_skill'. Required maturity: '{required}'.",
+                    a.maturity
+                ),
+            )
+            .with_details(serde_json::json!({
+                "agent_id": a.id,
+                "current_maturity": a.maturity,
+                "required_maturity": required,
+                "action": "install_skill",
+                "reason": format!("{} risk skills need a {required} or more mature agent. Graduate the agent one level at a time.", spec.risk_level.as_str()),
+            })),
+        );
+    }
+    let approval_required = spec.risk_level == RiskLevel::High;
+    let approval_granted = listing.risk_approved_at.is_some();
+    if approval_required && !approval_granted {
+        problems.push(
+            MarketError::new(
+                ErrorCode::ApprovalRequired,
+                format!("Skill '{}' requires explicit approval due to security risk.", listing.name),
+            )
+            .with_details(serde_json::json!({
+                "skill_id": listing.id,
+                "risk_level": "HIGH",
+                "reason": "High-risk skills need an operator's explicit approval before any install",
+                "approval_url": format!("/api/admin/listings/{}/approve-risk", listing.id),
+            })),
+        );
+    }
+
+    let config = req
+        .config_overrides
+        .clone()
+        .unwrap_or_else(|| serde_json::json!({}));
+    if let Err(e) = check_config(&spec.config_schema, &config) {
+        problems.push(e);
+    }
+
+    let declared: Vec<(PackageType, &PackageRef)> = spec
+        .python_packages
+        .iter()
+        .map(|p| (PackageType::Python, p))
+        .chain(spec.npm_packages.iter().map(|p| (PackageType::Npm, p)))
+        .collect();
+    let packages = packages::assess(
+        &mut *tx,
+        tenant,
+        &listing.slug,
+        &declared,
+        req.install_dependencies,
+    )
+    .await?;
+    problems.extend(packages.iter().filter_map(|p| p.problem.clone()));
+
+    Ok(InstallPlan {
+        spec,
+        agent,
+        already_installed,
+        quota_current,
+        quota_limit,
+        plan,
+        required_maturity: required,
+        approval_required,
+        approval_granted,
+        config,
+        packages,
+        problems,
+        listing,
+    })
+}
+
+/// The full install plan without writing anything.
+pub async fn dry_run(
+    state: &AppState,
+    principal: &Principal,
+    req: &InstallRequest,
+) -> MarketResult<InstallPlan> {
+    let listing = listings::installable(state, principal, KIND, req.listing_id).await?;
+    let mut tx = state.pool.begin().await?;
+    let plan = plan_install(&mut tx, principal, listing, req).await?;
+    tx.rollback().await?;
+    Ok(plan)
+}
+
 /// Installs an approved skill into one of the tenant's agents (or the
-/// tenant at large). Repeats are idempotent; the ledger counts the tenant
-/// once.
+/// tenant at large) after every check; all of it or nothing. Repeats are
+/// idempotent; the ledger counts the tenant once.
 pub async fn install(
     state: &AppState,
     principal: &Principal,
-    listing_id: Uuid,
-    agent_id: Option<Uuid>,
-    config_overrides: Option<Value>,
-) -> MarketResult<(InstalledRow, SkillSpec)> {
-    let listing = listings::installable(state, principal, KIND, listing_id).await?;
-    if let Some(a) = agent_id {
-        agents::get(&state.pool, principal.tenant_id, a)
-            .await?
-            .ok_or_else(|| MarketError::new(ErrorCode::NotFound, "Agent not found"))?;
-    }
-    let spec = spec(&listing)?;
-    let overrides = config_overrides.unwrap_or_else(|| serde_json::json!({}));
-    check_config(&spec.config_schema, &overrides)?;
-
+    req: &InstallRequest,
+) -> MarketResult<(InstalledRow, InstallPlan)> {
+    let listing = listings::installable(state, principal, KIND, req.listing_id).await?;
     let mut tx = state.pool.begin().await?;
+    agents::lock_tenant(&mut tx, principal.tenant_id).await?;
+    let mut plan = plan_install(&mut tx, principal, listing, req).await?;
+    if !plan.problems.is_empty() {
+        return Err(plan.problems.remove(0));
+    }
     let (row, fresh) = installed::insert_or_existing(
         &mut tx,
         principal.tenant_id,
-        listing_id,
-        agent_id,
-        &listing.name,
-        &listing.description,
-        &overrides,
+        plan.listing.id,
+        req.agent_id,
+        &plan.listing.name,
+        &plan.listing.description,
+        &plan.config,
     )
     .await?;
     if fresh {
-        installs::record(&mut tx, listing_id, principal.tenant_id).await?;
+        installs::record(&mut tx, plan.listing.id, principal.tenant_id).await?;
     }
+    packages::install_planned(&mut tx, principal.tenant_id, &plan.packages).await?;
     tx.commit().await?;
-    Ok((row, spec))
+    Ok((row, plan))
 }
 
 fn installed_not_found() -> MarketError {

@@ -1,0 +1,208 @@
+//! The package whitelist, vulnerability table, whitelist requests and
+//! tenants' package inventory.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgExecutor, PgPool};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PackageRow {
+    pub id: Uuid,
+    pub package_type: String,
+    pub name: String,
+    pub whitelisted: bool,
+    pub allowed_versions: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct VulnerabilityRow {
+    pub package_type: String,
+    pub name: String,
+    pub cve: String,
+    pub severity: String,
+    pub description: String,
+    pub affected_versions: String,
+    pub safe_version: Option<String>,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct InventoryRow {
+    pub package_type: String,
+    pub name: String,
+    pub version: String,
+    pub installed_at: DateTime<Utc>,
+}
+
+pub struct NewVulnerability<'a> {
+    pub cve: &'a str,
+    pub severity: &'a str,
+    pub description: &'a str,
+    pub affected_versions: &'a str,
+    pub safe_version: Option<&'a str>,
+}
+
+pub async fn get(
+    db: impl PgExecutor<'_>,
+    package_type: &str,
+    name: &str,
+) -> Result<Option<PackageRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, package_type, name, whitelisted, allowed_versions, updated_at FROM packages \
+         WHERE package_type = $1 AND name = $2",
+    )
+    .bind(package_type)
+    .bind(name)
+    .fetch_optional(db)
+    .await
+}
+
+/// Known vulnerabilities of a package, of one type or of every type.
+pub async fn vulnerabilities(
+    db: impl PgExecutor<'_>,
+    package_type: Option<&str>,
+    name: &str,
+) -> Result<Vec<VulnerabilityRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT package_type, name, cve, severity, description, affected_versions, safe_version \
+         FROM package_vulnerabilities WHERE name = $1 AND ($2::text IS NULL OR package_type = $2) \
+         ORDER BY package_type, cve",
+    )
+    .bind(name)
+    .bind(package_type)
+    .fetch_all(db)
+    .await
+}
+
+/// Writes the package record and replaces its vulnerability list.
+pub async fn put(
+    db: &mut sqlx::PgConnection,
+    package_type: &str,
+    name: &str,
+    whitelisted: bool,
+    allowed_versions: Option<&str>,
+    vulns: &[NewVulnerability<'_>],
+    by: Uuid,
+) -> Result<PackageRow, sqlx::Error> {
+    let row: PackageRow = sqlx::query_as(
+        "INSERT INTO packages (package_type, name, whitelisted, allowed_versions, updated_by) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (package_type, name) DO UPDATE SET \
+         whitelisted = EXCLUDED.whitelisted, allowed_versions = EXCLUDED.allowed_versions, \
+         updated_by = EXCLUDED.updated_by, updated_at = now() \
+         RETURNING id, package_type, name, whitelisted, allowed_versions, updated_at",
+    )
+    .bind(package_type)
+    .bind(name)
+    .bind(whitelisted)
+    .bind(allowed_versions)
+    .bind(by)
+    .fetch_one(&mut *db)
+    .await?;
+    sqlx::query("DELETE FROM package_vulnerabilities WHERE package_type = $1 AND name = $2")
+        .bind(package_type)
+        .bind(name)
+        .execute(&mut *db)
+        .await?;
+    for v in vulns {
+        sqlx::query(
+            "INSERT INTO package_vulnerabilities (id, package_type, name, cve, severity, description, \
+             affected_versions, safe_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(Uuid::now_v7())
+        .bind(package_type)
+        .bind(name)
+        .bind(v.cve)
+        .bind(v.severity)
+        .bind(v.description)
+        .bind(v.affected_versions)
+        .bind(v.safe_version)
+        .execute(&mut *db)
+        .await?;
+    }
+    if whitelisted {
+        sqlx::query(
+            "UPDATE package_requests SET status = 'approved' \
+             WHERE package_type = $1 AND package_name = $2 AND status = 'pending'",
+        )
+        .bind(package_type)
+        .bind(name)
+        .execute(&mut *db)
+        .await?;
+    }
+    Ok(row)
+}
+
+pub struct NewRequest<'a> {
+    pub tenant_id: Uuid,
+    pub user_id: Uuid,
+    pub package_type: &'a str,
+    pub package_name: &'a str,
+    pub version: &'a str,
+    pub reason: &'a str,
+}
+
+pub async fn insert_request(
+    db: impl PgExecutor<'_>,
+    r: NewRequest<'_>,
+) -> Result<(Uuid, DateTime<Utc>), sqlx::Error> {
+    sqlx::query_as(
+        "INSERT INTO package_requests (id, tenant_id, user_id, package_type, package_name, version, reason) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, created_at",
+    )
+    .bind(Uuid::now_v7())
+    .bind(r.tenant_id)
+    .bind(r.user_id)
+    .bind(r.package_type)
+    .bind(r.package_name)
+    .bind(r.version)
+    .bind(r.reason)
+    .fetch_one(db)
+    .await
+}
+
+pub async fn inventory(pool: &PgPool, tenant_id: Uuid) -> Result<Vec<InventoryRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT package_type, name, version, installed_at FROM tenant_packages WHERE tenant_id = $1 \
+         ORDER BY package_type, name",
+    )
+    .bind(tenant_id)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn inventory_item(
+    db: impl PgExecutor<'_>,
+    tenant_id: Uuid,
+    package_type: &str,
+    name: &str,
+) -> Result<Option<InventoryRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT package_type, name, version, installed_at FROM tenant_packages \
+         WHERE tenant_id = $1 AND package_type = $2 AND name = $3",
+    )
+    .bind(tenant_id)
+    .bind(package_type)
+    .bind(name)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn add_to_inventory(
+    db: impl PgExecutor<'_>,
+    tenant_id: Uuid,
+    package_type: &str,
+    name: &str,
+    version: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO tenant_packages (tenant_id, package_type, name, version) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (tenant_id, package_type, name) DO UPDATE SET version = EXCLUDED.version, installed_at = now()",
+    )
+    .bind(tenant_id)
+    .bind(package_type)
+    .bind(name)
+    .bind(version)
+    .execute(db)
+    .await
+    .map(drop)
+}

@@ -1,0 +1,426 @@
+//! Package governance: operators keep the whitelist and the vulnerability
+//! table; tenants request packages; a skill's declared packages are
+//! assessed against both, and against the tenant's inventory, at install.
+
+use crate::backend::auth::{Permission, Principal};
+use crate::backend::db::governance::{audit, AuditEntry};
+use crate::backend::db::packages::{
+    self as db, InventoryRow, NewVulnerability, PackageRow, VulnerabilityRow,
+};
+use crate::backend::state::AppState;
+use crate::backend::version_ranges::{PkgRange, PkgVersion};
+use crate::error::{ErrorCode, MarketError, MarketResult};
+use crate::model::account::invalid_enum;
+use crate::model::listing::PackageRef;
+use crate::model::package::{canonical_name, PackageType};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+pub const SEVERITIES: [&str; 4] = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
+const MAX_VULNERABILITIES: usize = 200;
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct VulnerabilityInput {
+    pub cve: String,
+    pub severity: String,
+    #[serde(default)]
+    pub description: String,
+    pub affected_versions: String,
+    pub safe_version: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct PackageInput {
+    pub package_type: String,
+    pub whitelisted: bool,
+    pub allowed_versions: Option<String>,
+    #[serde(default)]
+    pub vulnerabilities: Vec<VulnerabilityInput>,
+}
+
+fn range_error(field: &str, raw: &str, e: String) -> MarketError {
+    MarketError::validation(field, format!("'{raw}' is not a valid version range: {e}"))
+}
+
+/// `PUT /api/admin/packages/{name}`: whitelist state and the full
+/// vulnerability list, validated with the ecosystem's range rules.
+pub async fn put(
+    state: &AppState,
+    principal: &Principal,
+    name: &str,
+    input: &PackageInput,
+) -> MarketResult<(PackageRow, Vec<VulnerabilityRow>)> {
+    principal.require(Permission::GovernanceApprove)?;
+    let t = PackageType::parse(&input.package_type)?;
+    let name = canonical_name(t, name)?;
+    let allowed = input
+        .allowed_versions
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if let Some(r) = allowed {
+        PkgRange::parse(t, r).map_err(|e| range_error("allowed_versions", r, e))?;
+    }
+    if input.vulnerabilities.len() > MAX_VULNERABILITIES {
+        return Err(MarketError::validation(
+            "vulnerabilities",
+            format!("At most {MAX_VULNERABILITIES} entries"),
+        ));
+    }
+    for v in &input.vulnerabilities {
+        if v.cve.trim().is_empty() || v.cve.len() > 64 {
+            return Err(MarketError::validation("cve", "1 to 64 characters"));
+        }
+        if !SEVERITIES.contains(&v.severity.as_str()) {
+            return Err(invalid_enum("severity", &v.severity, &SEVERITIES));
+        }
+        PkgRange::parse(t, &v.affected_versions)
+            .map_err(|e| range_error("affected_versions", &v.affected_versions, e))?;
+        if let Some(s) = &v.safe_version {
+            PkgVersion::parse(t, s).map_err(|e| {
+                MarketError::validation("safe_version", format!("'{s}' is not a version: {e}"))
+            })?;
+        }
+        if v.description.chars().count() > 2000 {
+            return Err(MarketError::validation(
+                "description",
+                "At most 2000 characters",
+            ));
+        }
+    }
+    let vulns: Vec<NewVulnerability> = input
+        .vulnerabilities
+        .iter()
+        .map(|v| NewVulnerability {
+            cve: v.cve.trim(),
+            severity: &v.severity,
+            description: &v.description,
+            affected_versions: v.affected_versions.trim(),
+            safe_version: v.safe_version.as_deref().map(str::trim),
+        })
+        .collect();
+    let mut tx = state.pool.begin().await?;
+    let before = db::get(&mut *tx, t.as_str(), &name).await?;
+    let row = db::put(
+        &mut tx,
+        t.as_str(),
+        &name,
+        input.whitelisted,
+        allowed,
+        &vulns,
+        principal.user_id,
+    )
+    .await?;
+    audit(
+        &mut *tx,
+        AuditEntry {
+            actor: principal,
+            action: "package.update",
+            target_type: "package",
+            target_id: row.id,
+            before: before.map(
+                |b| json!({ "whitelisted": b.whitelisted, "allowed_versions": b.allowed_versions }),
+            ),
+            after: Some(json!({
+                "package_type": t.as_str(),
+                "name": name,
+                "whitelisted": row.whitelisted,
+                "allowed_versions": row.allowed_versions,
+                "vulnerabilities": vulns.len(),
+            })),
+        },
+    )
+    .await?;
+    let stored = db::vulnerabilities(&mut *tx, Some(t.as_str()), &name).await?;
+    tx.commit().await?;
+    Ok((row, stored))
+}
+
+/// `GET /api/packages/{name}/vulnerabilities`: known CVEs by range.
+pub async fn vulnerabilities(
+    state: &AppState,
+    name: &str,
+    package_type: Option<&str>,
+) -> MarketResult<(String, Vec<VulnerabilityRow>)> {
+    let t = package_type.map(PackageType::parse).transpose()?;
+    // Without a type, the name is looked up as each ecosystem spells it.
+    let name = canonical_name(t.unwrap_or(PackageType::Npm), name)?;
+    let mut rows = db::vulnerabilities(&state.pool, t.map(PackageType::as_str), &name).await?;
+    if t.is_none() {
+        let py = canonical_name(PackageType::Python, &name)?;
+        if py != name {
+            rows.extend(db::vulnerabilities(&state.pool, Some("python"), &py).await?);
+        }
+    }
+    Ok((name, rows))
+}
+
+pub struct Request {
+    pub package_name: String,
+    pub package_type: String,
+    pub version: String,
+    pub reason: String,
+}
+
+/// `POST /api/packages/request`: asks the operators to whitelist a package.
+pub async fn request(
+    state: &AppState,
+    principal: &Principal,
+    r: &Request,
+) -> MarketResult<(Uuid, chrono::DateTime<chrono::Utc>, String)> {
+    principal.require(Permission::SkillManage)?;
+    principal.require_write()?;
+    let t = PackageType::parse(&r.package_type)?;
+    let name = canonical_name(t, &r.package_name)?;
+    let version = r.version.trim();
+    if !version.is_empty()
+        && PkgRange::parse(t, version).is_err()
+        && PkgVersion::parse(t, version).is_err()
+    {
+        return Err(
+            MarketError::new(ErrorCode::InvalidVersion, "Invalid version format")
+                .with_details(json!({ "field": "version", "value": version })),
+        );
+    }
+    let reason = r.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 2000 {
+        return Err(MarketError::validation(
+            "reason",
+            "A reason of 1 to 2000 characters",
+        ));
+    }
+    let (id, at) = db::insert_request(
+        &state.pool,
+        db::NewRequest {
+            tenant_id: principal.tenant_id,
+            user_id: principal.user_id,
+            package_type: t.as_str(),
+            package_name: &name,
+            version,
+            reason,
+        },
+    )
+    .await?;
+    Ok((id, at, name))
+}
+
+pub async fn inventory(state: &AppState, principal: &Principal) -> MarketResult<Vec<InventoryRow>> {
+    principal.require(Permission::SkillView)?;
+    Ok(db::inventory(&state.pool, principal.tenant_id).await?)
+}
+
+/// What installing one declared package means for the tenant.
+#[derive(Clone, Debug)]
+pub struct PackagePlan {
+    pub package_type: PackageType,
+    pub name: String,
+    pub version: String,
+    pub whitelisted: bool,
+    pub vulnerabilities: Vec<VulnerabilityRow>,
+    /// `installed` (already in the inventory), `will_install`, or `blocked`.
+    pub status: &'static str,
+    /// Why it blocks the install, when it does.
+    pub problem: Option<MarketError>,
+}
+
+impl PackagePlan {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "package_name": self.name,
+            "package_type": self.package_type.as_str(),
+            "version": self.version,
+            "whitelisted": self.whitelisted,
+            "vulnerabilities": self.vulnerabilities.iter().map(vuln_json).collect::<Vec<_>>(),
+            "status": self.status,
+            "error": self.problem.as_ref().map(|p| p.code),
+        })
+    }
+}
+
+pub fn vuln_json(v: &VulnerabilityRow) -> Value {
+    json!({
+        "cve": v.cve,
+        "severity": v.severity,
+        "description": v.description,
+        "affected_versions": v.affected_versions,
+        "safe_version": v.safe_version,
+    })
+}
+
+/// Assesses each declared package, in order: whitelisted (and within the
+/// allowed range), free of known vulnerabilities at the pinned version,
+/// present in the inventory or installable.
+pub async fn assess(
+    db: &mut sqlx::PgConnection,
+    tenant_id: Uuid,
+    required_by: &str,
+    declared: &[(PackageType, &PackageRef)],
+    install_dependencies: bool,
+) -> MarketResult<Vec<PackagePlan>> {
+    let mut plans = Vec::with_capacity(declared.len());
+    for (t, p) in declared {
+        let name = canonical_name(*t, &p.name)?;
+        let version = p.version.trim().to_owned();
+        let record = db::get(&mut *db, t.as_str(), &name).await?;
+        let vulns = db::vulnerabilities(&mut *db, Some(t.as_str()), &name).await?;
+        let pinned = PkgVersion::pinned(*t, &version);
+        let mut plan = PackagePlan {
+            package_type: *t,
+            name: name.clone(),
+            version: version.clone(),
+            whitelisted: record.as_ref().is_some_and(|r| r.whitelisted),
+            vulnerabilities: Vec::new(),
+            status: "will_install",
+            problem: None,
+        };
+        let outside_allowed = match (
+            record.as_ref().and_then(|r| r.allowed_versions.as_deref()),
+            &pinned,
+        ) {
+            (Some(range), Some(v)) => PkgRange::parse(*t, range).is_ok_and(|r| !r.contains(v)),
+            (Some(_), None) => !version.is_empty(),
+            _ => false,
+        };
+        if !plan.whitelisted || outside_allowed {
+            let mut details = json!({
+                "package_name": name,
+                "package_type": t.as_str(),
+                "request_url": "/api/packages/request",
+            });
+            if outside_allowed {
+                details["requested_version"] = json!(version);
+                details["allowed_versions"] =
+                    json!(record.as_ref().and_then(|r| r.allowed_versions.clone()));
+            }
+            plan.status = "blocked";
+            plan.problem = Some(
+                MarketError::new(
+                    ErrorCode::PackageNotWhitelisted,
+                    if outside_allowed {
+                        format!("Version '{version}' of package '{name}' is not whitelisted.")
+                    } else {
+                        format!("Package '{name}' is not whitelisted. Contact administrator to request approval.")
+                    },
+                )
+                .with_details(details),
+            );
+            plans.push(plan);
+            continue;
+        }
+        // Unpinned requirements resolve to the newest release, which the
+        // vulnerability table does not describe; pinned ones are checked.
+        let hits: Vec<VulnerabilityRow> = match &pinned {
+            Some(v) => vulns
+                .into_iter()
+                .filter(|x| PkgRange::parse(*t, &x.affected_versions).is_ok_and(|r| r.contains(v)))
+                .collect(),
+            None => Vec::new(),
+        };
+        if !hits.is_empty() {
+            let safe = hits
+                .iter()
+                .filter_map(|h| h.safe_version.as_deref())
+                .filter_map(|s| PkgVersion::parse(*t, s).ok().map(|v| (v, s.to_owned())))
+                .reduce(|a, b| {
+                    if b.0.compare(&a.0) == Some(std::cmp::Ordering::Greater) {
+                        b
+                    } else {
+                        a
+                    }
+                })
+                .map(|(_, s)| s);
+            let later = safe
+                .as_deref()
+                .map(|s| format!(" Update to version {s} or later."))
+                .unwrap_or_default();
+            plan.status = "blocked";
+            plan.problem = Some(
+                MarketError::new(
+                    ErrorCode::PackageVulnerability,
+                    format!(
+                        "Package '{name}' has {} known security vulnerabilities.{later}",
+                        hits.len()
+                    ),
+                )
+                .with_details(json!({
+                    "package_name": name,
+                    "current_version": version,
+                    "safe_version": safe,
+                    "vulnerabilities": hits.iter().map(|h| json!({
+                        "severity": h.severity,
+                        "cve": h.cve,
+                        "description": h.description,
+                    })).collect::<Vec<_>>(),
+                })),
+            );
+            plan.vulnerabilities = hits;
+            plans.push(plan);
+            continue;
+        }
+        let present = db::inventory_item(&mut *db, tenant_id, t.as_str(), &name)
+            .await?
+            .is_some_and(|i| match (&pinned, PkgVersion::parse(*t, &i.version)) {
+                (Some(want), Ok(have)) => want == &have,
+                (None, _) => true,
+                (Some(_), Err(_)) => false,
+            });
+        if present {
+            plan.status = "installed";
+        } else if !install_dependencies {
+            let command = match t {
+                PackageType::Python => format!(
+                    "pip install {name}{}",
+                    if version.is_empty() {
+                        String::new()
+                    } else if pinned.is_some() {
+                        format!("=={}", version.trim_start_matches('='))
+                    } else {
+                        version.clone()
+                    }
+                ),
+                PackageType::Npm => format!(
+                    "npm install {name}{}",
+                    if version.is_empty() {
+                        String::new()
+                    } else {
+                        format!("@{version}")
+                    }
+                ),
+            };
+            plan.status = "blocked";
+            plan.problem = Some(
+                MarketError::new(
+                    ErrorCode::DependencyMissing,
+                    format!("Required dependency '{name}' is not installed. Install it first."),
+                )
+                .with_details(json!({
+                    "missing_package": name,
+                    "required_by": required_by,
+                    "install_command": command,
+                })),
+            );
+        }
+        plans.push(plan);
+    }
+    Ok(plans)
+}
+
+/// Adds the packages a plan installs to the tenant's inventory.
+pub async fn install_planned(
+    db: &mut sqlx::PgConnection,
+    tenant_id: Uuid,
+    plans: &[PackagePlan],
+) -> MarketResult<()> {
+    for p in plans.iter().filter(|p| p.status == "will_install") {
+        db::add_to_inventory(
+            &mut *db,
+            tenant_id,
+            p.package_type.as_str(),
+            &p.name,
+            p.version.trim_start_matches('='),
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,66 @@
+//! Package kinds and names, shared by the whitelist and skill specs.
+
+use crate::error::{MarketError, MarketResult};
+use crate::model::listing::wire_enum;
+use serde::{Deserialize, Serialize};
+
+wire_enum!(PackageType, "package_type", { Python => "python", Npm => "npm" });
+
+/// A package name in its registry's canonical form: python names are
+/// case-insensitive with `-_.` equivalent (PEP 503); npm names are
+/// lower-case, optionally `@scope/`.
+pub fn canonical_name(t: PackageType, raw: &str) -> MarketResult<String> {
+    let raw = raw.trim();
+    let valid = !raw.is_empty()
+        && raw.len() <= 214
+        && raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.@/".contains(c));
+    if !valid {
+        return Err(MarketError::validation(
+            "package_name",
+            "A package name of letters, digits and - _ . @ /",
+        ));
+    }
+    Ok(match t {
+        PackageType::Python => {
+            let mut out = String::with_capacity(raw.len());
+            let mut sep = false;
+            for c in raw.chars() {
+                if "-_.".contains(c) {
+                    sep = true;
+                } else {
+                    if sep && !out.is_empty() {
+                        out.push('-');
+                    }
+                    sep = false;
+                    out.push(c.to_ascii_lowercase());
+                }
+            }
+            out
+        }
+        PackageType::Npm => raw.to_ascii_lowercase(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_names_normalise_per_pep503() {
+        assert_eq!(
+            canonical_name(PackageType::Python, "Django_REST.framework")
+                .ok()
+                .as_deref(),
+            Some("django-rest-framework")
+        );
+        assert_eq!(
+            canonical_name(PackageType::Npm, "@Scope/Pkg")
+                .ok()
+                .as_deref(),
+            Some("@scope/pkg")
+        );
+        assert!(canonical_name(PackageType::Npm, "rm -rf").is_err());
+    }
+}
