@@ -21,6 +21,7 @@ mod oauth;
 mod openapi;
 mod pages;
 mod processes;
+mod quotas;
 mod rate_limits;
 mod ratings;
 mod skills;

@@ -1,0 +1,222 @@
+//! Plan quotas hold under concurrent requests; operator routes and
+//! maintenance mode hold on every route of the table.
+
+use crate::common::{Cred, TestApp};
+use crate::fixtures::{actor, skill_body};
+use serde_json::{json, Value};
+use server::api::docs::{Access, ROUTES};
+use sqlx::PgPool;
+use std::sync::Arc;
+
+/// Runs `n` copies of one request at once; returns their statuses.
+async fn parallel(
+    app: &Arc<TestApp>,
+    n: usize,
+    method: &'static str,
+    cred: &Cred,
+    body: impl Fn(usize) -> (String, Option<Value>),
+) -> Vec<u16> {
+    let mut tasks = Vec::new();
+    for i in 0..n {
+        let (app, cred, (uri, body)) = (app.clone(), cred.clone(), body(i));
+        tasks.push(tokio::spawn(async move {
+            app.call(method, &uri, &cred, body).await.status
+        }));
+    }
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.expect("task"));
+    }
+    out.sort_unstable();
+    out
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn twenty_parallel_agent_creations_on_a_free_plan_end_at_ten(pool: PgPool) {
+    let app = Arc::new(TestApp::new(pool.clone()).await);
+    let owner = actor(&pool, "Acme", "owner").await;
+    let statuses = parallel(&app, 20, "POST", &owner.cred, |i| {
+        (
+            "/api/agents".into(),
+            Some(json!({"name": format!("Agent {i}")})),
+        )
+    })
+    .await;
+    assert_eq!(statuses, [vec![201; 10], vec![429; 10]].concat());
+    let agents: i64 = sqlx::query_scalar("SELECT count(*) FROM agents WHERE tenant_id = $1")
+        .bind(owner.tenant_id)
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(agents, 10);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn parallel_installs_stop_exactly_at_the_installed_skill_quota(pool: PgPool) {
+    let app = Arc::new(TestApp::new(pool.clone()).await);
+    let publisher = actor(&pool, "Acme", "owner").await;
+    let buyer = actor(&pool, "Globex", "owner").await;
+    let ids: Vec<String> = sqlx::query_scalar(
+        "INSERT INTO listings (id, kind, publisher_tenant_id, name, slug, status, spec) \
+         SELECT gen_random_uuid(), 'skill', $1, 'skill ' || g, 'skill-' || g, 'approved', \
+                '{\"skill_type\": \"function\", \"risk_level\": \"low\"}'::jsonb \
+         FROM generate_series(1, 60) g RETURNING id::text",
+    )
+    .bind(publisher.tenant_id)
+    .fetch_all(&pool)
+    .await
+    .expect("listings");
+    let statuses = parallel(&app, 60, "POST", &buyer.cred, |i| {
+        (
+            "/api/skills/install".into(),
+            Some(json!({"skill_id": ids[i]})),
+        )
+    })
+    .await;
+    assert_eq!(statuses, [vec![200; 50], vec![429; 10]].concat());
+    let v = app
+        .call(
+            "POST",
+            "/api/skills/install",
+            &buyer.cred,
+            Some(json!({"skill_id": ids[0]})),
+        )
+        .await;
+    assert_eq!(
+        v.status, 200,
+        "a repeat install adds nothing and passes: {}",
+        v.text
+    );
+    let counted: (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM installed_skills WHERE tenant_id = $1), \
+                (SELECT coalesce(sum(installs), 0)::int8 FROM listings)",
+    )
+    .bind(buyer.tenant_id)
+    .fetch_one(&pool)
+    .await
+    .expect("counts");
+    assert_eq!(counted, (50, 50));
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn listings_per_tenant_are_limited_by_plan(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let owner = actor(&pool, "Acme", "owner").await;
+    sqlx::query(
+        "INSERT INTO listings (id, kind, publisher_tenant_id, name, slug) \
+         SELECT gen_random_uuid(), 'domain', $1, 'domain ' || g, 'domain-' || g FROM generate_series(1, 100) g",
+    )
+    .bind(owner.tenant_id)
+    .execute(&pool)
+    .await
+    .expect("listings");
+    let v = app
+        .call(
+            "POST",
+            "/api/v1/skills/private",
+            &owner.cred,
+            Some(skill_body("One too many")),
+        )
+        .await
+        .assert_envelope(429, "TENANT_LIMIT_EXCEEDED");
+    assert_eq!(
+        v["details"],
+        json!({"current": 100, "limit": 100, "plan": "free"})
+    );
+    sqlx::query("UPDATE tenants SET plan = 'team' WHERE id = $1")
+        .bind(owner.tenant_id)
+        .execute(&pool)
+        .await
+        .expect("upgrade");
+    app.expect(
+        "POST",
+        "/api/v1/skills/private",
+        &owner.cred,
+        Some(skill_body("Now fine")),
+        201,
+    )
+    .await;
+}
+
+fn concrete(path: &str) -> String {
+    path.replace("{id}", &uuid::Uuid::now_v7().to_string())
+        .replace("{name}", "left-pad")
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_operator_route_refuses_tenant_owners_and_admins(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let owner = actor(&pool, "Acme", "owner").await;
+    let admin = actor(&pool, "Acme admins", "admin").await;
+    let operator_routes: Vec<_> = ROUTES
+        .iter()
+        .filter(|r| r.access == Access::Operator)
+        .collect();
+    assert!(
+        operator_routes.len() >= 20,
+        "{} operator routes",
+        operator_routes.len()
+    );
+    for who in [&owner, &admin] {
+        for route in &operator_routes {
+            let body = route
+                .json_body
+                .then(|| json!({"package_type": "python", "whitelisted": true, "enabled": true}));
+            let r = app
+                .call(route.method, &concrete(route.path), &who.cred, body)
+                .await;
+            assert_eq!(r.status, 403, "{} {}: {}", route.method, route.path, r.text);
+            assert_eq!(
+                r.json()["code"],
+                "FORBIDDEN",
+                "{} {}",
+                route.method,
+                route.path
+            );
+        }
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn maintenance_mode_blocks_every_write_route(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    let owner = actor(&pool, "Acme", "owner").await;
+    app.expect(
+        "PUT",
+        "/api/admin/maintenance",
+        &operator.cred,
+        Some(json!({"enabled": true, "message": "Back soon"})),
+        200,
+    )
+    .await;
+    let exempt = ["/api/auth/login", "/api/auth/logout", "/oauth/token"];
+    let writes: Vec<_> = ROUTES
+        .iter()
+        .filter(|r| !matches!(r.method, "GET" | "HEAD"))
+        .filter(|r| r.access != Access::Operator && !exempt.contains(&r.path))
+        .collect();
+    assert!(writes.len() >= 35, "{} write routes", writes.len());
+    for route in &writes {
+        let body = route.json_body.then(|| json!({}));
+        let r = app
+            .call(route.method, &concrete(route.path), &owner.cred, body)
+            .await;
+        let v = r.assert_envelope(503, "MAINTENANCE_MODE");
+        assert_eq!(v["message"], "Back soon", "{} {}", route.method, route.path);
+    }
+    // Reads go on.
+    for route in ROUTES
+        .iter()
+        .filter(|r| r.method == "GET" && r.access == Access::Public)
+    {
+        let r = app
+            .call("GET", &concrete(route.path), &Cred::Anon, None)
+            .await;
+        assert_ne!(
+            r.status, 503,
+            "GET {} during maintenance: {}",
+            route.path, r.text
+        );
+    }
+}
