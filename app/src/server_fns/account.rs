@@ -24,6 +24,7 @@ pub async fn signup(
     super::with_status(
         async {
             let state = AppState::from_context()?;
+            super::writable(&state).await?;
             let req = SignupRequest {
                 tenant_name,
                 email,

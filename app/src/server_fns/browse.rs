@@ -51,6 +51,7 @@ pub async fn submit_review(id: String, rating: String, review: String) -> Result
     super::with_status(
         async {
             let state = AppState::from_context()?;
+            super::writable(&state).await?;
             let principal = super::principal(&state).await?;
             let id = uuid::Uuid::parse_str(&id).map_err(|_| ListingKind::Skill.not_found())?;
             let rating: f64 = rating

@@ -48,6 +48,7 @@ pub async fn create_api_key(
     super::with_status(
         async {
             let state = AppState::from_context()?;
+            super::writable(&state).await?;
             let principal = super::principal(&state).await?;
             let expires_in_days = match expires_in_days.as_deref().map(str::trim) {
                 None | Some("") => None,
@@ -83,6 +84,7 @@ pub async fn revoke_api_key(id: String) -> Result<(), MarketError> {
     super::with_status(
         async {
             let state = AppState::from_context()?;
+            super::writable(&state).await?;
             let principal = super::principal(&state).await?;
             let id = uuid::Uuid::parse_str(&id)
                 .map_err(|_| MarketError::route_not_found().with_message("API key not found"))?;

@@ -71,3 +71,13 @@ pub async fn session() -> crate::error::MarketResult<tower_sessions::Session> {
             crate::error::MarketError::internal()
         })
 }
+
+/// Page writes answer `503 MAINTENANCE_MODE` while maintenance is on,
+/// exactly as the JSON API's writes do (logging in and out still works).
+#[cfg(feature = "ssr")]
+pub async fn writable(state: &crate::backend::state::AppState) -> crate::error::MarketResult<()> {
+    match crate::backend::services::governance::maintenance_block(state).await? {
+        Some(blocked) => Err(blocked),
+        None => Ok(()),
+    }
+}

@@ -282,3 +282,78 @@ async fn maintenance_mode_blocks_writes_and_keeps_reads(pool: PgPool) {
         .json();
     assert_eq!(audit["entries"].as_array().expect("entries").len(), 2);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn operators_suspend_listings_of_any_kind_and_every_action_is_audited(pool: PgPool) {
+    use crate::fixtures::approved_skill;
+    let app = TestApp::new(pool.clone()).await;
+    let publisher = actor(&pool, "Acme", "owner").await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    let id = approved_skill(&app, &publisher, &operator, skill_body("Suspicious")).await;
+    let uri = format!("/api/admin/listings/{id}/suspend");
+    app.call("POST", &uri, &operator.cred, None)
+        .await
+        .assert_envelope(400, "MISSING_REQUIRED_FIELD");
+    let v = app
+        .expect(
+            "POST",
+            &format!("{uri}?reason=Malware%20report"),
+            &operator.cred,
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(
+        (v["status"].clone(), v["reason"].clone(), v["kind"].clone()),
+        (json!("suspended"), json!("Malware report"), json!("skill"))
+    );
+    // Gone from the marketplace for everyone else; a second suspension conflicts.
+    app.call(
+        "GET",
+        &format!("/api/public/v1/marketplace/skills/{id}"),
+        &Cred::Anon,
+        None,
+    )
+    .await
+    .assert_envelope(404, "SKILL_NOT_FOUND");
+    app.call("POST", &format!("{uri}?reason=again"), &operator.cred, None)
+        .await
+        .assert_envelope(409, "CONFLICTING_OPERATION");
+    app.expect(
+        "POST",
+        &format!("/api/admin/listings/{id}/approve-risk"),
+        &operator.cred,
+        None,
+        200,
+    )
+    .await;
+    let audit = app
+        .expect(
+            "GET",
+            &format!("/api/admin/audit?target_id={id}"),
+            &operator.cred,
+            None,
+            200,
+        )
+        .await;
+    let actions: Vec<&str> = audit["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    for expected in ["listing.approve", "listing.suspend", "listing.approve_risk"] {
+        assert!(
+            actions.contains(&expected),
+            "{expected} missing from {actions:?}"
+        );
+    }
+    let suspend = audit["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["action"] == "listing.suspend")
+        .expect("suspend entry");
+    assert_eq!(suspend["before"]["status"], "approved");
+    assert_eq!(suspend["after"]["status"], "suspended");
+}

@@ -205,6 +205,34 @@ async fn maintenance_mode_blocks_every_write_route(pool: PgPool) {
         let v = r.assert_envelope(503, "MAINTENANCE_MODE");
         assert_eq!(v["message"], "Back soon", "{} {}", route.method, route.path);
     }
+    // Page writes (server functions) are held the same way; logging in is not.
+    let sfn = |path: &str, body: &str| {
+        axum::http::Request::post(path)
+            .header("host", crate::common::HOST)
+            .header("origin", crate::common::ORIGIN)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(body.to_owned()))
+            .expect("request")
+    };
+    let r = app
+        .send(sfn(
+            "/sfn/account/signup",
+            "tenant_name=Late&email=late%40x.test&password=correct+horse+battery",
+        ))
+        .await;
+    r.assert_envelope(503, "MAINTENANCE_MODE");
+    let r = app
+        .send(sfn(
+            "/sfn/account/login",
+            "email=nobody%40x.test&password=wrongwrong",
+        ))
+        .await;
+    r.assert_envelope(401, "INVALID_CREDENTIALS");
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&pool)
+        .await
+        .expect("users");
+    assert_eq!(users, 2, "no account was created");
     // Reads go on.
     for route in ROUTES
         .iter()
