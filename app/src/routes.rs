@@ -1,10 +1,11 @@
 //! The one route table of the pages.
 
 use crate::components::layout::Layout;
+use crate::model::kind::ListingKind;
 use crate::pages::account::{keys::AccountPage, login::LoginPage, signup::SignupPage};
 use crate::pages::{
-    auth_epoch, browse::BrowseSkillsPage, home::HomePage, listing::SkillPage,
-    not_found::NotFoundPage, url_errors,
+    auth_epoch, browse::BrowsePage, home::HomePage, listing::ListingPage, not_found::NotFoundPage,
+    url_errors,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Stylesheet, Title};
@@ -28,10 +29,18 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     // In-order streaming: every page is complete HTML without JavaScript.
                     <Route path=path!("/") view=HomePage ssr=SsrMode::InOrder />
-                    <Route path=path!("/skills") view=BrowseSkillsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/skills") view=|| view! { <BrowsePage kind=ListingKind::Skill /> } ssr=SsrMode::InOrder />
+                    <Route path=path!("/agents") view=|| view! { <BrowsePage kind=ListingKind::AgentTemplate /> } ssr=SsrMode::InOrder />
+                    <Route path=path!("/domains") view=|| view! { <BrowsePage kind=ListingKind::Domain /> } ssr=SsrMode::InOrder />
+                    <Route path=path!("/components") view=|| view! { <BrowsePage kind=ListingKind::CanvasComponent /> } ssr=SsrMode::InOrder />
+                    <Route path=path!("/workflows") view=|| view! { <BrowsePage kind=ListingKind::WorkflowTemplate /> } ssr=SsrMode::InOrder />
                     // Async: its title and description come from the listing, and
                     // must be in <head> before the first byte leaves.
-                    <Route path=path!("/skills/:id") view=SkillPage ssr=SsrMode::Async />
+                    <Route path=path!("/skills/:id") view=|| view! { <ListingPage kind=ListingKind::Skill /> } ssr=SsrMode::Async />
+                    <Route path=path!("/agents/:id") view=|| view! { <ListingPage kind=ListingKind::AgentTemplate /> } ssr=SsrMode::Async />
+                    <Route path=path!("/domains/:id") view=|| view! { <ListingPage kind=ListingKind::Domain /> } ssr=SsrMode::Async />
+                    <Route path=path!("/components/:id") view=|| view! { <ListingPage kind=ListingKind::CanvasComponent /> } ssr=SsrMode::Async />
+                    <Route path=path!("/workflows/:id") view=|| view! { <ListingPage kind=ListingKind::WorkflowTemplate /> } ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder />
                     <Route path=path!("/signup") view=SignupPage ssr=SsrMode::InOrder />
                     // Async: the page reads (and clears) a one-time value from the

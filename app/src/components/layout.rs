@@ -24,7 +24,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="text-lg">"Agent Marketplace"</span>
                 </a>
                 <div class="flex items-center gap-2">
-                    <a href="/skills" class=NAV_LINK>"Skills"</a>
+                    <a href="/skills" class=NAV_LINK>"Marketplace"</a>
                     <a href="/api/test-console/" class=NAV_LINK>"API"</a>
                     <UserMenu />
                 </div>

@@ -12,7 +12,7 @@ pub fn price_label(price: f64) -> String {
 
 #[component]
 pub fn ListingCardView(card: ListingCard) -> impl IntoView {
-    let href = format!("/skills/{}", card.id);
+    let href = format!("{}/{}", card.kind.path(), card.id);
     view! {
         <li class="group relative flex flex-col rounded-xl border border-slate-200 bg-white p-5 shadow-sm transition hover:border-indigo-300 hover:shadow-md focus-within:ring-2 focus-within:ring-indigo-500 dark:border-slate-800 dark:bg-slate-900 dark:hover:border-indigo-700" data-testid="listing-card">
             <div class="flex items-start justify-between gap-3">

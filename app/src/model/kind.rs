@@ -63,6 +63,68 @@ impl ListingKind {
         matches!(self, ListingKind::Domain)
     }
 
+    /// Where its pages live: `/skills`, `/skills/{id}`, ...
+    pub fn path(self) -> &'static str {
+        match self {
+            ListingKind::Skill => "/skills",
+            ListingKind::AgentTemplate => "/agents",
+            ListingKind::Domain => "/domains",
+            ListingKind::CanvasComponent => "/components",
+            ListingKind::WorkflowTemplate => "/workflows",
+        }
+    }
+
+    /// One of them, in a sentence.
+    pub fn singular(self) -> &'static str {
+        match self {
+            ListingKind::Skill => "skill",
+            ListingKind::AgentTemplate => "agent template",
+            ListingKind::Domain => "domain",
+            ListingKind::CanvasComponent => "component",
+            ListingKind::WorkflowTemplate => "workflow template",
+        }
+    }
+
+    /// What the browse page says under its title.
+    pub fn tagline(self) -> &'static str {
+        match self {
+            ListingKind::Skill => "Reviewed by operators, rated by the teams that run them.",
+            ListingKind::AgentTemplate => "Ready-made agents to install into your tenant.",
+            ListingKind::Domain => {
+                "Specialist domains with their workflows, installable under your own name."
+            }
+            ListingKind::CanvasComponent => {
+                "UI components for your canvases, with code and config schema."
+            }
+            ListingKind::WorkflowTemplate => "Workflow templates to import into your workspace.",
+        }
+    }
+
+    /// How an API client installs one (shown on the listing page).
+    pub fn install_snippet(self, id: &str) -> String {
+        let (route, body) = match self {
+            ListingKind::Skill => ("/api/skills/install", format!("{{\"skill_id\": \"{id}\"}}")),
+            ListingKind::AgentTemplate => ("/api/agent-marketplace/install/ID", String::new()),
+            ListingKind::Domain => (
+                "/api/v1/domains/marketplace/install",
+                format!("{{\"template_domain_id\": \"{id}\"}}"),
+            ),
+            ListingKind::CanvasComponent => (
+                "/api/canvas-marketplace/components/install",
+                format!("{{\"component_id\": \"{id}\", \"canvas_id\": \"…\"}}"),
+            ),
+            ListingKind::WorkflowTemplate => {
+                ("/api/marketplace/templates/ID/import", String::new())
+            }
+        };
+        let route = route.replace("ID", id);
+        if body.is_empty() {
+            format!("curl -X POST {route} -H 'X-API-Key: sk-…'")
+        } else {
+            format!("curl -X POST {route} -H 'X-API-Key: sk-…' -H 'Content-Type: application/json' -d '{body}'")
+        }
+    }
+
     /// The plural label people see.
     pub fn label(self) -> &'static str {
         match self {

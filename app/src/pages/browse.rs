@@ -1,4 +1,5 @@
-//! `/skills`: search and browse. Every control lives in the query string,
+//! `/skills`, `/agents`, `/domains`, `/components`, `/workflows`: search
+//! and browse one kind. Every control lives in the query string,
 //! so reload, back and a shared link keep them; the form works without
 //! JavaScript, and once hydrated the results follow the search box as you
 //! type.
@@ -7,7 +8,8 @@ use crate::components::error_notice::ErrorNotice;
 use crate::components::form::{INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON};
 use crate::components::listing_card::ListingCardView;
 use crate::model::catalog::{BrowsePage, BrowseRequest};
-use crate::server_fns::browse::{browse_skills, skill_categories};
+use crate::model::kind::ListingKind;
+use crate::server_fns::browse::{browse_listings, listing_categories};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -34,7 +36,7 @@ fn request_from(q: &leptos_router::params::ParamsMap) -> BrowseRequest {
 }
 
 /// The browse URL for a request (empty fields left out).
-pub fn href(req: &BrowseRequest) -> String {
+pub fn href(kind: ListingKind, req: &BrowseRequest) -> String {
     let mut parts = Vec::new();
     let mut push = |k: &str, v: &str| parts.push(format!("{k}={}", urlencode(v)));
     if let Some(v) = &req.q {
@@ -53,9 +55,9 @@ pub fn href(req: &BrowseRequest) -> String {
         push("page", &p.to_string())
     }
     if parts.is_empty() {
-        "/skills".to_owned()
+        kind.path().to_owned()
     } else {
-        format!("/skills?{}", parts.join("&"))
+        format!("{}?{}", kind.path(), parts.join("&"))
     }
 }
 
@@ -72,11 +74,11 @@ fn urlencode(s: &str) -> String {
 }
 
 #[component]
-pub fn BrowseSkillsPage() -> impl IntoView {
+pub fn BrowsePage(kind: ListingKind) -> impl IntoView {
     let query = use_query_map();
     let req = Memo::new(move |_| query.with(request_from));
-    let results = Resource::new(move || req.get(), browse_skills);
-    let categories = Resource::new(|| (), |_| skill_categories());
+    let results = Resource::new(move || req.get(), move |r| browse_listings(kind, r));
+    let categories = Resource::new(|| (), move |_| listing_categories(kind));
     let navigate = use_navigate();
     // Typing updates the URL after a short pause; each keystroke restarts it.
     let typed = RwSignal::new(0u64);
@@ -92,7 +94,7 @@ pub fn BrowseSkillsPage() -> impl IntoView {
                     next.q = Some(value).filter(|v| !v.trim().is_empty());
                     next.page = None;
                     navigate(
-                        &href(&next),
+                        &href(kind, &next),
                         leptos_router::NavigateOptions {
                             replace: true,
                             ..Default::default()
@@ -104,14 +106,15 @@ pub fn BrowseSkillsPage() -> impl IntoView {
         );
     };
     view! {
-        <Title text="Skills" />
-        <Meta name="description" content="Search and browse skills for AI agents, rated by the teams that use them." />
+        <Title text=kind.label() />
+        <Meta name="description" content=format!("Search and browse {} for AI agents, rated by the teams that use them.", kind.label().to_lowercase()) />
         <div class="space-y-6">
             <header>
-                <h1 class="text-3xl font-semibold tracking-tight">"Skills"</h1>
-                <p class="mt-2 text-slate-600 dark:text-slate-400">"Reviewed by operators, rated by the teams that run them."</p>
+                <h1 class="text-3xl font-semibold tracking-tight">{kind.label()}</h1>
+                <p class="mt-2 text-slate-600 dark:text-slate-400">{kind.tagline()}</p>
             </header>
-            <form method="get" action="/skills" role="search" class="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-[1fr_auto_auto_auto_auto] sm:items-end dark:border-slate-800 dark:bg-slate-900">
+            <KindTabs current=kind />
+            <form method="get" action=kind.path() role="search" class="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-[1fr_auto_auto_auto_auto] sm:items-end dark:border-slate-800 dark:bg-slate-900">
                 <div>
                     <label for="browse-q" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Search"</label>
                     <input id="browse-q" name="q" type="search" placeholder="e.g. invoice, summarize, sql" class=INPUT
@@ -152,7 +155,7 @@ pub fn BrowseSkillsPage() -> impl IntoView {
             </form>
             <Suspense fallback=|| view! { <ResultsSkeleton /> }>
                 {move || results.get().map(|r| match r {
-                    Ok(page) => view! { <Results page req=req.get_untracked() /> }.into_any(),
+                    Ok(page) => view! { <Results kind page req=req.get_untracked() /> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                 })}
             </Suspense>
@@ -160,33 +163,57 @@ pub fn BrowseSkillsPage() -> impl IntoView {
     }
 }
 
+/// Links between the five marketplaces; the current one is marked.
 #[component]
-fn Results(page: BrowsePage, req: BrowseRequest) -> impl IntoView {
+fn KindTabs(current: ListingKind) -> impl IntoView {
+    view! {
+        <nav aria-label="Marketplaces" class="-mx-1 flex gap-1 overflow-x-auto pb-1">
+            {ListingKind::ALL.into_iter().map(|k| {
+                let active = k == current;
+                let class = if active {
+                    "whitespace-nowrap rounded-full bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500"
+                } else {
+                    "whitespace-nowrap rounded-full px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 dark:text-slate-300 dark:hover:bg-slate-800"
+                };
+                view! { <a href=k.path() class=class aria-current=active.then_some("page")>{k.label()}</a> }
+            }).collect_view()}
+        </nav>
+    }
+}
+
+#[component]
+fn Results(kind: ListingKind, page: BrowsePage, req: BrowseRequest) -> impl IntoView {
     if page.items.is_empty() {
         return view! {
             <div class="rounded-xl border border-dashed border-slate-300 p-10 text-center dark:border-slate-700" data-testid="no-results">
-                <p class="font-medium">"No skills match."</p>
+                <p class="font-medium">{format!("No {} match.", kind.label().to_lowercase())}</p>
                 <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">"Try fewer words, another category, or clear the filters."</p>
-                <a href="/skills" class=format!("{SECONDARY_BUTTON} mt-4")>"Clear filters"</a>
+                <a href=kind.path() class=format!("{SECONDARY_BUTTON} mt-4")>"Clear filters"</a>
             </div>
         }
         .into_any();
     }
     let prev = (page.page > 1).then(|| {
-        href(&BrowseRequest {
-            page: Some(page.page - 1),
-            ..req.clone()
-        })
+        href(
+            kind,
+            &BrowseRequest {
+                page: Some(page.page - 1),
+                ..req.clone()
+            },
+        )
     });
     let next = (page.page < page.pages).then(|| {
-        href(&BrowseRequest {
-            page: Some(page.page + 1),
-            ..req.clone()
-        })
+        href(
+            kind,
+            &BrowseRequest {
+                page: Some(page.page + 1),
+                ..req.clone()
+            },
+        )
     });
     view! {
         <p class="text-sm text-slate-600 dark:text-slate-400" aria-live="polite" data-testid="result-count">
-            {format!("{} skill{}", page.total, if page.total == 1 { "" } else { "s" })}
+            {format!("{} {}{}", page.total, kind.singular(), if page.total == 1 { "" } else { "s" })}
         </p>
         <ul class="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
             {page.items.into_iter().map(|card| view! { <ListingCardView card /> }).collect_view()}

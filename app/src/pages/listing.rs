@@ -1,4 +1,5 @@
-//! `/skills/{id}`: everything about one skill before installing it.
+//! `/skills/{id}` (and the other kinds' detail pages): everything about
+//! one listing before installing it.
 
 use crate::components::error_notice::ErrorNotice;
 use crate::components::form::{field_message, form_message, FormAlert, INPUT, PRIMARY_BUTTON};
@@ -6,13 +7,14 @@ use crate::components::listing_card::price_label;
 use crate::components::stars::Stars;
 use crate::error::ErrorCode;
 use crate::model::catalog::ListingDetail;
-use crate::server_fns::browse::{skill_detail, SubmitReview};
+use crate::model::kind::ListingKind;
+use crate::server_fns::browse::{load_listing, SubmitReview};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 #[component]
-pub fn SkillPage() -> impl IntoView {
+pub fn ListingPage(kind: ListingKind) -> impl IntoView {
     let params = use_params_map();
     let review = ServerAction::<SubmitReview>::new();
     let detail = Resource::new(
@@ -22,12 +24,12 @@ pub fn SkillPage() -> impl IntoView {
                 review.version().get(),
             )
         },
-        |(id, _)| skill_detail(id),
+        move |(id, _)| load_listing(kind, id),
     );
     view! {
         <Suspense fallback=|| view! { <div class="h-64 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800" aria-busy="true"></div> }>
             {move || detail.get().map(|r| match r {
-                Ok(d) => view! { <Detail d review /> }.into_any(),
+                Ok(d) => view! { <Detail kind d review /> }.into_any(),
                 Err(e) => view! { <Title text="Not found" /><ErrorNotice error=e /> }.into_any(),
             })}
         </Suspense>
@@ -35,19 +37,20 @@ pub fn SkillPage() -> impl IntoView {
 }
 
 #[component]
-fn Detail(d: ListingDetail, review: ServerAction<SubmitReview>) -> impl IntoView {
+fn Detail(
+    kind: ListingKind,
+    d: ListingDetail,
+    review: ServerAction<SubmitReview>,
+) -> impl IntoView {
     let c = d.card.clone();
     let total: i64 = d.distribution.iter().sum();
-    let install_cmd = format!(
-        "curl -X POST /api/skills/install -H 'X-API-Key: sk-…' -H 'Content-Type: application/json' -d '{{\"skill_id\": \"{}\"}}'",
-        c.id
-    );
+    let install_cmd = kind.install_snippet(&c.id);
     view! {
         <Title text=c.name.clone() />
         <Meta name="description" content=c.description.clone() />
         <nav aria-label="Breadcrumb" class="text-sm text-slate-500 dark:text-slate-400">
-            <a href="/skills" class="hover:underline">"Skills"</a>
-            {c.category.clone().map(|cat| view! { <span aria-hidden="true">" / "</span><a href=format!("/skills?category={cat}") class="hover:underline">{cat.clone()}</a> })}
+            <a href=kind.path() class="hover:underline">{kind.label()}</a>
+            {c.category.clone().map(|cat| view! { <span aria-hidden="true">" / "</span><a href=format!("{}?category={cat}", kind.path()) class="hover:underline">{cat.clone()}</a> })}
         </nav>
         <div class="mt-4 grid grid-cols-1 gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
             <article class="min-w-0 space-y-8">
@@ -95,7 +98,7 @@ fn Detail(d: ListingDetail, review: ServerAction<SubmitReview>) -> impl IntoView
                             }).collect_view()}
                         </ul>
                     </div>
-                    <ReviewForm id=c.id.clone() action=review />
+                    <ReviewForm kind id=c.id.clone() action=review />
                     {if d.reviews.is_empty() {
                         view! { <p class="mt-4 text-slate-600 dark:text-slate-400">"No written reviews yet."</p> }.into_any()
                     } else {
@@ -154,19 +157,20 @@ fn Detail(d: ListingDetail, review: ServerAction<SubmitReview>) -> impl IntoView
 
 /// Write or edit your review; works without JavaScript.
 #[component]
-fn ReviewForm(id: String, action: ServerAction<SubmitReview>) -> impl IntoView {
+fn ReviewForm(kind: ListingKind, id: String, action: ServerAction<SubmitReview>) -> impl IntoView {
     let error = Memo::new(move |_| action.value().get().and_then(Result::err));
     let saved = move || matches!(action.value().get(), Some(Ok(())));
-    let login = format!("/login?next=/skills/{id}");
+    let login = format!("/login?next={}/{id}", kind.path());
     view! {
         <ActionForm action=action attr:class="mt-6 space-y-3 rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" attr:aria-labelledby="write-review">
-            <h3 id="write-review" class="font-medium">"Rate this skill"</h3>
+            <h3 id="write-review" class="font-medium">{format!("Rate this {}", kind.singular())}</h3>
             {move || match error.get() {
                 Some(e) if e.code == ErrorCode::AuthRequired => view! {
                     <p role="alert" class="text-sm">"You need to " <a href=login.clone() class="font-medium text-indigo-600 underline dark:text-indigo-400">"log in"</a> " to rate."</p>
                 }.into_any(),
                 _ => view! { <FormAlert message=Signal::derive(move || form_message(&error.get(), &["rating", "review"])) /> }.into_any(),
             }}
+            <input type="hidden" name="kind" value=kind.as_str() />
             <input type="hidden" name="id" value=id.clone() />
             <div class="grid gap-3 sm:grid-cols-[10rem_1fr]">
                 <div>

@@ -202,3 +202,63 @@ async fn security_headers_on_pages_and_api(pool: PgPool) {
         );
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn every_kind_has_browse_and_detail_pages(pool: PgPool) {
+    for (kind, name) in [
+        ("agent_template", "Sales Assistant"),
+        ("domain", "Sales Automation"),
+        ("canvas_component", "Data Table"),
+        ("workflow_template", "Daily Email Summarizer"),
+    ] {
+        seed_listing(&pool, kind, name, "sales", "approved").await;
+        seed_listing(&pool, kind, &format!("{name} draft"), "sales", "draft").await;
+    }
+    let app = TestApp::new(pool.clone()).await;
+    for (kind, path, name) in [
+        ("agent_template", "/agents", "Sales Assistant"),
+        ("domain", "/domains", "Sales Automation"),
+        ("canvas_component", "/components", "Data Table"),
+        ("workflow_template", "/workflows", "Daily Email Summarizer"),
+    ] {
+        let r = app.get(path).await;
+        assert_eq!(r.status, 200, "{path}");
+        assert!(r.text.contains(name), "{path} lists {name}");
+        assert!(
+            !r.text.contains(&format!("{name} draft")),
+            "{path} hides drafts"
+        );
+        assert!(r.text.contains("1 "), "{path} counts one result");
+        let id: Uuid = sqlx::query_scalar("SELECT id FROM listings WHERE kind = $1 AND name = $2")
+            .bind(kind)
+            .bind(name)
+            .fetch_one(&pool)
+            .await
+            .expect("id");
+        assert!(
+            r.text.contains(&format!("href=\"{path}/{id}\"")),
+            "{path} links its cards"
+        );
+        let d = app.get(&format!("{path}/{id}")).await;
+        assert_eq!(d.status, 200, "{path}/{id}");
+        assert!(
+            d.text
+                .contains(&format!("<title>{name} · Agent Marketplace</title>")),
+            "{}",
+            &d.text[..400.min(d.text.len())]
+        );
+        // A listing of another kind is not found under this path.
+        let other: Uuid = sqlx::query_scalar(
+            "SELECT id FROM listings WHERE kind <> $1 AND status = 'approved' LIMIT 1",
+        )
+        .bind(kind)
+        .fetch_one(&pool)
+        .await
+        .expect("other");
+        assert_eq!(
+            app.get(&format!("{path}/{other}")).await.status,
+            404,
+            "{path}/{other}"
+        );
+    }
+}
