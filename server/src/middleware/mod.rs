@@ -13,7 +13,6 @@ use axum::{
 };
 use rate_limit::{Limiter, RateLimits};
 use sqlx::PgPool;
-use std::sync::Arc;
 use std::time::Duration;
 use tower_http::{
     catch_panic::CatchPanicLayer,
@@ -47,10 +46,7 @@ pub fn apply(router: Router, pool: PgPool, limits: HttpSettings) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(limits.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::days(14)));
-    let limiter = Limiter {
-        pool,
-        limits: Arc::new(limits.rate_limits.clone()),
-    };
+    let limiter = Limiter::new(pool, limits.rate_limits.clone());
     router
         .layer(DefaultBodyLimit::max(limits.body_limit_bytes))
         .layer(RequestBodyLimitLayer::new(limits.body_limit_bytes))

@@ -3,19 +3,21 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
-/// Counts one hit in `bucket`'s window and returns the hits so far.
+/// Counts `n` hits in `bucket`'s window and returns the hits so far.
 pub async fn hit(
     pool: &PgPool,
     bucket: &str,
     window_start: DateTime<Utc>,
+    n: i32,
 ) -> Result<i32, sqlx::Error> {
     sqlx::query_scalar(
-        "INSERT INTO rate_limit_windows (bucket, window_start, hits) VALUES ($1, $2, 1) \
-         ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_windows.hits + 1 \
+        "INSERT INTO rate_limit_windows (bucket, window_start, hits) VALUES ($1, $2, $3) \
+         ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit_windows.hits + $3 \
          RETURNING hits",
     )
     .bind(bucket)
     .bind(window_start)
+    .bind(n)
     .fetch_one(pool)
     .await
 }
