@@ -79,17 +79,7 @@ pub async fn detail(
 ) -> Result<Json<Value>, MarketError> {
     let id = parse_id(&id, KIND.not_found())?;
     let row = listings::visible(&state, p.as_ref(), KIND, id).await?;
-    let (recent, _) = listings::reviews_page(
-        &state,
-        p.as_ref(),
-        KIND,
-        id,
-        PageParams {
-            limit: 5,
-            offset: 0,
-        },
-    )
-    .await?;
+    let recent = listings::recent_reviews(&state, &row, 5).await?;
     Ok(Json(public_detail(&row, &skills::spec(&row)?, &recent)))
 }
 

@@ -107,6 +107,22 @@ pub async fn page(
     Ok((rows, total))
 }
 
+/// The latest visible reviews of a listing (no total).
+pub async fn recent(
+    pool: &PgPool,
+    listing_id: Uuid,
+    limit: i64,
+) -> Result<Vec<ReviewRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM reviews WHERE listing_id = $1 AND NOT hidden \
+         ORDER BY created_at DESC, id DESC LIMIT $2"
+    ))
+    .bind(listing_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
 /// A review of a listing of this kind that the caller can see.
 pub async fn visible_listing_of(
     pool: &PgPool,

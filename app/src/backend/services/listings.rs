@@ -580,6 +580,16 @@ pub async fn reviews_page(
     Ok(reviews::page(&state.pool, id, page.limit, page.offset).await?)
 }
 
+/// The latest reviews of a listing the caller already holds (and so was
+/// allowed to see): one query, no total.
+pub async fn recent_reviews(
+    state: &AppState,
+    listing: &ListingRow,
+    limit: i64,
+) -> MarketResult<Vec<reviews::ReviewRow>> {
+    Ok(reviews::recent(&state.pool, listing.id, limit).await?)
+}
+
 /// Flags a review on a visible listing for moderation.
 pub async fn flag_review(
     state: &AppState,
