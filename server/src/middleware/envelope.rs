@@ -14,8 +14,20 @@ use axum::{
 /// Longest rejection text carried over into `message`.
 const MAX_MESSAGE: usize = 300;
 
+/// Longest query string accepted: filters and searches fit easily, and a
+/// megabyte of parameters never reaches a parser.
+pub const MAX_QUERY_BYTES: usize = 8 * 1024;
+
 pub async fn ensure_envelope(req: Request, next: Next) -> Response {
     let path = req.uri().path();
+    if req.uri().query().is_some_and(|q| q.len() > MAX_QUERY_BYTES) {
+        return MarketError::new(
+            ErrorCode::ValidationError,
+            format!("The query string is longer than {MAX_QUERY_BYTES} bytes"),
+        )
+        .with_details(serde_json::json!({ "field": "query_string", "max_bytes": MAX_QUERY_BYTES }))
+        .into_response();
+    }
     // The consent page is HTML by design; everything else here is JSON.
     let wants_envelope = path == "/api"
         || path.starts_with("/api/")

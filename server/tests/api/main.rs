@@ -17,6 +17,7 @@ mod identity;
 mod install_governance;
 mod isolation;
 mod keys;
+mod limits;
 mod oauth;
 mod openapi;
 mod pages;
