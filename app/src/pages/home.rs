@@ -88,6 +88,10 @@ fn SummaryView(summary: CatalogSummary, selected: RwSignal<Option<ListingKind>>)
                 <p class="text-sm text-slate-500 dark:text-slate-400" data-testid="shown-label">{shown_label}</p>
                 <p class="mt-2 text-4xl font-semibold tabular-nums" data-testid="shown-total">{shown_total}</p>
                 <p class="mt-1 text-sm text-slate-500 dark:text-slate-400">"approved and ready to install"</p>
+                <a href=move || selected.get().map_or("/skills", |k| k.path())
+                    class="mt-4 inline-block text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400" data-testid="browse-kind">
+                    {move || format!("Browse {} →", selected.get().map_or("skills", |k| k.label()).to_lowercase())}
+                </a>
             </div>
             <div class="rounded-xl border border-slate-200 bg-white p-6 shadow-sm md:col-span-2 dark:border-slate-800 dark:bg-slate-900">
                 <h2 class="text-sm font-medium text-slate-500 dark:text-slate-400">"Popular categories"</h2>
@@ -106,10 +110,20 @@ fn SummaryView(summary: CatalogSummary, selected: RwSignal<Option<ListingKind>>)
                                 {cats
                                     .into_iter()
                                     .map(|c| {
+                                        let href = crate::pages::browse::href(
+                                            c.kind,
+                                            &crate::model::catalog::BrowseRequest {
+                                                category: Some(c.category.clone()),
+                                                ..Default::default()
+                                            },
+                                        );
                                         view! {
-                                            <li class="rounded-full bg-slate-100 px-3 py-1 text-sm dark:bg-slate-800">
-                                                {c.category}
-                                                <span class="ml-2 tabular-nums text-slate-500 dark:text-slate-400">{c.count}</span>
+                                            <li>
+                                                <a href=href
+                                                    class="inline-block rounded-full bg-slate-100 px-3 py-1 text-sm hover:bg-indigo-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 dark:bg-slate-800 dark:hover:bg-slate-700">
+                                                    {c.category}
+                                                    <span class="ml-2 tabular-nums text-slate-500 dark:text-slate-400">{c.count}</span>
+                                                </a>
                                             </li>
                                         }
                                     })

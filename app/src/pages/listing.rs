@@ -50,7 +50,7 @@ fn Detail(
         <Meta name="description" content=c.description.clone() />
         <nav aria-label="Breadcrumb" class="text-sm text-slate-500 dark:text-slate-400">
             <a href=kind.path() class="hover:underline">{kind.label()}</a>
-            {c.category.clone().map(|cat| view! { <span aria-hidden="true">" / "</span><a href=format!("{}?category={cat}", kind.path()) class="hover:underline">{cat.clone()}</a> })}
+            {c.category.clone().map(|cat| view! { <span aria-hidden="true">" / "</span><a href=crate::pages::browse::href(kind, &crate::model::catalog::BrowseRequest { category: Some(cat.clone()), ..Default::default() }) class="hover:underline">{cat.clone()}</a> })}
         </nav>
         <div class="mt-4 grid grid-cols-1 gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
             <article class="min-w-0 space-y-8">
