@@ -159,6 +159,17 @@ pub fn parse_price(field: &str, price: Option<f64>) -> MarketResult<f64> {
     }
 }
 
+/// A price bound in a filter: absent, or a finite amount of 0 or more.
+pub fn parse_price_filter(field: &str, price: Option<f64>) -> MarketResult<Option<f64>> {
+    match price {
+        Some(p) if !p.is_finite() || p < 0.0 => Err(MarketError::validation(
+            field,
+            "A price bound is a number of 0 or more",
+        )),
+        p => Ok(p),
+    }
+}
+
 pub fn parse_url(field: &str, url: Option<&str>) -> MarketResult<Option<String>> {
     match url.map(str::trim).filter(|u| !u.is_empty()) {
         None => Ok(None),

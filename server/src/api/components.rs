@@ -12,7 +12,7 @@ use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
 use app::model::component::{component_type_filter, ComponentInput};
 use app::model::kind::ListingKind;
-use app::model::listing::{split_tags, SortBy, SortOrder};
+use app::model::listing::{parse_price_filter, split_tags, SortBy, SortOrder};
 use app::model::page::PageParams;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
@@ -93,8 +93,8 @@ pub async fn browse(
             .map(|t| ("component_type", t))
             .into_iter()
             .collect(),
-        min_price: q.min_price.filter(|p| p.is_finite()),
-        max_price: q.max_price.filter(|p| p.is_finite()),
+        min_price: parse_price_filter("min_price", q.min_price)?,
+        max_price: parse_price_filter("max_price", q.max_price)?,
         free_only: q.is_free.unwrap_or(false),
         featured_only: q.is_featured.unwrap_or(false),
         sort_by: q.sort_by.as_deref().map(SortBy::parse).transpose()?,

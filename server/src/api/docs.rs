@@ -1110,6 +1110,21 @@ pub const ROUTES: &[RouteDoc] = &[
     ),
 ];
 
+/// Routes whose success answer is a JSON array (the reference's shapes).
+const ARRAY_RESPONSES: &[&str] = &[
+    "/api/v1/domains/marketplace/my-submissions",
+    "/api/v1/domains/marketplace/search",
+    "/api/v1/domains/marketplace/trending",
+    "/api/marketplace/templates",
+    "/api/marketplace/templates/featured",
+];
+
+/// Routes whose `limit` stops at 50 rather than 100.
+const LIMIT_50: &[&str] = &[
+    "/api/v1/domains/marketplace/trending",
+    "/api/marketplace/templates/featured",
+];
+
 fn operation(route: &RouteDoc) -> Value {
     let mut parameters: Vec<Value> = route
         .path
@@ -1119,8 +1134,17 @@ fn operation(route: &RouteDoc) -> Value {
         .collect();
     parameters.extend(route.query.iter().map(|name| {
         let schema = match *name {
-            "limit" | "offset" => json!({"type": "integer"}),
-            "is_free" | "is_featured" | "is_installed" => json!({"type": "boolean"}),
+            "limit" => {
+                let max = if LIMIT_50.contains(&route.path) {
+                    50
+                } else {
+                    100
+                };
+                json!({"type": "integer", "minimum": 1, "maximum": max})
+            }
+            "offset" => json!({"type": "integer", "minimum": 0}),
+            "min_price" | "max_price" | "price" => json!({"type": "number", "minimum": 0}),
+            "is_free" | "is_featured" | "is_installed" | "dry_run" => json!({"type": "boolean"}),
             _ => json!({"type": "string"}),
         };
         json!({"name": name, "in": "query", "required": false, "schema": schema})
@@ -1129,7 +1153,12 @@ fn operation(route: &RouteDoc) -> Value {
     let ok = if route.ok == 204 {
         json!({"description": "Done"})
     } else {
-        json!({"description": "Success", "content": {"application/json": {"schema": {"type": "object"}}}})
+        let kind = if ARRAY_RESPONSES.contains(&route.path) {
+            "array"
+        } else {
+            "object"
+        };
+        json!({"description": "Success", "content": {"application/json": {"schema": {"type": kind}}}})
     };
     responses.insert(route.ok.to_string(), ok);
     let error = json!({"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
@@ -1140,6 +1169,16 @@ fn operation(route: &RouteDoc) -> Value {
     if route.path.contains('{') || route.method != "GET" {
         codes.push("404");
     }
+    // Writes can conflict, be too large or mistyped, be refused by
+    // governance (422) or by maintenance mode; any route can meet a
+    // database outage.
+    if route.method != "GET" {
+        codes.extend(["409", "413", "422"]);
+    }
+    if route.json_body {
+        codes.push("415");
+    }
+    codes.push("503");
     for c in codes {
         responses.insert(c.into(), error.clone());
     }

@@ -10,7 +10,7 @@ use app::backend::services::listings::{self, Decision};
 use app::backend::state::AppState;
 use app::error::MarketError;
 use app::model::kind::ListingKind;
-use app::model::listing::{split_tags, SortBy};
+use app::model::listing::{parse_price_filter, split_tags, SortBy};
 use app::model::page::PageParams;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
@@ -210,7 +210,7 @@ pub async fn search(
         query: q.q,
         category: q.category,
         tags: split_tags(q.tags.as_deref()),
-        max_price: q.max_price.filter(|p| p.is_finite()),
+        max_price: parse_price_filter("max_price", q.max_price)?,
         default_sort: Some(SortBy::Popularity),
         ..Default::default()
     };
