@@ -10,6 +10,7 @@ mod common;
 mod components;
 mod domains;
 mod envelope;
+mod faults;
 mod fixtures;
 mod governance;
 mod health;

@@ -7,9 +7,9 @@ use sqlx::PgPool;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Server {
-    child: Child,
-    base: String,
+pub struct Server {
+    pub child: Child,
+    pub base: String,
 }
 
 impl Drop for Server {
@@ -19,7 +19,7 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -27,13 +27,19 @@ fn free_port() -> u16 {
 }
 
 async fn start(pool: &PgPool) -> Server {
+    start_with(&database_url(pool), &[]).await
+}
+
+/// A server process on `database_url` with extra environment.
+pub async fn start_with(database_url: &str, env: &[(&str, &str)]) -> Server {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_marketplace"))
         .arg("serve")
-        .env("DATABASE_URL", database_url(pool))
+        .env("DATABASE_URL", database_url)
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
         .env("APP_ENV", "development")
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
