@@ -482,3 +482,140 @@ async fn foreign_tenants_cannot_reach_other_kinds(pool: PgPool) {
         "the owner's agent and imported workflow only"
     );
 }
+
+/// Generated from the route table: every route with a path id, called by
+/// another tenant (session, key and bearer) with each of a tenant's
+/// private objects' ids, never succeeds and never shows a byte of them.
+/// A new route joins the matrix by being documented.
+#[sqlx::test(migrations = "../migrations")]
+async fn every_id_route_of_the_table_refuses_foreign_private_objects(pool: PgPool) {
+    use server::api::docs::ROUTES;
+    let app = TestApp::new(pool.clone()).await;
+    let owner = actor(&pool, "Acme", "owner").await;
+    let id = |v: serde_json::Value, key: &str| v[key].as_str().expect(key).to_owned();
+    let mut private = vec![
+        private_skill(&app, &owner, skill_body(MARKER)).await,
+        id(
+            app.expect(
+                "POST",
+                "/api/v1/domains",
+                &owner.cred,
+                Some(json!({"name": MARKER})),
+                201,
+            )
+            .await,
+            "id",
+        ),
+        id(
+            app.expect(
+                "POST",
+                "/api/canvas-marketplace/components",
+                &owner.cred,
+                Some(json!({"name": MARKER})),
+                201,
+            )
+            .await,
+            "id",
+        ),
+        id(
+            app.expect(
+                "POST",
+                "/api/canvases",
+                &owner.cred,
+                Some(json!({"name": MARKER})),
+                201,
+            )
+            .await,
+            "id",
+        ),
+        id(
+            app.expect(
+                "POST",
+                "/api/agents",
+                &owner.cred,
+                Some(json!({"name": MARKER})),
+                201,
+            )
+            .await,
+            "id",
+        ),
+    ];
+    let key_id: String = sqlx::query_scalar("SELECT id::text FROM api_keys WHERE tenant_id = $1")
+        .bind(owner.tenant_id)
+        .fetch_one(&pool)
+        .await
+        .expect("key id");
+    private.push(key_id);
+    app.expect(
+        "POST",
+        "/api/marketplace/templates/advanced",
+        &owner.cred,
+        Some(json!({"id": "zanzibar_tmpl", "name": MARKER})),
+        201,
+    )
+    .await;
+    private.push(
+        sqlx::query_scalar("SELECT id::text FROM listings WHERE external_id = 'zanzibar_tmpl'")
+            .fetch_one(&pool)
+            .await
+            .expect("template"),
+    );
+    private.push("zanzibar_tmpl".into());
+
+    let account = app.signup("Intruders", "eve@intruders.test").await;
+    let key = app.create_key(&account, "read_write").await;
+    let token = bearer_for(&app, &account.cookie).await;
+    let creds = [
+        Cred::Cookie(account.cookie.clone()),
+        Cred::Key(key),
+        Cred::Bearer(token),
+    ];
+    let routes: Vec<_> = ROUTES.iter().filter(|r| r.path.contains("{id}")).collect();
+    assert!(routes.len() >= 40, "{} id-bearing routes", routes.len());
+    let mut calls = 0;
+    for route in &routes {
+        for object in &private {
+            let uri = route.path.replace("{id}", object);
+            for cred in &creds {
+                let body = route.json_body.then(|| json!({"rating": 5, "name": "mine now", "target_maturity": "intern", "response": "x", "helpful": true}));
+                let r = app.call(route.method, &uri, cred, body).await;
+                calls += 1;
+                assert!(
+                    !r.text.contains(MARKER),
+                    "{} {uri} with {cred:?} leaked: {}",
+                    route.method,
+                    r.text
+                );
+                assert!(
+                    !(200..300).contains(&r.status),
+                    "{} {uri} with {cred:?} succeeded: {} {}",
+                    route.method,
+                    r.status,
+                    r.text
+                );
+            }
+        }
+    }
+    eprintln!(
+        "isolation matrix: {} routes x {} objects x 3 credentials = {calls} calls",
+        routes.len(),
+        private.len()
+    );
+    // And nothing of the owner's changed.
+    let changed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM listings WHERE publisher_tenant_id = $1 AND (status <> 'draft' AND status <> 'pending_approval' OR rating_count > 0)",
+    )
+    .bind(owner.tenant_id)
+    .fetch_one(&pool)
+    .await
+    .expect("listings");
+    assert_eq!(changed, 0);
+    let keys_alive: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(owner.tenant_id)
+    .fetch_one(&pool)
+    .await
+    .expect("keys");
+    assert_eq!(keys_alive, 1);
+}
