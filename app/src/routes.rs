@@ -21,7 +21,11 @@ pub fn App() -> impl IntoView {
     url_errors::provide_from_url();
     view! {
         <Stylesheet id="leptos" href="/pkg/marketplace.css" />
+        // leptos_meta writes the title into the SSR <head> unescaped, so a
+        // listing named "</title><script>…" could break out of it: no "<"
+        // reaches the title (a look-alike takes its place).
         <Title formatter=|page: String| {
+            let page = page.replace('<', "\u{2039}");
             if page.is_empty() { "Agent Marketplace".to_owned() } else { format!("{page} · Agent Marketplace") }
         } />
         <Router>

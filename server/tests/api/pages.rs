@@ -262,3 +262,125 @@ async fn every_kind_has_browse_and_detail_pages(pool: PgPool) {
         );
     }
 }
+
+/// An XSS corpus in every user-supplied text field of every kind (names,
+/// descriptions, tags, categories, markdown, reviews, publisher responses):
+/// no payload reaches the SSR HTML as markup.
+#[sqlx::test(migrations = "../migrations")]
+async fn xss_corpus_never_reaches_pages_as_markup(pool: PgPool) {
+    use crate::common::Cred;
+    use crate::fixtures::actor;
+    use serde_json::json;
+    const CORPUS: [&str; 8] = [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(2)>",
+        "\"><svg onload=alert(3)>",
+        "javascript:alert(4)",
+        "<a href=\"javascript:alert(5)\">x</a>",
+        "</title><script>alert(6)</script>",
+        "<iframe src=//evil.test>",
+        "'';!--\"<XSS>=&{()}",
+    ];
+    // What must never appear in the HTML, whatever the escaping style.
+    const RAW: [&str; 7] = [
+        "<script>alert(",
+        "<img src=x",
+        "<svg onload",
+        "<a href=\"javascript:",
+        "</title><script>",
+        "<iframe src=//evil",
+        "<XSS>",
+    ];
+    let app = TestApp::new(pool.clone()).await;
+    let publisher = actor(&pool, "Acme", "owner").await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    let rater = actor(&pool, "Raters", "member").await;
+    for (i, payload) in CORPUS.iter().enumerate() {
+        // A skill through the API, with the payload in every text field.
+        let mut body = crate::fixtures::skill_body(&format!("{payload} skill {i}"));
+        body["description"] = json!(format!("{payload} description"));
+        body["long_description"] = json!(format!(
+            "# {payload}\n\n{payload} [link](javascript:alert(7))"
+        ));
+        body["category"] = json!(format!("{payload} cat"));
+        body["tags"] = json!([format!("{payload}").chars().take(40).collect::<String>()]);
+        let id = crate::fixtures::approved_skill(&app, &publisher, &operator, body).await;
+        app.expect(
+            "POST",
+            &format!("/api/skills/rate/{id}"),
+            &rater.cred,
+            Some(json!({"rating": 4, "review": format!("{payload} review")})),
+            200,
+        )
+        .await;
+        let review: String =
+            sqlx::query_scalar("SELECT id::text FROM reviews WHERE listing_id = $1::uuid")
+                .bind(&id)
+                .fetch_one(&pool)
+                .await
+                .expect("review");
+        app.expect(
+            "PUT",
+            &format!("/api/reviews/{review}/response"),
+            &publisher.cred,
+            Some(json!({"response": format!("{payload} response")})),
+            200,
+        )
+        .await;
+        // A listing of every other kind with the payload in its name and description.
+        for kind in [
+            "agent_template",
+            "domain",
+            "canvas_component",
+            "workflow_template",
+        ] {
+            sqlx::query(
+                "INSERT INTO listings (id, kind, publisher_tenant_id, name, slug, description, category, tags, status) \
+                 VALUES (gen_random_uuid(), $1, $2, $3, 'x', $4, $5, $6, 'approved')",
+            )
+            .bind(kind)
+            .bind(publisher.tenant_id)
+            .bind(format!("{payload} {kind} {i}"))
+            .bind(format!("{payload} description"))
+            .bind(format!("{payload} cat"))
+            .bind(vec![payload.chars().take(40).collect::<String>()])
+            .execute(&pool)
+            .await
+            .expect("listing");
+        }
+    }
+    let ids: Vec<(String, String)> = sqlx::query_as("SELECT kind, id::text FROM listings")
+        .fetch_all(&pool)
+        .await
+        .expect("ids");
+    let mut pages = vec!["/".to_owned()];
+    for kind in ["skills", "agents", "domains", "components", "workflows"] {
+        pages.push(format!("/{kind}"));
+        pages.push(format!("/{kind}?q=alert"));
+    }
+    for (kind, id) in &ids {
+        let path = match kind.as_str() {
+            "skill" => "skills",
+            "agent_template" => "agents",
+            "domain" => "domains",
+            "canvas_component" => "components",
+            _ => "workflows",
+        };
+        pages.push(format!("/{path}/{id}"));
+    }
+    for page in &pages {
+        let r = app.call("GET", page, &Cred::Anon, None).await;
+        assert_eq!(r.status, 200, "{page}");
+        for raw in RAW {
+            if let Some(at) = r.text.find(raw) {
+                let from = at.saturating_sub(200);
+                panic!("{page} carries {raw:?} unescaped: …{}…", &r.text[from..(at + 100).min(r.text.len())]);
+            }
+        }
+    }
+    eprintln!(
+        "xss corpus: {} payloads x {} pages, 0 unescaped",
+        CORPUS.len(),
+        pages.len()
+    );
+}
