@@ -619,3 +619,120 @@ async fn every_id_route_of_the_table_refuses_foreign_private_objects(pool: PgPoo
     .expect("keys");
     assert_eq!(keys_alive, 1);
 }
+
+/// Protected fields in any creating or publishing body are ignored (the
+/// documented policy: unknown fields are not errors, and never stored).
+#[sqlx::test(migrations = "../migrations")]
+async fn protected_fields_in_bodies_never_change_stored_data(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let owner = actor(&pool, "Acme", "owner").await;
+    let victim = actor(&pool, "Victim", "owner").await;
+    let protected = json!({
+        "status": "approved", "installs": 999, "active_installs": 999, "rating": 5, "rating_sum": 500,
+        "rating_count": 100, "is_featured": true, "publisher_tenant_id": victim.tenant_id,
+        "tenant_id": victim.tenant_id, "approved_at": "2020-01-01T00:00:00Z", "risk_approved_at": "2020-01-01T00:00:00Z",
+        "external_id": "hijacked", "kind": "skill",
+    });
+    let with = |base: serde_json::Value| {
+        let mut b = base;
+        for (k, v) in protected.as_object().expect("object") {
+            b[k] = v.clone();
+        }
+        b
+    };
+    app.expect(
+        "POST",
+        "/api/v1/domains",
+        &owner.cred,
+        Some(with(json!({"name": "Dom"}))),
+        201,
+    )
+    .await;
+    let c = app
+        .expect(
+            "POST",
+            "/api/canvas-marketplace/components",
+            &owner.cred,
+            Some(with(json!({"name": "Comp"}))),
+            201,
+        )
+        .await;
+    app.expect(
+        "POST",
+        "/api/canvas-marketplace/components/publish",
+        &owner.cred,
+        Some(with(json!({"component_id": c["id"]}))),
+        200,
+    )
+    .await;
+    app.expect(
+        "POST",
+        "/api/marketplace/templates/advanced",
+        &owner.cred,
+        Some(with(json!({"name": "Tmpl"}))),
+        201,
+    )
+    .await;
+    app.expect(
+        "POST",
+        "/api/v1/skills/private",
+        &owner.cred,
+        Some(with(skill_body("Skill"))),
+        201,
+    )
+    .await;
+    let agent = app
+        .expect(
+            "POST",
+            "/api/agents",
+            &owner.cred,
+            Some(with(json!({"name": "Bot"}))),
+            201,
+        )
+        .await;
+    app.expect(
+        "POST",
+        "/api/canvases",
+        &owner.cred,
+        Some(with(json!({"name": "Canvas"}))),
+        201,
+    )
+    .await;
+
+    let rows: Vec<(String, String, i32, i32, bool, bool, bool)> = sqlx::query_as(
+        "SELECT kind, status, installs, rating_count, is_featured, publisher_tenant_id = $1, \
+                approved_at IS NULL AND risk_approved_at IS NULL AND (external_id IS NULL OR external_id <> 'hijacked') \
+         FROM listings ORDER BY kind",
+    )
+    .bind(owner.tenant_id)
+    .fetch_all(&pool)
+    .await
+    .expect("listings");
+    for (kind, status, installs, ratings, featured, own, untouched) in &rows {
+        assert!(
+            ["draft", "pending_approval"].contains(&status.as_str())
+                && *installs == 0
+                && *ratings == 0
+                && !featured
+                && *own
+                && *untouched,
+            "{kind}: {status} {installs} {ratings} {featured} {own} {untouched}"
+        );
+    }
+    assert_eq!(rows.len(), 4);
+    let kinds: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["canvas_component", "domain", "skill", "workflow_template"]
+    );
+    let victim_rows: i64 = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM listings WHERE publisher_tenant_id = $1) + \
+                (SELECT count(*) FROM agents WHERE tenant_id = $1) + (SELECT count(*) FROM canvases WHERE tenant_id = $1)",
+    )
+    .bind(victim.tenant_id)
+    .fetch_one(&pool)
+    .await
+    .expect("victim");
+    assert_eq!(victim_rows, 0);
+    assert_eq!(agent["maturity"], "student");
+}

@@ -374,7 +374,10 @@ async fn xss_corpus_never_reaches_pages_as_markup(pool: PgPool) {
         for raw in RAW {
             if let Some(at) = r.text.find(raw) {
                 let from = at.saturating_sub(200);
-                panic!("{page} carries {raw:?} unescaped: …{}…", &r.text[from..(at + 100).min(r.text.len())]);
+                panic!(
+                    "{page} carries {raw:?} unescaped: …{}…",
+                    &r.text[from..(at + 100).min(r.text.len())]
+                );
             }
         }
     }
