@@ -2,7 +2,7 @@
 //! `/api/components/**` as its legacy alias) and the tenant's canvases.
 
 use super::extract::{parse_id, ApiJson, ApiQuery, Auth, MaybeAuth};
-use super::lifecycle::{name_counts, PageQuery, ReasonQuery};
+use super::lifecycle::{self, name_counts, PageQuery, ReasonQuery};
 use super::skill_wire::rating_value;
 use app::backend::db::listings::ListingRow;
 use app::backend::db::reviews::ReviewRow;
@@ -12,8 +12,9 @@ use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
 use app::model::component::{component_type_filter, ComponentInput};
 use app::model::kind::ListingKind;
-use app::model::listing::{parse_price_filter, split_tags, SortBy, SortOrder};
+use app::model::listing::{parse_price_filter, split_tags, SortBy};
 use app::model::page::PageParams;
+use app::model::skill::RateRequest;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::Json;
@@ -85,6 +86,8 @@ pub async fn browse(
     ApiQuery(q): ApiQuery<BrowseQuery>,
 ) -> Result<Json<Value>, MarketError> {
     let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
+    let (sort_by, sort_order) =
+        lifecycle::sort_params(q.sort_by.as_deref(), q.sort_order.as_deref())?;
     let params = listings::Browse {
         query: q.query,
         category: q.category,
@@ -97,14 +100,8 @@ pub async fn browse(
         max_price: parse_price_filter("max_price", q.max_price)?,
         free_only: q.is_free.unwrap_or(false),
         featured_only: q.is_featured.unwrap_or(false),
-        sort_by: q.sort_by.as_deref().map(SortBy::parse).transpose()?,
-        sort_order: Some(
-            q.sort_order
-                .as_deref()
-                .map(SortOrder::parse)
-                .transpose()?
-                .unwrap_or(SortOrder::Desc),
-        ),
+        sort_by,
+        sort_order,
         default_sort: Some(SortBy::CreatedAt),
         ..Default::default()
     };
@@ -127,11 +124,7 @@ pub async fn detail(
     let id = component_id(&id)?;
     let row = listings::visible(&state, p.as_ref(), KIND, id).await?;
     let spec = components::spec(&row)?;
-    let recent = PageParams {
-        limit: 5,
-        offset: 0,
-    };
-    let (ratings, _) = listings::reviews_page(&state, p.as_ref(), KIND, id, recent).await?;
+    let ratings = listings::recent_reviews(&state, &row, 5).await?;
     let mut v = item(&row);
     if let Some(o) = v.as_object_mut() {
         o.insert("code".into(), json!(spec.code));
@@ -253,31 +246,16 @@ pub async fn install(
     })))
 }
 
-#[derive(Deserialize)]
-pub struct RateBody {
-    rating: f64,
-    review: Option<String>,
-}
-
 /// `POST /components/{id}/rate` (`PUT` replaces the caller's rating)
 pub async fn rate(
     State(state): State<AppState>,
     method: Method,
     Auth(p): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<RateBody>,
+    ApiJson(req): ApiJson<RateRequest>,
 ) -> Result<Json<Value>, MarketError> {
     let id = component_id(&id)?;
-    let r = listings::rate(
-        &state,
-        &p,
-        KIND,
-        id,
-        b.rating,
-        b.review,
-        method == Method::PUT,
-    )
-    .await?;
+    let r = lifecycle::rate(&state, &method, &p, KIND, id, req).await?;
     Ok(Json(json!({
         "status": "rated",
         "component_id": id,

@@ -2,7 +2,7 @@
 //! tenant's own domains (`/api/v1/domains`).
 
 use super::extract::{parse_id, ApiJson, ApiQuery, Auth, MaybeAuth};
-use super::lifecycle::ReasonQuery;
+use super::lifecycle::{self, ReasonQuery};
 use super::skill_wire::rating_value;
 use app::backend::db::listings::ListingRow;
 use app::backend::services::domains::{self, Submission};
@@ -12,6 +12,7 @@ use app::error::MarketError;
 use app::model::kind::ListingKind;
 use app::model::listing::{parse_price_filter, split_tags, SortBy};
 use app::model::page::PageParams;
+use app::model::skill::RateRequest;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::Json;
@@ -281,31 +282,16 @@ pub async fn install(
     })))
 }
 
-#[derive(Deserialize)]
-pub struct RateBody {
-    rating: f64,
-    review: Option<String>,
-}
-
 /// `POST /{domain_id}/rate` (halves allowed; `PUT` replaces)
 pub async fn rate(
     State(state): State<AppState>,
     method: Method,
     Auth(p): Auth,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<RateBody>,
+    ApiJson(req): ApiJson<RateRequest>,
 ) -> Result<Json<Value>, MarketError> {
     let id = domain_id(&id)?;
-    let r = listings::rate(
-        &state,
-        &p,
-        KIND,
-        id,
-        b.rating,
-        b.review,
-        method == Method::PUT,
-    )
-    .await?;
+    let r = lifecycle::rate(&state, &method, &p, KIND, id, req).await?;
     Ok(Json(json!({
         "success": true,
         "domain_id": id,

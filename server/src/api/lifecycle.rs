@@ -2,10 +2,13 @@
 //! the skill routes' shape, reason and page queries, name/count lists.
 
 use super::extract::parse_id;
-use app::backend::services::listings::{self, Decision};
+use app::backend::services::listings::{self, Decision, Rated};
 use app::backend::{auth::Principal, state::AppState};
 use app::error::MarketError;
 use app::model::kind::ListingKind;
+use app::model::listing::{SortBy, SortOrder};
+use app::model::skill::RateRequest;
+use axum::http::Method;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -62,6 +65,37 @@ pub async fn reject(
         "status": row.status,
         "reason": row.rejection_reason,
     })))
+}
+
+/// `sort_by`/`sort_order` of the browse routes that default to descending.
+pub fn sort_params(
+    sort_by: Option<&str>,
+    sort_order: Option<&str>,
+) -> Result<(Option<SortBy>, Option<SortOrder>), MarketError> {
+    let by = sort_by.map(SortBy::parse).transpose()?;
+    let order = sort_order.map(SortOrder::parse).transpose()?;
+    Ok((by, Some(order.unwrap_or(SortOrder::Desc))))
+}
+
+/// A rating by the caller: `POST` rates once, `PUT` replaces.
+pub async fn rate(
+    state: &AppState,
+    method: &Method,
+    p: &Principal,
+    kind: ListingKind,
+    id: uuid::Uuid,
+    req: RateRequest,
+) -> Result<Rated, MarketError> {
+    listings::rate(
+        state,
+        p,
+        kind,
+        id,
+        req.rating,
+        req.review,
+        *method == Method::PUT,
+    )
+    .await
 }
 
 /// `[{name, count}]` from grouped counts.

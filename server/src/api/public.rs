@@ -8,7 +8,7 @@ use app::backend::services::{listings, skills};
 use app::backend::state::AppState;
 use app::error::MarketError;
 use app::model::kind::ListingKind;
-use app::model::listing::{split_tags, SortBy, SortOrder};
+use app::model::listing::{split_tags, SortBy};
 use app::model::page::PageParams;
 use app::model::skill::{RateRequest, SkillInput};
 use axum::extract::{Path, State};
@@ -40,6 +40,8 @@ pub async fn browse(
     ApiQuery(q): ApiQuery<BrowseQuery>,
 ) -> Result<Json<Value>, MarketError> {
     let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
+    let (sort_by, sort_order) =
+        super::lifecycle::sort_params(q.sort_by.as_deref(), q.sort_order.as_deref())?;
     let params = listings::Browse {
         query: q.query,
         category: q.category,
@@ -49,14 +51,8 @@ pub async fn browse(
             .collect(),
         free_only: q.is_free.unwrap_or(false),
         featured_only: q.is_featured.unwrap_or(false),
-        sort_by: q.sort_by.as_deref().map(SortBy::parse).transpose()?,
-        sort_order: Some(
-            q.sort_order
-                .as_deref()
-                .map(SortOrder::parse)
-                .transpose()?
-                .unwrap_or(SortOrder::Desc),
-        ),
+        sort_by,
+        sort_order,
         default_sort: Some(SortBy::CreatedAt),
         ..Default::default()
     };

@@ -10,7 +10,7 @@ use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::parse_name;
 use crate::model::component::{ComponentInput, ComponentSpec};
 use crate::model::kind::ListingKind;
-use crate::model::listing::{parse_price, parse_tags, ListingStatus};
+use crate::model::listing::ListingStatus;
 use uuid::Uuid;
 
 const KIND: ListingKind = ListingKind::CanvasComponent;
@@ -58,26 +58,12 @@ pub async fn publish(
     id: Uuid,
     p: &Publish,
 ) -> MarketResult<ListingRow> {
-    let price = p.price.map(|v| parse_price("price", Some(v))).transpose()?;
-    let license = p
-        .license
-        .as_deref()
-        .map(|l| parse_name("license", l, 100))
-        .transpose()?;
-    let tags = p.tags.as_deref().map(parse_tags).transpose()?;
-    listings::submit(state, principal, KIND, id, |f| {
-        if let Some(v) = price {
-            f.price = v;
-        }
-        if license.is_some() {
-            f.license = license;
-        }
-        if let Some(t) = tags {
-            f.tags = t;
-        }
-        Ok(())
-    })
-    .await
+    let details = listings::MarketDetails::parse(
+        ("price", p.price),
+        ("license", p.license.as_deref()),
+        p.tags.as_deref(),
+    )?;
+    listings::submit_details(state, principal, KIND, id, details).await
 }
 
 fn canvas_not_found() -> MarketError {

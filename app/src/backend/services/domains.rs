@@ -10,7 +10,7 @@ use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::parse_name;
 use crate::model::kind::ListingKind;
-use crate::model::listing::{parse_optional_text, parse_price, parse_tags, ListingStatus};
+use crate::model::listing::{parse_optional_text, ListingStatus};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -62,29 +62,12 @@ pub async fn submit(
     id: Uuid,
     s: &Submission,
 ) -> MarketResult<ListingRow> {
-    let price = s
-        .price_usd
-        .map(|p| parse_price("price_usd", Some(p)))
-        .transpose()?;
-    let license = s
-        .license_type
-        .as_deref()
-        .map(|l| parse_name("license_type", l, 100))
-        .transpose()?;
-    let tags = s.tags.as_deref().map(parse_tags).transpose()?;
-    listings::submit(state, principal, KIND, id, |f| {
-        if let Some(p) = price {
-            f.price = p;
-        }
-        if license.is_some() {
-            f.license = license;
-        }
-        if let Some(t) = tags {
-            f.tags = t;
-        }
-        Ok(())
-    })
-    .await
+    let details = listings::MarketDetails::parse(
+        ("price_usd", s.price_usd),
+        ("license_type", s.license_type.as_deref()),
+        s.tags.as_deref(),
+    )?;
+    listings::submit_details(state, principal, KIND, id, details).await
 }
 
 /// Everything the tenant has sent to the marketplace.

@@ -255,6 +255,58 @@ pub async fn submit(
     Ok(row)
 }
 
+/// The marketplace details a publisher may set when submitting a listing
+/// (price, license, tags), validated under the route's own field names.
+#[derive(Clone, Debug, Default)]
+pub struct MarketDetails {
+    pub price: Option<f64>,
+    pub license: Option<String>,
+    pub tags: Option<Vec<String>>,
+}
+
+impl MarketDetails {
+    pub fn parse(
+        (price_field, price): (&str, Option<f64>),
+        (license_field, license): (&str, Option<&str>),
+        tags: Option<&[String]>,
+    ) -> MarketResult<Self> {
+        use crate::model::account::parse_name;
+        use crate::model::listing::{parse_price, parse_tags};
+        Ok(MarketDetails {
+            price: price
+                .map(|v| parse_price(price_field, Some(v)))
+                .transpose()?,
+            license: license
+                .map(|l| parse_name(license_field, l, 100))
+                .transpose()?,
+            tags: tags.map(parse_tags).transpose()?,
+        })
+    }
+}
+
+/// [`submit`] with the details the caller set (the rest stay as they are).
+pub async fn submit_details(
+    state: &AppState,
+    principal: &Principal,
+    kind: ListingKind,
+    id: Uuid,
+    details: MarketDetails,
+) -> MarketResult<ListingRow> {
+    submit(state, principal, kind, id, |f| {
+        if let Some(p) = details.price {
+            f.price = p;
+        }
+        if details.license.is_some() {
+            f.license = details.license;
+        }
+        if let Some(t) = details.tags {
+            f.tags = t;
+        }
+        Ok(())
+    })
+    .await
+}
+
 #[derive(Clone, Debug)]
 pub enum Decision {
     Approve,
