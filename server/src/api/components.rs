@@ -106,13 +106,12 @@ pub async fn browse(
         ..Default::default()
     };
     let (rows, total) = listings::browse(&state, p.as_ref(), KIND, params, page).await?;
-    Ok(Json(json!({
-        "components": rows.iter().map(item).collect::<Vec<_>>(),
-        "total": total,
-        "limit": page.limit,
-        "offset": page.offset,
-        "has_more": page.has_more(total),
-    })))
+    Ok(super::lifecycle::paged(
+        "components",
+        rows.iter().map(item).collect(),
+        total,
+        page,
+    ))
 }
 
 /// `GET /components/{id}`: code, config and the latest ratings.

@@ -7,6 +7,7 @@ use app::backend::{auth::Principal, state::AppState};
 use app::error::MarketError;
 use app::model::kind::ListingKind;
 use app::model::listing::{SortBy, SortOrder};
+use app::model::page::PageParams;
 use app::model::skill::RateRequest;
 use axum::http::Method;
 use axum::Json;
@@ -103,4 +104,17 @@ pub fn name_counts(rows: Vec<(String, i64)>) -> Vec<Value> {
     rows.into_iter()
         .map(|(name, count)| json!({ "name": name, "count": count }))
         .collect()
+}
+
+/// A page of a list in the reference's shape:
+/// `{<key>: [...], total, limit, offset, has_more}`.
+pub fn paged(key: &str, items: Vec<Value>, total: i64, page: PageParams) -> Json<Value> {
+    let mut v = json!({
+        "total": total,
+        "limit": page.limit,
+        "offset": page.offset,
+        "has_more": page.has_more(total),
+    });
+    v[key] = Value::Array(items);
+    Json(v)
 }

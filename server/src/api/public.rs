@@ -57,13 +57,12 @@ pub async fn browse(
         ..Default::default()
     };
     let (rows, total) = listings::browse(&state, p.as_ref(), KIND, params, page).await?;
-    Ok(Json(json!({
-        "skills": rows.iter().map(public_item).collect::<Vec<_>>(),
-        "total": total,
-        "limit": page.limit,
-        "offset": page.offset,
-        "has_more": page.has_more(total),
-    })))
+    Ok(super::lifecycle::paged(
+        "skills",
+        rows.iter().map(public_item).collect(),
+        total,
+        page,
+    ))
 }
 
 /// `GET /skills/{skill_id}`: approved skills only (the publisher's own
