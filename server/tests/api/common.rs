@@ -55,7 +55,9 @@ pub fn test_config() -> Config {
     let mut config = Wrapper::parse_from(["marketplace"]).config;
     config.request_timeout_secs = 5;
     config.body_limit_bytes = 64 * 1024;
-    config.acquire_timeout_ms = 1000;
+    // Two cores run every test at once: a pool wait of a few seconds is
+    // contention, not an outage.
+    config.acquire_timeout_ms = 4000;
     config.app_env = "development".into();
     // Rate-limit tests lower these; everything else must not hit them.
     config.rate_limit_anonymous = 100_000;
