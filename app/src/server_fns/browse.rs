@@ -8,7 +8,8 @@ use leptos::prelude::*;
 #[server(prefix = "/sfn", endpoint = "catalog/browse")]
 pub async fn browse_listings(
     kind: ListingKind,
-    req: BrowseRequest,
+    // An empty request reaches the server as no field at all.
+    #[server(default)] req: BrowseRequest,
 ) -> Result<BrowsePage, MarketError> {
     use crate::backend::{services::catalog_pages, state::AppState};
     super::with_status(

@@ -387,3 +387,23 @@ async fn xss_corpus_never_reaches_pages_as_markup(pool: PgPool) {
         pages.len()
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn browse_server_function_takes_a_kind_and_an_empty_request(pool: PgPool) {
+    seed_listing(&pool, "workflow_template", "Daily Digest", "productivity", "approved").await;
+    seed_listing(&pool, "skill", "Not a workflow", "productivity", "approved").await;
+    let app = TestApp::new(pool).await;
+    // What the hydrated page sends for an unfiltered browse: the kind only.
+    let r = app
+        .send(
+            Request::post("/sfn/catalog/browse")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from("kind=workflow_template"))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let v = r.json();
+    assert_eq!(v["total"], 1);
+    assert_eq!(v["items"][0]["name"], "Daily Digest");
+}
