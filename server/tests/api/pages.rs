@@ -390,7 +390,14 @@ async fn xss_corpus_never_reaches_pages_as_markup(pool: PgPool) {
 
 #[sqlx::test(migrations = "../migrations")]
 async fn browse_server_function_takes_a_kind_and_an_empty_request(pool: PgPool) {
-    seed_listing(&pool, "workflow_template", "Daily Digest", "productivity", "approved").await;
+    seed_listing(
+        &pool,
+        "workflow_template",
+        "Daily Digest",
+        "productivity",
+        "approved",
+    )
+    .await;
     seed_listing(&pool, "skill", "Not a workflow", "productivity", "approved").await;
     let app = TestApp::new(pool).await;
     // What the hydrated page sends for an unfiltered browse: the kind only.
