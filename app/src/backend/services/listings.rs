@@ -152,6 +152,16 @@ pub async fn installable(
         .await?
         .filter(|l| l.status == ListingStatus::Approved.as_str())
         .ok_or_else(|| kind.not_found())?;
+    ensure_marketplace_enabled(state, principal).await?;
+    Ok(listing)
+}
+
+/// `503 MARKETPLACE_DISABLED` when operators turned the marketplace off
+/// for the caller's tenant.
+pub async fn ensure_marketplace_enabled(
+    state: &AppState,
+    principal: &Principal,
+) -> MarketResult<()> {
     if !crate::backend::db::identity::marketplace_enabled(&state.pool, principal.tenant_id).await? {
         return Err(MarketError::new(
             ErrorCode::MarketplaceDisabled,
@@ -159,7 +169,7 @@ pub async fn installable(
         )
         .with_details(serde_json::json!({ "feature": "public_marketplace" })));
     }
-    Ok(listing)
+    Ok(())
 }
 
 /// The caller's tenant's listings of a kind, whatever their status.

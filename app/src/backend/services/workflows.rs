@@ -74,7 +74,7 @@ async fn usable(
     principal.require_write()?;
     let row = listings::find_ref(state, Some(principal), KIND, template_ref).await?;
     if row.status == ListingStatus::Approved.as_str() {
-        let row = listings::installable(state, principal, KIND, row.id).await?;
+        listings::ensure_marketplace_enabled(state, principal).await?;
         Ok((row, true))
     } else if row.publisher_tenant_id == principal.tenant_id {
         Ok((row, false))
