@@ -232,6 +232,11 @@ impl MarketError {
         Self::new(ErrorCode::ValidationError, message)
     }
 
+    /// PostgreSQL text and jsonb cannot hold U+0000.
+    pub fn nul_in_text() -> Self {
+        Self::bad_request("Text may not contain the NUL character (U+0000)")
+    }
+
     pub fn auth_required() -> Self {
         Self::new(
             ErrorCode::AuthRequired,

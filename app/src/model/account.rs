@@ -174,7 +174,8 @@ pub fn parse_name(field: &str, raw: &str, max: usize) -> MarketResult<String> {
         )
         .with_details(serde_json::json!({ "field": field })));
     }
-    if s.chars().count() > max || s.chars().any(char::is_control) {
+    // Counted before trimming, as the documented maxLength counts it.
+    if raw.chars().count() > max || s.chars().any(char::is_control) {
         return Err(MarketError::validation(
             field,
             format!("Use 1 to {max} printable characters"),

@@ -140,6 +140,19 @@ pub fn parse_tags(raw: &[String]) -> MarketResult<Vec<String>> {
     Ok(out)
 }
 
+/// Tags of a filter, normalised like stored tags. Nothing is refused: a
+/// tag no listing can carry (too long, say) simply matches nothing.
+pub fn filter_tags(raw: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in raw {
+        let t = t.trim().to_lowercase();
+        if !t.is_empty() && !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
 /// `"a, b,c"` → `["a", "b", "c"]` (the query-string form of tags).
 pub fn split_tags(raw: Option<&str>) -> Vec<String> {
     raw.map(|s| s.split(',').map(str::to_owned).collect())

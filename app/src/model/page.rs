@@ -9,6 +9,11 @@ pub struct PageParams {
 }
 
 impl PageParams {
+    /// Offsets stop here: deeper pages cost a scan of every row before them
+    /// (a filter or a search narrows instead), and the bound keeps
+    /// `offset + limit` far from overflow.
+    pub const MAX_OFFSET: i64 = 10_000;
+
     /// `limit` outside 1..=max is `INVALID_LIMIT`; a negative offset is
     /// `VALIDATION_ERROR`.
     pub fn parse(
@@ -38,17 +43,33 @@ impl PageParams {
                 "offset must be 0 or more",
             ));
         }
+        if offset > Self::MAX_OFFSET {
+            return Err(MarketError::validation(
+                "offset",
+                format!(
+                    "offset may be at most {}: narrow the results with a search or filters",
+                    Self::MAX_OFFSET
+                ),
+            ));
+        }
         Ok(PageParams { limit, offset })
     }
 
     pub fn has_more(&self, total: i64) -> bool {
-        self.offset + self.limit < total
+        self.offset.saturating_add(self.limit) < total
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offsets_are_capped() {
+        assert!(PageParams::parse(None, Some(10_000), 50, 100).is_ok());
+        assert!(PageParams::parse(None, Some(10_001), 50, 100).is_err());
+        assert!(PageParams::parse(None, Some(i64::MAX), 50, 100).is_err());
+    }
 
     #[test]
     fn limits_and_offsets_are_checked() {

@@ -171,6 +171,8 @@ pub async fn audit(
     Auth(p): Auth,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<Value>, MarketError> {
+    // Operators only, before any parameter is looked at.
+    p.require(app::backend::auth::Permission::GovernanceApprove)?;
     let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
     let target = q
         .target_id

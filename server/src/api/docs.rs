@@ -2,6 +2,7 @@
 //! documented routes, and the offline explorer at `/api/test-console`.
 //! The document is checked by deserialising it into utoipa's typed model.
 
+use super::request_schemas;
 use axum::extract::Path;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -423,6 +424,26 @@ pub const ROUTES: &[RouteDoc] = &[
         Public,
         &["limit", "offset"],
         false,
+        200,
+    ),
+    r(
+        "POST",
+        "/api/reviews/{id}/vote",
+        "Reviews",
+        "Vote a review helpful or not (one vote per user, changeable)",
+        Required,
+        &[],
+        true,
+        200,
+    ),
+    r(
+        "PUT",
+        "/api/reviews/{id}/response",
+        "Reviews",
+        "The publisher's answer to a review of its listing",
+        Required,
+        &[],
+        true,
         200,
     ),
     r(
@@ -1119,11 +1140,16 @@ const ARRAY_RESPONSES: &[&str] = &[
     "/api/marketplace/templates/featured",
 ];
 
-/// Routes whose `limit` stops at 50 rather than 100.
-const LIMIT_50: &[&str] = &[
-    "/api/v1/domains/marketplace/trending",
-    "/api/marketplace/templates/featured",
-];
+/// Query parameters without which the route answers 400.
+fn query_required(path: &str, name: &str) -> bool {
+    match name {
+        "ids" => path == "/api/skills",
+        "skill_id" | "version_name" => path == "/api/skills/version",
+        "version_id" => path.starts_with("/api/skills/rollback/"),
+        "reason" => path.ends_with("/reject") || path.starts_with("/api/skills/reject/"),
+        _ => false,
+    }
+}
 
 fn operation(route: &RouteDoc) -> Value {
     let mut parameters: Vec<Value> = route
@@ -1133,21 +1159,12 @@ fn operation(route: &RouteDoc) -> Value {
         .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
         .collect();
     parameters.extend(route.query.iter().map(|name| {
-        let schema = match *name {
-            "limit" => {
-                let max = if LIMIT_50.contains(&route.path) {
-                    50
-                } else {
-                    100
-                };
-                json!({"type": "integer", "minimum": 1, "maximum": max})
-            }
-            "offset" => json!({"type": "integer", "minimum": 0}),
-            "min_price" | "max_price" | "price" => json!({"type": "number", "minimum": 0}),
-            "is_free" | "is_featured" | "is_installed" | "dry_run" => json!({"type": "boolean"}),
-            _ => json!({"type": "string"}),
-        };
-        json!({"name": name, "in": "query", "required": false, "schema": schema})
+        json!({
+            "name": name,
+            "in": "query",
+            "required": query_required(route.path, name),
+            "schema": request_schemas::query(route.path, name),
+        })
     }));
     let mut responses = Map::new();
     let ok = if route.ok == 204 {
@@ -1163,7 +1180,8 @@ fn operation(route: &RouteDoc) -> Value {
     responses.insert(route.ok.to_string(), ok);
     let error = json!({"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     let mut codes = vec!["400", "429", "500"];
-    if route.access != Public {
+    // Logging in and the token endpoint refuse bad credentials with 401.
+    if route.access != Public || matches!(route.path, "/api/auth/login" | "/oauth/token") {
         codes.extend(["401", "403"]);
     }
     if route.path.contains('{') || route.method != "GET" {
@@ -1201,7 +1219,7 @@ fn operation(route: &RouteDoc) -> Value {
         op["description"] = json!("Needs the GOVERNANCE_APPROVE permission (platform operators).");
     }
     if route.json_body {
-        op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object"}}}});
+        op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": request_schemas::body(route.method, route.path)}}});
     }
     if route.path == "/oauth/token" {
         op["requestBody"] = json!({"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}}});

@@ -139,6 +139,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = MarketError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, MarketError> {
+        // A NUL can never match stored text (PostgreSQL refuses it outright).
+        if parts.uri.query().is_some_and(|q| {
+            q.as_bytes()
+                .windows(3)
+                .any(|w| w.eq_ignore_ascii_case(b"%00"))
+        }) {
+            return Err(MarketError::nul_in_text());
+        }
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
             Err(e) => Err(MarketError::bad_request(e.body_text())),

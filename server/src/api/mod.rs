@@ -15,6 +15,7 @@ pub mod oauth;
 mod packages;
 mod private;
 mod public;
+mod request_schemas;
 mod reviews;
 mod skill_wire;
 mod skills;

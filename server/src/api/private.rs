@@ -37,7 +37,7 @@ pub async fn list(
     let filter = PrivateFilter {
         query: q.query.filter(|s| !s.trim().is_empty()),
         category: q.category.filter(|s| !s.is_empty()),
-        skill_type: q.skill_type.filter(|s| !s.is_empty()),
+        skill_type: q.skill_type,
         is_installed: q.is_installed,
         order_by: "",
         limit: page.limit,

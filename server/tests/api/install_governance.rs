@@ -359,7 +359,7 @@ async fn maturity_risk_approval_and_the_order_of_checks(pool: PgPool) {
         Some(json!({"target_maturity": "supervised"})),
     )
     .await
-    .assert_envelope(400, "VALIDATION_ERROR");
+    .assert_envelope(409, "CONFLICTING_OPERATION");
     let other_tenant_member = actor(&pool, "Else", "member").await;
     app.call(
         "POST",

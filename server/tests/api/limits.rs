@@ -47,6 +47,8 @@ async fn oversized_and_hostile_inputs_get_the_envelope_and_change_nothing(pool: 
             json!((0..21).map(|i| format!("t{i}")).collect::<Vec<_>>()),
         ),
         ("tags", json!(["x".repeat(41)])),
+        // Counted as sent, before trimming, as the documented maxLength is.
+        ("name", json!(format!(" {} ", "n".repeat(199)))),
         (
             "python_packages",
             json!((0..101)
@@ -68,6 +70,25 @@ async fn oversized_and_hostile_inputs_get_the_envelope_and_change_nothing(pool: 
         "q".repeat(9_000)
     );
     app.get(&long)
+        .await
+        .assert_envelope(400, "VALIDATION_ERROR");
+    // U+0000, which PostgreSQL cannot store, in a stored string, deep in a
+    // stored JSON object, and in a filter (found by schemathesis as 500s).
+    let mut nul_name = skill_body("Nul");
+    nul_name["description"] = json!("before\u{0}after");
+    let mut nul_config = skill_body("Nul");
+    nul_config["config"] = json!({"a": {"b\u{0}": 1}});
+    for body in [nul_name, nul_config] {
+        let v = app
+            .call("POST", "/api/v1/skills/private", &owner.cred, Some(body))
+            .await
+            .assert_envelope(400, "VALIDATION_ERROR");
+        assert!(
+            v["message"].as_str().is_some_and(|m| m.contains("NUL")),
+            "{v}"
+        );
+    }
+    app.get("/api/marketplace/templates?industry=a%00b")
         .await
         .assert_envelope(400, "VALIDATION_ERROR");
     let listings: i64 = sqlx::query_scalar("SELECT count(*) FROM listings")

@@ -11,6 +11,26 @@ async fn openapi_document_is_valid_and_covers_every_route(pool: PgPool) {
     assert_eq!(r.status, 200);
     let doc = r.json();
     assert_eq!(doc["openapi"], "3.1.0");
+    // Each request schema alone first, so a bad one is named.
+    for route in ROUTES {
+        let op = &doc["paths"][route.path][route.method.to_lowercase()];
+        let body = &op["requestBody"]["content"]["application/json"]["schema"];
+        let params = op["parameters"].as_array().cloned().unwrap_or_default();
+        for schema in std::iter::once(body.clone())
+            .filter(|b| !b.is_null())
+            .chain(params.iter().map(|p| p["schema"].clone()))
+        {
+            let typed: Result<utoipa::openapi::RefOr<utoipa::openapi::Schema>, _> =
+                serde_json::from_value(schema.clone());
+            assert!(
+                typed.is_ok(),
+                "{} {}: {schema} is not a schema utoipa reads: {:?}",
+                route.method,
+                route.path,
+                typed.err()
+            );
+        }
+    }
     // utoipa's typed model accepts it: a structurally valid OpenAPI 3.1 document.
     let typed: utoipa::openapi::OpenApi =
         serde_json::from_value(doc.clone()).expect("valid OpenAPI 3.1");
@@ -30,6 +50,20 @@ async fn openapi_document_is_valid_and_covers_every_route(pool: PgPool) {
         assert!(
             doc["paths"][route.path][route.method.to_lowercase()].is_object(),
             "{} {} missing from the document",
+            route.method,
+            route.path
+        );
+    }
+    // Every JSON body is described field by field (schemathesis generates
+    // schema-valid bodies from these and requires them to be accepted).
+    for route in ROUTES.iter().filter(|r| r.json_body) {
+        let schema = &doc["paths"][route.path][route.method.to_lowercase()]["requestBody"]
+            ["content"]["application/json"]["schema"];
+        assert!(
+            schema["properties"]
+                .as_object()
+                .is_some_and(|p| !p.is_empty()),
+            "{} {} has no body fields: {schema}",
             route.method,
             route.path
         );

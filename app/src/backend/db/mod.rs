@@ -31,6 +31,13 @@ impl From<sqlx::Error> for MarketError {
                     "The database is unavailable. Try again shortly.",
                 )
             }
+            // 22021: a NUL byte in text; 22P05: \u0000 in jsonb. Both are
+            // the client's input, refused before anything is kept.
+            sqlx::Error::Database(db)
+                if matches!(db.code().as_deref(), Some("22021") | Some("22P05")) =>
+            {
+                MarketError::nul_in_text()
+            }
             _ => {
                 tracing::error!(error = ?e, "database error");
                 MarketError::internal()

@@ -110,9 +110,11 @@ pub async fn graduate(
         .iter()
         .position(|m| *m == agent.maturity)
         .unwrap_or(0);
+    // A well-formed target that does not follow the agent's current level
+    // conflicts with its state: 409, not a malformed request.
     if target_rank != current + 1 {
         return Err(MarketError::new(
-            ErrorCode::ValidationError,
+            ErrorCode::ConflictingOperation,
             format!(
                 "Agents graduate one level at a time: '{}' can only become '{}'",
                 agent.maturity,

@@ -42,7 +42,8 @@ pub async fn browse(
     kind: ListingKind,
     req: &BrowseRequest,
 ) -> MarketResult<BrowsePage> {
-    let page_no = req.page.unwrap_or(1).clamp(1, 10_000);
+    let last_page = PageParams::MAX_OFFSET / PAGE_SIZE + 1;
+    let page_no = req.page.unwrap_or(1).clamp(1, last_page);
     let sort = match req
         .sort
         .as_deref()
@@ -88,7 +89,7 @@ pub async fn browse(
         items,
         total,
         page: page_no,
-        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).clamp(1, last_page),
         categories: listings::categories(state, kind).await?,
     })
 }

@@ -502,7 +502,7 @@ pub async fn browse(
         kind: kind.as_str().to_owned(),
         query,
         category: b.category.filter(|c| !c.trim().is_empty()),
-        tags: crate::model::listing::parse_tags(&b.tags)?,
+        tags: crate::model::listing::filter_tags(&b.tags),
         spec_filters: b.spec_filters,
         min_price: b.min_price,
         max_price: b.max_price,

@@ -144,8 +144,12 @@ pub async fn vulnerabilities(
     package_type: Option<&str>,
 ) -> MarketResult<(String, Vec<VulnerabilityRow>)> {
     let t = package_type.map(PackageType::parse).transpose()?;
-    // Without a type, the name is looked up as each ecosystem spells it.
-    let name = canonical_name(t.unwrap_or(PackageType::Npm), name)?;
+    // Without a type, the name is looked up as each ecosystem spells it. A
+    // name no registry allows names no package: 404, like a malformed id.
+    let name = canonical_name(t.unwrap_or(PackageType::Npm), name).map_err(|_| {
+        MarketError::new(ErrorCode::NotFound, "Package not found")
+            .with_details(json!({ "package_name": name }))
+    })?;
     let mut rows = db::vulnerabilities(&state.pool, t.map(PackageType::as_str), &name).await?;
     if t.is_none() {
         let py = canonical_name(PackageType::Python, &name)?;
