@@ -1,3 +1,3 @@
 -- GET /api/public/v1/marketplace/skills?sort_by=created_at&offset=10000&limit=20
 SELECT id, kind, publisher_tenant_id, publisher_user_id, name, slug, description, long_description, category, tags, price::float8 AS price, license, is_featured, status, rejection_reason, submitted_at, reviewed_at, approved_at, rating_sum::float8 AS rating_sum, rating_count, installs, active_installs, spec, current_version, external_id, risk_approved_at, created_at, updated_at, 0::float4 AS relevance FROM listings WHERE kind = 'skill' AND status = 'approved' ORDER BY created_at DESC, id DESC LIMIT 20 OFFSET :offset;
-SELECT count(*) FROM listings WHERE kind = 'skill' AND status = 'approved';
+SELECT coalesce((SELECT approved FROM listing_counts WHERE kind = 'skill' AND category = '*'), 0);

@@ -1,5 +1,5 @@
 -- GET /skills?category=C: the page's browse, total and category facet
 \set c random(0, 11)
 SELECT id, kind, publisher_tenant_id, publisher_user_id, name, slug, description, long_description, category, tags, price::float8 AS price, license, is_featured, status, rejection_reason, submitted_at, reviewed_at, approved_at, rating_sum::float8 AS rating_sum, rating_count, installs, active_installs, spec, current_version, external_id, risk_approved_at, created_at, updated_at, 0::float4 AS relevance FROM listings WHERE kind = 'skill' AND status = 'approved' AND category = (ARRAY['productivity','finance','sales','marketing','support','engineering','data','security','hr','legal','operations','analytics'])[:c + 1] ORDER BY installs DESC, id DESC LIMIT 24 OFFSET 0;
-SELECT count(*) FROM listings WHERE kind = 'skill' AND status = 'approved' AND category = (ARRAY['productivity','finance','sales','marketing','support','engineering','data','security','hr','legal','operations','analytics'])[:c + 1];
-SELECT category, count(*) FROM listings WHERE kind = 'skill' AND status = 'approved' AND category IS NOT NULL GROUP BY category ORDER BY count(*) DESC, category;
+SELECT coalesce((SELECT approved FROM listing_counts WHERE kind = 'skill' AND category = (ARRAY['productivity','finance','sales','marketing','support','engineering','data','security','hr','legal','operations','analytics'])[:c + 1]), 0);
+SELECT category, approved FROM listing_counts WHERE kind = 'skill' AND approved > 0 AND category NOT IN ('', '*') ORDER BY approved DESC, category;

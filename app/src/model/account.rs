@@ -218,7 +218,7 @@ pub struct Me {
 pub struct CreateKeyRequest {
     pub name: String,
     pub scope: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number")]
     pub expires_in_days: Option<i64>,
 }
 
@@ -254,6 +254,20 @@ pub struct KeyList {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_may_be_written_as_floats() {
+        let parse = |v: serde_json::Value| {
+            serde_json::from_value::<CreateKeyRequest>(
+                serde_json::json!({"name": "k", "scope": "read", "expires_in_days": v}),
+            )
+            .map(|r| r.expires_in_days)
+        };
+        assert_eq!(parse(serde_json::json!(30)).expect("int"), Some(30));
+        assert_eq!(parse(serde_json::json!(30.0)).expect("float"), Some(30));
+        assert!(parse(serde_json::json!(30.5)).is_err());
+        assert_eq!(parse(serde_json::Value::Null).expect("null"), None);
+    }
 
     #[test]
     fn email_is_normalised_and_checked() {
@@ -302,4 +316,26 @@ mod tests {
         );
         assert!(parse_name("name", "a\u{0}b", 10).is_err());
     }
+}
+
+/// A JSON integer, also written as `30.0`: JSON (and JSON Schema's
+/// "integer") does not tell the two apart, so neither do we.
+pub fn whole_number<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    use serde::de::Error;
+    let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
+        return Ok(None);
+    };
+    let whole = match (n.as_i64(), n.as_f64()) {
+        (Some(i), _) => Some(i),
+        (None, Some(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
+        _ => None,
+    };
+    whole
+        .and_then(|i| T::try_from(i).ok())
+        .map(Some)
+        .ok_or_else(|| D::Error::custom(format!("expected a whole number in range, found {n}")))
 }

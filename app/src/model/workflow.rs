@@ -313,6 +313,7 @@ pub struct AdvancedTemplateInput {
     pub input_schema: Value,
     #[serde(default)]
     pub steps: Value,
+    #[serde(default, deserialize_with = "crate::model::account::whole_number")]
     pub estimated_duration: Option<u32>,
     #[serde(default)]
     pub prerequisites: Vec<String>,

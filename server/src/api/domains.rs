@@ -57,6 +57,10 @@ pub async fn create(
     Auth(p): Auth,
     ApiJson(b): ApiJson<CreateBody>,
 ) -> Result<(StatusCode, Json<Value>), MarketError> {
+    // `domain_name` is a synonym; when both come, both must be valid.
+    if let (Some(_), Some(synonym)) = (&b.name, &b.domain_name) {
+        app::model::account::parse_name("domain_name", synonym, 200)?;
+    }
     let name = b.name.or(b.domain_name).unwrap_or_default();
     let row = domains::create(
         &state,

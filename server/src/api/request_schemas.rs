@@ -307,10 +307,15 @@ pub fn body(method: &str, path: &str) -> Value {
             }),
         ),
         ("POST", "/api/canvases") => object(&["name"], json!({"name": name(200)})),
-        ("POST", "/api/v1/domains") => object(
-            &["name"],
-            json!({"name": name(200), "domain_name": name(200), "description": text(2000), "category": name(100)}),
-        ),
+        ("POST", "/api/v1/domains") => {
+            let mut o = object(
+                &[],
+                json!({"name": name(200), "domain_name": name(200), "description": text(2000), "category": name(100)}),
+            );
+            o["description"] = json!("`name`, or its synonym `domain_name`, is required");
+            o["anyOf"] = json!([{"required": ["name"]}, {"required": ["domain_name"]}]);
+            o
+        }
         ("POST", "/api/v1/domains/marketplace/submit") => object(
             &["domain_id"],
             json!({"domain_id": id(), "price_usd": price(), "license_type": name(100), "tags": tags()}),

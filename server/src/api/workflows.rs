@@ -75,7 +75,13 @@ pub async fn templates(
     };
     let page = PageParams::parse(number("limit")?, number("offset")?, 100, 100)?;
     let mut spec_filters = Vec::new();
-    if let Some(t) = one("template_type") {
+    // An enum: blank is not "any", it is no type at all (400, as elsewhere).
+    let template_type = pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "template_type")
+        .map(|(_, v)| v.clone());
+    if let Some(t) = template_type {
         spec_filters.push((
             "template_type",
             TemplateType::parse(&t)?.as_str().to_owned(),

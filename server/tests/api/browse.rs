@@ -235,6 +235,7 @@ async fn search_filters_sorts_and_pages(pool: PgPool) {
     app.call("GET", "/api/skills/marketplace", &Cred::Anon, None)
         .await
         .assert_envelope(401, "AUTH_REQUIRED");
+    crate::fixtures::assert_counts_match(&pool).await;
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -448,6 +449,7 @@ async fn versions_history_and_rollback_restore_fields(pool: PgPool) {
     assert!(
         mv["skills"][0]["config_schema"].is_null() || mv["skills"][0]["config_schema"].is_object()
     );
+    crate::fixtures::assert_counts_match(&pool).await;
 }
 
 #[sqlx::test(migrations = "../migrations")]

@@ -119,3 +119,24 @@ pub async fn public_detail(app: &TestApp, id: &str) -> Value {
     assert_eq!(r.status, 200, "public detail: {}", r.text);
     r.json()
 }
+
+/// The maintained per-category counts equal a fresh count of the table.
+pub async fn assert_counts_match(pool: &PgPool) {
+    let drift: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        "WITH actual AS (
+             SELECT kind, k AS category, count(*) AS n
+             FROM listings, LATERAL (VALUES (coalesce(category, '')), ('*')) AS v(k)
+             WHERE status = 'approved' GROUP BY kind, k)
+         SELECT coalesce(a.kind, c.kind), coalesce(a.category, c.category),
+                coalesce(a.n, 0), coalesce(c.approved, 0)
+         FROM actual a FULL JOIN listing_counts c USING (kind, category)
+         WHERE coalesce(a.n, 0) <> coalesce(c.approved, 0)",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("counts");
+    assert!(
+        drift.is_empty(),
+        "listing_counts drifted (kind, category, actual, kept): {drift:?}"
+    );
+}

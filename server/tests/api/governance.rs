@@ -356,4 +356,12 @@ async fn operators_suspend_listings_of_any_kind_and_every_action_is_audited(pool
         .expect("suspend entry");
     assert_eq!(suspend["before"]["status"], "approved");
     assert_eq!(suspend["after"]["status"], "suspended");
+    crate::fixtures::assert_counts_match(&pool).await;
+    // A tenant's removal cascades to its listings; the counts follow.
+    sqlx::query("DELETE FROM tenants WHERE id = $1")
+        .bind(publisher.tenant_id)
+        .execute(&pool)
+        .await
+        .expect("delete tenant");
+    crate::fixtures::assert_counts_match(&pool).await;
 }

@@ -275,6 +275,9 @@ pub struct Filter {
     pub featured_only: bool,
     /// Also show this tenant's own listings whatever their status.
     pub own_tenant: Option<Uuid>,
+    /// How `query` matches: full text, or trigram similarity (the fallback
+    /// for a misspelt word when full text finds nothing).
+    pub similar: bool,
     pub order_by: &'static str,
     pub limit: i64,
     pub offset: i64,
@@ -312,13 +315,18 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
             qb.push(" AND status = 'approved'");
         }
     }
-    if let Some(q) = &f.query {
-        // Full-text match, or a close trigram match for a misspelt word.
-        qb.push(" AND (search @@ websearch_to_tsquery('english', ")
-            .push_bind(q.clone())
-            .push(") OR ")
-            .push_bind(q.to_lowercase())
-            .push(" <% search_text)");
+    match (&f.query, f.similar) {
+        (Some(q), false) => {
+            qb.push(" AND search @@ websearch_to_tsquery('english', ")
+                .push_bind(q.clone())
+                .push(")");
+        }
+        (Some(q), true) => {
+            qb.push(" AND ")
+                .push_bind(q.to_lowercase())
+                .push(" <% search_text");
+        }
+        (None, _) => {}
     }
     if let Some(c) = &f.category {
         qb.push(" AND category = ").push_bind(c.clone());
@@ -346,19 +354,28 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
     }
 }
 
-/// One page and the exact total of matches.
+/// Totals beyond this are reported as this: no offset reaches past it
+/// (see `PageParams::MAX_OFFSET`), and counting every match of a broad
+/// search would cost more than the page itself.
+pub const COUNT_CAP: i64 = crate::model::page::PageParams::MAX_OFFSET + 100;
+
+/// One page and its total: exact from `listing_counts` when only kind and
+/// category narrow the set, else counted up to `COUNT_CAP`.
 pub async fn browse(pool: &PgPool, f: &Filter) -> Result<(Vec<ListingRow>, i64), sqlx::Error> {
     let mut qb = QueryBuilder::<Postgres>::new("SELECT ");
     qb.push(COLUMNS);
-    match &f.query {
-        Some(q) => {
+    match (&f.query, f.similar) {
+        (Some(q), false) => {
             qb.push(", ts_rank_cd(search, websearch_to_tsquery('english', ")
                 .push_bind(q.clone())
-                .push(")) + word_similarity(")
+                .push(")) AS relevance");
+        }
+        (Some(q), true) => {
+            qb.push(", word_similarity(")
                 .push_bind(q.to_lowercase())
                 .push(", search_text) AS relevance");
         }
-        None => {
+        (None, _) => {
             qb.push(", 0::float4 AS relevance");
         }
     }
@@ -370,17 +387,63 @@ pub async fn browse(pool: &PgPool, f: &Filter) -> Result<(Vec<ListingRow>, i64),
         .push(" OFFSET ")
         .push_bind(f.offset);
     let rows: Vec<ListingRow> = qb.build_query_as().fetch_all(pool).await?;
-
-    let mut count = QueryBuilder::<Postgres>::new("SELECT count(*) FROM listings");
-    push_filters(&mut count, f);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    let total = match counted_total(pool, f).await? {
+        Some(n) => n,
+        None => {
+            let mut count =
+                QueryBuilder::<Postgres>::new("SELECT count(*) FROM (SELECT 1 FROM listings");
+            push_filters(&mut count, f);
+            count
+                .push(" LIMIT ")
+                .push_bind(COUNT_CAP)
+                .push(") AS capped");
+            count.build_query_scalar().fetch_one(pool).await?
+        }
+    };
     Ok((rows, total))
+}
+
+/// The exact total from the maintained counts, when the filter is only
+/// kind and category (plus the caller's own unapproved listings).
+async fn counted_total(pool: &PgPool, f: &Filter) -> Result<Option<i64>, sqlx::Error> {
+    let narrowed = f.query.is_some()
+        || !f.tags.is_empty()
+        || !f.spec_filters.is_empty()
+        || f.min_price.is_some()
+        || f.max_price.is_some()
+        || f.free_only
+        || f.featured_only;
+    if narrowed {
+        return Ok(None);
+    }
+    let approved: i64 = sqlx::query_scalar(
+        "SELECT coalesce((SELECT approved FROM listing_counts WHERE kind = $1 AND category = $2), 0)",
+    )
+    .bind(&f.kind)
+    .bind(f.category.as_deref().unwrap_or("*"))
+    .fetch_one(pool)
+    .await?;
+    let own: i64 = match f.own_tenant {
+        Some(t) => {
+            sqlx::query_scalar(
+                "SELECT count(*) FROM listings WHERE publisher_tenant_id = $1 AND kind = $2 \
+                 AND status <> 'approved' AND ($3::text IS NULL OR category = $3)",
+            )
+            .bind(t)
+            .bind(&f.kind)
+            .bind(f.category.as_deref())
+            .fetch_one(pool)
+            .await?
+        }
+        None => 0,
+    };
+    Ok(Some(approved + own))
 }
 
 pub async fn categories(pool: &PgPool, kind: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT category, count(*) FROM listings WHERE kind = $1 AND status = 'approved' \
-         AND category IS NOT NULL GROUP BY category ORDER BY count(*) DESC, category",
+        "SELECT category, approved FROM listing_counts WHERE kind = $1 AND approved > 0 \
+         AND category NOT IN ('', '*') ORDER BY approved DESC, category",
     )
     .bind(kind)
     .fetch_all(pool)

@@ -509,11 +509,23 @@ pub async fn browse(
         free_only: b.free_only,
         featured_only: b.featured_only,
         own_tenant: principal.filter(|_| b.include_own).map(|p| p.tenant_id),
+        similar: false,
         order_by,
         limit: page.limit,
         offset: page.offset,
     };
-    Ok(db::browse(&state.pool, &filter).await?)
+    let found = db::browse(&state.pool, &filter).await?;
+    // Full text first (its GIN index answers a rare word in microseconds);
+    // only when it finds nothing at all is the query taken for a misspelling
+    // and matched by trigram similarity.
+    if filter.query.is_some() && found.1 == 0 {
+        let similar = Filter {
+            similar: true,
+            ..filter
+        };
+        return Ok(db::browse(&state.pool, &similar).await?);
+    }
+    Ok(found)
 }
 
 /// `None` sorts by relevance (a query) or newest first.
