@@ -35,6 +35,19 @@ pub fn pool_with(config: &Config, options: PgConnectOptions) -> PgPool {
         .min_connections(0)
         .acquire_timeout(config.acquire_timeout())
         .idle_timeout(Some(Duration::from_secs(300)))
+        // sqlx pings every connection it hands out by default: a round trip
+        // per query. Only a connection idle for a while (one that may have
+        // outlived a database restart) is checked; under load none is.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > Duration::from_secs(1) {
+                    use sqlx::Connection;
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_lazy_with(options)
 }
 

@@ -13,13 +13,25 @@ use app::model::page::PageParams;
 use app::model::workflow::{Complexity, TemplateType};
 use serde_json::{json, Value};
 
+/// Whitespace as Rust's `trim` sees it (Unicode White_Space), spelt out:
+/// regex engines disagree about `\s` beyond ASCII.
+macro_rules! ws {
+    () => {
+        "\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+    };
+}
 /// No control characters (Unicode Cc), not blank.
-const PRINTABLE: &str =
-    "^[^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$";
+const PRINTABLE: &str = concat!(
+    "^[^\\x00-\\x1f\\x7f-\\x9f]*[^",
+    ws!(),
+    "\\x00-\\x1f\\x7f-\\x9f][^\\x00-\\x1f\\x7f-\\x9f]*$"
+);
 /// PostgreSQL text cannot hold U+0000, so no text may carry it.
 const NO_NUL: &str = "^[^\\x00]*$";
 /// Present: not empty, not only blanks.
-const PRESENT: &str = "^[^\\x00]*[^\\s\\x00][^\\x00]*$";
+const PRESENT: &str = concat!("^[^\\x00]*[^", ws!(), "\\x00][^\\x00]*$");
+/// A comma-separated list with at least one non-blank item.
+const LIST: &str = concat!("^[^\\x00]*[^", ws!(), ",\\x00][^\\x00]*$");
 
 /// A display name: printable, not blank, at most `max` characters.
 fn name(max: usize) -> Value {
@@ -191,7 +203,12 @@ fn workflow_document() -> Value {
                 "type": "array",
                 "maxItems": 1,
                 "description": "Objects with unique 'id's (at most 500, nested at most 16 levels)",
-                "items": {"type": "object", "required": ["id"], "properties": {"id": name(100), "type": text(50)}},
+                "items": {
+                    "type": "object",
+                    "required": ["id"],
+                    "properties": {"id": name(100), "type": text(50)},
+                    "additionalProperties": false,
+                },
             },
             "edges": {
                 "type": "array",
@@ -415,7 +432,7 @@ pub fn query(path: &str, param: &str) -> Value {
         "ids" => json!({
             "type": "string",
             "description": "Comma-separated skill ids, 1 to 100",
-            "pattern": "^[^,\\x00]*[^\\s,\\x00][^,\\x00]*(,[^,\\x00]*[^\\s,\\x00][^,\\x00]*){0,99}$",
+            "pattern": LIST,
         }),
         "parameters" => json!({
             "type": "string",

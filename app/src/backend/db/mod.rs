@@ -25,11 +25,17 @@ impl From<sqlx::Error> for MarketError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                tracing::warn!(error = %e, "database unavailable");
-                MarketError::new(
-                    ErrorCode::ServiceUnavailable,
-                    "The database is unavailable. Try again shortly.",
-                )
+                unavailable(&e)
+            }
+            // The server went away under a pooled connection (a restart,
+            // 57P01-57P03; a lost link, 08xxx): unavailable, not a bug.
+            sqlx::Error::Protocol(_) => unavailable(&e),
+            sqlx::Error::Database(db)
+                if db
+                    .code()
+                    .is_some_and(|c| c.starts_with("57P") || c.starts_with("08")) =>
+            {
+                unavailable(&e)
             }
             // 22021: a NUL byte in text; 22P05: \u0000 in jsonb. Both are
             // the client's input, refused before anything is kept.
@@ -44,4 +50,12 @@ impl From<sqlx::Error> for MarketError {
             }
         }
     }
+}
+
+fn unavailable(e: &sqlx::Error) -> MarketError {
+    tracing::warn!(error = %e, "database unavailable");
+    MarketError::new(
+        ErrorCode::ServiceUnavailable,
+        "The database is unavailable. Try again shortly.",
+    )
 }
