@@ -143,8 +143,7 @@ impl ComponentInput {
 
 /// The `component_type` filter, checked against the known types.
 pub fn component_type_filter(raw: Option<&str>) -> MarketResult<Option<String>> {
-    raw.filter(|t| !t.is_empty())
-        .map(|t| ComponentType::parse(t).map(|t| t.as_str().to_owned()))
+    raw.map(|t| ComponentType::parse(t).map(|t| t.as_str().to_owned()))
         .transpose()
 }
 

@@ -1151,6 +1151,68 @@ fn query_required(path: &str, name: &str) -> bool {
     }
 }
 
+fn operation_id(method: &str, path: &str) -> String {
+    format!(
+        "{}_{}",
+        method.to_lowercase(),
+        path.trim_start_matches('/')
+            .replace(['/', '{', '}', '.', '-'], "_")
+    )
+}
+
+/// Where what a create answers can be used next: the stateful fuzzing
+/// phase follows these from a created object to its own routes.
+const LINKS: &[(&str, &str, &[(&str, &str)])] = &[
+    (
+        "/api/agents",
+        "id",
+        &[
+            ("GET", "/api/agents/{id}"),
+            ("POST", "/api/agents/{id}/graduate"),
+        ],
+    ),
+    ("/api/canvases", "id", &[("GET", "/api/canvases/{id}")]),
+    ("/api/keys", "id", &[("DELETE", "/api/keys/{id}")]),
+    (
+        "/api/v1/skills/private",
+        "skill_id",
+        &[
+            ("PUT", "/api/v1/skills/private/{id}"),
+            ("DELETE", "/api/v1/skills/private/{id}"),
+            ("GET", "/api/skills/{id}"),
+            ("GET", "/api/skills/history/{id}"),
+        ],
+    ),
+    (
+        "/api/v1/domains",
+        "id",
+        &[("GET", "/api/v1/domains/marketplace/{id}")],
+    ),
+    (
+        "/api/canvas-marketplace/components",
+        "id",
+        &[("GET", "/api/canvas-marketplace/components/{id}")],
+    ),
+];
+
+fn links(route: &RouteDoc) -> Map<String, Value> {
+    let mut out = Map::new();
+    if route.method != "POST" {
+        return out;
+    }
+    for (source, field, targets) in LINKS.iter().filter(|(p, _, _)| *p == route.path) {
+        debug_assert_eq!(*source, route.path);
+        for (method, path) in *targets {
+            let id = operation_id(method, path);
+            out.insert(
+                id.clone(),
+                json!({"operationId": id, "parameters": {"id": format!("$response.body#/{field}")}}),
+            );
+        }
+    }
+    out
+}
+
 fn operation(route: &RouteDoc) -> Value {
     let mut parameters: Vec<Value> = route
         .path
@@ -1177,6 +1239,11 @@ fn operation(route: &RouteDoc) -> Value {
         };
         json!({"description": "Success", "content": {"application/json": {"schema": {"type": kind}}}})
     };
+    let mut ok = ok;
+    let links = links(route);
+    if !links.is_empty() {
+        ok["links"] = Value::Object(links);
+    }
     responses.insert(route.ok.to_string(), ok);
     let error = json!({"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     let mut codes = vec!["400", "429", "500"];
@@ -1209,8 +1276,7 @@ fn operation(route: &RouteDoc) -> Value {
     let mut op = json!({
         "tags": [route.tag],
         "summary": route.summary,
-        "operationId": format!("{}_{}", route.method.to_lowercase(),
-            route.path.trim_start_matches('/').replace(['/', '{', '}', '.', '-'], "_")),
+        "operationId": operation_id(route.method, route.path),
         "parameters": parameters,
         "responses": responses,
         "security": security,

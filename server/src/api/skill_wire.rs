@@ -120,8 +120,7 @@ pub fn rated(r: &Rated) -> Value {
 
 /// The `skill_type` query filter as the engine's spec filter.
 pub fn skill_type_filter(raw: Option<&str>) -> Result<Option<(&'static str, String)>, MarketError> {
-    raw.filter(|t| !t.is_empty())
-        .map(|t| SkillType::parse(t).map(|t| ("skill_type", t.as_str().to_owned())))
+    raw.map(|t| SkillType::parse(t).map(|t| ("skill_type", t.as_str().to_owned())))
         .transpose()
 }
 

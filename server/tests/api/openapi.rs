@@ -68,6 +68,31 @@ async fn openapi_document_is_valid_and_covers_every_route(pool: PgPool) {
             route.path
         );
     }
+    // Every link names a documented operation.
+    let ids: Vec<&str> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+        .flat_map(|item| item.as_object().expect("item").values())
+        .filter_map(|op| op["operationId"].as_str())
+        .collect();
+    let mut links = 0;
+    for item in doc["paths"].as_object().expect("paths").values() {
+        for op in item.as_object().expect("item").values() {
+            for response in op["responses"].as_object().expect("responses").values() {
+                for link in response["links"]
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|l| l.values())
+                {
+                    links += 1;
+                    let target = link["operationId"].as_str().expect("operationId");
+                    assert!(ids.contains(&target), "link to unknown {target}");
+                }
+            }
+        }
+    }
+    assert!(links >= 10, "{links} links");
     // Every documented route is served (never the router's own 404/405).
     for route in ROUTES {
         let uri = route
