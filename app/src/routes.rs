@@ -2,11 +2,13 @@
 
 use crate::components::layout::Layout;
 use crate::model::kind::ListingKind;
+use crate::pages::account::studio::{AgentsPage, SubmissionsPage};
 use crate::pages::account::{keys::AccountPage, login::LoginPage, signup::SignupPage};
 use crate::pages::{
     auth_epoch, browse::BrowsePage, home::HomePage, listing::ListingPage, not_found::NotFoundPage,
     url_errors,
 };
+use crate::pages::{operator::OperatorPage, publish::PublishPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Stylesheet, Title};
 use leptos_router::{
@@ -50,6 +52,10 @@ pub fn App() -> impl IntoView {
                     // Async: the page reads (and clears) a one-time value from the
                     // session, which must be saved before the response starts.
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/agents") view=AgentsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/account/submissions") view=SubmissionsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/publish") view=PublishPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/admin") view=OperatorPage ssr=SsrMode::InOrder />
                 </Routes>
             </Layout>
         </Router>

@@ -54,6 +54,10 @@ fn UserMenu() -> impl IntoView {
         <Suspense fallback=move || view! { <span class="inline-block h-8 w-32" aria-hidden="true"></span> }>
             {move || me.get().map(|r| match r {
                 Ok(Some(me)) => view! {
+                    {me.permissions.iter().any(|p| p == "GOVERNANCE_APPROVE").then(|| view! {
+                        <a href="/admin" class=NAV_LINK>"Operator"</a>
+                    })}
+                    <a href="/publish" class=NAV_LINK>"Publish"</a>
                     <a href="/account" class=NAV_LINK data-testid="user-menu">
                         <span class="hidden sm:inline">{me.email}</span>
                         <span class="sm:hidden">"Account"</span>

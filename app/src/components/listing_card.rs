@@ -11,13 +11,22 @@ pub fn price_label(price: f64) -> String {
 }
 
 #[component]
-pub fn ListingCardView(card: ListingCard) -> impl IntoView {
+pub fn ListingCardView(
+    card: ListingCard,
+    /// Off for a preview of a card that has no page yet.
+    #[prop(default = true)]
+    link: bool,
+) -> impl IntoView {
     let href = format!("{}/{}", card.kind.path(), card.id);
     view! {
         <li class="group relative flex flex-col rounded-xl border border-slate-200 bg-white p-5 shadow-sm transition hover:border-indigo-300 hover:shadow-md focus-within:ring-2 focus-within:ring-indigo-500 dark:border-slate-800 dark:bg-slate-900 dark:hover:border-indigo-700" data-testid="listing-card">
             <div class="flex items-start justify-between gap-3">
                 <h3 class="font-semibold leading-snug">
-                    <a href=href class="after:absolute after:inset-0 focus:outline-none">{card.name.clone()}</a>
+                    {if link {
+                        view! { <a href=href class="after:absolute after:inset-0 focus:outline-none">{card.name.clone()}</a> }.into_any()
+                    } else {
+                        view! { <span>{card.name.clone()}</span> }.into_any()
+                    }}
                 </h3>
                 <span class="shrink-0 rounded-full bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-700 dark:bg-slate-800 dark:text-slate-300">
                     {price_label(card.price)}

@@ -61,6 +61,7 @@ pub struct BrowsePage {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReviewView {
+    pub id: String,
     pub rating: f64,
     pub review: Option<String>,
     pub helpful_count: i32,

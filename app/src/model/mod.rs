@@ -8,4 +8,5 @@ pub mod listing;
 pub mod package;
 pub mod page;
 pub mod skill;
+pub mod studio;
 pub mod workflow;

@@ -7,8 +7,11 @@ use crate::components::listing_card::price_label;
 use crate::components::stars::Stars;
 use crate::error::ErrorCode;
 use crate::model::catalog::ListingDetail;
+use crate::model::catalog::ReviewView;
 use crate::model::kind::ListingKind;
+use crate::model::studio::InstallPreview;
 use crate::server_fns::browse::{load_listing, SubmitReview};
+use crate::server_fns::studio::{my_agents, FlagReview, InstallPlan, InstallSkill, VoteReview};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -44,6 +47,8 @@ fn Detail(
 ) -> impl IntoView {
     let c = d.card.clone();
     let total: i64 = d.distribution.iter().sum();
+    let vote = ServerAction::<VoteReview>::new();
+    let flag = ServerAction::<FlagReview>::new();
     let install_cmd = kind.install_snippet(&c.id);
     view! {
         <Title text=c.name.clone() />
@@ -103,17 +108,14 @@ fn Detail(
                         view! { <p class="mt-4 text-slate-600 dark:text-slate-400">"No written reviews yet."</p> }.into_any()
                     } else {
                         view! {
-                            <ul class="mt-6 divide-y divide-slate-200 dark:divide-slate-800">
-                                {d.reviews.iter().map(|r| view! {
-                                    <li class="py-4" data-testid="review">
-                                        <div class="flex items-center justify-between"><Stars rating=r.rating /><span class="text-xs text-slate-500">{r.created_at.clone()}</span></div>
-                                        {r.review.clone().map(|t| view! { <p class="mt-2 whitespace-pre-wrap">{t}</p> })}
-                                        {r.author_response.clone().map(|t| view! {
-                                            <div class="mt-3 rounded-lg bg-slate-100 p-3 text-sm dark:bg-slate-800"><p class="font-medium">"Response from the publisher"</p><p class="mt-1 whitespace-pre-wrap">{t}</p></div>
-                                        })}
-                                        <p class="mt-2 text-xs text-slate-500">{format!("{} found this helpful", r.helpful_count)}</p>
-                                    </li>
-                                }).collect_view()}
+                            <p role="status" class="mt-4 text-sm text-emerald-700 dark:text-emerald-400">
+                                {move || matches!(flag.value().get(), Some(Ok(()))).then_some("Thank you: the review was reported to the operators.")}
+                            </p>
+                            <p role="alert" class="text-sm text-red-600 dark:text-red-400">
+                                {move || flag.value().get().and_then(Result::err).or_else(|| vote.value().get().and_then(Result::err)).map(|e| e.message)}
+                            </p>
+                            <ul class="mt-2 divide-y divide-slate-200 dark:divide-slate-800">
+                                {d.reviews.iter().cloned().map(|r| view! { <ReviewItem kind r vote flag /> }).collect_view()}
                             </ul>
                         }.into_any()
                     }}
@@ -122,8 +124,9 @@ fn Detail(
             <aside class="min-w-0 space-y-6">
                 <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900" aria-labelledby="install">
                     <h2 id="install" class="font-semibold">"Install"</h2>
-                    <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">"Install into one of your agents with an API key:"</p>
-                    <pre class="mt-2 overflow-x-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100"><code>{install_cmd}</code></pre>
+                    {(kind == ListingKind::Skill).then(|| view! { <InstallPanel id=c.id.clone() /> })}
+                    <p class="mt-4 text-sm text-slate-600 dark:text-slate-400">"Or with an API key:"</p>
+                    <pre tabindex="0" aria-label="Install command" class="mt-2 overflow-x-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500"><code>{install_cmd}</code></pre>
                     <dl class="mt-4 space-y-2 text-sm">
                         {d.risk_level.clone().map(|r| view! { <div class="flex justify-between"><dt class="text-slate-500">"Risk level"</dt><dd class="font-medium">{r}</dd></div> })}
                         {c.type_label.clone().map(|t| view! { <div class="flex justify-between"><dt class="text-slate-500">"Type"</dt><dd>{t}</dd></div> })}
@@ -193,5 +196,121 @@ fn ReviewForm(kind: ListingKind, id: String, action: ServerAction<SubmitReview>)
                 <span role="status" class="text-sm text-emerald-700 dark:text-emerald-400">{move || saved().then_some("Thanks, your rating is saved.")}</span>
             </div>
         </ActionForm>
+    }
+}
+
+#[component]
+fn ReviewItem(
+    kind: ListingKind,
+    r: ReviewView,
+    vote: ServerAction<VoteReview>,
+    flag: ServerAction<FlagReview>,
+) -> impl IntoView {
+    let reason_id = format!("flag-reason-{}", r.id);
+    let (vote_id, flag_id) = (r.id.clone(), r.id.clone());
+    view! {
+        <li class="py-4" data-testid="review">
+            <div class="flex items-center justify-between"><Stars rating=r.rating /><span class="text-xs text-slate-500">{r.created_at.clone()}</span></div>
+            {r.review.clone().map(|t| view! { <p class="mt-2 whitespace-pre-wrap">{t}</p> })}
+            {r.author_response.clone().map(|t| view! {
+                <div class="mt-3 rounded-lg bg-slate-100 p-3 text-sm dark:bg-slate-800"><p class="font-medium">"Response from the publisher"</p><p class="mt-1 whitespace-pre-wrap">{t}</p></div>
+            })}
+            <div class="mt-2 flex flex-wrap items-center gap-3 text-xs text-slate-500">
+                <span>{format!("{} found this helpful", r.helpful_count)}</span>
+                <ActionForm action=vote>
+                    <input type="hidden" name="review_id" value=vote_id.clone() />
+                    <input type="hidden" name="helpful" value="yes" />
+                    <button type="submit" class="rounded px-1.5 py-0.5 font-medium text-indigo-700 hover:bg-indigo-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-indigo-300 dark:hover:bg-slate-800">"Helpful"</button>
+                </ActionForm>
+                <details class="group">
+                    <summary class="cursor-pointer rounded px-1.5 py-0.5 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:bg-slate-800">"Report"</summary>
+                    <ActionForm action=flag attr:class="mt-2 flex flex-col gap-2 sm:flex-row sm:items-end">
+                        <input type="hidden" name="kind" value=kind.as_str() />
+                        <input type="hidden" name="review_id" value=flag_id.clone() />
+                        <div>
+                            <label for=reason_id.clone() class="block text-xs font-medium text-slate-700 dark:text-slate-300">"Why should an operator look at it?"</label>
+                            <input id=reason_id.clone() name="reason" required maxlength="500" class=INPUT />
+                        </div>
+                        <button type="submit" class="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-800">"Flag review"</button>
+                    </ActionForm>
+                </details>
+            </div>
+        </li>
+    }
+}
+
+/// Pick a target agent, see the install plan (packages, risk, required
+/// maturity, every rule it would break), then install.
+#[component]
+fn InstallPanel(id: String) -> impl IntoView {
+    let agents = Resource::new(|| (), |_| my_agents());
+    let plan = ServerAction::<InstallPlan>::new();
+    let install = ServerAction::<InstallSkill>::new();
+    let selected = RwSignal::new(String::new());
+    let login = format!("/login?next=/skills/{id}");
+    let install_error = Memo::new(move |_| install.value().get().and_then(Result::err));
+    view! {
+        <Suspense fallback=|| view! { <div class="mt-3 h-24 animate-pulse rounded-lg bg-slate-100 dark:bg-slate-800" aria-busy="true"></div> }>
+            {move || agents.get().map(|r| match r {
+                Ok(Some(list)) => {
+                    let id = id.clone();
+                    let id_for_plan = id.clone();
+                    view! {
+                        <ActionForm action=install attr:class="mt-3 space-y-3">
+                            <input type="hidden" name="id" value=id.clone() />
+                            <div>
+                                <label for="install-target" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Install into"</label>
+                                <select id="install-target" name="agent_id" class=INPUT on:change=move |ev| selected.set(event_target_value(&ev))>
+                                    <option value="">"The workspace (no agent)"</option>
+                                    {list.into_iter().map(|a| view! { <option value=a.id.clone()>{format!("{} ({})", a.name, a.maturity)}</option> }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="flex flex-wrap gap-2">
+                                <button type="button" class="inline-flex items-center justify-center rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-800"
+                                    on:click=move |_| { plan.dispatch(InstallPlan { id: id_for_plan.clone(), agent_id: selected.get() }); }>
+                                    "Review install plan"
+                                </button>
+                                <button type="submit" class=PRIMARY_BUTTON disabled=move || install.pending().get()>
+                                    {move || if install.pending().get() { "Installing…" } else { "Install" }}
+                                </button>
+                            </div>
+                            {move || plan.value().get().map(|r| match r {
+                                Ok(p) => view! { <PlanView p /> }.into_any(),
+                                Err(e) => view! { <p role="alert" class="text-sm text-red-600 dark:text-red-400">{e.message}</p> }.into_any(),
+                            })}
+                            <p role="alert" class="text-sm text-red-600 dark:text-red-400">{move || install_error.get().map(|e| e.message)}</p>
+                            <p role="status" class="text-sm text-emerald-700 dark:text-emerald-400">
+                                {move || matches!(install.value().get(), Some(Ok(()))).then_some("Installed.")}
+                            </p>
+                        </ActionForm>
+                    }.into_any()
+                }
+                _ => view! {
+                    <p class="mt-2 text-sm"><a href=login.clone() class="font-medium text-indigo-600 underline dark:text-indigo-400">"Log in"</a>" to install it into one of your agents."</p>
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PlanView(p: InstallPreview) -> impl IntoView {
+    view! {
+        <div class="rounded-lg border border-slate-200 p-3 text-sm dark:border-slate-700" data-testid="install-plan">
+            <dl class="space-y-1">
+                <div class="flex justify-between gap-2"><dt class="text-slate-500">"Risk"</dt><dd>{p.risk_level.clone()}</dd></div>
+                <div class="flex justify-between gap-2"><dt class="text-slate-500">"Needs an agent"</dt><dd>{format!("{} or better", p.required_maturity)}</dd></div>
+                {p.agent_maturity.clone().map(|m| view! { <div class="flex justify-between gap-2"><dt class="text-slate-500">"This agent"</dt><dd>{m}</dd></div> })}
+                <div class="flex justify-between gap-2"><dt class="text-slate-500">"Quota"</dt><dd>{p.quota.clone()}</dd></div>
+            </dl>
+            {(!p.packages.is_empty()).then(|| view! {
+                <ul class="mt-2 font-mono text-xs">{p.packages.iter().map(|k| view! { <li>{k.clone()}</li> }).collect_view()}</ul>
+            })}
+            {if p.problems.is_empty() {
+                view! { <p class="mt-2 font-medium text-emerald-700 dark:text-emerald-400">{if p.already_installed { "Already installed here." } else { "Ready to install." }}</p> }.into_any()
+            } else {
+                view! { <ul class="mt-2 list-disc space-y-1 pl-5 text-red-700 dark:text-red-400">{p.problems.iter().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}</ul> }.into_any()
+            }}
+        </div>
     }
 }

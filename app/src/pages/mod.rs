@@ -6,4 +6,6 @@ pub mod browse;
 pub mod home;
 pub mod listing;
 pub mod not_found;
+pub mod operator;
+pub mod publish;
 pub mod url_errors;

@@ -5,6 +5,8 @@ pub mod account;
 pub mod browse;
 pub mod catalog;
 pub mod keys;
+pub mod operator;
+pub mod studio;
 
 /// Gives a failed server function the HTTP status of its error code, so
 /// callers outside the page (curl, tests, proxies) see what the JSON API

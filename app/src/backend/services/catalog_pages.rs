@@ -150,6 +150,7 @@ pub async fn detail(
         reviews: reviews
             .into_iter()
             .map(|r| ReviewView {
+                id: r.id.to_string(),
                 rating: r.rating,
                 review: r.review,
                 helpful_count: r.helpful_count,

@@ -17,4 +17,5 @@ pub mod packages;
 pub mod seed;
 pub mod seed_kinds;
 pub mod skills;
+pub mod studio_pages;
 pub mod workflows;

@@ -61,6 +61,7 @@ struct KeyForms {
 #[component]
 fn Account(me: Me, forms: KeyForms) -> impl IntoView {
     view! {
+        <crate::pages::account::studio::AccountNav current="/account" />
         <div class="space-y-8">
             <header>
                 <h1 class="text-2xl font-semibold tracking-tight">"Your account"</h1>

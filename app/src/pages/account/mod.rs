@@ -3,3 +3,4 @@
 pub mod keys;
 pub mod login;
 pub mod signup;
+pub mod studio;

@@ -1,0 +1,238 @@
+//! The publishing, account and operator pages' use cases: the same
+//! services the JSON API calls, shaped for the pages.
+
+use crate::backend::auth::{Permission, Principal};
+use crate::backend::db::{self, listings::ListingRow};
+use crate::backend::services::listings::{self, Decision};
+use crate::backend::services::{agents, governance, skills};
+use crate::backend::state::AppState;
+use crate::error::{MarketError, MarketResult};
+use crate::model::kind::ListingKind;
+use crate::model::page::PageParams;
+use crate::model::skill::SkillInput;
+use crate::model::studio::{
+    AgentView, AuditEntryView, FlaggedReview, InstallPreview, OperatorDesk, QueueItem, Submission,
+};
+use uuid::Uuid;
+
+const DATE: &str = "%Y-%m-%d %H:%M";
+
+/// Every listing the caller's tenant published, newest first.
+pub async fn submissions(state: &AppState, p: &Principal) -> MarketResult<Vec<Submission>> {
+    let mut out = Vec::new();
+    for kind in ListingKind::ALL {
+        for row in listings::mine(state, p, kind).await? {
+            out.push(Submission {
+                id: row.id.to_string(),
+                kind,
+                name: row.name.clone(),
+                status: row.status.clone(),
+                rejection_reason: row.rejection_reason.clone(),
+                updated_at: row.updated_at.format(DATE).to_string(),
+            });
+        }
+    }
+    out.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    Ok(out)
+}
+
+/// A new skill straight into review (`POST /api/public/v1/marketplace/submit`).
+pub async fn publish_skill(
+    state: &AppState,
+    p: &Principal,
+    input: &SkillInput,
+) -> MarketResult<Uuid> {
+    Ok(skills::submit_new(state, p, input).await?.id)
+}
+
+/// A draft or rejected listing (back) into review, unchanged.
+pub async fn resubmit(
+    state: &AppState,
+    p: &Principal,
+    kind: ListingKind,
+    id: Uuid,
+) -> MarketResult<()> {
+    listings::submit(state, p, kind, id, |_| Ok(())).await?;
+    Ok(())
+}
+
+fn packages(row: &ListingRow) -> Vec<String> {
+    ["python_packages", "npm_packages"]
+        .iter()
+        .flat_map(|k| {
+            row.spec
+                .get(*k)
+                .and_then(|v| v.as_array())
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|p| {
+            let name = p.get("name")?.as_str()?.to_owned();
+            let version = p.get("version").and_then(|v| v.as_str()).unwrap_or("");
+            Some(format!("{name} {version}").trim().to_owned())
+        })
+        .collect()
+}
+
+/// The operator's desk: the queue oldest first, flagged reviews, the
+/// latest audit entries and the maintenance switch.
+pub async fn desk(state: &AppState, p: &Principal) -> MarketResult<OperatorDesk> {
+    p.require(Permission::GovernanceApprove)?;
+    let page = PageParams {
+        limit: 50,
+        offset: 0,
+    };
+    let queue = governance::review_queue(state, p, page).await?;
+    let tenants: Vec<Uuid> = queue.iter().map(|r| r.publisher_tenant_id).collect();
+    let names = db::catalog::tenant_names(&state.pool, &tenants).await?;
+    let flagged = governance::flagged(state, p, page).await?;
+    let audit = governance::audit_log(state, p, None, None, page).await?;
+    let m = db::governance::maintenance(&state.pool).await?;
+    Ok(OperatorDesk {
+        queue: queue
+            .iter()
+            .map(|r| QueueItem {
+                id: r.id.to_string(),
+                kind: ListingKind::parse(&r.kind).unwrap_or(ListingKind::Skill),
+                name: r.name.clone(),
+                publisher: names
+                    .iter()
+                    .find(|(id, _)| *id == r.publisher_tenant_id)
+                    .map_or_else(String::new, |(_, n)| n.clone()),
+                description: r.description.clone(),
+                long_description_html: crate::backend::markdown::to_safe_html(&r.long_description),
+                category: r.category.clone(),
+                tags: r.tags.clone(),
+                price: r.price,
+                risk_level: r
+                    .spec
+                    .get("risk_level")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned),
+                packages: packages(r),
+                submitted_at: r
+                    .submitted_at
+                    .unwrap_or(r.updated_at)
+                    .format(DATE)
+                    .to_string(),
+            })
+            .collect(),
+        flagged: flagged
+            .into_iter()
+            .map(|f| FlaggedReview {
+                id: f.id.to_string(),
+                listing_id: f.listing_id.to_string(),
+                rating: f.rating,
+                review: f.review,
+                flag_count: f.flag_count,
+                reasons: f.reasons,
+                hidden: f.hidden,
+            })
+            .collect(),
+        audit: audit
+            .into_iter()
+            .map(|a| AuditEntryView {
+                at: a.created_at.format(DATE).to_string(),
+                action: a.action,
+                target: format!("{} {}", a.target_type, a.target_id),
+                actor: a.actor_user_id.map(|u| u.to_string()),
+            })
+            .collect(),
+        maintenance: m.maintenance_enabled,
+        maintenance_message: m.maintenance_message,
+    })
+}
+
+/// `approve`, `reject` or `suspend` (the last two need a reason).
+pub async fn decide(
+    state: &AppState,
+    p: &Principal,
+    id: Uuid,
+    action: &str,
+    reason: &str,
+) -> MarketResult<()> {
+    let decision = match action {
+        "approve" => Decision::Approve,
+        "reject" => Decision::Reject(reason.to_owned()),
+        "suspend" => Decision::Suspend(reason.to_owned()),
+        other => {
+            return Err(crate::model::account::invalid_enum(
+                "action",
+                other,
+                &["approve", "reject", "suspend"],
+            ))
+        }
+    };
+    listings::decide_any(state, p, id, decision).await?;
+    Ok(())
+}
+
+/// The tenant's agents with the skills installed into each.
+pub async fn agents(state: &AppState, p: &Principal) -> MarketResult<Vec<AgentView>> {
+    let rows = agents::list(state, p).await?;
+    let installed = db::installed_skills::list(&state.pool, p.tenant_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|a| AgentView {
+            id: a.id.to_string(),
+            skills: installed
+                .iter()
+                .filter(|s| s.agent_id == Some(a.id))
+                .map(|s| s.name.clone())
+                .collect(),
+            name: a.name,
+            maturity: a.maturity,
+        })
+        .collect())
+}
+
+fn install_request(listing_id: Uuid, agent_id: Option<Uuid>) -> skills::InstallRequest {
+    skills::InstallRequest {
+        listing_id,
+        agent_id,
+        config_overrides: None,
+        install_dependencies: true,
+    }
+}
+
+/// Everything installing would do, and every rule it would break.
+pub async fn preview(
+    state: &AppState,
+    p: &Principal,
+    listing_id: Uuid,
+    agent_id: Option<Uuid>,
+) -> MarketResult<InstallPreview> {
+    let plan = skills::dry_run(state, p, &install_request(listing_id, agent_id)).await?;
+    Ok(InstallPreview {
+        agent: plan.agent.as_ref().map(|a| a.name.clone()),
+        agent_maturity: plan.agent.as_ref().map(|a| a.maturity.clone()),
+        required_maturity: plan.required_maturity.to_owned(),
+        risk_level: plan.spec.risk_level.as_str().to_owned(),
+        already_installed: plan.already_installed,
+        quota: match plan.quota_limit {
+            Some(limit) => format!("{} of {limit} installed skills", plan.quota_current),
+            None => format!("{} installed skills (no limit)", plan.quota_current),
+        },
+        packages: plan
+            .packages
+            .iter()
+            .map(|k| format!("{} {} ({})", k.name, k.version, k.status.replace('_', " ")))
+            .collect(),
+        problems: plan.problems.iter().map(|e| e.message.clone()).collect(),
+    })
+}
+
+pub async fn install(
+    state: &AppState,
+    p: &Principal,
+    listing_id: Uuid,
+    agent_id: Option<Uuid>,
+) -> MarketResult<()> {
+    skills::install(state, p, &install_request(listing_id, agent_id)).await?;
+    Ok(())
+}
+
+/// An id from a form: anything that is not a UUID names nothing.
+pub fn form_id(raw: &str, not_found: impl FnOnce() -> MarketError) -> MarketResult<Uuid> {
+    Uuid::parse_str(raw.trim()).map_err(|_| not_found())
+}

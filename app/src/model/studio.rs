@@ -1,0 +1,89 @@
+//! What the publishing, account and operator pages show.
+
+use super::kind::ListingKind;
+use serde::{Deserialize, Serialize};
+
+/// One of the caller's own listings and where it stands in review.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Submission {
+    pub id: String,
+    pub kind: ListingKind,
+    pub name: String,
+    pub status: String,
+    pub rejection_reason: Option<String>,
+    pub updated_at: String,
+}
+
+impl Submission {
+    /// Drafts and rejected listings can go (back) into review.
+    pub fn can_submit(&self) -> bool {
+        matches!(self.status.as_str(), "draft" | "rejected")
+    }
+}
+
+/// A listing waiting for an operator, with everything needed to decide.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub id: String,
+    pub kind: ListingKind,
+    pub name: String,
+    pub publisher: String,
+    pub description: String,
+    pub long_description_html: String,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub price: f64,
+    pub risk_level: Option<String>,
+    pub packages: Vec<String>,
+    pub submitted_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FlaggedReview {
+    pub id: String,
+    pub listing_id: String,
+    pub rating: f64,
+    pub review: Option<String>,
+    pub flag_count: i32,
+    pub reasons: Vec<String>,
+    pub hidden: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntryView {
+    pub at: String,
+    pub action: String,
+    pub target: String,
+    pub actor: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OperatorDesk {
+    pub queue: Vec<QueueItem>,
+    pub flagged: Vec<FlaggedReview>,
+    pub audit: Vec<AuditEntryView>,
+    pub maintenance: bool,
+    pub maintenance_message: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AgentView {
+    pub id: String,
+    pub name: String,
+    pub maturity: String,
+    pub skills: Vec<String>,
+}
+
+/// What installing a skill into an agent would do, before doing it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InstallPreview {
+    pub agent: Option<String>,
+    pub agent_maturity: Option<String>,
+    pub required_maturity: String,
+    pub risk_level: String,
+    pub already_installed: bool,
+    pub quota: String,
+    pub packages: Vec<String>,
+    /// Every rule the install would break, in the order they are checked.
+    pub problems: Vec<String>,
+}

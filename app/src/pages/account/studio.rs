@@ -1,0 +1,209 @@
+//! `/account/submissions` and `/account/agents`.
+
+use crate::components::error_notice::ErrorNotice;
+use crate::components::form::{
+    field_message, form_message, FormAlert, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON,
+};
+use crate::error::{ErrorCode, MarketError};
+use crate::model::studio::{AgentView, Submission};
+use crate::server_fns::studio::{my_agents, my_submissions, CreateAgent, Resubmit};
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+/// Tabs between the account's sections.
+#[component]
+pub fn AccountNav(current: &'static str) -> impl IntoView {
+    let tabs = [
+        ("/account", "API keys"),
+        ("/account/agents", "Agents"),
+        ("/account/submissions", "Submissions"),
+        ("/publish", "Publish"),
+    ];
+    view! {
+        <nav aria-label="Account" class="mb-8 flex flex-wrap gap-2 border-b border-slate-200 pb-3 dark:border-slate-800">
+            {tabs.into_iter().map(|(href, label)| {
+                let active = href == current;
+                view! {
+                    <a href=href aria-current=active.then_some("page")
+                        class=if active {
+                            "rounded-full bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500"
+                        } else {
+                            "rounded-full px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 dark:text-slate-300 dark:hover:bg-slate-800"
+                        }>{label}</a>
+                }
+            }).collect_view()}
+        </nav>
+    }
+}
+
+/// Signed-out visitors get a way in instead of an error.
+pub fn needs_login(e: MarketError, next: &'static str) -> AnyView {
+    if e.code == ErrorCode::AuthRequired {
+        view! {
+            <section class="mx-auto max-w-md py-12 text-center">
+                <h1 class="text-2xl font-semibold">"Log in to continue"</h1>
+                <a href=format!("/login?next={next}") class=format!("{PRIMARY_BUTTON} mt-6")>"Log in"</a>
+            </section>
+        }
+        .into_any()
+    } else {
+        view! { <ErrorNotice error=e /> }.into_any()
+    }
+}
+
+const PANEL: &str = "h-40 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800";
+
+fn status_badge(status: &str) -> (&'static str, &'static str) {
+    match status {
+        "approved" => (
+            "Approved",
+            "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300",
+        ),
+        "pending_approval" => (
+            "In review",
+            "bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300",
+        ),
+        "rejected" => (
+            "Rejected",
+            "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300",
+        ),
+        "suspended" => (
+            "Suspended",
+            "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300",
+        ),
+        _ => (
+            "Draft",
+            "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
+        ),
+    }
+}
+
+#[component]
+pub fn SubmissionsPage() -> impl IntoView {
+    let resubmit = ServerAction::<Resubmit>::new();
+    let items = Resource::new(move || resubmit.version().get(), |_| my_submissions());
+    let error = Memo::new(move |_| resubmit.value().get().and_then(Result::err));
+    view! {
+        <Title text="Your submissions" />
+        <Meta name="description" content="Everything you published and where it stands in review." />
+        <AccountNav current="/account/submissions" />
+        <h1 class="text-2xl font-semibold">"Your submissions"</h1>
+        <FormAlert message=Signal::derive(move || form_message(&error.get(), &[])) />
+        <Suspense fallback=|| view! { <div class=PANEL aria-busy="true"></div> }>
+            {move || items.get().map(|r| match r {
+                Ok(list) if list.is_empty() => view! {
+                    <div class="mt-6 rounded-xl border border-dashed border-slate-300 p-8 text-center dark:border-slate-700">
+                        <p class="font-medium">"Nothing published yet."</p>
+                        <a href="/publish" class=format!("{PRIMARY_BUTTON} mt-4")>"Publish a skill"</a>
+                    </div>
+                }.into_any(),
+                Ok(list) => view! {
+                    <ul class="mt-6 divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
+                        {list.into_iter().map(|s| view! { <SubmissionRow s resubmit /> }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(e) => needs_login(e, "/account/submissions"),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SubmissionRow(s: Submission, resubmit: ServerAction<Resubmit>) -> impl IntoView {
+    let (label, class) = status_badge(&s.status);
+    let href = format!("{}/{}", s.kind.path(), s.id);
+    view! {
+        <li class="flex flex-col gap-3 p-4 sm:flex-row sm:items-start sm:justify-between" data-testid="submission">
+            <div class="min-w-0">
+                <p class="font-medium">
+                    {if s.status == "approved" {
+                        view! { <a href=href class="hover:underline">{s.name.clone()}</a> }.into_any()
+                    } else {
+                        view! { <span>{s.name.clone()}</span> }.into_any()
+                    }}
+                    <span class="ml-2 text-sm text-slate-500">{s.kind.singular()}</span>
+                </p>
+                <p class="text-xs text-slate-500">{format!("Updated {}", s.updated_at)}</p>
+                {s.rejection_reason.clone().filter(|_| s.status == "rejected" || s.status == "suspended").map(|r| view! {
+                    <p class="mt-2 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200" data-testid="rejection-reason">
+                        <span class="font-medium">"Reason: "</span>{r}
+                    </p>
+                })}
+            </div>
+            <div class="flex shrink-0 items-center gap-3">
+                <span class=format!("rounded-full px-2.5 py-0.5 text-xs font-medium {class}")>{label}</span>
+                {s.can_submit().then(|| view! {
+                    <ActionForm action=resubmit>
+                        <input type="hidden" name="kind" value=s.kind.as_str() />
+                        <input type="hidden" name="id" value=s.id.clone() />
+                        <button type="submit" class=SECONDARY_BUTTON>"Resubmit"</button>
+                    </ActionForm>
+                })}
+            </div>
+        </li>
+    }
+}
+
+#[component]
+pub fn AgentsPage() -> impl IntoView {
+    let create = ServerAction::<CreateAgent>::new();
+    let agents = Resource::new(move || create.version().get(), |_| my_agents());
+    let error = Memo::new(move |_| create.value().get().and_then(Result::err));
+    view! {
+        <Title text="Your agents" />
+        <Meta name="description" content="Your agents, their maturity and the skills installed into each." />
+        <AccountNav current="/account/agents" />
+        <div class="grid gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
+            <section aria-labelledby="agents-title">
+                <h1 id="agents-title" class="text-2xl font-semibold">"Your agents"</h1>
+                <Suspense fallback=|| view! { <div class=PANEL aria-busy="true"></div> }>
+                    {move || agents.get().map(|r| match r {
+                        Ok(Some(list)) if list.is_empty() => view! {
+                            <p class="mt-6 rounded-xl border border-dashed border-slate-300 p-8 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400">
+                                "No agents yet: create one to install skills into it."
+                            </p>
+                        }.into_any(),
+                        Ok(Some(list)) => view! {
+                            <ul class="mt-6 grid gap-4 sm:grid-cols-2">{list.into_iter().map(agent_card).collect_view()}</ul>
+                        }.into_any(),
+                        Ok(None) => needs_login(MarketError::auth_required(), "/account/agents"),
+                        Err(e) => needs_login(e, "/account/agents"),
+                    })}
+                </Suspense>
+            </section>
+            <section aria-labelledby="new-agent" class="rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900 lg:self-start">
+                <h2 id="new-agent" class="font-semibold">"New agent"</h2>
+                <ActionForm action=create attr:class="mt-3 space-y-3">
+                    <FormAlert message=Signal::derive(move || form_message(&error.get(), &["name"])) />
+                    <div>
+                        <label for="agent-name" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Name"</label>
+                        <input id="agent-name" name="name" required maxlength="200" class=INPUT aria-describedby="agent-name-error" />
+                        <p id="agent-name-error" role="alert" class="mt-1 text-sm text-red-600 dark:text-red-400">{move || field_message(&error.get(), "name")}</p>
+                    </div>
+                    <p class="text-xs text-slate-500 dark:text-slate-400">"New agents start as students; a tenant admin graduates them one level at a time."</p>
+                    <button type="submit" class=PRIMARY_BUTTON disabled=move || create.pending().get()>"Create agent"</button>
+                </ActionForm>
+            </section>
+        </div>
+    }
+}
+
+fn agent_card(a: AgentView) -> impl IntoView {
+    view! {
+        <li class="rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" data-testid="agent">
+            <div class="flex items-center justify-between gap-2">
+                <h2 class="font-medium">{a.name}</h2>
+                <span class="rounded-full bg-indigo-50 px-2.5 py-0.5 text-xs font-medium text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300">{a.maturity}</span>
+            </div>
+            {if a.skills.is_empty() {
+                view! { <p class="mt-2 text-sm text-slate-500">"No skills installed."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="mt-2 flex flex-wrap gap-1.5" aria-label="Installed skills">
+                        {a.skills.into_iter().map(|s| view! { <li class="rounded bg-slate-100 px-2 py-0.5 text-xs dark:bg-slate-800">{s}</li> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </li>
+    }
+}

@@ -1,0 +1,182 @@
+//! `/publish`: a new skill into review, with a live preview of its card.
+//! The browser checks the fields as you type (required, lengths, JSON
+//! syntax); the server checks them again and its errors land beside them.
+
+use crate::components::form::{field_message, form_message, FormAlert, INPUT, PRIMARY_BUTTON};
+use crate::components::listing_card::ListingCardView;
+use crate::model::catalog::ListingCard;
+use crate::model::kind::ListingKind;
+use crate::model::listing::{RiskLevel, SkillType};
+use crate::server_fns::studio::PublishSkill;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+const LABEL: &str = "block text-sm font-medium text-slate-700 dark:text-slate-300";
+const HINT: &str = "mt-1 text-xs text-slate-500 dark:text-slate-400";
+const ERROR: &str = "mt-1 text-sm text-red-600 dark:text-red-400";
+
+const FIELDS: &[&str] = &[
+    "name",
+    "description",
+    "skill_type",
+    "category",
+    "tags",
+    "price",
+    "risk_level",
+    "long_description",
+    "input_schema",
+];
+
+/// A JSON syntax check for the schema field, run as the user types.
+fn json_problem(text: &str) -> Option<String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    match serde_json::from_str::<serde_json::Value>(t) {
+        Ok(v) if v.is_object() => None,
+        Ok(_) => Some("A JSON Schema is an object: { … }".to_owned()),
+        Err(e) => Some(format!("Not valid JSON: {e}")),
+    }
+}
+
+#[component]
+pub fn PublishPage() -> impl IntoView {
+    let action = ServerAction::<PublishSkill>::new();
+    let error = Memo::new(move |_| action.value().get().and_then(Result::err));
+    let name = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let tags = RwSignal::new(String::new());
+    let price = RwSignal::new(String::new());
+    let skill_type = RwSignal::new("function".to_owned());
+    let schema = RwSignal::new(String::new());
+    let schema_problem = Memo::new(move |_| json_problem(&schema.get()));
+    let server_error = move |field: &'static str| move || field_message(&error.get(), field);
+    let preview = move || ListingCard {
+        id: String::new(),
+        kind: ListingKind::Skill,
+        name: Some(name.get())
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| "Your skill".to_owned()),
+        description: Some(description.get())
+            .filter(|d| !d.trim().is_empty())
+            .unwrap_or_else(|| "A one-line summary shows here.".to_owned()),
+        category: Some(category.get()).filter(|c| !c.trim().is_empty()),
+        tags: tags
+            .get()
+            .split(',')
+            .map(|t| t.trim().to_lowercase())
+            .filter(|t| !t.is_empty())
+            .take(5)
+            .collect(),
+        price: price.get().trim().parse().unwrap_or(0.0),
+        rating: 0.0,
+        rating_count: 0,
+        installs: 0,
+        publisher: "You".to_owned(),
+        type_label: Some(skill_type.get()),
+    };
+    view! {
+        <Title text="Publish a skill" />
+        <Meta name="description" content="Publish a skill to the marketplace: it is reviewed by an operator before it is listed." />
+        <div class="grid gap-10 lg:grid-cols-[minmax(0,1fr)_22rem]">
+            <section aria-labelledby="publish-title">
+                <h1 id="publish-title" class="text-3xl font-semibold tracking-tight">"Publish a skill"</h1>
+                <p class="mt-2 text-slate-600 dark:text-slate-400">
+                    "An operator reviews every submission before it is listed. You can follow it under "
+                    <a href="/account/submissions" class="font-medium text-indigo-600 underline dark:text-indigo-400">"your submissions"</a> "."
+                </p>
+                <ActionForm action=action attr:class="mt-8 space-y-5" attr:novalidate=false>
+                    <FormAlert message=Signal::derive(move || form_message(&error.get(), FIELDS)) />
+                    <div>
+                        <label for="p-name" class=LABEL>"Name"</label>
+                        <input id="p-name" name="name" required maxlength="200" class=INPUT
+                            aria-describedby="p-name-error"
+                            on:input=move |ev| name.set(event_target_value(&ev)) />
+                        <p id="p-name-error" role="alert" class=ERROR>{server_error("name")}</p>
+                    </div>
+                    <div>
+                        <label for="p-description" class=LABEL>"Summary"</label>
+                        <input id="p-description" name="description" maxlength="2000" class=INPUT
+                            aria-describedby="p-description-hint p-description-error"
+                            on:input=move |ev| description.set(event_target_value(&ev)) />
+                        <p id="p-description-hint" class=HINT>"One line, shown on the card."</p>
+                        <p id="p-description-error" role="alert" class=ERROR>{server_error("description")}</p>
+                    </div>
+                    <div class="grid gap-5 sm:grid-cols-2">
+                        <div>
+                            <label for="p-type" class=LABEL>"Type"</label>
+                            <select id="p-type" name="skill_type" class=INPUT on:change=move |ev| skill_type.set(event_target_value(&ev))>
+                                {SkillType::ALL.iter().map(|t| view! { <option value=t.as_str() selected=*t == SkillType::Function>{t.as_str()}</option> }).collect_view()}
+                            </select>
+                            <p role="alert" class=ERROR>{server_error("skill_type")}</p>
+                        </div>
+                        <div>
+                            <label for="p-risk" class=LABEL>"Risk level"</label>
+                            <select id="p-risk" name="risk_level" class=INPUT aria-describedby="p-risk-hint">
+                                {RiskLevel::ALL.iter().map(|r| view! { <option value=r.as_str()>{r.as_str()}</option> }).collect_view()}
+                            </select>
+                            <p id="p-risk-hint" class=HINT>"Medium needs an intern agent or better; high a supervised one and an operator's approval."</p>
+                        </div>
+                        <div>
+                            <label for="p-category" class=LABEL>"Category"</label>
+                            <input id="p-category" name="category" maxlength="100" class=INPUT placeholder="productivity"
+                                on:input=move |ev| category.set(event_target_value(&ev)) />
+                            <p role="alert" class=ERROR>{server_error("category")}</p>
+                        </div>
+                        <div>
+                            <label for="p-price" class=LABEL>"Price (USD)"</label>
+                            <input id="p-price" name="price" type="number" min="0" max="100000" step="0.01" class=INPUT placeholder="0 for free"
+                                on:input=move |ev| price.set(event_target_value(&ev)) />
+                            <p role="alert" class=ERROR>{server_error("price")}</p>
+                        </div>
+                    </div>
+                    <div>
+                        <label for="p-tags" class=LABEL>"Tags"</label>
+                        <input id="p-tags" name="tags" class=INPUT placeholder="email, summaries" aria-describedby="p-tags-hint"
+                            on:input=move |ev| tags.set(event_target_value(&ev)) />
+                        <p id="p-tags-hint" class=HINT>"Comma-separated, up to 20, each up to 40 characters."</p>
+                        <p role="alert" class=ERROR>{server_error("tags")}</p>
+                    </div>
+                    <div>
+                        <label for="p-long" class=LABEL>"Description (Markdown)"</label>
+                        <textarea id="p-long" name="long_description" rows="6" maxlength="100000" class=INPUT></textarea>
+                        <p role="alert" class=ERROR>{server_error("long_description")}</p>
+                    </div>
+                    <div>
+                        <label for="p-schema" class=LABEL>"Input schema (JSON Schema, optional)"</label>
+                        <textarea id="p-schema" name="input_schema" rows="5" spellcheck="false" class=format!("{INPUT} font-mono text-sm")
+                            placeholder="{\"type\": \"object\", \"properties\": {\"text\": {\"type\": \"string\"}}}"
+                            aria-invalid=move || schema_problem.get().is_some().to_string()
+                            aria-describedby="p-schema-error"
+                            on:input=move |ev| schema.set(event_target_value(&ev))></textarea>
+                        <p id="p-schema-error" role="alert" class=ERROR>
+                            {move || schema_problem.get().or_else(|| field_message(&error.get(), "input_schema"))}
+                        </p>
+                    </div>
+                    <button type="submit" class=PRIMARY_BUTTON disabled=move || action.pending().get() || schema_problem.get().is_some()>
+                        {move || if action.pending().get() { "Submitting…" } else { "Submit for review" }}
+                    </button>
+                </ActionForm>
+            </section>
+            <aside aria-labelledby="preview-title" class="lg:sticky lg:top-8 lg:self-start">
+                <h2 id="preview-title" class="text-sm font-medium uppercase tracking-wide text-slate-500">"Card preview"</h2>
+                <ul class="mt-3" data-testid="card-preview">{move || view! { <ListingCardView card=preview() link=false /> }}</ul>
+            </aside>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_problem;
+
+    #[test]
+    fn schema_field_is_checked_as_json_objects() {
+        assert_eq!(json_problem("  "), None);
+        assert_eq!(json_problem("{\"type\": \"object\"}"), None);
+        assert!(json_problem("[1]").is_some());
+        assert!(json_problem("{\"type\": ").is_some());
+    }
+}

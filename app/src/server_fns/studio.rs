@@ -1,0 +1,215 @@
+//! Publishing, the caller's submissions and agents, installing from a
+//! listing page, and voting on or flagging reviews.
+
+use crate::error::MarketError;
+#[cfg(feature = "ssr")]
+use crate::model::kind::ListingKind;
+use crate::model::studio::{AgentView, InstallPreview, Submission};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::backend::{services::studio_pages, state::AppState};
+
+#[server(prefix = "/sfn", endpoint = "studio/submissions")]
+pub async fn my_submissions() -> Result<Vec<Submission>, MarketError> {
+    super::with_status(
+        async {
+            let state = AppState::from_context()?;
+            let principal = super::principal(&state).await?;
+            studio_pages::submissions(&state, &principal).await
+        }
+        .await,
+    )
+}
+
+/// The publish form: a new skill straight into review.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/sfn", endpoint = "studio/publish")]
+pub async fn publish_skill(
+    name: String,
+    description: String,
+    skill_type: String,
+    category: String,
+    tags: String,
+    price: String,
+    risk_level: String,
+    long_description: String,
+    input_schema: String,
+) -> Result<String, MarketError> {
+    use crate::model::skill::SkillInput;
+    super::with_status(
+        async {
+            let state = AppState::from_context()?;
+            super::writable(&state).await?;
+            let principal = super::principal(&state).await?;
+            let price = match price.trim() {
+                "" => None,
+                p => Some(p.parse::<f64>().map_err(|_| {
+                    MarketError::validation("price", "Enter a price such as 0 or 9.99")
+                })?),
+            };
+            let input_schema = match input_schema.trim() {
+                "" => None,
+                s => Some(serde_json::from_str(s).map_err(|e| {
+                    MarketError::validation("input_schema", format!("Not valid JSON: {e}"))
+                })?),
+            };
+            let blank = |s: String| Some(s).filter(|s| !s.trim().is_empty());
+            let input = SkillInput {
+                name,
+                description: blank(description),
+                skill_type: blank(skill_type),
+                category: blank(category),
+                tags: tags.split(',').map(str::to_owned).collect(),
+                price,
+                risk_level: blank(risk_level),
+                long_description: blank(long_description),
+                input_schema,
+                ..SkillInput::default()
+            };
+            let id = studio_pages::publish_skill(&state, &principal, &input).await?;
+            leptos_axum::redirect("/account/submissions");
+            Ok(id.to_string())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/sfn", endpoint = "studio/resubmit")]
+pub async fn resubmit(kind: String, id: String) -> Result<(), MarketError> {
+    super::with_status(
+        async {
+            let state = AppState::from_context()?;
+            super::writable(&state).await?;
+            let principal = super::principal(&state).await?;
+            let kind = ListingKind::parse(&kind).ok_or_else(MarketError::route_not_found)?;
+            let id = studio_pages::form_id(&id, || kind.not_found())?;
+            studio_pages::resubmit(&state, &principal, kind, id).await
+        }
+        .await,
+    )
+}
+
+/// The caller's agents; anonymous callers have none.
+#[server(prefix = "/sfn", endpoint = "studio/agents")]
+pub async fn my_agents() -> Result<Option<Vec<AgentView>>, MarketError> {
+    super::with_status(
+        async {
+            let state = AppState::from_context()?;
+            match super::maybe_principal(&state).await? {
+                Some(p) => Ok(Some(studio_pages::agents(&state, &p).await?)),
+                None => Ok(None),
+            }
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/sfn", endpoint = "studio/create-agent")]
+pub async fn create_agent(name: String) -> Result<(), MarketError> {
+    use crate::backend::services::agents;
+    super::with_status(
+        async {
+            let state = AppState::from_context()?;
+            super::writable(&state).await?;
+            let principal = super::principal(&state).await?;
+            agents::create(&state, &principal, &name, None).await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn agent_field(raw: &str) -> Result<Option<uuid::Uuid>, MarketError> {
+    match raw.trim() {
+        "" => Ok(None),
+        a => studio_pages::form_id(a, || {
+            MarketError::new(crate::error::ErrorCode::NotFound, "Agent not found")
+                .with_details(serde_json::json!({ "field": "agent_id" }))
+        })
+        .map(Some),
+    }
+}
+
+/// The install plan for a skill and a target agent, before installing.
+#[server(prefix = "/sfn", endpoint = "studio/install-plan")]
+pub async fn install_plan(id: String, agent_id: String) -> Result<InstallPreview, MarketError> {
+    super::with_status(
+        async {
+            let state = AppState::from_context()?;
+            let principal = super::principal(&state).await?;
+            let listing = studio_pages::form_id(&id, || ListingKind::Skill.not_found())?;
+            studio_pages::preview(&state, &principal, listing, agent_field(&agent_id)?).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/sfn", endpoint = "studio/install")]
+pub async fn install_skill(id: String, agent_id: String) -> Result<(), MarketError> {
+    super::with_status(
+        async {
+            let state = AppState::from_context()?;
+            super::writable(&state).await?;
+            let principal = super::principal(&state).await?;
+            let listing = studio_pages::form_id(&id, || ListingKind::Skill.not_found())?;
+            studio_pages::install(&state, &principal, listing, agent_field(&agent_id)?).await
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn review_id(raw: &str) -> Result<uuid::Uuid, MarketError> {
+    studio_pages::form_id(raw, || {
+        MarketError::route_not_found().with_message("Review not found")
+    })
+}
+
+#[server(prefix = "/sfn", endpoint = "studio/flag-review")]
+pub async fn flag_review(
+    kind: String,
+    review_id: String,
+    reason: String,
+) -> Result<(), MarketError> {
+    use crate::backend::services::listings;
+    super::with_status(
+        async {
+            let state = AppState::from_context()?;
+            super::writable(&state).await?;
+            let principal = super::principal(&state).await?;
+            let kind = ListingKind::parse(&kind).ok_or_else(MarketError::route_not_found)?;
+            listings::flag_review(
+                &state,
+                &principal,
+                kind,
+                self::review_id(&review_id)?,
+                &reason,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/sfn", endpoint = "studio/vote-review")]
+pub async fn vote_review(review_id: String, helpful: String) -> Result<(), MarketError> {
+    use crate::backend::services::listings;
+    super::with_status(
+        async {
+            let state = AppState::from_context()?;
+            super::writable(&state).await?;
+            let principal = super::principal(&state).await?;
+            listings::vote_review(
+                &state,
+                &principal,
+                self::review_id(&review_id)?,
+                helpful == "yes",
+            )
+            .await?;
+            Ok(())
+        }
+        .await,
+    )
+}

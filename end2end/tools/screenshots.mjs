@@ -1,0 +1,57 @@
+// Screenshots of every page at 1280 px and 390 px wide, as a visitor, a
+// member and the operator: node end2end/tools/screenshots.mjs BASE_URL OUT_DIR
+import { chromium } from "playwright";
+import { mkdirSync } from "node:fs";
+
+const [base = "http://127.0.0.1:3000", out = "target/screenshots"] = process.argv.slice(2);
+mkdirSync(out, { recursive: true });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu"],
+});
+
+async function firstHref(page, kind) {
+  await page.goto(`${base}/${kind}`);
+  return page.getByTestId("listing-card").first().getByRole("link").getAttribute("href");
+}
+
+async function shoot(context, name, path) {
+  const page = await context.newPage();
+  for (const [label, width] of [["desktop", 1280], ["phone", 390]]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(`${base}${path}`);
+    await page.waitForSelector("main[data-hydrated=true]", { timeout: 20000 }).catch(() => {});
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await page.screenshot({ path: `${out}/${name}-${label}.png`, fullPage: true });
+    console.log(`${name}-${label}.png${overflow > 0 ? `  (overflows by ${overflow}px)` : ""}`);
+  }
+  await page.close();
+}
+
+const visitor = await browser.newContext();
+const probe = await visitor.newPage();
+const pages = [["home", "/"], ["login", "/login"], ["signup", "/signup"], ["not-found", "/no-such-page"]];
+for (const kind of ["skills", "agents", "domains", "components", "workflows"]) {
+  pages.push([kind, `/${kind}`]);
+  pages.push([`${kind}-detail`, await firstHref(probe, kind)]);
+}
+pages.push(["skills-search-empty", "/skills?q=zzzqqq"]);
+for (const [name, path] of pages) await shoot(visitor, name, path);
+
+const operator = await browser.newContext();
+const login = await operator.newPage();
+await login.goto(`${base}/login`);
+await login.getByLabel("E-mail").fill("operator@demo.test");
+await login.getByLabel("Password").fill("demo-password");
+await login.getByRole("button", { name: "Log in" }).click();
+await login.waitForURL((u) => !u.pathname.startsWith("/login"));
+for (const [name, path] of [
+  ["account", "/account"],
+  ["account-agents", "/account/agents"],
+  ["account-submissions", "/account/submissions"],
+  ["publish", "/publish"],
+  ["admin", "/admin"],
+]) {
+  await shoot(operator, name, path);
+}
+await browser.close();
