@@ -23,9 +23,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span aria-hidden="true" class="grid h-8 w-8 place-items-center rounded-lg bg-indigo-600 text-sm font-bold text-white">"AM"</span>
                     <span class="text-lg">"Agent Marketplace"</span>
                 </a>
-                <div class="flex items-center gap-2">
+                <div class="flex flex-wrap items-center gap-x-1 gap-y-1 sm:gap-x-2">
                     <a href="/skills" class=NAV_LINK>"Marketplace"</a>
-                    <a href="/api/test-console/" class=NAV_LINK>"API"</a>
+                    <a href="/api/test-console/" class=format!("{NAV_LINK} hidden sm:inline")>"API"</a>
                     <UserMenu />
                 </div>
             </nav>
@@ -63,7 +63,7 @@ fn UserMenu() -> impl IntoView {
                         <span class="sm:hidden">"Account"</span>
                     </a>
                     <ActionForm action=logout>
-                        <button type="submit" class=SECONDARY_BUTTON>"Log out"</button>
+                        <button type="submit" class=format!("{SECONDARY_BUTTON} whitespace-nowrap")>"Log out"</button>
                     </ActionForm>
                 }.into_any(),
                 _ => guest().into_any(),
