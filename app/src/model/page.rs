@@ -60,9 +60,65 @@ impl PageParams {
     }
 }
 
+/// A keyset position in a newest-first (or oldest-first) listing: the
+/// creation time and id of the last row seen. On the wire it is
+/// `<microseconds since the epoch>.<uuid>`, which clients treat as opaque.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub id: uuid::Uuid,
+}
+
+impl Cursor {
+    pub fn parse(raw: &str) -> MarketResult<Self> {
+        let bad = || MarketError::validation("cursor", "Not a cursor this API gave out");
+        let (micros, id) = raw.split_once('.').ok_or_else(bad)?;
+        if micros.is_empty() || micros.len() > 16 || !micros.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        // Exactly the form `encode` writes: hyphenated, lower-case.
+        let canonical = id.len() == 36
+            && id.bytes().enumerate().all(|(i, b)| match i {
+                8 | 13 | 18 | 23 => b == b'-',
+                _ => b.is_ascii_digit() || (b'a'..=b'f').contains(&b),
+            });
+        if !canonical {
+            return Err(bad());
+        }
+        let micros: i64 = micros.parse().map_err(|_| bad())?;
+        let created_at = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(bad)?;
+        let id = uuid::Uuid::parse_str(id).map_err(|_| bad())?;
+        Ok(Cursor { created_at, id })
+    }
+
+    pub fn encode(&self) -> String {
+        format!("{}.{}", self.created_at.timestamp_micros(), self.id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_anything_else() {
+        let c = Cursor {
+            created_at: chrono::DateTime::from_timestamp_micros(1_764_000_000_123_456)
+                .expect("time"),
+            id: uuid::Uuid::nil(),
+        };
+        assert_eq!(Cursor::parse(&c.encode()).expect("parse"), c);
+        for bad in [
+            "",
+            ".",
+            "12",
+            "x.00000000-0000-0000-0000-000000000000",
+            "1.not-a-uuid",
+            "-1.00000000-0000-0000-0000-000000000000",
+        ] {
+            assert!(Cursor::parse(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn offsets_are_capped() {

@@ -72,6 +72,7 @@ const BROWSE: &[&str] = &[
     "offset",
 ];
 const PUBLIC_BROWSE: &[&str] = &[
+    "cursor",
     "query",
     "category",
     "tags",

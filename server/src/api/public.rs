@@ -12,7 +12,7 @@ use app::model::listing::{split_tags, SortBy};
 use app::model::page::PageParams;
 use app::model::skill::{RateRequest, SkillInput};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -31,6 +31,7 @@ pub struct BrowseQuery {
     sort_order: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
+    cursor: Option<String>,
 }
 
 /// `GET /skills`
@@ -38,13 +39,13 @@ pub async fn browse(
     State(state): State<AppState>,
     MaybeAuth(p): MaybeAuth,
     ApiQuery(q): ApiQuery<BrowseQuery>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<(HeaderMap, Json<Value>), MarketError> {
     let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
     let (sort_by, sort_order) =
         super::lifecycle::sort_params(q.sort_by.as_deref(), q.sort_order.as_deref())?;
     let params = listings::Browse {
-        query: q.query,
-        category: q.category,
+        query: q.query.clone(),
+        category: q.category.clone(),
         tags: split_tags(q.tags.as_deref()),
         spec_filters: skill_type_filter(q.skill_type.as_deref())?
             .into_iter()
@@ -54,15 +55,57 @@ pub async fn browse(
         sort_by,
         sort_order,
         default_sort: Some(SortBy::CreatedAt),
+        after: q
+            .cursor
+            .as_deref()
+            .map(app::model::page::Cursor::parse)
+            .transpose()?,
         ..Default::default()
     };
+    let keyset = params.after.is_some();
+    // Only a page in creation order can be continued by a cursor.
+    let by_creation = keyset
+        || (q.query.as_deref().is_none_or(|t| t.trim().is_empty())
+            && matches!(sort_by, None | Some(SortBy::CreatedAt)));
     let (rows, total) = listings::browse(&state, p.as_ref(), KIND, params, page).await?;
-    Ok(super::lifecycle::paged(
+    // Where the next page starts, for paging deep without an offset: an
+    // RFC 8288 `Link: <…?cursor=…>; rel="next"` when the page is full (the
+    // body keeps the reference's shape).
+    let next_cursor = (by_creation && rows.len() as i64 == page.limit)
+        .then(|| rows.last())
+        .flatten()
+        .map(|r| {
+            app::model::page::Cursor {
+                created_at: r.created_at,
+                id: r.id,
+            }
+            .encode()
+        });
+    let mut reply = super::lifecycle::paged(
         "skills",
         rows.iter().map(public_item).collect(),
         total,
-        page,
-    ))
+        if keyset {
+            PageParams { offset: 0, ..page }
+        } else {
+            page
+        },
+    );
+    if keyset {
+        reply.0["has_more"] = json!(next_cursor.is_some());
+    }
+    let mut headers = HeaderMap::new();
+    if let Some(c) = next_cursor {
+        let order = q.sort_order.as_deref().unwrap_or("desc");
+        let link = format!(
+            "</api/public/v1/marketplace/skills?cursor={c}&limit={}&sort_order={order}>; rel=\"next\"",
+            page.limit
+        );
+        if let Ok(v) = HeaderValue::from_str(&link) {
+            headers.insert(header::LINK, v);
+        }
+    }
+    Ok((headers, reply))
 }
 
 /// `GET /skills/{skill_id}`: approved skills only (the publisher's own

@@ -434,6 +434,11 @@ pub fn query(path: &str, param: &str) -> Value {
             "description": "Comma-separated skill ids, 1 to 100",
             "pattern": LIST,
         }),
+        "cursor" => json!({
+            "type": "string",
+            "pattern": "^[0-9]{1,16}\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+            "description": "The `next_cursor` of the previous page: pages by creation time (newest first, oldest with sort_order=asc) from there, however deep; sort_by and offset do not apply",
+        }),
         "parameters" => json!({
             "type": "string",
             "pattern": "^\\{\\}$",

@@ -278,6 +278,9 @@ pub struct Filter {
     /// How `query` matches: full text, or trigram similarity (the fallback
     /// for a misspelt word when full text finds nothing).
     pub similar: bool,
+    /// Keyset paging by creation time: rows after this one in `order_by`
+    /// (which is then `CREATED_DESC` or `CREATED_ASC`).
+    pub after: Option<crate::model::page::Cursor>,
     pub order_by: &'static str,
     pub limit: i64,
     pub offset: i64,
@@ -324,9 +327,23 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
         (Some(q), true) => {
             qb.push(" AND ")
                 .push_bind(q.to_lowercase())
-                .push(" <% search_text");
+                .push(" <% lower(name)");
         }
         (None, _) => {}
+    }
+    if let Some(c) = &f.after {
+        let op = if f.order_by == order::CREATED_ASC {
+            ">"
+        } else {
+            "<"
+        };
+        qb.push(" AND (created_at, id) ")
+            .push(op)
+            .push(" (")
+            .push_bind(c.created_at)
+            .push(", ")
+            .push_bind(c.id)
+            .push(")");
     }
     if let Some(c) = &f.category {
         qb.push(" AND category = ").push_bind(c.clone());
@@ -373,7 +390,7 @@ pub async fn browse(pool: &PgPool, f: &Filter) -> Result<(Vec<ListingRow>, i64),
         (Some(q), true) => {
             qb.push(", word_similarity(")
                 .push_bind(q.to_lowercase())
-                .push(", search_text) AS relevance");
+                .push(", lower(name)) AS relevance");
         }
         (None, _) => {
             qb.push(", 0::float4 AS relevance");

@@ -462,6 +462,9 @@ fn parse_reason(raw: &str) -> MarketResult<String> {
 /// What a browse asks for, parsed by the door from its query string.
 #[derive(Clone, Debug, Default)]
 pub struct Browse {
+    /// Keyset paging: pages by creation time after this position (the
+    /// sort is then creation time, newest first unless ascending).
+    pub after: Option<crate::model::page::Cursor>,
     pub query: Option<String>,
     pub category: Option<String>,
     pub tags: Vec<String>,
@@ -490,14 +493,18 @@ pub async fn browse(
         .map(str::trim)
         .filter(|q| !q.is_empty())
         .map(|q| q.chars().take(200).collect::<String>());
-    let order_by = order_clause(
-        b.sort_by.or(if query.is_some() {
-            None
-        } else {
-            b.default_sort
-        }),
-        b.sort_order,
-    );
+    let order_by = if b.after.is_some() {
+        order_clause(Some(SortBy::CreatedAt), b.sort_order)
+    } else {
+        order_clause(
+            b.sort_by.or(if query.is_some() {
+                None
+            } else {
+                b.default_sort
+            }),
+            b.sort_order,
+        )
+    };
     let filter = Filter {
         kind: kind.as_str().to_owned(),
         query,
@@ -510,9 +517,11 @@ pub async fn browse(
         featured_only: b.featured_only,
         own_tenant: principal.filter(|_| b.include_own).map(|p| p.tenant_id),
         similar: false,
+        after: b.after,
         order_by,
         limit: page.limit,
-        offset: page.offset,
+        // A cursor says where the page starts.
+        offset: if b.after.is_some() { 0 } else { page.offset },
     };
     let found = db::browse(&state.pool, &filter).await?;
     // Full text first (its GIN index answers a rare word in microseconds);

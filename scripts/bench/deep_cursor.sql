@@ -1,0 +1,4 @@
+-- GET /api/public/v1/marketplace/skills?cursor=:micros.:id&limit=20 (keyset
+-- paging from the 10,000th newest skill): the page and the kind's total.
+SELECT id, kind, publisher_tenant_id, publisher_user_id, name, slug, description, long_description, category, tags, price::float8 AS price, license, is_featured, status, rejection_reason, submitted_at, reviewed_at, approved_at, rating_sum::float8 AS rating_sum, rating_count, installs, active_installs, spec, current_version, external_id, risk_approved_at, created_at, updated_at, 0::float4 AS relevance FROM listings WHERE kind = 'skill' AND status = 'approved' AND (created_at, id) < ('epoch'::timestamptz + :micros * interval '1 microsecond', :id::uuid) ORDER BY created_at DESC, id DESC LIMIT 20 OFFSET 0;
+SELECT coalesce((SELECT approved FROM listing_counts WHERE kind = 'skill' AND category = '*'), 0);
