@@ -251,6 +251,28 @@ pub struct KeyList {
     pub keys: Vec<KeyInfo>,
 }
 
+/// A JSON integer, also written as `30.0`: JSON (and JSON Schema's
+/// "integer") does not tell the two apart, so neither do we.
+pub fn whole_number<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: TryFrom<i64>,
+{
+    use serde::de::Error;
+    let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
+        return Ok(None);
+    };
+    let whole = match (n.as_i64(), n.as_f64()) {
+        (Some(i), _) => Some(i),
+        (None, Some(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
+        _ => None,
+    };
+    whole
+        .and_then(|i| T::try_from(i).ok())
+        .map(Some)
+        .ok_or_else(|| D::Error::custom(format!("expected a whole number in range, found {n}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,26 +338,4 @@ mod tests {
         );
         assert!(parse_name("name", "a\u{0}b", 10).is_err());
     }
-}
-
-/// A JSON integer, also written as `30.0`: JSON (and JSON Schema's
-/// "integer") does not tell the two apart, so neither do we.
-pub fn whole_number<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: TryFrom<i64>,
-{
-    use serde::de::Error;
-    let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
-        return Ok(None);
-    };
-    let whole = match (n.as_i64(), n.as_f64()) {
-        (Some(i), _) => Some(i),
-        (None, Some(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(f as i64),
-        _ => None,
-    };
-    whole
-        .and_then(|i| T::try_from(i).ok())
-        .map(Some)
-        .ok_or_else(|| D::Error::custom(format!("expected a whole number in range, found {n}")))
 }

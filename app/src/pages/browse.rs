@@ -212,6 +212,8 @@ fn Results(kind: ListingKind, page: BrowsePage, req: BrowseRequest) -> impl Into
         )
     });
     view! {
+        // The cards' names are h3: this keeps the outline h1 → h2 → h3.
+        <h2 class="sr-only">"Results"</h2>
         <p class="text-sm text-slate-600 dark:text-slate-400" aria-live="polite" data-testid="result-count">
             {format!("{} {}{}", page.total, kind.singular(), if page.total == 1 { "" } else { "s" })}
         </p>

@@ -1163,7 +1163,13 @@ fn operation_id(method: &str, path: &str) -> String {
 
 /// Where what a create answers can be used next: the stateful fuzzing
 /// phase follows these from a created object to its own routes.
-const LINKS: &[(&str, &str, &[(&str, &str)])] = &[
+/// (source path, id field of its answer, target operations as (method, path)).
+type Link = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+const LINKS: &[Link] = &[
     (
         "/api/agents",
         "id",
