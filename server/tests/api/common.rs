@@ -53,7 +53,9 @@ pub fn test_config() -> Config {
         config: Config,
     }
     let mut config = Wrapper::parse_from(["marketplace"]).config;
-    config.request_timeout_secs = 5;
+    // Debug-build SSR of a whole page while every other test runs on the
+    // same two cores can take seconds; the deadline is for hangs.
+    config.request_timeout_secs = 15;
     config.body_limit_bytes = 64 * 1024;
     // Two cores run every test at once: a pool wait of a few seconds is
     // contention, not an outage.
