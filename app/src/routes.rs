@@ -2,7 +2,7 @@
 
 use crate::components::layout::Layout;
 use crate::model::kind::ListingKind;
-use crate::pages::account::studio::{AgentsPage, SubmissionsPage};
+use crate::pages::account::studio::{AgentsPage, SubmissionsPage, WorkspacePage};
 use crate::pages::account::{keys::AccountPage, login::LoginPage, signup::SignupPage};
 use crate::pages::{
     auth_epoch, browse::BrowsePage, home::HomePage, listing::ListingPage, not_found::NotFoundPage,
@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/account/agents") view=AgentsPage ssr=SsrMode::InOrder />
                     <Route path=path!("/account/submissions") view=SubmissionsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/account/workspace") view=WorkspacePage ssr=SsrMode::InOrder />
                     <Route path=path!("/publish") view=PublishPage ssr=SsrMode::InOrder />
                     <Route path=path!("/admin") view=OperatorPage ssr=SsrMode::InOrder />
                 </Routes>

@@ -38,7 +38,7 @@ test("member and operator pages have no serious accessibility violations", async
   await page.getByLabel("Password").fill("demo-password");
   await page.getByRole("button", { name: "Log in" }).click();
   await expect(page).not.toHaveURL(/\/login/);
-  for (const path of ["/account", "/account/agents", "/account/submissions", "/publish", "/admin"]) {
+  for (const path of ["/account", "/account/agents", "/account/workspace", "/account/submissions", "/publish", "/admin"]) {
     await check(page, path, js);
   }
 });

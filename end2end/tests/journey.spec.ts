@@ -146,6 +146,8 @@ test("a flagged review is hidden by the operator @nojs", async ({ browser, javaS
   await author.getByLabel("Your rating").selectOption("1");
   await author.getByLabel("Review (optional)").fill(text);
   await author.getByRole("button", { name: "Submit rating" }).click();
+  // Hydrated, the form posts in the background: wait for its answer.
+  if (js) await expect(author.getByText("Thanks, your rating is saved.")).toBeVisible();
   await open(author, new URL(url).pathname, js);
   await expect(author.getByText(text)).toBeVisible();
 
@@ -168,4 +170,17 @@ test("a flagged review is hidden by the operator @nojs", async ({ browser, javaS
 
   await open(reader, new URL(url).pathname, js);
   await expect(reader.getByText(text)).toHaveCount(0);
+});
+
+test("a member creates a canvas in the workspace @nojs", async ({ browser, javaScriptEnabled }) => {
+  const js = javaScriptEnabled;
+  const page = await person(browser, js);
+  await signUp(page, `Canvas ${word()}`, js);
+  await open(page, "/account/workspace", js);
+  await expect(page.getByText("No canvases yet.")).toBeVisible();
+  await expect(page.getByText("No workflows yet.")).toBeVisible();
+  await page.getByLabel("New canvas").fill("Sales board");
+  await page.getByRole("button", { name: "Create canvas" }).click();
+  await expect(page.getByTestId("canvas").filter({ hasText: "Sales board" })).toBeVisible();
+  await expect(page.getByTestId("canvas").filter({ hasText: "Sales board" })).toContainText("No components placed.");
 });

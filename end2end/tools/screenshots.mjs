@@ -48,6 +48,7 @@ await login.waitForURL((u) => !u.pathname.startsWith("/login"));
 for (const [name, path] of [
   ["account", "/account"],
   ["account-agents", "/account/agents"],
+  ["account-workspace", "/account/workspace"],
   ["account-submissions", "/account/submissions"],
   ["publish", "/publish"],
   ["admin", "/admin"],

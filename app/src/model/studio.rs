@@ -87,3 +87,28 @@ pub struct InstallPreview {
     /// Every rule the install would break, in the order they are checked.
     pub problems: Vec<String>,
 }
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CanvasView {
+    pub id: String,
+    pub name: String,
+    pub components: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkflowView {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub source: String,
+    pub nodes: usize,
+    pub created_at: String,
+}
+
+/// The tenant's canvases (with the components placed on each) and the
+/// workflows in its workspace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkspaceView {
+    pub canvases: Vec<CanvasView>,
+    pub workflows: Vec<WorkflowView>,
+}

@@ -8,7 +8,7 @@
 use crate::error::MarketError;
 #[cfg(feature = "ssr")]
 use crate::model::kind::ListingKind;
-use crate::model::studio::{AgentView, InstallPreview, Submission};
+use crate::model::studio::{AgentView, InstallPreview, Submission, WorkspaceView};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -211,6 +211,33 @@ pub async fn vote_review(review_id: String, helpful: String) -> Result<(), Marke
                 helpful == "yes",
             )
             .await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/sfn", endpoint = "studio/workspace")]
+pub async fn my_workspace() -> Result<WorkspaceView, MarketError> {
+    super::with_status(
+        async {
+            let state = AppState::from_context()?;
+            let principal = super::principal(&state).await?;
+            studio_pages::workspace(&state, &principal).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/sfn", endpoint = "studio/create-canvas")]
+pub async fn create_canvas(name: String) -> Result<(), MarketError> {
+    use crate::backend::services::components;
+    super::with_status(
+        async {
+            let state = AppState::from_context()?;
+            super::writable(&state).await?;
+            let principal = super::principal(&state).await?;
+            components::create_canvas(&state, &principal, &name).await?;
             Ok(())
         }
         .await,

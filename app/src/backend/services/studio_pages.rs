@@ -11,7 +11,8 @@ use crate::model::kind::ListingKind;
 use crate::model::page::PageParams;
 use crate::model::skill::SkillInput;
 use crate::model::studio::{
-    AgentView, AuditEntryView, FlaggedReview, InstallPreview, OperatorDesk, QueueItem, Submission,
+    AgentView, AuditEntryView, CanvasView, FlaggedReview, InstallPreview, OperatorDesk, QueueItem,
+    Submission, WorkflowView, WorkspaceView,
 };
 use uuid::Uuid;
 
@@ -230,6 +231,37 @@ pub async fn install(
 ) -> MarketResult<()> {
     skills::install(state, p, &install_request(listing_id, agent_id)).await?;
     Ok(())
+}
+
+/// The tenant's canvases with their components (the first 50 canvases)
+/// and its workspace workflows, newest first.
+pub async fn workspace(state: &AppState, p: &Principal) -> MarketResult<WorkspaceView> {
+    use crate::backend::services::{components, workflows};
+    let mut canvases = Vec::new();
+    for c in components::canvases(state, p).await?.into_iter().take(50) {
+        let (_, placed) = components::canvas(state, p, c.id).await?;
+        canvases.push(CanvasView {
+            id: c.id.to_string(),
+            name: c.name,
+            components: placed.into_iter().map(|x| x.name).collect(),
+        });
+    }
+    let workflows = workflows::list(state, p)
+        .await?
+        .into_iter()
+        .map(|w| WorkflowView {
+            id: w.id.to_string(),
+            nodes: w.nodes.as_array().map_or(0, Vec::len),
+            name: w.name,
+            description: w.description,
+            source: w.source,
+            created_at: w.created_at.format(DATE).to_string(),
+        })
+        .collect();
+    Ok(WorkspaceView {
+        canvases,
+        workflows,
+    })
 }
 
 /// An id from a form: anything that is not a UUID names nothing.

@@ -5,8 +5,10 @@ use crate::components::form::{
     field_message, form_message, FormAlert, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON,
 };
 use crate::error::{ErrorCode, MarketError};
-use crate::model::studio::{AgentView, Submission};
-use crate::server_fns::studio::{my_agents, my_submissions, CreateAgent, Resubmit};
+use crate::model::studio::{AgentView, Submission, WorkspaceView};
+use crate::server_fns::studio::{
+    my_agents, my_submissions, my_workspace, CreateAgent, CreateCanvas, Resubmit,
+};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -16,6 +18,7 @@ pub fn AccountNav(current: &'static str) -> impl IntoView {
     let tabs = [
         ("/account", "API keys"),
         ("/account/agents", "Agents"),
+        ("/account/workspace", "Workspace"),
         ("/account/submissions", "Submissions"),
         ("/publish", "Publish"),
     ];
@@ -205,5 +208,84 @@ fn agent_card(a: AgentView) -> impl IntoView {
                 }.into_any()
             }}
         </li>
+    }
+}
+
+/// `/account/workspace`: canvases with their components, and workflows.
+#[component]
+pub fn WorkspacePage() -> impl IntoView {
+    let create = ServerAction::<CreateCanvas>::new();
+    let data = Resource::new(move || create.version().get(), |_| my_workspace());
+    let error = Memo::new(move |_| create.value().get().and_then(Result::err));
+    view! {
+        <Title text="Your workspace" />
+        <Meta name="description" content="Your canvases with their components, and the workflows in your workspace." />
+        <AccountNav current="/account/workspace" />
+        <h1 class="text-2xl font-semibold">"Your workspace"</h1>
+        <Suspense fallback=|| view! { <div class=PANEL aria-busy="true"></div> }>
+            {move || data.get().map(|r| match r {
+                Ok(w) => view! { <Workspace w create error /> }.into_any(),
+                Err(e) => needs_login(e, "/account/workspace"),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Workspace(
+    w: WorkspaceView,
+    create: ServerAction<CreateCanvas>,
+    error: Memo<Option<MarketError>>,
+) -> impl IntoView {
+    view! {
+        <div class="mt-6 grid gap-8 lg:grid-cols-2">
+            <section aria-labelledby="canvases-title" class="space-y-4">
+                <h2 id="canvases-title" class="text-xl font-semibold">"Canvases"</h2>
+                {if w.canvases.is_empty() {
+                    view! { <p class="rounded-xl border border-dashed border-slate-300 p-6 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400">"No canvases yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="space-y-3">
+                            {w.canvases.into_iter().map(|c| view! {
+                                <li class="rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" data-testid="canvas">
+                                    <h3 class="font-medium">{c.name}</h3>
+                                    {if c.components.is_empty() {
+                                        view! { <p class="mt-1 text-sm text-slate-500">"No components placed. Install one from "<a href="/components" class="text-indigo-600 underline dark:text-indigo-400">"the component marketplace"</a>"."</p> }.into_any()
+                                    } else {
+                                        view! { <ul class="mt-2 flex flex-wrap gap-1.5" aria-label="Components">{c.components.into_iter().map(|n| view! { <li class="rounded bg-slate-100 px-2 py-0.5 text-xs dark:bg-slate-800">{n}</li> }).collect_view()}</ul> }.into_any()
+                                    }}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+                <ActionForm action=create attr:class="flex flex-col gap-2 rounded-xl border border-slate-200 bg-white p-4 sm:flex-row sm:items-end dark:border-slate-800 dark:bg-slate-900">
+                    <div class="flex-1">
+                        <label for="canvas-name" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"New canvas"</label>
+                        <input id="canvas-name" name="name" required maxlength="200" class=INPUT aria-describedby="canvas-name-error" />
+                        <p id="canvas-name-error" role="alert" class="mt-1 text-sm text-red-600 dark:text-red-400">{move || field_message(&error.get(), "name").or_else(|| form_message(&error.get(), &["name"]))}</p>
+                    </div>
+                    <button type="submit" class=SECONDARY_BUTTON>"Create canvas"</button>
+                </ActionForm>
+            </section>
+            <section aria-labelledby="workflows-title" class="space-y-4">
+                <h2 id="workflows-title" class="text-xl font-semibold">"Workflows"</h2>
+                {if w.workflows.is_empty() {
+                    view! { <p class="rounded-xl border border-dashed border-slate-300 p-6 text-center text-slate-600 dark:border-slate-700 dark:text-slate-400">"No workflows yet. Import one from "<a href="/workflows" class="text-indigo-600 underline dark:text-indigo-400">"the workflow marketplace"</a>"."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
+                            {w.workflows.into_iter().map(|f| view! {
+                                <li class="p-4" data-testid="workflow">
+                                    <p class="font-medium">{f.name}</p>
+                                    <p class="text-sm text-slate-600 dark:text-slate-400">{f.description}</p>
+                                    <p class="mt-1 text-xs text-slate-500">{format!("{} nodes · {} · {}", f.nodes, f.source, f.created_at)}</p>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </section>
+        </div>
     }
 }
