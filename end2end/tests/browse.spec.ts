@@ -73,3 +73,23 @@ test("rating without logging in asks to log in @nojs", async ({ page, javaScript
   await expect(prompt).toBeVisible();
   await expect(prompt.getByRole("link", { name: "log in" })).toHaveAttribute("href", /\/login\?next=\/skills\//);
 });
+
+test("type, price and tag facets show counts and filter through the URL @nojs", async ({ page, javaScriptEnabled }) => {
+  await open(page, "/skills", javaScriptEnabled);
+  const types = page.getByRole("list", { name: "Type" });
+  const first = types.getByRole("link").first();
+  const label = (await first.innerText()).trim();
+  const [type, count] = label.split(/\s+/);
+  await first.click();
+  await expect(page).toHaveURL(new RegExp(`[?&]type=${type}`));
+  await expect(page.getByTestId("result-count")).toHaveText(`${count} skill${count === "1" ? "" : "s"}`);
+  for (const text of await page.getByTestId("listing-card").allInnerTexts()) {
+    expect(text).toContain(type);
+  }
+  await expect(page.getByRole("list", { name: "Type" }).getByRole("link", { name: new RegExp(`^${type}`) })).toHaveAttribute("aria-current", "true");
+  const tag = page.getByRole("list", { name: "Tags" }).getByRole("link").first();
+  const tagName = (await tag.innerText()).trim().split(/\s+/)[0];
+  await tag.click();
+  await expect(page).toHaveURL(new RegExp(`[?&]tag=${tagName}`));
+  await expect(page.getByTestId("listing-card").first()).toBeVisible();
+});

@@ -48,6 +48,19 @@ pub struct BrowseRequest {
     pub sort: Option<String>,
     pub free: Option<bool>,
     pub page: Option<i64>,
+    pub tag: Option<String>,
+    /// The kind's type (skill type, component type, template type): `type`
+    /// in the URL.
+    pub kind_type: Option<String>,
+}
+
+/// Counts of approved listings per facet value, for the browse filters.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facets {
+    pub types: Vec<(String, i64)>,
+    pub tags: Vec<(String, i64)>,
+    pub free: i64,
+    pub paid: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -57,6 +70,7 @@ pub struct BrowsePage {
     pub page: i64,
     pub pages: i64,
     pub categories: Vec<(String, i64)>,
+    pub facets: Facets,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

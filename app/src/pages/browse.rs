@@ -32,6 +32,8 @@ fn request_from(q: &leptos_router::params::ParamsMap) -> BrowseRequest {
         sort: text("sort"),
         free: text("free").map(|v| v == "true" || v == "on"),
         page: text("page").and_then(|p| p.parse().ok()),
+        tag: text("tag"),
+        kind_type: text("type"),
     }
 }
 
@@ -50,6 +52,12 @@ pub fn href(kind: ListingKind, req: &BrowseRequest) -> String {
     }
     if req.free == Some(true) {
         push("free", "true")
+    }
+    if let Some(v) = &req.tag {
+        push("tag", v)
+    }
+    if let Some(v) = &req.kind_type {
+        push("type", v)
     }
     if let Some(p) = req.page.filter(|p| *p > 1) {
         push("page", &p.to_string())
@@ -211,7 +219,9 @@ fn Results(kind: ListingKind, page: BrowsePage, req: BrowseRequest) -> impl Into
             },
         )
     });
+    let facets = page.facets.clone();
     view! {
+        <FacetBar kind facets req=req.clone() />
         // The cards' names are h3: this keeps the outline h1 → h2 → h3.
         <h2 class="sr-only">"Results"</h2>
         <p class="text-sm text-slate-600 dark:text-slate-400" aria-live="polite" data-testid="result-count">
@@ -233,6 +243,71 @@ fn Results(kind: ListingKind, page: BrowsePage, req: BrowseRequest) -> impl Into
         </nav>
     }
     .into_any()
+}
+
+const CHIP: &str = "inline-flex items-center gap-1 rounded-full border px-2.5 py-1 text-xs font-medium focus-visible:outline \
+    focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500";
+const CHIP_ON: &str = "border-indigo-600 bg-indigo-600 text-white";
+const CHIP_OFF: &str = "border-slate-300 text-slate-700 hover:bg-slate-100 dark:border-slate-700 dark:text-slate-300 dark:hover:bg-slate-800";
+
+/// Type, price and tag filters with the number of listings behind each;
+/// links, so they work without JavaScript and live in the URL.
+#[component]
+fn FacetBar(
+    kind: ListingKind,
+    facets: crate::model::catalog::Facets,
+    req: BrowseRequest,
+) -> impl IntoView {
+    let chip = move |label: String, n: i64, on: bool, target: BrowseRequest| {
+        let class = format!("{CHIP} {}", if on { CHIP_ON } else { CHIP_OFF });
+        view! {
+            <li><a href=href(kind, &BrowseRequest { page: None, ..target }) class=class aria-current=on.then_some("true")>
+                {label}<span class="tabular-nums opacity-75">{n}</span>
+            </a></li>
+        }
+    };
+    let types = facets.types.clone();
+    let tags = facets.tags.clone();
+    let r = req.clone();
+    view! {
+        <div class="space-y-2 text-sm" data-testid="facets">
+            {(!types.is_empty()).then(|| {
+                let r = r.clone();
+                view! {
+                    <div class="flex flex-wrap items-center gap-2">
+                        <span class="w-14 text-slate-500 dark:text-slate-400">"Type"</span>
+                        <ul class="flex flex-wrap gap-1.5" aria-label="Type">
+                            {types.into_iter().map(|(t, n)| {
+                                let on = r.kind_type.as_deref() == Some(t.as_str());
+                                chip(t.clone(), n, on, BrowseRequest { kind_type: (!on).then(|| t.clone()), ..r.clone() })
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                }
+            })}
+            <div class="flex flex-wrap items-center gap-2">
+                <span class="w-14 text-slate-500 dark:text-slate-400">"Price"</span>
+                <ul class="flex flex-wrap gap-1.5" aria-label="Price">
+                    {chip("Free".into(), facets.free, r.free == Some(true), BrowseRequest { free: (r.free != Some(true)).then_some(true), ..r.clone() })}
+                    <li class="self-center text-xs text-slate-500 dark:text-slate-400">{format!("{} paid", facets.paid)}</li>
+                </ul>
+            </div>
+            {(!tags.is_empty()).then(|| {
+                let r = r.clone();
+                view! {
+                    <div class="flex flex-wrap items-center gap-2">
+                        <span class="w-14 text-slate-500 dark:text-slate-400">"Tags"</span>
+                        <ul class="flex flex-wrap gap-1.5" aria-label="Tags">
+                            {tags.into_iter().map(|(t, n)| {
+                                let on = r.tag.as_deref() == Some(t.as_str());
+                                chip(t.clone(), n, on, BrowseRequest { tag: (!on).then(|| t.clone()), ..r.clone() })
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                }
+            })}
+        </div>
+    }
 }
 
 #[component]

@@ -457,6 +457,17 @@ async fn counted_total(pool: &PgPool, f: &Filter) -> Result<Option<i64>, sqlx::E
     Ok(Some(approved + own))
 }
 
+/// Facet counts of a kind: (facet, value, approved listings), largest first.
+pub async fn facets(pool: &PgPool, kind: &str) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT facet, value, approved FROM listing_facets WHERE kind = $1 AND approved > 0 \
+         ORDER BY approved DESC, value",
+    )
+    .bind(kind)
+    .fetch_all(pool)
+    .await
+}
+
 pub async fn categories(pool: &PgPool, kind: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT category, approved FROM listing_counts WHERE kind = $1 AND approved > 0 \

@@ -6,7 +6,7 @@ use crate::backend::services::listings::{self, Browse};
 use crate::backend::state::AppState;
 use crate::error::MarketResult;
 use crate::model::catalog::{
-    BrowsePage, BrowseRequest, ListingCard, ListingDetail, ReviewView, VersionView,
+    BrowsePage, BrowseRequest, Facets, ListingCard, ListingDetail, ReviewView, VersionView,
 };
 use crate::model::kind::ListingKind;
 use crate::model::listing::SortBy;
@@ -52,9 +52,20 @@ pub async fn browse(
         Some(s) => Some(SortBy::parse(s)?),
         None => None,
     };
+    let type_field = match kind {
+        ListingKind::Skill => Some("skill_type"),
+        ListingKind::CanvasComponent => Some("component_type"),
+        ListingKind::WorkflowTemplate => Some("template_type"),
+        _ => None,
+    };
     let params = Browse {
         query: req.q.clone(),
         category: req.category.clone(),
+        tags: req.tag.iter().cloned().collect(),
+        spec_filters: type_field
+            .zip(req.kind_type.clone().filter(|t| !t.trim().is_empty()))
+            .into_iter()
+            .collect(),
         free_only: req.free.unwrap_or(false),
         sort_by: sort,
         default_sort: Some(SortBy::Popularity),
@@ -91,7 +102,24 @@ pub async fn browse(
         page: page_no,
         pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).clamp(1, last_page),
         categories: listings::categories(state, kind).await?,
+        facets: facets(state, kind).await?,
     })
+}
+
+async fn facets(state: &AppState, kind: ListingKind) -> MarketResult<Facets> {
+    let mut f = Facets::default();
+    for (facet, value, n) in
+        crate::backend::db::listings::facets(&state.pool, kind.as_str()).await?
+    {
+        match facet.as_str() {
+            "type" => f.types.push((value, n)),
+            "tag" if f.tags.len() < 12 => f.tags.push((value, n)),
+            "price" if value == "free" => f.free = n,
+            "price" => f.paid = n,
+            _ => {}
+        }
+    }
+    Ok(f)
 }
 
 pub async fn detail(
