@@ -184,3 +184,42 @@ test("a member creates a canvas in the workspace @nojs", async ({ browser, javaS
   await expect(page.getByTestId("canvas").filter({ hasText: "Sales board" })).toBeVisible();
   await expect(page.getByTestId("canvas").filter({ hasText: "Sales board" })).toContainText("No components placed.");
 });
+
+test("a member installs a component onto a canvas, imports a workflow and installs an agent template @nojs", async ({ browser, javaScriptEnabled }) => {
+  const js = javaScriptEnabled;
+  const page = await person(browser, js);
+  await signUp(page, `Installer ${word()}`, js);
+  await open(page, "/account/workspace", js);
+  await page.getByLabel("New canvas").fill("Ops board");
+  await page.getByRole("button", { name: "Create canvas" }).click();
+  await expect(page.getByTestId("canvas").filter({ hasText: "Ops board" })).toBeVisible();
+
+  await open(page, "/components", js);
+  const component = page.getByTestId("listing-card").first().getByRole("link");
+  const componentName = (await component.innerText()).trim();
+  await component.click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(componentName);
+  if (js) await expect(page.locator("main[data-hydrated=true]")).toHaveCount(1, { timeout: 20_000 });
+  await page.getByLabel("Place on canvas").selectOption({ label: "Ops board" });
+  await page.getByRole("button", { name: "Install", exact: true }).click();
+  if (js) await expect(page.getByText("Placed on the canvas.")).toBeVisible();
+
+  await open(page, "/workflows", js);
+  await page.getByRole("link", { name: "Daily Email Summarizer" }).click();
+  if (js) await expect(page.locator("main[data-hydrated=true]")).toHaveCount(1, { timeout: 20_000 });
+  await page.getByRole("button", { name: "Import into workspace" }).click();
+  if (js) await expect(page.getByText("Imported into your workspace")).toBeVisible();
+
+  await open(page, "/account/workspace", js);
+  await expect(page.getByTestId("canvas").filter({ hasText: "Ops board" })).toContainText(componentName);
+  await expect(page.getByTestId("workflow").filter({ hasText: "Daily Email Summarizer" })).toBeVisible();
+
+  await open(page, "/agents", js);
+  const template = page.getByTestId("listing-card").first().getByRole("link");
+  await template.click();
+  if (js) await expect(page.locator("main[data-hydrated=true]")).toHaveCount(1, { timeout: 20_000 });
+  await page.getByRole("button", { name: "Install", exact: true }).click();
+  if (js) await expect(page.getByText("Installed as the agent")).toBeVisible();
+  await open(page, "/account/agents", js);
+  await expect(page.getByTestId("agent")).toHaveCount(1);
+});

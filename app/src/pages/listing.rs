@@ -11,7 +11,9 @@ use crate::model::catalog::ReviewView;
 use crate::model::kind::ListingKind;
 use crate::model::studio::InstallPreview;
 use crate::server_fns::browse::{load_listing, SubmitReview};
-use crate::server_fns::studio::{my_agents, FlagReview, InstallPlan, InstallSkill, VoteReview};
+use crate::server_fns::studio::{
+    my_agents, my_canvases, FlagReview, InstallListing, InstallPlan, InstallSkill, VoteReview,
+};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
@@ -124,7 +126,11 @@ fn Detail(
             <aside class="min-w-0 space-y-6">
                 <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900" aria-labelledby="install">
                     <h2 id="install" class="font-semibold">"Install"</h2>
-                    {(kind == ListingKind::Skill).then(|| view! { <InstallPanel id=c.id.clone() /> })}
+                    {if kind == ListingKind::Skill {
+                        view! { <InstallPanel id=c.id.clone() /> }.into_any()
+                    } else {
+                        view! { <InstallOther kind id=c.id.clone() /> }.into_any()
+                    }}
                     <p class="mt-4 text-sm text-slate-600 dark:text-slate-400">"Or with an API key:"</p>
                     <pre tabindex="0" aria-label="Install command" class="mt-2 overflow-x-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500"><code>{install_cmd}</code></pre>
                     <dl class="mt-4 space-y-2 text-sm">
@@ -312,5 +318,63 @@ fn PlanView(p: InstallPreview) -> impl IntoView {
                 view! { <ul class="mt-2 list-disc space-y-1 pl-5 text-red-700 dark:text-red-400">{p.problems.iter().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}</ul> }.into_any()
             }}
         </div>
+    }
+}
+
+/// Install an agent template (as a new agent), a domain (optionally under
+/// your own name), a component (onto one of your canvases) or a workflow
+/// template (into your workspace).
+#[component]
+fn InstallOther(kind: ListingKind, id: String) -> impl IntoView {
+    let action = ServerAction::<InstallListing>::new();
+    let canvases = Resource::new(|| (), |_| my_canvases());
+    let login = format!("/login?next={}/{id}", kind.path());
+    let done = move || action.value().get().and_then(Result::ok);
+    let error = move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.message)
+    };
+    view! {
+        <Suspense fallback=|| view! { <div class="mt-3 h-16 animate-pulse rounded-lg bg-slate-100 dark:bg-slate-800" aria-busy="true"></div> }>
+            {move || canvases.get().map(|r| match r {
+                Ok(Some(canvases)) => {
+                    let id = id.clone();
+                    view! {
+                        <ActionForm action=action attr:class="mt-3 space-y-3">
+                            <input type="hidden" name="kind" value=kind.as_str() />
+                            <input type="hidden" name="id" value=id />
+                            {match kind {
+                                ListingKind::CanvasComponent if canvases.is_empty() => view! {
+                                    <input type="hidden" name="target" value="" />
+                                    <p class="text-sm">"You have no canvas yet: "<a href="/account/workspace" class="font-medium text-indigo-600 underline dark:text-indigo-400">"create one"</a>"."</p>
+                                }.into_any(),
+                                ListingKind::CanvasComponent => view! {
+                                    <label for="install-canvas" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Place on canvas"</label>
+                                    <select id="install-canvas" name="target" class=INPUT>
+                                        {canvases.into_iter().map(|c| view! { <option value=c.id>{c.name}</option> }).collect_view()}
+                                    </select>
+                                }.into_any(),
+                                ListingKind::Domain => view! {
+                                    <label for="install-name" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Name of your copy (optional)"</label>
+                                    <input id="install-name" name="target" maxlength="200" class=INPUT />
+                                }.into_any(),
+                                _ => view! { <input type="hidden" name="target" value="" /> }.into_any(),
+                            }}
+                            <button type="submit" class=PRIMARY_BUTTON disabled=move || action.pending().get()>
+                                {if kind == ListingKind::WorkflowTemplate { "Import into workspace" } else { "Install" }}
+                            </button>
+                            <p role="status" class="text-sm text-emerald-700 dark:text-emerald-400">{done}</p>
+                            <p role="alert" class="text-sm text-red-600 dark:text-red-400">{error}</p>
+                        </ActionForm>
+                    }.into_any()
+                }
+                _ => view! {
+                    <p class="mt-2 text-sm"><a href=login.clone() class="font-medium text-indigo-600 underline dark:text-indigo-400">"Log in"</a>" to install it."</p>
+                }.into_any(),
+            })}
+        </Suspense>
     }
 }

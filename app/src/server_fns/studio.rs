@@ -8,7 +8,7 @@
 use crate::error::MarketError;
 #[cfg(feature = "ssr")]
 use crate::model::kind::ListingKind;
-use crate::model::studio::{AgentView, InstallPreview, Submission, WorkspaceView};
+use crate::model::studio::{AgentView, CanvasView, InstallPreview, Submission, WorkspaceView};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -239,6 +239,54 @@ pub async fn create_canvas(name: String) -> Result<(), MarketError> {
             let principal = super::principal(&state).await?;
             components::create_canvas(&state, &principal, &name).await?;
             Ok(())
+        }
+        .await,
+    )
+}
+
+/// Installs an agent template, domain, component or workflow template
+/// from its page (`target`: the canvas id, or a domain's custom name).
+#[server(prefix = "/sfn", endpoint = "studio/install-listing")]
+pub async fn install_listing(
+    kind: String,
+    id: String,
+    target: String,
+) -> Result<String, MarketError> {
+    super::with_status(
+        async {
+            let state = AppState::from_context()?;
+            super::writable(&state).await?;
+            let principal = super::principal(&state).await?;
+            let kind = ListingKind::parse(&kind).ok_or_else(MarketError::route_not_found)?;
+            let id = studio_pages::form_id(&id, || kind.not_found())?;
+            studio_pages::install_other(&state, &principal, kind, id, &target).await
+        }
+        .await,
+    )
+}
+
+/// The caller's canvases, for install pickers; anonymous callers have none
+/// (not an error: the page renders for them too).
+#[server(prefix = "/sfn", endpoint = "studio/canvases")]
+pub async fn my_canvases() -> Result<Option<Vec<CanvasView>>, MarketError> {
+    use crate::backend::services::components;
+    super::with_status(
+        async {
+            let state = AppState::from_context()?;
+            match super::maybe_principal(&state).await? {
+                Some(p) => Ok(Some(
+                    components::canvases(&state, &p)
+                        .await?
+                        .into_iter()
+                        .map(|c| CanvasView {
+                            id: c.id.to_string(),
+                            name: c.name,
+                            components: Vec::new(),
+                        })
+                        .collect(),
+                )),
+                None => Ok(None),
+            }
         }
         .await,
     )

@@ -264,6 +264,46 @@ pub async fn workspace(state: &AppState, p: &Principal) -> MarketResult<Workspac
     })
 }
 
+/// Installs a listing of another kind than skills into its target: an
+/// agent template becomes an agent, a domain a named copy, a component is
+/// placed on a canvas, a workflow template is imported into the workspace.
+/// Answers what was created, for the page to say.
+pub async fn install_other(
+    state: &AppState,
+    p: &Principal,
+    kind: ListingKind,
+    id: Uuid,
+    target: &str,
+) -> MarketResult<String> {
+    use crate::backend::services::{agent_templates, components, domains, workflows};
+    match kind {
+        ListingKind::AgentTemplate => {
+            let agent = agent_templates::install(state, p, id).await?;
+            Ok(format!("Installed as the agent '{}'.", agent.name))
+        }
+        ListingKind::Domain => {
+            let name = Some(target.trim()).filter(|t| !t.is_empty());
+            domains::install(state, p, id, name).await?;
+            Ok("Installed into your domains.".to_owned())
+        }
+        ListingKind::CanvasComponent => {
+            let canvas = form_id(target, || {
+                MarketError::validation("canvas_id", "Choose one of your canvases")
+            })?;
+            components::install(state, p, id, canvas).await?;
+            Ok("Placed on the canvas.".to_owned())
+        }
+        ListingKind::WorkflowTemplate => {
+            let w = workflows::import_template(state, p, &id.to_string()).await?;
+            Ok(format!("Imported into your workspace as '{}'.", w.name))
+        }
+        ListingKind::Skill => Err(MarketError::validation(
+            "kind",
+            "Skills install with their plan",
+        )),
+    }
+}
+
 /// An id from a form: anything that is not a UUID names nothing.
 pub fn form_id(raw: &str, not_found: impl FnOnce() -> MarketError) -> MarketResult<Uuid> {
     Uuid::parse_str(raw.trim()).map_err(|_| not_found())
