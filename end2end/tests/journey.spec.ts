@@ -43,15 +43,15 @@ async function logIn(page: Page, who: { email: string; password: string }, js: b
 
 async function publish(page: Page, name: string, js: boolean) {
   await open(page, "/publish", js);
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Summary").fill(`${name} keeps ledgers in sync`);
-  await page.getByLabel("Category").fill("finance");
-  await page.getByLabel("Tags").fill("ledger, sync");
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Summary", { exact: true }).fill(`${name} keeps ledgers in sync`);
+  await page.getByLabel("Category", { exact: true }).fill("finance");
+  await page.getByLabel("Tags", { exact: true }).fill("ledger, sync");
   if (js) {
     // The card preview follows the form as you type.
     await expect(page.getByTestId("card-preview")).toContainText(name);
   }
-  await page.getByRole("button", { name: "Submit for review" }).click();
+  await page.getByRole("button", { name: "Submit for review", exact: true }).click();
   await expect(page).toHaveURL(/\/account\/submissions$/);
   const row = page.getByTestId("submission").filter({ hasText: name });
   await expect(row.getByText("In review")).toBeVisible();
@@ -222,4 +222,21 @@ test("a member installs a component onto a canvas, imports a workflow and instal
   if (js) await expect(page.getByText("Installed as the agent")).toBeVisible();
   await open(page, "/account/agents", js);
   await expect(page.getByTestId("agent")).toHaveCount(1);
+});
+
+test("a domain goes into review from the publish page @nojs", async ({ browser, javaScriptEnabled }) => {
+  const js = javaScriptEnabled;
+  const name = `${word()} Desk`;
+  const page = await person(browser, js);
+  await signUp(page, `Domains ${name}`, js);
+  await open(page, "/publish", js);
+  await page.getByLabel("Kind").selectOption("domain");
+  await page.getByLabel("Listing name").fill(name);
+  await page.getByLabel("Listing summary").fill("Claims handling for insurers");
+  await page.getByLabel("Listing tags").fill("insurance, claims");
+  await page.getByRole("button", { name: "Submit listing for review" }).click();
+  await expect(page).toHaveURL(/\/account\/submissions$/);
+  const row = page.getByTestId("submission").filter({ hasText: name });
+  await expect(row).toContainText("domain");
+  await expect(row.getByText("In review")).toBeVisible();
 });

@@ -7,7 +7,7 @@ use crate::components::listing_card::ListingCardView;
 use crate::model::catalog::ListingCard;
 use crate::model::kind::ListingKind;
 use crate::model::listing::{RiskLevel, SkillType};
-use crate::server_fns::studio::PublishSkill;
+use crate::server_fns::studio::{PublishOther, PublishSkill};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -160,11 +160,64 @@ pub fn PublishPage() -> impl IntoView {
                     </button>
                 </ActionForm>
             </section>
-            <aside aria-labelledby="preview-title" class="lg:sticky lg:top-8 lg:self-start">
+            <aside aria-labelledby="preview-title" class="space-y-8 lg:sticky lg:top-8 lg:self-start">
                 <h2 id="preview-title" class="text-sm font-medium uppercase tracking-wide text-slate-500">"Card preview"</h2>
                 <ul class="mt-3" data-testid="card-preview">{move || view! { <ListingCardView card=preview() link=false /> }}</ul>
+                <PublishOtherForm />
             </aside>
         </div>
+    }
+}
+
+/// Domains, canvas components and workflow templates: the fields every
+/// kind shares (their kind-specific parts can follow through the API).
+#[component]
+fn PublishOtherForm() -> impl IntoView {
+    let action = ServerAction::<PublishOther>::new();
+    let error = Memo::new(move |_| action.value().get().and_then(Result::err));
+    let fields = &["kind", "name", "description", "category", "tags", "price"];
+    view! {
+        <section aria-labelledby="other-title" class="rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900">
+            <h2 id="other-title" class="font-semibold">"Publish something else"</h2>
+            <ActionForm action=action attr:class="mt-3 space-y-3">
+                <FormAlert message=Signal::derive(move || form_message(&error.get(), fields)) />
+                <div>
+                    <label for="o-kind" class=LABEL>"Kind"</label>
+                    <select id="o-kind" name="kind" class=INPUT>
+                        <option value="domain">"Domain"</option>
+                        <option value="canvas_component">"Canvas component"</option>
+                        <option value="workflow_template">"Workflow template"</option>
+                    </select>
+                </div>
+                <div>
+                    <label for="o-name" class=LABEL>"Listing name"</label>
+                    <input id="o-name" name="name" required maxlength="200" class=INPUT />
+                    <p role="alert" class=ERROR>{move || field_message(&error.get(), "name")}</p>
+                </div>
+                <div>
+                    <label for="o-description" class=LABEL>"Listing summary"</label>
+                    <input id="o-description" name="description" maxlength="2000" class=INPUT />
+                    <p role="alert" class=ERROR>{move || field_message(&error.get(), "description")}</p>
+                </div>
+                <div class="grid gap-3 sm:grid-cols-2">
+                    <div>
+                        <label for="o-category" class=LABEL>"Listing category"</label>
+                        <input id="o-category" name="category" maxlength="100" class=INPUT />
+                    </div>
+                    <div>
+                        <label for="o-price" class=LABEL>"Listing price (USD)"</label>
+                        <input id="o-price" name="price" type="number" min="0" max="100000" step="0.01" class=INPUT />
+                        <p role="alert" class=ERROR>{move || field_message(&error.get(), "price").or_else(|| field_message(&error.get(), "price_usd"))}</p>
+                    </div>
+                </div>
+                <div>
+                    <label for="o-tags" class=LABEL>"Listing tags"</label>
+                    <input id="o-tags" name="tags" class=INPUT placeholder="comma, separated" />
+                    <p role="alert" class=ERROR>{move || field_message(&error.get(), "tags")}</p>
+                </div>
+                <button type="submit" class=PRIMARY_BUTTON disabled=move || action.pending().get()>"Submit listing for review"</button>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -291,3 +291,46 @@ pub async fn my_canvases() -> Result<Option<Vec<CanvasView>>, MarketError> {
         .await,
     )
 }
+
+/// The publish page's second form: a domain, component or workflow template.
+#[server(prefix = "/sfn", endpoint = "studio/publish-other")]
+pub async fn publish_other(
+    kind: String,
+    name: String,
+    description: String,
+    category: String,
+    tags: String,
+    price: String,
+) -> Result<(), MarketError> {
+    super::with_status(
+        async {
+            let state = AppState::from_context()?;
+            super::writable(&state).await?;
+            let principal = super::principal(&state).await?;
+            let kind = ListingKind::parse(&kind)
+                .ok_or_else(|| MarketError::validation("kind", "Choose what you publish"))?;
+            let price = match price.trim() {
+                "" => None,
+                p => Some(p.parse::<f64>().map_err(|_| {
+                    MarketError::validation("price", "Enter a price such as 0 or 9.99")
+                })?),
+            };
+            let category = Some(category.trim()).filter(|c| !c.is_empty());
+            let tags = tags.split(',').map(str::to_owned).collect();
+            studio_pages::publish_other(
+                &state,
+                &principal,
+                kind,
+                &name,
+                &description,
+                category,
+                tags,
+                price,
+            )
+            .await?;
+            leptos_axum::redirect("/account/submissions");
+            Ok(())
+        }
+        .await,
+    )
+}

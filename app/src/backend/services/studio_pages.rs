@@ -46,6 +46,73 @@ pub async fn publish_skill(
     Ok(skills::submit_new(state, p, input).await?.id)
 }
 
+/// A domain, canvas component or workflow template into review from the
+/// publish page: created, then submitted with its price and tags (a draft
+/// stays in "your submissions" when the second step is refused).
+#[allow(clippy::too_many_arguments)]
+pub async fn publish_other(
+    state: &AppState,
+    p: &Principal,
+    kind: ListingKind,
+    name: &str,
+    description: &str,
+    category: Option<&str>,
+    tags: Vec<String>,
+    price: Option<f64>,
+) -> MarketResult<Uuid> {
+    use crate::backend::services::{components, domains, workflows};
+    use crate::model::component::ComponentInput;
+    use crate::model::workflow::{AdvancedTemplateInput, TemplateType};
+    let description = Some(description).filter(|d| !d.trim().is_empty());
+    match kind {
+        ListingKind::Domain => {
+            let row = domains::create(state, p, name, description, category).await?;
+            let s = domains::Submission {
+                price_usd: price,
+                license_type: None,
+                tags: Some(tags),
+            };
+            Ok(domains::submit(state, p, row.id, &s).await?.id)
+        }
+        ListingKind::CanvasComponent => {
+            let input = ComponentInput {
+                name: name.to_owned(),
+                description: description.map(str::to_owned),
+                category: category.map(str::to_owned),
+                ..ComponentInput::default()
+            };
+            let row = components::create(state, p, &input).await?;
+            let publish = components::Publish {
+                price,
+                license: None,
+                tags: Some(tags),
+            };
+            Ok(components::publish(state, p, row.id, &publish).await?.id)
+        }
+        ListingKind::WorkflowTemplate => {
+            let input = AdvancedTemplateInput {
+                name: name.to_owned(),
+                description: description.map(str::to_owned),
+                category: category.map(str::to_owned),
+                tags,
+                ..AdvancedTemplateInput::default()
+            };
+            Ok(
+                workflows::create_template(state, p, &input, TemplateType::Advanced)
+                    .await?
+                    .id,
+            )
+        }
+        ListingKind::Skill | ListingKind::AgentTemplate => {
+            Err(crate::model::account::invalid_enum(
+                "kind",
+                kind.as_str(),
+                &["domain", "canvas_component", "workflow_template"],
+            ))
+        }
+    }
+}
+
 /// A draft or rejected listing (back) into review, unchanged.
 pub async fn resubmit(
     state: &AppState,
