@@ -146,24 +146,7 @@ pub async fn detail(
         crate::backend::db::catalog::tenant_names(&state.pool, &[row.publisher_tenant_id]).await?;
     let spec = &row.spec;
     let text = |k: &str| spec.get(k).and_then(|v| v.as_str()).map(str::to_owned);
-    let packages = ["python_packages", "npm_packages"]
-        .iter()
-        .flat_map(|k| {
-            spec.get(*k)
-                .and_then(|v| v.as_array())
-                .cloned()
-                .unwrap_or_default()
-        })
-        .filter_map(|p| {
-            let name = p.get("name")?.as_str()?.to_owned();
-            let version = p.get("version").and_then(|v| v.as_str()).unwrap_or("");
-            Some(if version.is_empty() {
-                name
-            } else {
-                format!("{name} {version}")
-            })
-        })
-        .collect();
+    let packages = super::studio_pages::packages(&row);
     Ok(ListingDetail {
         card: card(
             &row,

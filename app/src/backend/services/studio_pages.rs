@@ -124,7 +124,8 @@ pub async fn resubmit(
     Ok(())
 }
 
-fn packages(row: &ListingRow) -> Vec<String> {
+/// A skill's declared packages as "name version" lines.
+pub fn packages(row: &ListingRow) -> Vec<String> {
     ["python_packages", "npm_packages"]
         .iter()
         .flat_map(|k| {
