@@ -52,6 +52,8 @@ for (const [name, path] of [
   ["account-submissions", "/account/submissions"],
   ["publish", "/publish"],
   ["admin", "/admin"],
+  ["skills-detail-signed-in", await firstHref(login, "skills")],
+  ["components-detail-signed-in", await firstHref(login, "components")],
 ]) {
   await shoot(operator, name, path);
 }

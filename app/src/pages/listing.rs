@@ -68,6 +68,8 @@ fn Detail(
                         <Stars rating=c.rating count=c.rating_count />
                         <span class="tabular-nums">{format!("{} installs", c.installs)}</span>
                         <span class="font-medium">{price_label(c.price)}</span>
+                        // On a phone the install panel sits below the reviews.
+                        <a href="#install" class="rounded-lg bg-indigo-600 px-3 py-1 text-sm font-medium text-white focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 lg:hidden">"Install ↓"</a>
                     </div>
                     <p class="mt-4 text-lg">{c.description.clone()}</p>
                     <ul class="mt-3 flex flex-wrap gap-2" aria-label="Tags">

@@ -92,3 +92,20 @@ pub async fn components(
     .fetch_all(pool)
     .await
 }
+
+/// The components placed on a tenant's canvases, as (canvas, component
+/// name), in placement order: one query for the whole workspace page.
+pub async fn placed_for_tenant(
+    pool: &PgPool,
+    tenant_id: Uuid,
+) -> Result<Vec<(Uuid, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.canvas_id, l.name \
+         FROM canvas_components c JOIN canvases v ON v.id = c.canvas_id \
+         JOIN listings l ON l.id = c.listing_id \
+         WHERE v.tenant_id = $1 ORDER BY c.installed_at, l.id",
+    )
+    .bind(tenant_id)
+    .fetch_all(pool)
+    .await
+}

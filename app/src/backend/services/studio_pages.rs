@@ -301,19 +301,24 @@ pub async fn install(
     Ok(())
 }
 
-/// The tenant's canvases with their components (the first 50 canvases)
-/// and its workspace workflows, newest first.
+/// The tenant's canvases with their components and its workspace
+/// workflows, newest first: three queries however many canvases.
 pub async fn workspace(state: &AppState, p: &Principal) -> MarketResult<WorkspaceView> {
     use crate::backend::services::{components, workflows};
-    let mut canvases = Vec::new();
-    for c in components::canvases(state, p).await?.into_iter().take(50) {
-        let (_, placed) = components::canvas(state, p, c.id).await?;
-        canvases.push(CanvasView {
+    let placed = db::canvases::placed_for_tenant(&state.pool, p.tenant_id).await?;
+    let canvases = components::canvases(state, p)
+        .await?
+        .into_iter()
+        .map(|c| CanvasView {
             id: c.id.to_string(),
+            components: placed
+                .iter()
+                .filter(|(canvas, _)| *canvas == c.id)
+                .map(|(_, name)| name.clone())
+                .collect(),
             name: c.name,
-            components: placed.into_iter().map(|x| x.name).collect(),
-        });
-    }
+        })
+        .collect();
     let workflows = workflows::list(state, p)
         .await?
         .into_iter()
