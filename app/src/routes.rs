@@ -5,8 +5,7 @@ use crate::model::kind::ListingKind;
 use crate::pages::account::studio::{AgentsPage, SubmissionsPage, WorkspacePage};
 use crate::pages::account::{keys::AccountPage, login::LoginPage, signup::SignupPage};
 use crate::pages::{
-    auth_epoch, browse::BrowsePage, home::HomePage, listing::ListingPage, not_found::NotFoundPage,
-    url_errors,
+    browse::BrowsePage, home::HomePage, listing::ListingPage, not_found::NotFoundPage, url_errors,
 };
 use crate::pages::{operator::OperatorPage, publish::PublishPage};
 use leptos::prelude::*;
@@ -19,7 +18,6 @@ use leptos_router::{
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    auth_epoch::provide();
     url_errors::provide_from_url();
     view! {
         <Stylesheet id="leptos" href="/pkg/marketplace.css" />

@@ -1,5 +1,4 @@
 use crate::components::form::SECONDARY_BUTTON;
-use crate::pages::auth_epoch;
 use crate::server_fns::account::{current_user, Logout};
 use leptos::prelude::*;
 
@@ -9,10 +8,6 @@ const NAV_LINK: &str = "rounded px-2 py-1 text-sm text-slate-600 hover:text-slat
 /// Header, main column and footer around every page.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    // Effects run only in the browser: the marker tells tests (and styles)
-    // that event handlers are attached.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
     view! {
         <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-slate-900">
             "Skip to content"
@@ -30,7 +25,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </div>
             </nav>
         </header>
-        <main id="main" data-hydrated=move || hydrated.get().to_string() class="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-12">{children()}</main>
+        <main id="main" data-hydrated="false" class="mx-auto max-w-6xl px-4 py-8 sm:px-6 sm:py-12">{children()}</main>
         <footer class="border-t border-slate-200 py-6 text-center text-sm text-slate-500 dark:border-slate-800 dark:text-slate-400">
             "Skills, agents, domains, components and workflows for AI agents."
         </footer>
@@ -39,10 +34,9 @@ pub fn Layout(children: Children) -> impl IntoView {
 
 #[component]
 fn UserMenu() -> impl IntoView {
-    let epoch = auth_epoch::epoch();
-    let me = Resource::new(move || epoch.get(), |_| current_user());
+    // Rendered on the server only: logging in or out reloads the page.
+    let me = Resource::new(|| (), |_| current_user());
     let logout = ServerAction::<Logout>::new();
-    auth_epoch::bump_on_success(logout);
     let guest = || {
         view! {
             <a href="/login" class=NAV_LINK>"Log in"</a>
@@ -70,4 +64,15 @@ fn UserMenu() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The last island of every page: once it runs, every island before it has
+/// its event handlers, which tests (and styles) read from `main`.
+#[island]
+pub fn HydrationMarker() -> impl IntoView {
+    Effect::new(move |_| {
+        if let Some(main) = document().get_element_by_id("main") {
+            let _ = main.set_attribute("data-hydrated", "true");
+        }
+    });
 }

@@ -12,7 +12,7 @@ use crate::model::kind::ListingKind;
 use crate::server_fns::browse::{browse_listings, listing_categories};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 use std::time::Duration;
 
 const SORTS: [(&str, &str); 6] = [
@@ -83,36 +83,8 @@ fn urlencode(s: &str) -> String {
 
 #[component]
 pub fn BrowsePage(kind: ListingKind) -> impl IntoView {
-    let query = use_query_map();
-    let req = Memo::new(move |_| query.with(request_from));
-    let results = Resource::new(move || req.get(), move |r| browse_listings(kind, r));
-    let categories = Resource::new(|| (), move |_| listing_categories(kind));
-    let navigate = use_navigate();
-    // Typing updates the URL after a short pause; each keystroke restarts it.
-    let typed = RwSignal::new(0u64);
-    let on_input = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        let ticket = typed.get_untracked() + 1;
-        typed.set(ticket);
-        let navigate = navigate.clone();
-        set_timeout(
-            move || {
-                if typed.get_untracked() == ticket {
-                    let mut next = req.get_untracked();
-                    next.q = Some(value).filter(|v| !v.trim().is_empty());
-                    next.page = None;
-                    navigate(
-                        &href(kind, &next),
-                        leptos_router::NavigateOptions {
-                            replace: true,
-                            ..Default::default()
-                        },
-                    );
-                }
-            },
-            Duration::from_millis(300),
-        );
-    };
+    // Rendered on the server: the request is read once from this URL.
+    let req = use_query_map().with_untracked(request_from);
     view! {
         <Title text=kind.label() />
         <Meta name="description" content=format!("Search and browse {} for AI agents, rated by the teams that use them.", kind.label().to_lowercase()) />
@@ -122,6 +94,48 @@ pub fn BrowsePage(kind: ListingKind) -> impl IntoView {
                 <p class="mt-2 text-slate-600 dark:text-slate-400">{kind.tagline()}</p>
             </header>
             <KindTabs current=kind />
+            <BrowseSearch kind initial=req />
+        </div>
+    }
+}
+
+/// Swaps the address bar's URL for `url` without loading it, so a reload
+/// or a shared link shows what the search box shows.
+fn replace_url(url: &str) {
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(url));
+    }
+}
+
+/// The search form and its results: the island that follows the search box
+/// as you type. Without JavaScript the form submits as a plain GET.
+#[island]
+fn BrowseSearch(kind: ListingKind, initial: BrowseRequest) -> impl IntoView {
+    let req = RwSignal::new(initial);
+    let results = Resource::new(move || req.get(), move |r| browse_listings(kind, r));
+    let categories = Resource::new(|| (), move |_| listing_categories(kind));
+    // Typing updates the results and the URL after a short pause; each
+    // keystroke restarts it.
+    let typed = RwSignal::new(0u64);
+    let on_input = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        let ticket = typed.get_untracked() + 1;
+        typed.set(ticket);
+        set_timeout(
+            move || {
+                if typed.get_untracked() == ticket {
+                    req.update(|r| {
+                        r.q = Some(value).filter(|v| !v.trim().is_empty());
+                        r.page = None;
+                    });
+                    replace_url(&href(kind, &req.get_untracked()));
+                }
+            },
+            Duration::from_millis(300),
+        );
+    };
+    view! {
+        <div class="space-y-6">
             <form method="get" action=kind.path() role="search" class="grid gap-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-[1fr_auto_auto_auto_auto] sm:items-end dark:border-slate-800 dark:bg-slate-900">
                 <div>
                     <label for="browse-q" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Search"</label>

@@ -9,8 +9,6 @@ use leptos_meta::{Meta, Title};
 #[component]
 pub fn HomePage() -> impl IntoView {
     let summary = Resource::new(|| (), |_| get_catalog_summary());
-    // `None` means every kind; the tabs only react once hydrated.
-    let selected = RwSignal::new(None::<ListingKind>);
 
     view! {
         <Title text="Browse" />
@@ -27,18 +25,28 @@ pub fn HomePage() -> impl IntoView {
                     <button type="submit" class=crate::components::form::PRIMARY_BUTTON>"Search"</button>
                 </form>
             </section>
-            <KindTabs selected />
             <Suspense fallback=|| view! { <SummarySkeleton /> }>
                 {move || {
                     summary
                         .get()
                         .map(|result| match result {
-                            Ok(s) => view! { <SummaryView summary=s selected /> }.into_any(),
+                            Ok(s) => view! { <CatalogOverview summary=s /> }.into_any(),
                             Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                         })
                 }}
             </Suspense>
         </div>
+    }
+}
+
+/// The kind tabs and what they show: the one interactive part of the page.
+#[island]
+fn CatalogOverview(summary: CatalogSummary) -> impl IntoView {
+    // `None` means every kind; the tabs only react once hydrated.
+    let selected = RwSignal::new(None::<ListingKind>);
+    view! {
+        <KindTabs selected />
+        <SummaryView summary selected />
     }
 }
 

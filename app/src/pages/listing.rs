@@ -16,25 +16,18 @@ use crate::server_fns::studio::{
 };
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn ListingPage(kind: ListingKind) -> impl IntoView {
-    let params = use_params_map();
-    let review = ServerAction::<SubmitReview>::new();
-    let detail = Resource::new(
-        move || {
-            (
-                params.with(|p| p.get("id").unwrap_or_default()),
-                review.version().get(),
-            )
-        },
-        move |(id, _)| load_listing(kind, id),
-    );
+    // Rendered on the server only: a new rating reloads the page.
+    let id = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
+    let rated = use_query_map().with_untracked(|q| q.get("rated").is_some());
+    let detail = Resource::new(move || id.clone(), move |id| load_listing(kind, id));
     view! {
         <Suspense fallback=|| view! { <div class="h-64 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800" aria-busy="true"></div> }>
             {move || detail.get().map(|r| match r {
-                Ok(d) => view! { <Detail kind d review /> }.into_any(),
+                Ok(d) => view! { <Detail kind d rated /> }.into_any(),
                 Err(e) => view! { <Title text="Not found" /><ErrorNotice error=e /> }.into_any(),
             })}
         </Suspense>
@@ -42,15 +35,9 @@ pub fn ListingPage(kind: ListingKind) -> impl IntoView {
 }
 
 #[component]
-fn Detail(
-    kind: ListingKind,
-    d: ListingDetail,
-    review: ServerAction<SubmitReview>,
-) -> impl IntoView {
+fn Detail(kind: ListingKind, d: ListingDetail, rated: bool) -> impl IntoView {
     let c = d.card.clone();
     let total: i64 = d.distribution.iter().sum();
-    let vote = ServerAction::<VoteReview>::new();
-    let flag = ServerAction::<FlagReview>::new();
     let install_cmd = kind.install_snippet(&c.id);
     view! {
         <Title text=c.name.clone() />
@@ -107,19 +94,13 @@ fn Detail(
                             }).collect_view()}
                         </ul>
                     </div>
-                    <ReviewForm kind id=c.id.clone() action=review />
+                    <ReviewForm kind id=c.id.clone() saved=rated />
                     {if d.reviews.is_empty() {
                         view! { <p class="mt-4 text-slate-600 dark:text-slate-400">"No written reviews yet."</p> }.into_any()
                     } else {
                         view! {
-                            <p role="status" class="mt-4 text-sm text-emerald-700 dark:text-emerald-400">
-                                {move || matches!(flag.value().get(), Some(Ok(()))).then_some("Thank you: the review was reported to the operators.")}
-                            </p>
-                            <p role="alert" class="text-sm text-red-600 dark:text-red-400">
-                                {move || flag.value().get().and_then(Result::err).or_else(|| vote.value().get().and_then(Result::err)).map(|e| e.message)}
-                            </p>
-                            <ul class="mt-2 divide-y divide-slate-200 dark:divide-slate-800">
-                                {d.reviews.iter().cloned().map(|r| view! { <ReviewItem kind r vote flag /> }).collect_view()}
+                            <ul class="mt-4 divide-y divide-slate-200 dark:divide-slate-800">
+                                {d.reviews.iter().cloned().map(|r| view! { <ReviewItem kind r /> }).collect_view()}
                             </ul>
                         }.into_any()
                     }}
@@ -166,11 +147,14 @@ fn Detail(
     }
 }
 
-/// Write or edit your review; works without JavaScript.
-#[component]
-fn ReviewForm(kind: ListingKind, id: String, action: ServerAction<SubmitReview>) -> impl IntoView {
+/// Write or edit your review; works without JavaScript. A saved rating
+/// reloads the page (`?rated=1`), which says so here.
+#[island]
+fn ReviewForm(kind: ListingKind, id: String, saved: bool) -> impl IntoView {
+    crate::pages::url_errors::provide_from_url();
+    let action = ServerAction::<SubmitReview>::new();
     let error = Memo::new(move |_| action.value().get().and_then(Result::err));
-    let saved = move || matches!(action.value().get(), Some(Ok(())));
+    let saved = move || saved && action.value().get().is_none();
     let login = format!("/login?next={}/{id}", kind.path());
     view! {
         <ActionForm action=action attr:class="mt-6 space-y-3 rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" attr:aria-labelledby="write-review">
@@ -208,14 +192,7 @@ fn ReviewForm(kind: ListingKind, id: String, action: ServerAction<SubmitReview>)
 }
 
 #[component]
-fn ReviewItem(
-    kind: ListingKind,
-    r: ReviewView,
-    vote: ServerAction<VoteReview>,
-    flag: ServerAction<FlagReview>,
-) -> impl IntoView {
-    let reason_id = format!("flag-reason-{}", r.id);
-    let (vote_id, flag_id) = (r.id.clone(), r.id.clone());
+fn ReviewItem(kind: ListingKind, r: ReviewView) -> impl IntoView {
     view! {
         <li class="py-4" data-testid="review">
             <div class="flex items-center justify-between"><Stars rating=r.rating /><span class="text-xs text-slate-500">{r.created_at.clone()}</span></div>
@@ -223,34 +200,55 @@ fn ReviewItem(
             {r.author_response.clone().map(|t| view! {
                 <div class="mt-3 rounded-lg bg-slate-100 p-3 text-sm dark:bg-slate-800"><p class="font-medium">"Response from the publisher"</p><p class="mt-1 whitespace-pre-wrap">{t}</p></div>
             })}
-            <div class="mt-2 flex flex-wrap items-center gap-3 text-xs text-slate-500">
-                <span>{format!("{} found this helpful", r.helpful_count)}</span>
-                <ActionForm action=vote>
-                    <input type="hidden" name="review_id" value=vote_id.clone() />
-                    <input type="hidden" name="helpful" value="yes" />
-                    <button type="submit" class="rounded px-1.5 py-0.5 font-medium text-indigo-700 hover:bg-indigo-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-indigo-300 dark:hover:bg-slate-800">"Helpful"</button>
-                </ActionForm>
-                <details class="group">
-                    <summary class="cursor-pointer rounded px-1.5 py-0.5 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:bg-slate-800">"Report"</summary>
-                    <ActionForm action=flag attr:class="mt-2 flex flex-col gap-2 sm:flex-row sm:items-end">
-                        <input type="hidden" name="kind" value=kind.as_str() />
-                        <input type="hidden" name="review_id" value=flag_id.clone() />
-                        <div>
-                            <label for=reason_id.clone() class="block text-xs font-medium text-slate-700 dark:text-slate-300">"Why should an operator look at it?"</label>
-                            <input id=reason_id.clone() name="reason" required maxlength="500" class=INPUT />
-                        </div>
-                        <button type="submit" class="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-800">"Flag review"</button>
-                    </ActionForm>
-                </details>
-            </div>
+            <ReviewActions kind review_id=r.id.clone() helpful_count=r.helpful_count />
         </li>
+    }
+}
+
+/// Helpful votes and reports on one review, answered in place.
+#[island]
+fn ReviewActions(kind: ListingKind, review_id: String, helpful_count: i32) -> impl IntoView {
+    crate::pages::url_errors::provide_from_url();
+    let vote = ServerAction::<VoteReview>::new();
+    let flag = ServerAction::<FlagReview>::new();
+    let reason_id = format!("flag-reason-{review_id}");
+    let (vote_id, flag_id) = (review_id.clone(), review_id.clone());
+    let voted = move || matches!(vote.value().get(), Some(Ok(())));
+    view! {
+        <div class="mt-2 flex flex-wrap items-center gap-3 text-xs text-slate-500">
+            <span>{move || format!("{} found this helpful", helpful_count + i32::from(voted()))}</span>
+            <ActionForm action=vote>
+                <input type="hidden" name="review_id" value=vote_id />
+                <input type="hidden" name="helpful" value="yes" />
+                <button type="submit" class="rounded px-1.5 py-0.5 font-medium text-indigo-700 hover:bg-indigo-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-indigo-300 dark:hover:bg-slate-800">"Helpful"</button>
+            </ActionForm>
+            <details class="group">
+                <summary class="cursor-pointer rounded px-1.5 py-0.5 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:bg-slate-800">"Report"</summary>
+                <ActionForm action=flag attr:class="mt-2 flex flex-col gap-2 sm:flex-row sm:items-end">
+                    <input type="hidden" name="kind" value=kind.as_str() />
+                    <input type="hidden" name="review_id" value=flag_id />
+                    <div>
+                        <label for=reason_id.clone() class="block text-xs font-medium text-slate-700 dark:text-slate-300">"Why should an operator look at it?"</label>
+                        <input id=reason_id.clone() name="reason" required maxlength="500" class=INPUT />
+                    </div>
+                    <button type="submit" class="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-800">"Flag review"</button>
+                </ActionForm>
+            </details>
+        </div>
+        <p role="status" class="mt-1 text-sm text-emerald-700 dark:text-emerald-400">
+            {move || matches!(flag.value().get(), Some(Ok(()))).then_some("Thank you: the review was reported to the operators.")}
+        </p>
+        <p role="alert" class="text-sm text-red-600 dark:text-red-400">
+            {move || flag.value().get().and_then(Result::err).or_else(|| vote.value().get().and_then(Result::err)).map(|e| e.message)}
+        </p>
     }
 }
 
 /// Pick a target agent, see the install plan (packages, risk, required
 /// maturity, every rule it would break), then install.
-#[component]
+#[island]
 fn InstallPanel(id: String) -> impl IntoView {
+    crate::pages::url_errors::provide_from_url();
     let agents = Resource::new(|| (), |_| my_agents());
     let plan = ServerAction::<InstallPlan>::new();
     let install = ServerAction::<InstallSkill>::new();
@@ -326,8 +324,9 @@ fn PlanView(p: InstallPreview) -> impl IntoView {
 /// Install an agent template (as a new agent), a domain (optionally under
 /// your own name), a component (onto one of your canvases) or a workflow
 /// template (into your workspace).
-#[component]
+#[island]
 fn InstallOther(kind: ListingKind, id: String) -> impl IntoView {
+    crate::pages::url_errors::provide_from_url();
     let action = ServerAction::<InstallListing>::new();
     let canvases = Resource::new(|| (), |_| my_canvases());
     let login = format!("/login?next={}/{id}", kind.path());

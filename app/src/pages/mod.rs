@@ -1,7 +1,6 @@
 //! One module per area of the site.
 
 pub mod account;
-pub mod auth_epoch;
 pub mod browse;
 pub mod home;
 pub mod listing;

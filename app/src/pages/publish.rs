@@ -42,6 +42,18 @@ fn json_problem(text: &str) -> Option<String> {
 
 #[component]
 pub fn PublishPage() -> impl IntoView {
+    view! {
+        <Title text="Publish a skill" />
+        <Meta name="description" content="Publish a skill to the marketplace: it is reviewed by an operator before it is listed." />
+        <PublishForms />
+    }
+}
+
+/// Both publishing forms and the live card preview: one island, since the
+/// preview follows the skill form's fields.
+#[island]
+fn PublishForms() -> impl IntoView {
+    crate::pages::url_errors::provide_from_url();
     let action = ServerAction::<PublishSkill>::new();
     let error = Memo::new(move |_| action.value().get().and_then(Result::err));
     let name = RwSignal::new(String::new());
@@ -78,8 +90,6 @@ pub fn PublishPage() -> impl IntoView {
         type_label: Some(skill_type.get()),
     };
     view! {
-        <Title text="Publish a skill" />
-        <Meta name="description" content="Publish a skill to the marketplace: it is reviewed by an operator before it is listed." />
         <div class="grid gap-10 lg:grid-cols-[minmax(0,1fr)_22rem]">
             <section aria-labelledby="publish-title">
                 <h1 id="publish-title" class="text-3xl font-semibold tracking-tight">"Publish a skill"</h1>

@@ -76,6 +76,8 @@ pub async fn submit_review(
                     other?;
                 }
             }
+            // The page reloads with the new rating in its summary and list.
+            leptos_axum::redirect(&format!("{}/{id}?rated=1", kind.path()));
             Ok(())
         }
         .await,

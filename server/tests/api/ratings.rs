@@ -377,6 +377,8 @@ async fn helpful_votes_and_publisher_responses(pool: PgPool) {
         .await;
     assert!(
         page.text.contains("Thanks, v2 adds more options."),
-        "the listing page shows the response"
+        "the listing page shows the response: {} {}",
+        page.status,
+        page.text
     );
 }

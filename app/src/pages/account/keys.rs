@@ -12,8 +12,7 @@ use leptos_meta::{Meta, Title};
 /// `/account`: who you are, and your API keys.
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let epoch = crate::pages::auth_epoch::epoch();
-    let me = Resource::new(move || epoch.get(), |_| current_user());
+    let me = Resource::new(|| (), |_| current_user());
     // Created here, once per page: the list read takes the just-created key
     // out of the session, so it must not run again for a nested re-render.
     let create = ServerAction::<CreateApiKey>::new();

@@ -7,7 +7,6 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
-    crate::pages::auth_epoch::bump_on_success(action);
     let error = Memo::new(move |_| action.value().get().and_then(Result::err));
     let next = use_query_map()
         .with_untracked(|q| q.get("next"))

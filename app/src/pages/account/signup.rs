@@ -8,7 +8,6 @@ const FIELDS: [&str; 3] = ["tenant_name", "email", "password"];
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let action = ServerAction::<Signup>::new();
-    crate::pages::auth_epoch::bump_on_success(action);
     let error = Memo::new(move |_| action.value().get().and_then(Result::err));
     let field = move |name: &'static str| Signal::derive(move || field_message(&error.get(), name));
     view! {
