@@ -5,6 +5,7 @@
 use crate::components::form::{field_message, form_message, FormAlert, INPUT, PRIMARY_BUTTON};
 use crate::components::listing_card::ListingCardView;
 use crate::model::catalog::ListingCard;
+use crate::model::component::ComponentType;
 use crate::model::kind::ListingKind;
 use crate::model::listing::{RiskLevel, SkillType};
 use crate::server_fns::studio::{PublishOther, PublishSkill};
@@ -29,12 +30,19 @@ const FIELDS: &[&str] = &[
 
 /// A JSON syntax check for the schema field, run as the user types.
 fn json_problem(text: &str) -> Option<String> {
+    json_shape_problem(text, false)
+}
+
+/// The same check for fields that hold a JSON list (`list`) or object.
+fn json_shape_problem(text: &str, list: bool) -> Option<String> {
     let t = text.trim();
     if t.is_empty() {
         return None;
     }
     match serde_json::from_str::<serde_json::Value>(t) {
-        Ok(v) if v.is_object() => None,
+        Ok(v) if list && v.is_array() => None,
+        Ok(v) if !list && v.is_object() => None,
+        Ok(_) if list => Some("A JSON list: [ … ]".to_owned()),
         Ok(_) => Some("A JSON Schema is an object: { … }".to_owned()),
         Err(e) => Some(format!("Not valid JSON: {e}")),
     }
@@ -185,7 +193,32 @@ fn PublishForms() -> impl IntoView {
 fn PublishOtherForm() -> impl IntoView {
     let action = ServerAction::<PublishOther>::new();
     let error = Memo::new(move |_| action.value().get().and_then(Result::err));
-    let fields = &["kind", "name", "description", "category", "tags", "price"];
+    let fields = &[
+        "kind",
+        "name",
+        "description",
+        "category",
+        "tags",
+        "price",
+        "component_type",
+        "code",
+        "config_schema",
+        "steps",
+        "input_schema",
+    ];
+    // Until a kind is picked every kind's fields show (as they do without
+    // JavaScript); then only the picked kind's.
+    let chosen = RwSignal::new(None::<String>);
+    let hidden = move |k: &'static str| chosen.get().is_some_and(|c| c != k);
+    let config = RwSignal::new(String::new());
+    let steps = RwSignal::new(String::new());
+    let inputs = RwSignal::new(String::new());
+    let config_problem = Memo::new(move |_| json_shape_problem(&config.get(), false));
+    let steps_problem = Memo::new(move |_| json_shape_problem(&steps.get(), true));
+    let inputs_problem = Memo::new(move |_| json_shape_problem(&inputs.get(), true));
+    let problem = move |local: Memo<Option<String>>, field: &'static str| {
+        move || local.get().or_else(|| field_message(&error.get(), field))
+    };
     view! {
         <section aria-labelledby="other-title" class="rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900">
             <h2 id="other-title" class="font-semibold">"Publish something else"</h2>
@@ -193,7 +226,7 @@ fn PublishOtherForm() -> impl IntoView {
                 <FormAlert message=Signal::derive(move || form_message(&error.get(), fields)) />
                 <div>
                     <label for="o-kind" class=LABEL>"Kind"</label>
-                    <select id="o-kind" name="kind" class=INPUT>
+                    <select id="o-kind" name="kind" class=INPUT on:change=move |ev| chosen.set(Some(event_target_value(&ev)))>
                         <option value="domain">"Domain"</option>
                         <option value="canvas_component">"Canvas component"</option>
                         <option value="workflow_template">"Workflow template"</option>
@@ -225,7 +258,50 @@ fn PublishOtherForm() -> impl IntoView {
                     <input id="o-tags" name="tags" class=INPUT placeholder="comma, separated" />
                     <p role="alert" class=ERROR>{move || field_message(&error.get(), "tags")}</p>
                 </div>
-                <button type="submit" class=PRIMARY_BUTTON disabled=move || action.pending().get()>"Submit listing for review"</button>
+                <fieldset class="space-y-3 border-t border-slate-200 pt-3 dark:border-slate-800" class:hidden=move || hidden("canvas_component") data-testid="component-fields">
+                    <legend class="text-sm font-semibold">"Canvas component"</legend>
+                    <div>
+                        <label for="o-component-type" class=LABEL>"Component type"</label>
+                        <select id="o-component-type" name="component_type" class=INPUT>
+                            {ComponentType::ALL.iter().map(|t| view! { <option value=t.as_str()>{t.as_str()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div>
+                        <label for="o-code" class=LABEL>"Component code"</label>
+                        <textarea id="o-code" name="code" rows="4" spellcheck="false" class=format!("{INPUT} font-mono text-sm") placeholder="export default function Widget(props) { … }"></textarea>
+                        <p role="alert" class=ERROR>{move || field_message(&error.get(), "code")}</p>
+                    </div>
+                    <div>
+                        <label for="o-config" class=LABEL>"Config schema (JSON Schema, optional)"</label>
+                        <textarea id="o-config" name="config_schema" rows="3" spellcheck="false" class=format!("{INPUT} font-mono text-sm")
+                            aria-invalid=move || config_problem.get().is_some().to_string() aria-describedby="o-config-error"
+                            on:input=move |ev| config.set(event_target_value(&ev))></textarea>
+                        <p id="o-config-error" role="alert" class=ERROR>{problem(config_problem, "config_schema")}</p>
+                    </div>
+                </fieldset>
+                <fieldset class="space-y-3 border-t border-slate-200 pt-3 dark:border-slate-800" class:hidden=move || hidden("workflow_template") data-testid="workflow-fields">
+                    <legend class="text-sm font-semibold">"Workflow template"</legend>
+                    <div>
+                        <label for="o-steps" class=LABEL>"Steps (JSON list)"</label>
+                        <textarea id="o-steps" name="steps" rows="4" spellcheck="false" class=format!("{INPUT} font-mono text-sm")
+                            placeholder="[{\"step_id\": \"fetch\", \"name\": \"Fetch mail\", \"step_type\": \"action\"}]"
+                            aria-invalid=move || steps_problem.get().is_some().to_string() aria-describedby="o-steps-error"
+                            on:input=move |ev| steps.set(event_target_value(&ev))></textarea>
+                        <p id="o-steps-error" role="alert" class=ERROR>{problem(steps_problem, "steps")}</p>
+                    </div>
+                    <div>
+                        <label for="o-inputs" class=LABEL>"Inputs (JSON list)"</label>
+                        <textarea id="o-inputs" name="input_schema" rows="3" spellcheck="false" class=format!("{INPUT} font-mono text-sm")
+                            placeholder="[{\"name\": \"mailbox\", \"type\": \"string\", \"required\": true}]"
+                            aria-invalid=move || inputs_problem.get().is_some().to_string() aria-describedby="o-inputs-error"
+                            on:input=move |ev| inputs.set(event_target_value(&ev))></textarea>
+                        <p id="o-inputs-error" role="alert" class=ERROR>{problem(inputs_problem, "input_schema")}</p>
+                    </div>
+                </fieldset>
+                <button type="submit" class=PRIMARY_BUTTON
+                    disabled=move || action.pending().get() || config_problem.get().is_some() || steps_problem.get().is_some() || inputs_problem.get().is_some()>
+                    "Submit listing for review"
+                </button>
             </ActionForm>
         </section>
     }
@@ -241,5 +317,7 @@ mod tests {
         assert_eq!(json_problem("{\"type\": \"object\"}"), None);
         assert!(json_problem("[1]").is_some());
         assert!(json_problem("{\"type\": ").is_some());
+        assert_eq!(super::json_shape_problem("[{\"id\": \"a\"}]", true), None);
+        assert!(super::json_shape_problem("{}", true).is_some());
     }
 }

@@ -26,6 +26,17 @@ pub async fn my_submissions() -> Result<Vec<Submission>, MarketError> {
     )
 }
 
+/// A JSON text field of a form: blank is absent, anything else must parse.
+#[cfg(feature = "ssr")]
+fn json_field(field: &str, text: &str) -> Result<Option<serde_json::Value>, MarketError> {
+    match text.trim() {
+        "" => Ok(None),
+        s => serde_json::from_str(s)
+            .map(Some)
+            .map_err(|e| MarketError::validation(field, format!("Not valid JSON: {e}"))),
+    }
+}
+
 /// The publish form: a new skill straight into review.
 #[server(prefix = "/sfn", endpoint = "studio/publish")]
 pub async fn publish_skill(
@@ -51,12 +62,7 @@ pub async fn publish_skill(
                     MarketError::validation("price", "Enter a price such as 0 or 9.99")
                 })?),
             };
-            let input_schema = match input_schema.trim() {
-                "" => None,
-                s => Some(serde_json::from_str(s).map_err(|e| {
-                    MarketError::validation("input_schema", format!("Not valid JSON: {e}"))
-                })?),
-            };
+            let input_schema = json_field("input_schema", &input_schema)?;
             let blank = |s: String| Some(s).filter(|s| !s.trim().is_empty());
             let input = SkillInput {
                 name,
@@ -292,8 +298,11 @@ pub async fn my_canvases() -> Result<Option<Vec<CanvasView>>, MarketError> {
     )
 }
 
-/// The publish page's second form: a domain, component or workflow template.
+/// The publish page's second form: a domain, component or workflow
+/// template, with the fields of its kind (absent ones take the API's
+/// defaults).
 #[server(prefix = "/sfn", endpoint = "studio/publish-other")]
+#[allow(clippy::too_many_arguments)]
 pub async fn publish_other(
     kind: String,
     name: String,
@@ -301,6 +310,11 @@ pub async fn publish_other(
     category: String,
     tags: String,
     price: String,
+    #[server(default)] component_type: Option<String>,
+    #[server(default)] code: Option<String>,
+    #[server(default)] config_schema: Option<String>,
+    #[server(default)] input_schema: Option<String>,
+    #[server(default)] steps: Option<String>,
 ) -> Result<(), MarketError> {
     super::with_status(
         async {
@@ -317,6 +331,14 @@ pub async fn publish_other(
             };
             let category = Some(category.trim()).filter(|c| !c.is_empty());
             let tags = tags.split(',').map(str::to_owned).collect();
+            let text = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+            let specifics = studio_pages::KindFields {
+                component_type: text(component_type),
+                code: text(code),
+                config_schema: json_field("config_schema", config_schema.as_deref().unwrap_or(""))?,
+                input_schema: json_field("input_schema", input_schema.as_deref().unwrap_or(""))?,
+                steps: json_field("steps", steps.as_deref().unwrap_or(""))?,
+            };
             studio_pages::publish_other(
                 &state,
                 &principal,
@@ -326,6 +348,7 @@ pub async fn publish_other(
                 category,
                 tags,
                 price,
+                specifics,
             )
             .await?;
             leptos_axum::redirect("/account/submissions");

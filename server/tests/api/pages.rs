@@ -414,3 +414,77 @@ async fn browse_server_function_takes_a_kind_and_an_empty_request(pool: PgPool) 
     assert_eq!(v["total"], 1);
     assert_eq!(v["items"][0]["name"], "Daily Digest");
 }
+
+/// The publish page's second form keeps each kind's own fields: a
+/// component's code and config schema, a workflow template's steps and
+/// inputs; broken JSON is refused on its field and stores nothing.
+#[sqlx::test(migrations = "../migrations")]
+async fn publish_form_stores_the_fields_of_each_kind(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let account = app.signup("Studio", "studio@publish.test").await;
+    let post = |body: &'static str| {
+        Request::post("/sfn/studio/publish-other")
+            .header("host", crate::common::HOST)
+            .header("origin", crate::common::ORIGIN)
+            .header("cookie", account.cookie.clone())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request")
+    };
+    let r = app
+        .send(post(
+            "kind=canvas_component&name=Gauge&description=A+dial&category=charts&tags=kpi&price=\
+             &component_type=chart&code=export+default+1&config_schema=%7B%22type%22%3A%22object%22%7D\
+             &input_schema=&steps=",
+        ))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let (status, code, schema): (String, String, serde_json::Value) = sqlx::query_as(
+        "SELECT status, spec->>'code', spec->'config_schema' FROM listings WHERE name = 'Gauge'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("component row");
+    assert_eq!(
+        (status.as_str(), code.as_str(), schema),
+        (
+            "pending_approval",
+            "export default 1",
+            serde_json::json!({"type": "object"})
+        )
+    );
+
+    let r = app
+        .send(post(
+            "kind=workflow_template&name=Inbox+zero&description=&category=&tags=&price=\
+             &steps=%5B%7B%22step_id%22%3A%22fetch%22%2C%22name%22%3A%22Fetch%22%7D%5D\
+             &input_schema=%5B%7B%22name%22%3A%22mailbox%22%2C%22type%22%3A%22string%22%7D%5D",
+        ))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let (steps, inputs): (serde_json::Value, serde_json::Value) = sqlx::query_as(
+        "SELECT spec->'steps', spec->'input_schema' FROM listings WHERE name = 'Inbox zero'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("workflow row");
+    assert_eq!(steps[0]["step_id"], "fetch");
+    assert_eq!(inputs[0]["name"], "mailbox");
+
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM listings")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    let r = app
+        .send(post(
+            "kind=canvas_component&name=Broken&description=&category=&tags=&price=&config_schema=%7B",
+        ))
+        .await;
+    let v = r.assert_envelope(400, "VALIDATION_ERROR");
+    assert_eq!(v["details"]["field"], "config_schema");
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM listings")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(before, after);
+}

@@ -50,6 +50,18 @@ pub async fn publish_skill(
 /// publish page: created, then submitted with its price and tags (a draft
 /// stays in "your submissions" when the second step is refused).
 #[allow(clippy::too_many_arguments)]
+/// The publish form's fields that belong to one kind; each kind reads its
+/// own and the API's defaults fill what is absent.
+#[derive(Debug, Default)]
+pub struct KindFields {
+    pub component_type: Option<String>,
+    pub code: Option<String>,
+    pub config_schema: Option<serde_json::Value>,
+    pub input_schema: Option<serde_json::Value>,
+    pub steps: Option<serde_json::Value>,
+}
+
+#[allow(clippy::too_many_arguments)]
 pub async fn publish_other(
     state: &AppState,
     p: &Principal,
@@ -59,6 +71,7 @@ pub async fn publish_other(
     category: Option<&str>,
     tags: Vec<String>,
     price: Option<f64>,
+    specifics: KindFields,
 ) -> MarketResult<Uuid> {
     use crate::backend::services::{components, domains, workflows};
     use crate::model::component::ComponentInput;
@@ -79,6 +92,9 @@ pub async fn publish_other(
                 name: name.to_owned(),
                 description: description.map(str::to_owned),
                 category: category.map(str::to_owned),
+                component_type: specifics.component_type,
+                code: specifics.code,
+                config_schema: specifics.config_schema,
                 ..ComponentInput::default()
             };
             let row = components::create(state, p, &input).await?;
@@ -95,6 +111,8 @@ pub async fn publish_other(
                 description: description.map(str::to_owned),
                 category: category.map(str::to_owned),
                 tags,
+                input_schema: specifics.input_schema.unwrap_or_default(),
+                steps: specifics.steps.unwrap_or_default(),
                 ..AdvancedTemplateInput::default()
             };
             Ok(
