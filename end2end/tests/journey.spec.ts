@@ -240,3 +240,49 @@ test("a domain goes into review from the publish page @nojs", async ({ browser, 
   await expect(row).toContainText("domain");
   await expect(row.getByText("In review")).toBeVisible();
 });
+
+test("a canvas component goes into review with its code and config schema @nojs", async ({ browser, javaScriptEnabled }) => {
+  const js = javaScriptEnabled;
+  const name = `${word()} Gauge`;
+  const page = await person(browser, js);
+  await signUp(page, `Components ${name}`, js);
+  await open(page, "/publish", js);
+  await page.getByLabel("Kind").selectOption("canvas_component");
+  if (js) {
+    // Once a kind is picked, only its own fields show.
+    await expect(page.getByTestId("workflow-fields")).toBeHidden();
+    await page.getByLabel("Config schema (JSON Schema, optional)").fill("{\"type\": ");
+    await expect(page.locator("#o-config-error")).toContainText("Not valid JSON");
+    await expect(page.getByRole("button", { name: "Submit listing for review" })).toBeDisabled();
+  }
+  await page.getByLabel("Listing name").fill(name);
+  await page.getByLabel("Listing summary").fill("A dial for one number");
+  await page.getByLabel("Component type").selectOption("chart");
+  await page.getByLabel("Component code").fill("export default function Gauge() {}");
+  await page.getByLabel("Config schema (JSON Schema, optional)").fill("{\"type\": \"object\"}");
+  await page.getByRole("button", { name: "Submit listing for review" }).click();
+  await expect(page).toHaveURL(/\/account\/submissions$/);
+  const row = page.getByTestId("submission").filter({ hasText: name });
+  await expect(row).toContainText("component");
+  await expect(row.getByText("In review")).toBeVisible();
+});
+
+test("an agent is published as a template from the agents page @nojs", async ({ browser, javaScriptEnabled }) => {
+  const js = javaScriptEnabled;
+  const name = `${word()} Concierge`;
+  const page = await person(browser, js);
+  await signUp(page, `Agents ${name}`, js);
+  await open(page, "/account/agents", js);
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByRole("button", { name: "Create agent" }).click();
+  const card = page.getByTestId("agent").filter({ hasText: name });
+  await expect(card).toBeVisible();
+  await card.getByText("Publish as a template").click();
+  await expect(card.getByLabel("Template name")).toHaveValue(name);
+  await card.getByLabel("What it does").fill("Answers guests around the clock");
+  await card.getByRole("button", { name: "Submit template for review" }).click();
+  await expect(page).toHaveURL(/\/account\/submissions$/);
+  const row = page.getByTestId("submission").filter({ hasText: name });
+  await expect(row).toContainText("agent template");
+  await expect(row.getByText("In review")).toBeVisible();
+});

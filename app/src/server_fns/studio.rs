@@ -129,6 +129,45 @@ pub async fn create_agent(name: String) -> Result<(), MarketError> {
     )
 }
 
+/// One of the caller's agents into review as an agent template.
+#[server(prefix = "/sfn", endpoint = "studio/publish-agent")]
+pub async fn publish_agent_template(
+    agent_id: String,
+    name: String,
+    description: String,
+    category: String,
+    price: String,
+) -> Result<(), MarketError> {
+    use crate::backend::services::agent_templates::{self, PublishAgent};
+    super::with_status(
+        async {
+            let state = AppState::from_context()?;
+            super::writable(&state).await?;
+            let principal = super::principal(&state).await?;
+            let agent = agent_field(&agent_id)?.ok_or_else(|| {
+                MarketError::new(crate::error::ErrorCode::AgentNotFound, "Agent not found")
+            })?;
+            let price = match price.trim() {
+                "" => None,
+                p => Some(p.parse::<f64>().map_err(|_| {
+                    MarketError::validation("price", "Enter a price such as 0 or 9.99")
+                })?),
+            };
+            let blank = |s: String| Some(s).filter(|s| !s.trim().is_empty());
+            let req = PublishAgent {
+                name: blank(name),
+                description: blank(description),
+                price,
+                category: blank(category),
+            };
+            agent_templates::publish(&state, &principal, agent, &req).await?;
+            leptos_axum::redirect("/account/submissions");
+            Ok(())
+        }
+        .await,
+    )
+}
+
 #[cfg(feature = "ssr")]
 fn agent_field(raw: &str) -> Result<Option<uuid::Uuid>, MarketError> {
     match raw.trim() {

@@ -7,7 +7,8 @@ use crate::components::form::{
 use crate::error::{ErrorCode, MarketError};
 use crate::model::studio::{AgentView, Submission, WorkspaceView};
 use crate::server_fns::studio::{
-    my_agents, my_submissions, my_workspace, CreateAgent, CreateCanvas, Resubmit,
+    my_agents, my_submissions, my_workspace, CreateAgent, CreateCanvas, PublishAgentTemplate,
+    Resubmit,
 };
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -152,6 +153,8 @@ pub fn AgentsPage() -> impl IntoView {
     let create = ServerAction::<CreateAgent>::new();
     let agents = Resource::new(move || create.version().get(), |_| my_agents());
     let error = Memo::new(move |_| create.value().get().and_then(Result::err));
+    let publish = ServerAction::<PublishAgentTemplate>::new();
+    let publish_error = Memo::new(move |_| publish.value().get().and_then(Result::err));
     view! {
         <Title text="Your agents" />
         <Meta name="description" content="Your agents, their maturity and the skills installed into each." />
@@ -159,6 +162,7 @@ pub fn AgentsPage() -> impl IntoView {
         <div class="grid gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
             <section aria-labelledby="agents-title">
                 <h1 id="agents-title" class="text-2xl font-semibold">"Your agents"</h1>
+                <FormAlert message=Signal::derive(move || publish_error.get().map(|e| format!("The template was not published: {}", e.message))) />
                 <Suspense fallback=|| view! { <div class=PANEL aria-busy="true"></div> }>
                     {move || agents.get().map(|r| match r {
                         Ok(Some(list)) if list.is_empty() => view! {
@@ -167,7 +171,7 @@ pub fn AgentsPage() -> impl IntoView {
                             </p>
                         }.into_any(),
                         Ok(Some(list)) => view! {
-                            <ul class="mt-6 grid gap-4 sm:grid-cols-2">{list.into_iter().map(agent_card).collect_view()}</ul>
+                            <ul class="mt-6 grid gap-4 sm:grid-cols-2">{list.into_iter().map(|a| agent_card(a, publish)).collect_view()}</ul>
                         }.into_any(),
                         Ok(None) => needs_login(MarketError::auth_required(), "/account/agents"),
                         Err(e) => needs_login(e, "/account/agents"),
@@ -191,11 +195,19 @@ pub fn AgentsPage() -> impl IntoView {
     }
 }
 
-fn agent_card(a: AgentView) -> impl IntoView {
+fn agent_card(a: AgentView, publish: ServerAction<PublishAgentTemplate>) -> impl IntoView {
+    let field = |name: &str| format!("publish-{name}-{}", a.id);
+    let (name_id, summary_id, category_id, price_id) = (
+        field("name"),
+        field("summary"),
+        field("category"),
+        field("price"),
+    );
+    let label = "block text-xs font-medium text-slate-700 dark:text-slate-300";
     view! {
         <li class="rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" data-testid="agent">
             <div class="flex items-center justify-between gap-2">
-                <h2 class="font-medium">{a.name}</h2>
+                <h2 class="font-medium">{a.name.clone()}</h2>
                 <span class="rounded-full bg-indigo-50 px-2.5 py-0.5 text-xs font-medium text-indigo-700 dark:bg-indigo-950 dark:text-indigo-300">{a.maturity}</span>
             </div>
             {if a.skills.is_empty() {
@@ -207,6 +219,32 @@ fn agent_card(a: AgentView) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
+            <details class="mt-3 text-sm">
+                <summary class="cursor-pointer rounded font-medium text-indigo-700 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-indigo-300">"Publish as a template"</summary>
+                <ActionForm action=publish attr:class="mt-2 space-y-2">
+                    <input type="hidden" name="agent_id" value=a.id.clone() />
+                    <div>
+                        <label for=name_id.clone() class=label>"Template name"</label>
+                        <input id=name_id name="name" required maxlength="200" value=a.name.clone() class=INPUT />
+                    </div>
+                    <div>
+                        <label for=summary_id.clone() class=label>"What it does"</label>
+                        <input id=summary_id name="description" required maxlength="2000" class=INPUT />
+                    </div>
+                    <div class="grid grid-cols-2 gap-2">
+                        <div>
+                            <label for=category_id.clone() class=label>"Category"</label>
+                            <input id=category_id name="category" maxlength="100" class=INPUT />
+                        </div>
+                        <div>
+                            <label for=price_id.clone() class=label>"Price (USD)"</label>
+                            <input id=price_id name="price" type="number" min="0" step="0.01" class=INPUT placeholder="0" />
+                        </div>
+                    </div>
+                    <p class="text-xs text-slate-500 dark:text-slate-400">"Its installed skills go with it; an operator reviews it first."</p>
+                    <button type="submit" class=SECONDARY_BUTTON>"Submit template for review"</button>
+                </ActionForm>
+            </details>
         </li>
     }
 }
