@@ -6,7 +6,7 @@ pub fn price_label(price: f64) -> String {
     if price == 0.0 {
         "Free".to_owned()
     } else {
-        format!("${price:.2}")
+        format!("${}", super::number::fixed(price, 2))
     }
 }
 

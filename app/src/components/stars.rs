@@ -1,13 +1,18 @@
+use super::number::fixed;
 use leptos::prelude::*;
 
 /// Five stars filled to the rating, with the number for screen readers.
 #[component]
 pub fn Stars(rating: f64, #[prop(optional)] count: Option<i32>) -> impl IntoView {
+    let shown = fixed(rating, 1);
     let label = match count {
-        Some(n) => format!("Rated {rating:.1} out of 5 from {n} ratings"),
-        None => format!("Rated {rating:.1} out of 5"),
+        Some(n) => format!("Rated {shown} out of 5 from {n} ratings"),
+        None => format!("Rated {shown} out of 5"),
     };
-    let width = format!("width: {}%", (rating / 5.0 * 100.0).clamp(0.0, 100.0));
+    let width = format!(
+        "width: {}%",
+        fixed((rating / 5.0 * 100.0).clamp(0.0, 100.0), 1)
+    );
     view! {
         <span class="inline-flex items-center gap-1 text-sm" role="img" aria-label=label>
             <span class="relative inline-block leading-none tracking-tight" aria-hidden="true">
@@ -15,7 +20,7 @@ pub fn Stars(rating: f64, #[prop(optional)] count: Option<i32>) -> impl IntoView
                 <span class="absolute inset-0 overflow-hidden whitespace-nowrap text-amber-500" style=width>"★★★★★"</span>
             </span>
             <span class="tabular-nums text-slate-600 dark:text-slate-400" aria-hidden="true">
-                {format!("{rating:.1}")}
+                {shown.clone()}
                 {count.map(|n| format!(" ({n})"))}
             </span>
         </span>

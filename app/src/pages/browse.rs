@@ -85,16 +85,22 @@ fn urlencode(s: &str) -> String {
 pub fn BrowsePage(kind: ListingKind) -> impl IntoView {
     // Rendered on the server: the request is read once from this URL.
     let req = use_query_map().with_untracked(request_from);
+    let categories = Resource::new(|| (), move |_| listing_categories(kind));
     view! {
         <Title text=kind.label() />
-        <Meta name="description" content=format!("Search and browse {} for AI agents, rated by the teams that use them.", kind.label().to_lowercase()) />
+        <Meta name="description" content=format!("Search and browse {} for AI agents, rated by the teams that use them.", kind.label().to_ascii_lowercase()) />
         <div class="space-y-6">
             <header>
                 <h1 class="text-3xl font-semibold tracking-tight">{kind.label()}</h1>
                 <p class="mt-2 text-slate-600 dark:text-slate-400">{kind.tagline()}</p>
             </header>
             <KindTabs current=kind />
-            <BrowseSearch kind initial=req />
+            // Categories are read here and handed to the island as a prop.
+            <Suspense fallback=|| view! { <ResultsSkeleton /> }>
+                {move || categories.get().map(|cats| {
+                    view! { <BrowseSearch kind initial=req.clone() categories=cats.unwrap_or_default() /> }
+                })}
+            </Suspense>
         </div>
     }
 }
@@ -110,10 +116,14 @@ fn replace_url(url: &str) {
 /// The search form and its results: the island that follows the search box
 /// as you type. Without JavaScript the form submits as a plain GET.
 #[island]
-fn BrowseSearch(kind: ListingKind, initial: BrowseRequest) -> impl IntoView {
+fn BrowseSearch(
+    kind: ListingKind,
+    initial: BrowseRequest,
+    categories: Vec<(String, i64)>,
+) -> impl IntoView {
     let req = RwSignal::new(initial);
     let results = Resource::new(move || req.get(), move |r| browse_listings(kind, r));
-    let categories = Resource::new(|| (), move |_| listing_categories(kind));
+    let current = req.get_untracked().category.unwrap_or_default();
     // Typing updates the results and the URL after a short pause; each
     // keystroke restarts it.
     let typed = RwSignal::new(0u64);
@@ -144,20 +154,13 @@ fn BrowseSearch(kind: ListingKind, initial: BrowseRequest) -> impl IntoView {
                 </div>
                 <div>
                     <label for="browse-category" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Category"</label>
-                    <Suspense fallback=|| view! { <select id="browse-category" name="category" class=INPUT disabled><option>"All categories"</option></select> }>
-                        {move || categories.get().map(|cats| {
-                            let current = req.get_untracked().category.unwrap_or_default();
-                            view! {
-                                <select id="browse-category" name="category" class=INPUT>
-                                    <option value="">"All categories"</option>
-                                    {cats.unwrap_or_default().into_iter().map(|(c, n)| {
-                                        let selected = c == current;
-                                        view! { <option value=c.clone() selected=selected>{format!("{c} ({n})")}</option> }
-                                    }).collect_view()}
-                                </select>
-                            }
-                        })}
-                    </Suspense>
+                    <select id="browse-category" name="category" class=INPUT>
+                        <option value="">"All categories"</option>
+                        {categories.clone().into_iter().map(|(c, n)| {
+                            let selected = c == current;
+                            view! { <option value=c.clone() selected=selected>{format!("{c} ({n})")}</option> }
+                        }).collect_view()}
+                    </select>
                 </div>
                 <div>
                     <label for="browse-sort" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Sort by"</label>
@@ -208,7 +211,7 @@ fn Results(kind: ListingKind, page: BrowsePage, req: BrowseRequest) -> impl Into
     if page.items.is_empty() {
         return view! {
             <div class="rounded-xl border border-dashed border-slate-300 p-10 text-center dark:border-slate-700" data-testid="no-results">
-                <p class="font-medium">{format!("No {} match.", kind.label().to_lowercase())}</p>
+                <p class="font-medium">{format!("No {} match.", kind.label().to_ascii_lowercase())}</p>
                 <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">"Try fewer words, another category, or clear the filters."</p>
                 <a href=kind.path() class=format!("{SECONDARY_BUTTON} mt-4")>"Clear filters"</a>
             </div>

@@ -98,7 +98,7 @@ fn SummaryView(summary: CatalogSummary, selected: RwSignal<Option<ListingKind>>)
                 <p class="mt-1 text-sm text-slate-500 dark:text-slate-400">"approved and ready to install"</p>
                 <a href=move || selected.get().map_or("/skills", |k| k.path())
                     class="mt-4 inline-block text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400" data-testid="browse-kind">
-                    {move || format!("Browse {} →", selected.get().map_or("skills", |k| k.label()).to_lowercase())}
+                    {move || format!("Browse {} →", selected.get().map_or("skills", |k| k.label()).to_ascii_lowercase())}
                 </a>
             </div>
             <div class="rounded-xl border border-slate-200 bg-white p-6 shadow-sm md:col-span-2 dark:border-slate-800 dark:bg-slate-900">

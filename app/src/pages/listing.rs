@@ -3,13 +3,14 @@
 
 use crate::components::error_notice::ErrorNotice;
 use crate::components::form::{field_message, form_message, FormAlert, INPUT, PRIMARY_BUTTON};
+use crate::components::island_form::IslandForm;
 use crate::components::listing_card::price_label;
 use crate::components::stars::Stars;
 use crate::error::ErrorCode;
 use crate::model::catalog::ListingDetail;
 use crate::model::catalog::ReviewView;
 use crate::model::kind::ListingKind;
-use crate::model::studio::InstallPreview;
+use crate::model::studio::{AgentView, CanvasView, InstallPreview};
 use crate::server_fns::browse::{load_listing, SubmitReview};
 use crate::server_fns::studio::{
     my_agents, my_canvases, FlagReview, InstallListing, InstallPlan, InstallSkill, VoteReview,
@@ -23,19 +24,45 @@ pub fn ListingPage(kind: ListingKind) -> impl IntoView {
     // Rendered on the server only: a new rating reloads the page.
     let id = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
     let rated = use_query_map().with_untracked(|q| q.get("rated").is_some());
-    let detail = Resource::new(move || id.clone(), move |id| load_listing(kind, id));
+    // The install targets are read here too, so the install islands get
+    // them as props and the browser bundle carries no resource for them.
+    let detail = Resource::new(
+        move || id.clone(),
+        move |id| async move {
+            let d = load_listing(kind, id).await?;
+            let targets = if kind == ListingKind::Skill {
+                Targets {
+                    agents: my_agents().await.ok().flatten(),
+                    canvases: None,
+                }
+            } else {
+                Targets {
+                    agents: None,
+                    canvases: my_canvases().await.ok().flatten(),
+                }
+            };
+            Ok::<_, crate::error::MarketError>((d, targets))
+        },
+    );
     view! {
         <Suspense fallback=|| view! { <div class="h-64 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800" aria-busy="true"></div> }>
             {move || detail.get().map(|r| match r {
-                Ok(d) => view! { <Detail kind d rated /> }.into_any(),
+                Ok((d, targets)) => view! { <Detail kind d targets rated /> }.into_any(),
                 Err(e) => view! { <Title text="Not found" /><ErrorNotice error=e /> }.into_any(),
             })}
         </Suspense>
     }
 }
 
+/// Where the caller could install the listing; `None` when logged out.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct Targets {
+    agents: Option<Vec<AgentView>>,
+    canvases: Option<Vec<CanvasView>>,
+}
+
 #[component]
-fn Detail(kind: ListingKind, d: ListingDetail, rated: bool) -> impl IntoView {
+fn Detail(kind: ListingKind, d: ListingDetail, targets: Targets, rated: bool) -> impl IntoView {
     let c = d.card.clone();
     let total: i64 = d.distribution.iter().sum();
     let install_cmd = kind.install_snippet(&c.id);
@@ -74,7 +101,7 @@ fn Detail(kind: ListingKind, d: ListingDetail, rated: bool) -> impl IntoView {
                     <h2 id="reviews" class="text-xl font-semibold">"Ratings and reviews"</h2>
                     <div class="mt-3 grid gap-6 sm:grid-cols-[12rem_1fr]">
                         <div>
-                            <p class="text-4xl font-semibold tabular-nums">{format!("{:.1}", c.rating)}</p>
+                            <p class="text-4xl font-semibold tabular-nums">{crate::components::number::fixed(c.rating, 1)}</p>
                             <Stars rating=c.rating />
                             <p class="text-sm text-slate-500 dark:text-slate-400">{format!("{} ratings", c.rating_count)}</p>
                         </div>
@@ -110,9 +137,9 @@ fn Detail(kind: ListingKind, d: ListingDetail, rated: bool) -> impl IntoView {
                 <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900" aria-labelledby="install">
                     <h2 id="install" class="font-semibold">"Install"</h2>
                     {if kind == ListingKind::Skill {
-                        view! { <InstallPanel id=c.id.clone() /> }.into_any()
+                        view! { <InstallPanel id=c.id.clone() agents=targets.agents.clone() /> }.into_any()
                     } else {
-                        view! { <InstallOther kind id=c.id.clone() /> }.into_any()
+                        view! { <InstallOther kind id=c.id.clone() canvases=targets.canvases.clone() /> }.into_any()
                     }}
                     <p class="mt-4 text-sm text-slate-600 dark:text-slate-400">"Or with an API key:"</p>
                     <pre tabindex="0" aria-label="Install command" class="mt-2 overflow-x-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500"><code>{install_cmd}</code></pre>
@@ -157,7 +184,8 @@ fn ReviewForm(kind: ListingKind, id: String, saved: bool) -> impl IntoView {
     let saved = move || saved && action.value().get().is_none();
     let login = format!("/login?next={}/{id}", kind.path());
     view! {
-        <ActionForm action=action attr:class="mt-6 space-y-3 rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" attr:aria-labelledby="write-review">
+        <IslandForm action args=|f| SubmitReview { kind: f.optional("kind"), id: f.text("id"), rating: f.text("rating"), review: f.text("review") }
+            class="mt-6 space-y-3 rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" labelled_by="write-review">
             <h3 id="write-review" class="font-medium">{format!("Rate this {}", kind.singular())}</h3>
             {move || match error.get() {
                 Some(e) if e.code == ErrorCode::AuthRequired => view! {
@@ -187,7 +215,7 @@ fn ReviewForm(kind: ListingKind, id: String, saved: bool) -> impl IntoView {
                 </button>
                 <span role="status" class="text-sm text-emerald-700 dark:text-emerald-400">{move || saved().then_some("Thanks, your rating is saved.")}</span>
             </div>
-        </ActionForm>
+        </IslandForm>
     }
 }
 
@@ -217,14 +245,15 @@ fn ReviewActions(kind: ListingKind, review_id: String, helpful_count: i32) -> im
     view! {
         <div class="mt-2 flex flex-wrap items-center gap-3 text-xs text-slate-500">
             <span>{move || format!("{} found this helpful", helpful_count + i32::from(voted()))}</span>
-            <ActionForm action=vote>
+            <IslandForm action=vote args=|f| VoteReview { review_id: f.text("review_id"), helpful: f.text("helpful") }>
                 <input type="hidden" name="review_id" value=vote_id />
                 <input type="hidden" name="helpful" value="yes" />
                 <button type="submit" class="rounded px-1.5 py-0.5 font-medium text-indigo-700 hover:bg-indigo-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:text-indigo-300 dark:hover:bg-slate-800">"Helpful"</button>
-            </ActionForm>
+            </IslandForm>
             <details class="group">
                 <summary class="cursor-pointer rounded px-1.5 py-0.5 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:hover:bg-slate-800">"Report"</summary>
-                <ActionForm action=flag attr:class="mt-2 flex flex-col gap-2 sm:flex-row sm:items-end">
+                <IslandForm action=flag args=|f| FlagReview { kind: f.text("kind"), review_id: f.text("review_id"), reason: f.text("reason") }
+                    class="mt-2 flex flex-col gap-2 sm:flex-row sm:items-end">
                     <input type="hidden" name="kind" value=kind.as_str() />
                     <input type="hidden" name="review_id" value=flag_id />
                     <div>
@@ -232,7 +261,7 @@ fn ReviewActions(kind: ListingKind, review_id: String, helpful_count: i32) -> im
                         <input id=reason_id.clone() name="reason" required maxlength="500" class=INPUT />
                     </div>
                     <button type="submit" class="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-800">"Flag review"</button>
-                </ActionForm>
+                </IslandForm>
             </details>
         </div>
         <p role="status" class="mt-1 text-sm text-emerald-700 dark:text-emerald-400">
@@ -247,22 +276,20 @@ fn ReviewActions(kind: ListingKind, review_id: String, helpful_count: i32) -> im
 /// Pick a target agent, see the install plan (packages, risk, required
 /// maturity, every rule it would break), then install.
 #[island]
-fn InstallPanel(id: String) -> impl IntoView {
+fn InstallPanel(id: String, agents: Option<Vec<AgentView>>) -> impl IntoView {
     crate::pages::url_errors::provide_from_url();
-    let agents = Resource::new(|| (), |_| my_agents());
     let plan = ServerAction::<InstallPlan>::new();
     let install = ServerAction::<InstallSkill>::new();
     let selected = RwSignal::new(String::new());
     let login = format!("/login?next=/skills/{id}");
     let install_error = Memo::new(move |_| install.value().get().and_then(Result::err));
     view! {
-        <Suspense fallback=|| view! { <div class="mt-3 h-24 animate-pulse rounded-lg bg-slate-100 dark:bg-slate-800" aria-busy="true"></div> }>
-            {move || agents.get().map(|r| match r {
-                Ok(Some(list)) => {
+        {match agents.clone() {
+                Some(list) => {
                     let id = id.clone();
                     let id_for_plan = id.clone();
                     view! {
-                        <ActionForm action=install attr:class="mt-3 space-y-3">
+                        <IslandForm action=install args=|f| InstallSkill { id: f.text("id"), agent_id: f.text("agent_id") } class="mt-3 space-y-3">
                             <input type="hidden" name="id" value=id.clone() />
                             <div>
                                 <label for="install-target" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Install into"</label>
@@ -288,14 +315,13 @@ fn InstallPanel(id: String) -> impl IntoView {
                             <p role="status" class="text-sm text-emerald-700 dark:text-emerald-400">
                                 {move || matches!(install.value().get(), Some(Ok(()))).then_some("Installed.")}
                             </p>
-                        </ActionForm>
+                        </IslandForm>
                     }.into_any()
                 }
-                _ => view! {
+                None => view! {
                     <p class="mt-2 text-sm"><a href=login.clone() class="font-medium text-indigo-600 underline dark:text-indigo-400">"Log in"</a>" to install it into one of your agents."</p>
                 }.into_any(),
-            })}
-        </Suspense>
+        }}
     }
 }
 
@@ -325,10 +351,9 @@ fn PlanView(p: InstallPreview) -> impl IntoView {
 /// your own name), a component (onto one of your canvases) or a workflow
 /// template (into your workspace).
 #[island]
-fn InstallOther(kind: ListingKind, id: String) -> impl IntoView {
+fn InstallOther(kind: ListingKind, id: String, canvases: Option<Vec<CanvasView>>) -> impl IntoView {
     crate::pages::url_errors::provide_from_url();
     let action = ServerAction::<InstallListing>::new();
-    let canvases = Resource::new(|| (), |_| my_canvases());
     let login = format!("/login?next={}/{id}", kind.path());
     let done = move || action.value().get().and_then(Result::ok);
     let error = move || {
@@ -339,12 +364,11 @@ fn InstallOther(kind: ListingKind, id: String) -> impl IntoView {
             .map(|e| e.message)
     };
     view! {
-        <Suspense fallback=|| view! { <div class="mt-3 h-16 animate-pulse rounded-lg bg-slate-100 dark:bg-slate-800" aria-busy="true"></div> }>
-            {move || canvases.get().map(|r| match r {
-                Ok(Some(canvases)) => {
+        {match canvases.clone() {
+                Some(canvases) => {
                     let id = id.clone();
                     view! {
-                        <ActionForm action=action attr:class="mt-3 space-y-3">
+                        <IslandForm action args=|f| InstallListing { kind: f.text("kind"), id: f.text("id"), target: f.text("target") } class="mt-3 space-y-3">
                             <input type="hidden" name="kind" value=kind.as_str() />
                             <input type="hidden" name="id" value=id />
                             {match kind {
@@ -369,13 +393,12 @@ fn InstallOther(kind: ListingKind, id: String) -> impl IntoView {
                             </button>
                             <p role="status" class="text-sm text-emerald-700 dark:text-emerald-400">{done}</p>
                             <p role="alert" class="text-sm text-red-600 dark:text-red-400">{error}</p>
-                        </ActionForm>
+                        </IslandForm>
                     }.into_any()
                 }
-                _ => view! {
+                None => view! {
                     <p class="mt-2 text-sm"><a href=login.clone() class="font-medium text-indigo-600 underline dark:text-indigo-400">"Log in"</a>" to install it."</p>
                 }.into_any(),
-            })}
-        </Suspense>
+        }}
     }
 }

@@ -30,16 +30,8 @@ pub fn OperatorPage() -> impl IntoView {
         hide: ServerAction::new(),
         maintenance: ServerAction::new(),
     };
-    let desk = Resource::new(
-        move || {
-            (
-                actions.decide.version().get(),
-                actions.hide.version().get(),
-                actions.maintenance.version().get(),
-            )
-        },
-        |_| load_operator_desk(),
-    );
+    // Server-rendered only: each decision posts and reloads the desk.
+    let desk = Resource::new(|| (), |_| load_operator_desk());
     let error = Memo::new(move |_| {
         actions
             .decide

@@ -3,6 +3,7 @@
 //! syntax); the server checks them again and its errors land beside them.
 
 use crate::components::form::{field_message, form_message, FormAlert, INPUT, PRIMARY_BUTTON};
+use crate::components::island_form::IslandForm;
 use crate::components::listing_card::ListingCardView;
 use crate::model::catalog::ListingCard;
 use crate::model::component::ComponentType;
@@ -86,7 +87,7 @@ fn PublishForms() -> impl IntoView {
         tags: tags
             .get()
             .split(',')
-            .map(|t| t.trim().to_lowercase())
+            .map(|t| t.trim().to_ascii_lowercase())
             .filter(|t| !t.is_empty())
             .take(5)
             .collect(),
@@ -105,7 +106,17 @@ fn PublishForms() -> impl IntoView {
                     "An operator reviews every submission before it is listed. You can follow it under "
                     <a href="/account/submissions" class="font-medium text-indigo-600 underline dark:text-indigo-400">"your submissions"</a> "."
                 </p>
-                <ActionForm action=action attr:class="mt-8 space-y-5" attr:novalidate=false>
+                <IslandForm action class="mt-8 space-y-5" args=|f| PublishSkill {
+                    name: f.text("name"),
+                    description: f.text("description"),
+                    skill_type: f.text("skill_type"),
+                    category: f.text("category"),
+                    tags: f.text("tags"),
+                    price: f.text("price"),
+                    risk_level: f.text("risk_level"),
+                    long_description: f.text("long_description"),
+                    input_schema: f.text("input_schema"),
+                }>
                     <FormAlert message=Signal::derive(move || form_message(&error.get(), FIELDS)) />
                     <div>
                         <label for="p-name" class=LABEL>"Name"</label>
@@ -176,7 +187,7 @@ fn PublishForms() -> impl IntoView {
                     <button type="submit" class=PRIMARY_BUTTON disabled=move || action.pending().get() || schema_problem.get().is_some()>
                         {move || if action.pending().get() { "Submitting…" } else { "Submit for review" }}
                     </button>
-                </ActionForm>
+                </IslandForm>
             </section>
             <aside aria-labelledby="preview-title" class="space-y-8 lg:sticky lg:top-8 lg:self-start">
                 <h2 id="preview-title" class="text-sm font-medium uppercase tracking-wide text-slate-500">"Card preview"</h2>
@@ -222,7 +233,19 @@ fn PublishOtherForm() -> impl IntoView {
     view! {
         <section aria-labelledby="other-title" class="rounded-xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900">
             <h2 id="other-title" class="font-semibold">"Publish something else"</h2>
-            <ActionForm action=action attr:class="mt-3 space-y-3">
+            <IslandForm action class="mt-3 space-y-3" args=|f| PublishOther {
+                kind: f.text("kind"),
+                name: f.text("name"),
+                description: f.text("description"),
+                category: f.text("category"),
+                tags: f.text("tags"),
+                price: f.text("price"),
+                component_type: f.optional("component_type"),
+                code: f.optional("code"),
+                config_schema: f.optional("config_schema"),
+                input_schema: f.optional("input_schema"),
+                steps: f.optional("steps"),
+            }>
                 <FormAlert message=Signal::derive(move || form_message(&error.get(), fields)) />
                 <div>
                     <label for="o-kind" class=LABEL>"Kind"</label>
@@ -302,7 +325,7 @@ fn PublishOtherForm() -> impl IntoView {
                     disabled=move || action.pending().get() || config_problem.get().is_some() || steps_problem.get().is_some() || inputs_problem.get().is_some()>
                     "Submit listing for review"
                 </button>
-            </ActionForm>
+            </IslandForm>
         </section>
     }
 }

@@ -17,10 +17,8 @@ pub fn AccountPage() -> impl IntoView {
     // out of the session, so it must not run again for a nested re-render.
     let create = ServerAction::<CreateApiKey>::new();
     let revoke = ServerAction::<RevokeApiKey>::new();
-    let keys = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
-        |_| list_api_keys(),
-    );
+    // Server-rendered only: each form post reloads the page and reads again.
+    let keys = Resource::new(|| (), |_| list_api_keys());
     let forms = KeyForms {
         create,
         revoke,

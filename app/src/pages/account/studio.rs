@@ -85,7 +85,7 @@ fn status_badge(status: &str) -> (&'static str, &'static str) {
 #[component]
 pub fn SubmissionsPage() -> impl IntoView {
     let resubmit = ServerAction::<Resubmit>::new();
-    let items = Resource::new(move || resubmit.version().get(), |_| my_submissions());
+    let items = Resource::new(|| (), |_| my_submissions());
     let error = Memo::new(move |_| resubmit.value().get().and_then(Result::err));
     view! {
         <Title text="Your submissions" />
@@ -151,7 +151,7 @@ fn SubmissionRow(s: Submission, resubmit: ServerAction<Resubmit>) -> impl IntoVi
 #[component]
 pub fn AgentsPage() -> impl IntoView {
     let create = ServerAction::<CreateAgent>::new();
-    let agents = Resource::new(move || create.version().get(), |_| my_agents());
+    let agents = Resource::new(|| (), |_| my_agents());
     let error = Memo::new(move |_| create.value().get().and_then(Result::err));
     let publish = ServerAction::<PublishAgentTemplate>::new();
     let publish_error = Memo::new(move |_| publish.value().get().and_then(Result::err));
@@ -253,7 +253,7 @@ fn agent_card(a: AgentView, publish: ServerAction<PublishAgentTemplate>) -> impl
 #[component]
 pub fn WorkspacePage() -> impl IntoView {
     let create = ServerAction::<CreateCanvas>::new();
-    let data = Resource::new(move || create.version().get(), |_| my_workspace());
+    let data = Resource::new(|| (), |_| my_workspace());
     let error = Memo::new(move |_| create.value().get().and_then(Result::err));
     view! {
         <Title text="Your workspace" />
