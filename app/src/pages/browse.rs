@@ -7,6 +7,7 @@
 use crate::components::error_notice::ErrorNotice;
 use crate::components::form::{INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON};
 use crate::components::listing_card::ListingCardView;
+use crate::error::MarketError;
 use crate::model::catalog::{BrowsePage, BrowseRequest};
 use crate::model::kind::ListingKind;
 use crate::server_fns::browse::{browse_listings, listing_categories};
@@ -85,7 +86,20 @@ fn urlencode(s: &str) -> String {
 pub fn BrowsePage(kind: ListingKind) -> impl IntoView {
     // Rendered on the server: the request is read once from this URL.
     let req = use_query_map().with_untracked(request_from);
-    let categories = Resource::new(|| (), move |_| listing_categories(kind));
+    // One resource at the page's top level reads both; the island gets them
+    // as props and renders without suspending (a resource created inside a
+    // resolved Suspense could leave the in-order stream waiting).
+    let first = req.clone();
+    let data = Resource::new(
+        || (),
+        move |_| {
+            let req = first.clone();
+            async move {
+                let categories = listing_categories(kind).await.unwrap_or_default();
+                (categories, browse_listings(kind, req).await)
+            }
+        },
+    );
     view! {
         <Title text=kind.label() />
         <Meta name="description" content=format!("Search and browse {} for AI agents, rated by the teams that use them.", kind.label().to_ascii_lowercase()) />
@@ -95,10 +109,9 @@ pub fn BrowsePage(kind: ListingKind) -> impl IntoView {
                 <p class="mt-2 text-slate-600 dark:text-slate-400">{kind.tagline()}</p>
             </header>
             <KindTabs current=kind />
-            // Categories are read here and handed to the island as a prop.
             <Suspense fallback=|| view! { <ResultsSkeleton /> }>
-                {move || categories.get().map(|cats| {
-                    view! { <BrowseSearch kind initial=req.clone() categories=cats.unwrap_or_default() /> }
+                {move || data.get().map(|(categories, page)| {
+                    view! { <BrowseSearch kind initial=req.clone() categories page /> }
                 })}
             </Suspense>
         </div>
@@ -120,9 +133,26 @@ fn BrowseSearch(
     kind: ListingKind,
     initial: BrowseRequest,
     categories: Vec<(String, i64)>,
+    page: Result<BrowsePage, MarketError>,
 ) -> impl IntoView {
     let req = RwSignal::new(initial);
-    let results = Resource::new(move || req.get(), move |r| browse_listings(kind, r));
+    let results = RwSignal::new(page);
+    let loading = RwSignal::new(false);
+    // Each search answers a numbered request; a slower, older answer never
+    // replaces a newer one.
+    let asked = RwSignal::new(0u64);
+    let search = move |next: BrowseRequest| {
+        let ticket = asked.get_untracked() + 1;
+        asked.set(ticket);
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            let answer = browse_listings(kind, next).await;
+            if asked.get_untracked() == ticket {
+                results.set(answer);
+                loading.set(false);
+            }
+        });
+    };
     let current = req.get_untracked().category.unwrap_or_default();
     // Typing updates the results and the URL after a short pause; each
     // keystroke restarts it.
@@ -139,6 +169,7 @@ fn BrowseSearch(
                         r.page = None;
                     });
                     replace_url(&href(kind, &req.get_untracked()));
+                    search(req.get_untracked());
                 }
             },
             Duration::from_millis(300),
@@ -178,12 +209,12 @@ fn BrowseSearch(
                 </label>
                 <button type="submit" class=PRIMARY_BUTTON>"Apply"</button>
             </form>
-            <Suspense fallback=|| view! { <ResultsSkeleton /> }>
-                {move || results.get().map(|r| match r {
+            <div class="space-y-6 transition-opacity" class:opacity-60=move || loading.get() aria-busy=move || loading.get().to_string()>
+                {move || match results.get() {
                     Ok(page) => view! { <Results kind page req=req.get_untracked() /> }.into_any(),
                     Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                })}
-            </Suspense>
+                }}
+            </div>
         </div>
     }
 }

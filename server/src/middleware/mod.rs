@@ -20,7 +20,7 @@ use tower_http::{
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     set_header::SetResponseHeaderLayer,
-    timeout::TimeoutLayer,
+    timeout::{ResponseBodyTimeoutLayer, TimeoutLayer},
     trace::{DefaultOnResponse, TraceLayer},
 };
 use tower_sessions::{cookie::time, cookie::SameSite, Expiry, SessionManagerLayer};
@@ -50,6 +50,9 @@ pub fn apply(router: Router, pool: PgPool, limits: HttpSettings) -> Router {
     router
         .layer(DefaultBodyLimit::max(limits.body_limit_bytes))
         .layer(RequestBodyLimitLayer::new(limits.body_limit_bytes))
+        // The deadline above ends when the headers leave; a streamed page
+        // whose next chunk takes as long is cut off rather than held open.
+        .layer(ResponseBodyTimeoutLayer::new(limits.request_timeout))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             limits.request_timeout,

@@ -98,10 +98,11 @@ impl TestApp {
                 .expect("router is infallible");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
+        // A streamed page must end too: a stream that stalls fails the test
+        // here instead of hanging the suite.
+        let bytes = tokio::time::timeout(Duration::from_secs(30), response.into_body().collect())
             .await
+            .expect("body did not finish in 30 s")
             .expect("body")
             .to_bytes();
         Reply {
