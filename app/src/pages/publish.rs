@@ -294,32 +294,17 @@ fn PublishOtherForm() -> impl IntoView {
                         <textarea id="o-code" name="code" rows="4" spellcheck="false" class=format!("{INPUT} font-mono text-sm") placeholder="export default function Widget(props) { … }"></textarea>
                         <p role="alert" class=ERROR>{move || field_message(&error.get(), "code")}</p>
                     </div>
-                    <div>
-                        <label for="o-config" class=LABEL>"Config schema (JSON Schema, optional)"</label>
-                        <textarea id="o-config" name="config_schema" rows="3" spellcheck="false" class=format!("{INPUT} font-mono text-sm")
-                            aria-invalid=move || config_problem.get().is_some().to_string() aria-describedby="o-config-error"
-                            on:input=move |ev| config.set(event_target_value(&ev))></textarea>
-                        <p id="o-config-error" role="alert" class=ERROR>{problem(config_problem, "config_schema")}</p>
-                    </div>
+                    <JsonArea id="o-config" name="config_schema" label="Config schema (JSON Schema, optional)" rows=3 placeholder=""
+                        text=config problem=Signal::derive(problem(config_problem, "config_schema")) />
                 </fieldset>
                 <fieldset class="space-y-3 border-t border-slate-200 pt-3 dark:border-slate-800" class:hidden=move || hidden("workflow_template") data-testid="workflow-fields">
                     <legend class="text-sm font-semibold">"Workflow template"</legend>
-                    <div>
-                        <label for="o-steps" class=LABEL>"Steps (JSON list)"</label>
-                        <textarea id="o-steps" name="steps" rows="4" spellcheck="false" class=format!("{INPUT} font-mono text-sm")
-                            placeholder="[{\"step_id\": \"fetch\", \"name\": \"Fetch mail\", \"step_type\": \"action\"}]"
-                            aria-invalid=move || steps_problem.get().is_some().to_string() aria-describedby="o-steps-error"
-                            on:input=move |ev| steps.set(event_target_value(&ev))></textarea>
-                        <p id="o-steps-error" role="alert" class=ERROR>{problem(steps_problem, "steps")}</p>
-                    </div>
-                    <div>
-                        <label for="o-inputs" class=LABEL>"Inputs (JSON list)"</label>
-                        <textarea id="o-inputs" name="input_schema" rows="3" spellcheck="false" class=format!("{INPUT} font-mono text-sm")
-                            placeholder="[{\"name\": \"mailbox\", \"type\": \"string\", \"required\": true}]"
-                            aria-invalid=move || inputs_problem.get().is_some().to_string() aria-describedby="o-inputs-error"
-                            on:input=move |ev| inputs.set(event_target_value(&ev))></textarea>
-                        <p id="o-inputs-error" role="alert" class=ERROR>{problem(inputs_problem, "input_schema")}</p>
-                    </div>
+                    <JsonArea id="o-steps" name="steps" label="Steps (JSON list)" rows=4
+                        placeholder="[{\"step_id\": \"fetch\", \"name\": \"Fetch mail\", \"step_type\": \"action\"}]"
+                        text=steps problem=Signal::derive(problem(steps_problem, "steps")) />
+                    <JsonArea id="o-inputs" name="input_schema" label="Inputs (JSON list)" rows=3
+                        placeholder="[{\"name\": \"mailbox\", \"type\": \"string\", \"required\": true}]"
+                        text=inputs problem=Signal::derive(problem(inputs_problem, "input_schema")) />
                 </fieldset>
                 <button type="submit" class=PRIMARY_BUTTON
                     disabled=move || action.pending().get() || config_problem.get().is_some() || steps_problem.get().is_some() || inputs_problem.get().is_some()>
@@ -327,6 +312,31 @@ fn PublishOtherForm() -> impl IntoView {
                 </button>
             </IslandForm>
         </section>
+    }
+}
+
+/// A JSON text field whose problem (from the browser's check or the
+/// server) shows beside it.
+#[component]
+fn JsonArea(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    rows: u32,
+    placeholder: &'static str,
+    text: RwSignal<String>,
+    problem: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <div>
+            <label for=id class=LABEL>{label}</label>
+            <textarea id=id name=name rows=rows spellcheck="false" class=format!("{INPUT} font-mono text-sm")
+                placeholder=(!placeholder.is_empty()).then_some(placeholder)
+                aria-invalid=move || problem.get().is_some().to_string() aria-describedby=error_id.clone()
+                on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            <p id=error_id role="alert" class=ERROR>{move || problem.get()}</p>
+        </div>
     }
 }
 

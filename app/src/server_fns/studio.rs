@@ -37,6 +37,18 @@ fn json_field(field: &str, text: &str) -> Result<Option<serde_json::Value>, Mark
     }
 }
 
+/// A form's price: blank is absent (the API's default), anything else a number.
+#[cfg(feature = "ssr")]
+fn price_field(text: &str) -> Result<Option<f64>, MarketError> {
+    match text.trim() {
+        "" => Ok(None),
+        p => p
+            .parse::<f64>()
+            .map(Some)
+            .map_err(|_| MarketError::validation("price", "Enter a price such as 0 or 9.99")),
+    }
+}
+
 /// The publish form: a new skill straight into review.
 #[server(prefix = "/sfn", endpoint = "studio/publish")]
 pub async fn publish_skill(
@@ -56,12 +68,7 @@ pub async fn publish_skill(
             let state = AppState::from_context()?;
             super::writable(&state).await?;
             let principal = super::principal(&state).await?;
-            let price = match price.trim() {
-                "" => None,
-                p => Some(p.parse::<f64>().map_err(|_| {
-                    MarketError::validation("price", "Enter a price such as 0 or 9.99")
-                })?),
-            };
+            let price = price_field(&price)?;
             let input_schema = json_field("input_schema", &input_schema)?;
             let blank = |s: String| Some(s).filter(|s| !s.trim().is_empty());
             let input = SkillInput {
@@ -147,12 +154,7 @@ pub async fn publish_agent_template(
             let agent = agent_field(&agent_id)?.ok_or_else(|| {
                 MarketError::new(crate::error::ErrorCode::AgentNotFound, "Agent not found")
             })?;
-            let price = match price.trim() {
-                "" => None,
-                p => Some(p.parse::<f64>().map_err(|_| {
-                    MarketError::validation("price", "Enter a price such as 0 or 9.99")
-                })?),
-            };
+            let price = price_field(&price)?;
             let blank = |s: String| Some(s).filter(|s| !s.trim().is_empty());
             let req = PublishAgent {
                 name: blank(name),
@@ -362,12 +364,7 @@ pub async fn publish_other(
             let principal = super::principal(&state).await?;
             let kind = ListingKind::parse(&kind)
                 .ok_or_else(|| MarketError::validation("kind", "Choose what you publish"))?;
-            let price = match price.trim() {
-                "" => None,
-                p => Some(p.parse::<f64>().map_err(|_| {
-                    MarketError::validation("price", "Enter a price such as 0 or 9.99")
-                })?),
-            };
+            let price = price_field(&price)?;
             let category = Some(category.trim()).filter(|c| !c.is_empty());
             let tags = tags.split(',').map(str::to_owned).collect();
             let text = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
