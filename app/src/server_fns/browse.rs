@@ -50,13 +50,11 @@ pub async fn submit_review(
     rating: String,
     review: String,
 ) -> Result<(), MarketError> {
-    use crate::backend::{services::listings, state::AppState};
+    use crate::backend::services::listings;
     use crate::error::ErrorCode;
     super::with_status(
         async {
-            let state = AppState::from_context()?;
-            super::writable(&state).await?;
-            let principal = super::principal(&state).await?;
+            let (state, principal) = super::writer().await?;
             let kind = kind
                 .as_deref()
                 .map_or(Some(ListingKind::Skill), ListingKind::parse)

@@ -43,13 +43,11 @@ pub async fn create_api_key(
     scope: String,
     expires_in_days: Option<String>,
 ) -> Result<(), MarketError> {
-    use crate::backend::{services::keys, state::AppState};
+    use crate::backend::services::keys;
     use crate::model::account::CreateKeyRequest;
     super::with_status(
         async {
-            let state = AppState::from_context()?;
-            super::writable(&state).await?;
-            let principal = super::principal(&state).await?;
+            let (state, principal) = super::writer().await?;
             let expires_in_days = match expires_in_days.as_deref().map(str::trim) {
                 None | Some("") => None,
                 Some(d) => Some(d.parse::<i64>().map_err(|_| {
@@ -80,12 +78,10 @@ pub async fn create_api_key(
 
 #[server(prefix = "/sfn", endpoint = "keys/revoke")]
 pub async fn revoke_api_key(id: String) -> Result<(), MarketError> {
-    use crate::backend::{services::keys, state::AppState};
+    use crate::backend::services::keys;
     super::with_status(
         async {
-            let state = AppState::from_context()?;
-            super::writable(&state).await?;
-            let principal = super::principal(&state).await?;
+            let (state, principal) = super::writer().await?;
             let id = uuid::Uuid::parse_str(&id)
                 .map_err(|_| MarketError::route_not_found().with_message("API key not found"))?;
             keys::revoke(&state, &principal, id).await

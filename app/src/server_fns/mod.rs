@@ -54,6 +54,20 @@ pub async fn maybe_principal(
     .await
 }
 
+/// A write from the browser: the app state and the logged-in caller, once
+/// maintenance mode is known not to block writes (`503`) and the caller is
+/// known (`401 AUTH_REQUIRED`), in that order, as the JSON API checks them.
+#[cfg(feature = "ssr")]
+pub async fn writer() -> crate::error::MarketResult<(
+    crate::backend::state::AppState,
+    crate::backend::auth::Principal,
+)> {
+    let state = crate::backend::state::AppState::from_context()?;
+    writable(&state).await?;
+    let principal = principal(&state).await?;
+    Ok((state, principal))
+}
+
 /// The logged-in caller, or `401 AUTH_REQUIRED`.
 #[cfg(feature = "ssr")]
 pub async fn principal(

@@ -65,9 +65,7 @@ pub async fn publish_skill(
     use crate::model::skill::SkillInput;
     super::with_status(
         async {
-            let state = AppState::from_context()?;
-            super::writable(&state).await?;
-            let principal = super::principal(&state).await?;
+            let (state, principal) = super::writer().await?;
             let price = price_field(&price)?;
             let input_schema = json_field("input_schema", &input_schema)?;
             let blank = |s: String| Some(s).filter(|s| !s.trim().is_empty());
@@ -95,9 +93,7 @@ pub async fn publish_skill(
 pub async fn resubmit(kind: String, id: String) -> Result<(), MarketError> {
     super::with_status(
         async {
-            let state = AppState::from_context()?;
-            super::writable(&state).await?;
-            let principal = super::principal(&state).await?;
+            let (state, principal) = super::writer().await?;
             let kind = ListingKind::parse(&kind).ok_or_else(MarketError::route_not_found)?;
             let id = studio_pages::form_id(&id, || kind.not_found())?;
             studio_pages::resubmit(&state, &principal, kind, id).await
@@ -126,9 +122,7 @@ pub async fn create_agent(name: String) -> Result<(), MarketError> {
     use crate::backend::services::agents;
     super::with_status(
         async {
-            let state = AppState::from_context()?;
-            super::writable(&state).await?;
-            let principal = super::principal(&state).await?;
+            let (state, principal) = super::writer().await?;
             agents::create(&state, &principal, &name, None).await?;
             Ok(())
         }
@@ -148,9 +142,7 @@ pub async fn publish_agent_template(
     use crate::backend::services::agent_templates::{self, PublishAgent};
     super::with_status(
         async {
-            let state = AppState::from_context()?;
-            super::writable(&state).await?;
-            let principal = super::principal(&state).await?;
+            let (state, principal) = super::writer().await?;
             let agent = agent_field(&agent_id)?.ok_or_else(|| {
                 MarketError::new(crate::error::ErrorCode::AgentNotFound, "Agent not found")
             })?;
@@ -200,9 +192,7 @@ pub async fn install_plan(id: String, agent_id: String) -> Result<InstallPreview
 pub async fn install_skill(id: String, agent_id: String) -> Result<(), MarketError> {
     super::with_status(
         async {
-            let state = AppState::from_context()?;
-            super::writable(&state).await?;
-            let principal = super::principal(&state).await?;
+            let (state, principal) = super::writer().await?;
             let listing = studio_pages::form_id(&id, || ListingKind::Skill.not_found())?;
             studio_pages::install(&state, &principal, listing, agent_field(&agent_id)?).await
         }
@@ -226,9 +216,7 @@ pub async fn flag_review(
     use crate::backend::services::listings;
     super::with_status(
         async {
-            let state = AppState::from_context()?;
-            super::writable(&state).await?;
-            let principal = super::principal(&state).await?;
+            let (state, principal) = super::writer().await?;
             let kind = ListingKind::parse(&kind).ok_or_else(MarketError::route_not_found)?;
             listings::flag_review(
                 &state,
@@ -248,9 +236,7 @@ pub async fn vote_review(review_id: String, helpful: String) -> Result<(), Marke
     use crate::backend::services::listings;
     super::with_status(
         async {
-            let state = AppState::from_context()?;
-            super::writable(&state).await?;
-            let principal = super::principal(&state).await?;
+            let (state, principal) = super::writer().await?;
             listings::vote_review(
                 &state,
                 &principal,
@@ -281,9 +267,7 @@ pub async fn create_canvas(name: String) -> Result<(), MarketError> {
     use crate::backend::services::components;
     super::with_status(
         async {
-            let state = AppState::from_context()?;
-            super::writable(&state).await?;
-            let principal = super::principal(&state).await?;
+            let (state, principal) = super::writer().await?;
             components::create_canvas(&state, &principal, &name).await?;
             Ok(())
         }
@@ -301,9 +285,7 @@ pub async fn install_listing(
 ) -> Result<String, MarketError> {
     super::with_status(
         async {
-            let state = AppState::from_context()?;
-            super::writable(&state).await?;
-            let principal = super::principal(&state).await?;
+            let (state, principal) = super::writer().await?;
             let kind = ListingKind::parse(&kind).ok_or_else(MarketError::route_not_found)?;
             let id = studio_pages::form_id(&id, || kind.not_found())?;
             studio_pages::install_other(&state, &principal, kind, id, &target).await
@@ -359,9 +341,7 @@ pub async fn publish_other(
 ) -> Result<(), MarketError> {
     super::with_status(
         async {
-            let state = AppState::from_context()?;
-            super::writable(&state).await?;
-            let principal = super::principal(&state).await?;
+            let (state, principal) = super::writer().await?;
             let kind = ListingKind::parse(&kind)
                 .ok_or_else(|| MarketError::validation("kind", "Choose what you publish"))?;
             let price = price_field(&price)?;
