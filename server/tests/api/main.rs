@@ -3,6 +3,10 @@
 
 mod agent_marketplace;
 mod agents;
+mod attacks_content;
+mod attacks_credentials;
+mod attacks_doors;
+mod attacks_packages_maturity;
 mod browse;
 mod cli;
 mod cli_support;

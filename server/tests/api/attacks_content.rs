@@ -1,0 +1,1 @@
+//! Attacks on the marketplace's controls (issue 14): content.
