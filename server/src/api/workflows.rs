@@ -14,7 +14,7 @@ use app::model::page::PageParams;
 use app::model::workflow::{AdvancedTemplateInput, TemplateType, WorkflowSpec};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -382,23 +382,47 @@ pub async fn statistics(State(state): State<AppState>) -> Result<Json<Value>, Ma
     })))
 }
 
-/// `GET /api/workflows`
+#[derive(Deserialize)]
+pub struct WorkspaceQuery {
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// `GET /api/workflows?limit=&offset=`: newest first, 100 a page by
+/// default; a full page links the next (`Link: <…>; rel="next"`), so the
+/// body keeps its documented shape.
 pub async fn list(
     State(state): State<AppState>,
     Auth(p): Auth,
-) -> Result<Json<Value>, MarketError> {
-    let rows = workflows::list(&state, &p).await?;
-    Ok(Json(json!({
-        "workflows": rows.iter().map(|w| json!({
-            "id": w.id,
-            "name": w.name,
-            "description": w.description,
-            "source": w.source,
-            "template_id": w.template_id,
-            "node_count": w.nodes.as_array().map_or(0, Vec::len),
-            "created_at": w.created_at,
-        })).collect::<Vec<_>>(),
-    })))
+    ApiQuery(q): ApiQuery<WorkspaceQuery>,
+) -> Result<(HeaderMap, Json<Value>), MarketError> {
+    let page = PageParams::parse(q.limit, q.offset, 100, 100)?;
+    let rows = workflows::list(&state, &p, page).await?;
+    let mut headers = HeaderMap::new();
+    let next = page.offset + page.limit;
+    if rows.len() as i64 == page.limit && next <= PageParams::MAX_OFFSET {
+        let link = format!(
+            "</api/workflows?limit={}&offset={next}>; rel=\"next\"",
+            page.limit
+        );
+        if let Ok(v) = HeaderValue::from_str(&link) {
+            headers.insert(header::LINK, v);
+        }
+    }
+    Ok((
+        headers,
+        Json(json!({
+            "workflows": rows.iter().map(|w| json!({
+                "id": w.id,
+                "name": w.name,
+                "description": w.description,
+                "source": w.source,
+                "template_id": w.template_id,
+                "node_count": w.node_count,
+                "created_at": w.created_at,
+            })).collect::<Vec<_>>(),
+        })),
+    ))
 }
 
 /// `GET /api/workflows/{id}`

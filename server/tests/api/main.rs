@@ -7,6 +7,7 @@ mod attacks_content;
 mod attacks_credentials;
 mod attacks_doors;
 mod attacks_packages_maturity;
+mod attacks_quotas;
 mod browse;
 mod cli;
 mod cli_support;

@@ -104,7 +104,7 @@ pub struct NewKey<'a> {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-pub async fn insert_key(pool: &PgPool, k: NewKey<'_>) -> Result<KeyRow, sqlx::Error> {
+pub async fn insert_key(db: impl PgExecutor<'_>, k: NewKey<'_>) -> Result<KeyRow, sqlx::Error> {
     sqlx::query_as(
         "INSERT INTO api_keys (id, tenant_id, user_id, name, scope, prefix, key_hash, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
@@ -118,7 +118,7 @@ pub async fn insert_key(pool: &PgPool, k: NewKey<'_>) -> Result<KeyRow, sqlx::Er
     .bind(k.prefix)
     .bind(k.key_hash)
     .bind(k.expires_at)
-    .fetch_one(pool)
+    .fetch_one(db)
     .await
 }
 

@@ -11,6 +11,7 @@ pub mod installs;
 pub mod listings;
 pub mod oauth;
 pub mod packages;
+pub mod quotas;
 pub mod rate_limit;
 pub mod reviews;
 pub mod versions;

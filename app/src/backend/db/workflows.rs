@@ -54,11 +54,32 @@ pub async fn insert(
     .await
 }
 
-pub async fn list(pool: &PgPool, tenant_id: Uuid) -> Result<Vec<WorkflowRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM workflows WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1000"
-    ))
+/// A workflow as the workspace list shows it: the stored node count
+/// instead of the graph.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct WorkflowSummary {
+    pub id: Uuid,
+    pub template_id: Option<Uuid>,
+    pub name: String,
+    pub description: String,
+    pub source: String,
+    pub node_count: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn list(
+    pool: &PgPool,
+    tenant_id: Uuid,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<WorkflowSummary>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, template_id, name, description, source, node_count, created_at \
+         FROM workflows WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
+    )
     .bind(tenant_id)
+    .bind(limit)
+    .bind(offset)
     .fetch_all(pool)
     .await
 }

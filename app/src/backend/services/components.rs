@@ -5,6 +5,7 @@ use crate::backend::db::canvases::{self as canvas_db, CanvasRow, PlacedComponent
 use crate::backend::db::installs;
 use crate::backend::db::listings::{ListingRow, Snapshot};
 use crate::backend::services::listings;
+use crate::backend::services::quotas::{self, Quota};
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::parse_name;
@@ -98,7 +99,11 @@ pub async fn create_canvas(
     principal.require(Permission::SkillManage)?;
     principal.require_write()?;
     let name = parse_name("name", name, 200)?;
-    Ok(canvas_db::insert(&state.pool, principal.tenant_id, &name).await?)
+    let mut tx = state.pool.begin().await?;
+    quotas::ensure_room(&mut tx, principal.tenant_id, Quota::Canvases).await?;
+    let row = canvas_db::insert(&mut *tx, principal.tenant_id, &name).await?;
+    tx.commit().await?;
+    Ok(row)
 }
 
 pub async fn canvases(state: &AppState, principal: &Principal) -> MarketResult<Vec<CanvasRow>> {

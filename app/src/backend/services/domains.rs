@@ -6,6 +6,7 @@ use crate::backend::db::installed_domains::{self as installed, InstalledDomainRo
 use crate::backend::db::installs;
 use crate::backend::db::listings::{self as db, ListingRow, Snapshot};
 use crate::backend::services::listings;
+use crate::backend::services::quotas::{self, Quota};
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::parse_name;
@@ -95,6 +96,7 @@ pub async fn install(
         None => listing.name.clone(),
     };
     let mut tx = state.pool.begin().await?;
+    quotas::ensure_room(&mut tx, principal.tenant_id, Quota::DomainCopies).await?;
     let row = installed::insert(&mut *tx, principal.tenant_id, listing.id, &name)
         .await
         .map_err(|e| match &e {

@@ -1,6 +1,7 @@
 //! API keys: created (shown once), listed without secrets, revoked.
 
 use crate::backend::auth::Principal;
+use crate::backend::services::quotas::{self, Quota};
 use crate::backend::{db, secrets, state::AppState};
 use crate::error::{MarketError, MarketResult};
 use crate::model::account::{parse_name, CreateKeyRequest, CreatedKey, KeyInfo, KeyList, Scope};
@@ -30,8 +31,10 @@ pub async fn create(
     };
     let key = secrets::new_api_key();
     let prefix = secrets::key_prefix(&key);
+    let mut tx = state.pool.begin().await?;
+    quotas::ensure_room(&mut tx, principal.tenant_id, Quota::ApiKeys).await?;
     let row = db::identity::insert_key(
-        &state.pool,
+        &mut *tx,
         db::identity::NewKey {
             id: Uuid::now_v7(),
             tenant_id: principal.tenant_id,
@@ -44,6 +47,7 @@ pub async fn create(
         },
     )
     .await?;
+    tx.commit().await?;
     Ok(CreatedKey {
         id: row.id,
         name: row.name,

@@ -732,6 +732,12 @@ pub async fn create_version(
         MarketError::internal()
     })?;
     let mut tx = state.pool.begin().await?;
+    super::quotas::ensure_room(
+        &mut tx,
+        principal.tenant_id,
+        super::quotas::Quota::Versions(id),
+    )
+    .await?;
     let version = versions::insert(
         &mut *tx,
         id,

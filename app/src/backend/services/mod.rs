@@ -14,6 +14,7 @@ pub mod keys;
 pub mod listings;
 pub mod oauth;
 pub mod packages;
+pub mod quotas;
 pub mod seed;
 pub mod seed_kinds;
 pub mod skills;

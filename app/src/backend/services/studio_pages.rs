@@ -337,12 +337,18 @@ pub async fn workspace(state: &AppState, p: &Principal) -> MarketResult<Workspac
             name: c.name,
         })
         .collect();
-    let workflows = workflows::list(state, p)
+    // The newest hundred, as the JSON list's first page: the plan caps
+    // free and team workspaces there.
+    let first = crate::model::page::PageParams {
+        limit: 100,
+        offset: 0,
+    };
+    let workflows = workflows::list(state, p, first)
         .await?
         .into_iter()
         .map(|w| WorkflowView {
             id: w.id.to_string(),
-            nodes: w.nodes.as_array().map_or(0, Vec::len),
+            nodes: usize::try_from(w.node_count).unwrap_or(0),
             name: w.name,
             description: w.description,
             source: w.source,

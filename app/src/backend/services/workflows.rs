@@ -5,13 +5,15 @@
 use crate::backend::auth::{Permission, Principal};
 use crate::backend::db::installs;
 use crate::backend::db::listings::{self as db, ListingRow, Snapshot};
-use crate::backend::db::workflows::{self as wf_db, NewWorkflow, WorkflowRow};
+use crate::backend::db::workflows::{self as wf_db, NewWorkflow, WorkflowRow, WorkflowSummary};
 use crate::backend::services::listings;
+use crate::backend::services::quotas::{self, Quota};
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::parse_name;
 use crate::model::kind::ListingKind;
 use crate::model::listing::{parse_optional_text, ListingStatus};
+use crate::model::page::PageParams;
 use crate::model::workflow::{
     input_errors, AdvancedTemplateInput, TemplateType, WorkflowGraph, WorkflowSpec,
 };
@@ -90,6 +92,7 @@ async fn save(
     counted: Option<Uuid>,
 ) -> MarketResult<WorkflowRow> {
     let mut tx = state.pool.begin().await?;
+    quotas::ensure_room(&mut tx, principal.tenant_id, Quota::Workflows).await?;
     let row = wf_db::insert(&mut *tx, new).await?;
     if let Some(listing) = counted {
         installs::record(&mut tx, listing, principal.tenant_id).await?;
@@ -261,9 +264,14 @@ pub async fn import_file(
     .await
 }
 
-pub async fn list(state: &AppState, principal: &Principal) -> MarketResult<Vec<WorkflowRow>> {
+/// One page of the workspace, newest first, without the graphs.
+pub async fn list(
+    state: &AppState,
+    principal: &Principal,
+    page: PageParams,
+) -> MarketResult<Vec<WorkflowSummary>> {
     principal.require(Permission::SkillView)?;
-    Ok(wf_db::list(&state.pool, principal.tenant_id).await?)
+    Ok(wf_db::list(&state.pool, principal.tenant_id, page.limit, page.offset).await?)
 }
 
 pub async fn get(state: &AppState, principal: &Principal, id: Uuid) -> MarketResult<WorkflowRow> {
