@@ -156,6 +156,9 @@ pub struct MarketError {
     pub code: ErrorCode,
     pub message: String,
     pub details: Option<Value>,
+    /// Seconds until a refused request may be retried (429s): sent as the
+    /// body's `retry_after` and the `Retry-After` header.
+    pub retry_after: Option<u64>,
 }
 
 /// The wire envelope `{error, message, code, details}`.
@@ -166,6 +169,8 @@ pub struct Envelope {
     pub code: ErrorCode,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 impl From<MarketError> for Envelope {
@@ -175,6 +180,7 @@ impl From<MarketError> for Envelope {
             message: e.message,
             code: e.code,
             details: e.details,
+            retry_after: e.retry_after,
         }
     }
 }
@@ -185,6 +191,7 @@ impl From<Envelope> for MarketError {
             code: e.code,
             message: e.message,
             details: e.details,
+            retry_after: e.retry_after,
         }
     }
 }
@@ -197,6 +204,7 @@ impl MarketError {
             code,
             message: message.into(),
             details: None,
+            retry_after: None,
         }
     }
 
@@ -277,6 +285,17 @@ impl MarketError {
         Self::new(ErrorCode::ServiceUnavailable, message)
     }
 
+    /// The reference's 429: the same body and `Retry-After` for every
+    /// budget that runs out (requests per window, failed log-ins).
+    pub fn rate_limited(retry_after: u64) -> Self {
+        let mut e = Self::new(
+            ErrorCode::RateLimitExceeded,
+            "Rate limit exceeded. Please try again later.",
+        );
+        e.retry_after = Some(retry_after.max(1));
+        e
+    }
+
     /// The opaque 500: callers log the cause before building it, never send it.
     pub fn internal() -> Self {
         Self::new(ErrorCode::InternalError, "An unexpected error occurred")
@@ -311,7 +330,14 @@ impl axum::response::IntoResponse for MarketError {
     fn into_response(self) -> axum::response::Response {
         let status = http::StatusCode::from_u16(self.status())
             .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-        (status, axum::Json(Envelope::from(self))).into_response()
+        let retry_after = self.retry_after;
+        let mut response = (status, axum::Json(Envelope::from(self))).into_response();
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
+        }
+        response
     }
 }
 

@@ -71,6 +71,51 @@ pub struct Config {
     /// Requests per minute per browser session on the JSON API.
     #[arg(long, env = "RATE_LIMIT_SESSION", default_value_t = 100, global = true)]
     pub rate_limit_session: u32,
+    /// Page and server-function requests per minute per IP without a session.
+    #[arg(long, env = "RATE_LIMIT_PAGES", default_value_t = 300, global = true)]
+    pub rate_limit_pages: u32,
+    /// Page and server-function requests per minute per signed-in user.
+    #[arg(
+        long,
+        env = "RATE_LIMIT_PAGES_SESSION",
+        default_value_t = 600,
+        global = true
+    )]
+    pub rate_limit_pages_session: u32,
+    /// Failed log-ins per account in the failure window before `429`.
+    #[arg(
+        long,
+        env = "LOGIN_FAILURES_PER_ACCOUNT",
+        default_value_t = 10,
+        global = true
+    )]
+    pub login_failures_per_account: u32,
+    /// Failed log-ins per IP (over all accounts) in the failure window.
+    #[arg(
+        long,
+        env = "LOGIN_FAILURES_PER_IP",
+        default_value_t = 50,
+        global = true
+    )]
+    pub login_failures_per_ip: u32,
+    /// The failure window, in seconds.
+    #[arg(
+        long,
+        env = "LOGIN_FAILURE_WINDOW_SECS",
+        default_value_t = 900,
+        global = true
+    )]
+    pub login_failure_window_secs: u64,
+    /// Days an OAuth refresh family lives after its first grant, however
+    /// often it rotates (a refresh after that is `invalid_grant`).
+    #[arg(
+        long,
+        env = "OAUTH_REFRESH_FAMILY_DAYS",
+        default_value_t = 90,
+        value_parser = clap::value_parser!(u32).range(1..=3650),
+        global = true
+    )]
+    pub oauth_refresh_family_days: u32,
     /// Comma-separated proxy addresses whose X-Forwarded-For is trusted.
     #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', global = true)]
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -132,6 +177,15 @@ impl fmt::Debug for Config {
             .field("rate_limit_api_key", &self.rate_limit_api_key)
             .field("rate_limit_oauth", &self.rate_limit_oauth)
             .field("rate_limit_session", &self.rate_limit_session)
+            .field("rate_limit_pages", &self.rate_limit_pages)
+            .field("rate_limit_pages_session", &self.rate_limit_pages_session)
+            .field(
+                "login_failures_per_account",
+                &self.login_failures_per_account,
+            )
+            .field("login_failures_per_ip", &self.login_failures_per_ip)
+            .field("login_failure_window_secs", &self.login_failure_window_secs)
+            .field("oauth_refresh_family_days", &self.oauth_refresh_family_days)
             .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }

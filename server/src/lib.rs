@@ -31,12 +31,15 @@ pub fn build_router(state: AppState, http: middleware::HttpSettings) -> Router {
 
     let api = api::router().layer(axum::middleware::from_fn_with_state(
         state.clone(),
-        middleware::maintenance::maintenance_guard,
+        middleware::maintenance::api_guard,
+    ));
+    let oauth = api::oauth_router().layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        middleware::maintenance::oauth_guard,
     ));
     let router = Router::new()
         .nest("/api", api)
-        .nest("/oauth", api::oauth_router())
+        .nest("/oauth", oauth)
         .merge(pages);
-    let pool = state.pool.clone();
-    middleware::apply(router.with_state(state), pool, http)
+    middleware::apply(router.with_state(state.clone()), state, http)
 }

@@ -3,7 +3,7 @@
 use crate::cli::AdminCommand;
 use crate::config::Config;
 use crate::middleware::{rate_limit::RateLimits, HttpSettings};
-use app::backend::state::{AppState, RuntimeSettings};
+use app::backend::state::{AppState, CredentialSettings, LoginLimits, RuntimeSettings};
 use axum::serve::ListenerExt;
 use leptos::prelude::LeptosOptions;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -73,6 +73,17 @@ pub fn app_state(config: &Config, pool: PgPool) -> AppState {
         leptos_options: leptos_options(config),
         settings: Arc::new(RuntimeSettings {
             version: env!("CARGO_PKG_VERSION").to_owned(),
+            login: LoginLimits {
+                per_account: config.login_failures_per_account,
+                per_ip: config.login_failures_per_ip,
+                window: Duration::from_secs(config.login_failure_window_secs),
+            },
+            credentials: CredentialSettings {
+                refresh_family_lifetime: chrono::Duration::days(i64::from(
+                    config.oauth_refresh_family_days,
+                )),
+                secure_cookies: !config.is_development(),
+            },
         }),
     }
 }
@@ -87,6 +98,8 @@ pub fn http_settings(config: &Config) -> HttpSettings {
             api_key: config.rate_limit_api_key,
             oauth: config.rate_limit_oauth,
             session: config.rate_limit_session,
+            page_anonymous: config.rate_limit_pages,
+            page_session: config.rate_limit_pages_session,
             trusted_proxies: config.trusted_proxies.clone(),
         },
     }
@@ -101,6 +114,11 @@ pub fn spawn_housekeeping(pool: PgPool) {
             let cutoff = chrono::Utc::now() - chrono::Duration::minutes(2);
             if let Err(e) = app::backend::db::rate_limit::prune(&pool, cutoff).await {
                 tracing::debug!(error = %e, "rate-limit pruning skipped");
+            }
+            // Longer than any failure window anyone would configure.
+            let day_ago = chrono::Utc::now() - chrono::Duration::days(1);
+            if let Err(e) = app::backend::db::login_attempts::prune(&pool, day_ago).await {
+                tracing::debug!(error = %e, "log-in attempt pruning skipped");
             }
             if let Err(e) = PostgresStore::new(pool.clone()).delete_expired().await {
                 tracing::debug!(error = %e, "session pruning skipped");
@@ -150,6 +168,14 @@ pub async fn admin(config: Config, cmd: AdminCommand) -> Result<(), BoxError> {
 pub async fn seed(config: Config, demo: bool) -> Result<(), BoxError> {
     if !demo {
         return Err("nothing to seed: pass --demo".into());
+    }
+    // Every demo account, the operator's too, has a published password.
+    if !config.is_development() {
+        return Err(
+            "seed --demo creates accounts with a published password (the platform \
+                    operator's among them) and runs only with APP_ENV=development"
+                .into(),
+        );
     }
     let pool = connect_lazy(&config)?;
     migrate_pool(&pool).await?;

@@ -54,6 +54,11 @@ pub struct Principal {
     pub credential_id: Option<Uuid>,
 }
 
+/// A caller whose credential the rate limiter has already validated, left
+/// in the request's extensions so the route does not look it up again.
+#[derive(Clone, Debug)]
+pub struct Resolved(pub Principal);
+
 impl Principal {
     /// The user's permissions intersected with the credential's scope.
     pub fn permissions(&self) -> Vec<Permission> {

@@ -52,6 +52,37 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Argon2 hashes and checks at once, whatever the number of requests: each
+/// holds about 19 MiB (the crate's default parameters, m = 19456 KiB) on a
+/// blocking thread, so a flood of log-ins or sign-ups queues here instead
+/// of taking gigabytes. Twice the cores keeps every core busy.
+pub fn argon2_permits() -> usize {
+    std::thread::available_parallelism()
+        .map(std::num::NonZeroUsize::get)
+        .unwrap_or(2)
+        .saturating_mul(2)
+}
+
+fn argon2_gate() -> &'static tokio::sync::Semaphore {
+    static GATE: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    GATE.get_or_init(|| tokio::sync::Semaphore::new(argon2_permits()))
+}
+
+/// Runs one argon2 computation on the blocking pool, at most
+/// [`argon2_permits`] at a time.
+pub async fn argon2_bounded<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> MarketResult<T> {
+    let _permit = argon2_gate().acquire().await.map_err(|e| {
+        tracing::error!(error = %e, "argon2 gate closed");
+        MarketError::internal()
+    })?;
+    tokio::task::spawn_blocking(work).await.map_err(|e| {
+        tracing::error!(error = %e, "password task failed");
+        MarketError::internal()
+    })
+}
+
 /// A valid hash of nothing anyone knows, verified when the e-mail is unknown
 /// so that both failures take the same time.
 pub fn dummy_password_hash() -> &'static str {
@@ -72,6 +103,29 @@ mod tests {
         assert_ne!(new_api_key(), k);
         assert_eq!(hash_secret(&k).len(), 32);
         assert_eq!(key_prefix(&k).len(), 11);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn argon2_work_never_exceeds_its_permits() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let (now, peak) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let tasks: Vec<_> = (0..64)
+            .map(|_| {
+                let (now, peak) = (now.clone(), peak.clone());
+                tokio::spawn(argon2_bounded(move || {
+                    let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+                    peak.fetch_max(n, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    now.fetch_sub(1, Ordering::SeqCst);
+                }))
+            })
+            .collect();
+        for t in tasks {
+            t.await.expect("task").expect("permit");
+        }
+        let peak = peak.load(Ordering::SeqCst);
+        assert!(peak >= 1 && peak <= argon2_permits(), "peak {peak}");
     }
 
     #[test]

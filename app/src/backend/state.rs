@@ -18,6 +18,46 @@ pub struct AppState {
 pub struct RuntimeSettings {
     /// Version reported by `/api/health`.
     pub version: String,
+    pub login: LoginLimits,
+    pub credentials: CredentialSettings,
+}
+
+/// How long what a person authorised may live, and how cookies are marked.
+#[derive(Clone, Debug)]
+pub struct CredentialSettings {
+    /// A refresh family ends this long after its first grant, however
+    /// often it rotates.
+    pub refresh_family_lifetime: chrono::Duration,
+    /// `Secure` on cookies (off only for local http development).
+    pub secure_cookies: bool,
+}
+
+impl Default for CredentialSettings {
+    fn default() -> Self {
+        CredentialSettings {
+            refresh_family_lifetime: chrono::Duration::days(90),
+            secure_cookies: true,
+        }
+    }
+}
+
+/// How many log-ins may fail before the next is refused with `429`
+/// (OWASP ASVS 4 V2.2.1): per account, and per address across accounts.
+#[derive(Clone, Debug)]
+pub struct LoginLimits {
+    pub per_account: u32,
+    pub per_ip: u32,
+    pub window: std::time::Duration,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        LoginLimits {
+            per_account: 10,
+            per_ip: 50,
+            window: std::time::Duration::from_secs(15 * 60),
+        }
+    }
 }
 
 impl AppState {

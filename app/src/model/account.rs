@@ -184,17 +184,37 @@ pub fn parse_name(field: &str, raw: &str, max: usize) -> MarketResult<String> {
     Ok(s.to_owned())
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct SignupRequest {
     pub tenant_name: String,
     pub email: String,
     pub password: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+// Hand-written so that a logged request never shows its password.
+impl std::fmt::Debug for SignupRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignupRequest")
+            .field("tenant_name", &self.tenant_name)
+            .field("email", &self.email)
+            .field("password", &"***")
+            .finish()
+    }
+}
+
+#[derive(Clone, Serialize, Deserialize)]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
+}
+
+impl std::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginRequest")
+            .field("email", &self.email)
+            .field("password", &"***")
+            .finish()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -222,7 +242,7 @@ pub struct CreateKeyRequest {
     pub expires_in_days: Option<i64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreatedKey {
     pub id: Uuid,
     pub name: String,
@@ -232,6 +252,20 @@ pub struct CreatedKey {
     pub prefix: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl std::fmt::Debug for CreatedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedKey")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("scope", &self.scope)
+            .field("key", &"***")
+            .field("prefix", &self.prefix)
+            .field("created_at", &self.created_at)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

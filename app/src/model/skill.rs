@@ -74,7 +74,10 @@ pub struct InstallSkill {
     pub install_dependencies: Option<bool>,
 }
 
-/// `PUT /api/v1/skills/private/{skill_id}`.
+/// `PUT /api/v1/skills/private/{skill_id}`: an installed copy reads
+/// `name`, `description`, `config_overrides` and `environment_vars`; the
+/// tenant's own skill reads `name`, `description` and the content fields
+/// after them. Absent fields stay as they are.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct CustomizeSkill {
     #[serde(default)]
@@ -85,6 +88,24 @@ pub struct CustomizeSkill {
     pub config_overrides: Option<Value>,
     #[serde(default)]
     pub environment_vars: Option<Value>,
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub input_schema: Option<Value>,
+    #[serde(default)]
+    pub output_schema: Option<Value>,
+    #[serde(default)]
+    pub config_schema: Option<Value>,
+    #[serde(default)]
+    pub config: Option<Value>,
+    #[serde(default)]
+    pub python_packages: Option<Vec<PackageRef>>,
+    #[serde(default)]
+    pub npm_packages: Option<Vec<PackageRef>>,
+    #[serde(default)]
+    pub category: Option<String>,
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]

@@ -36,6 +36,11 @@ pub struct QueueItem {
     pub risk_level: Option<String>,
     pub packages: Vec<String>,
     pub submitted_at: String,
+    /// `new`, `edit` or `rollback` (a change to an approved listing).
+    pub change: String,
+    /// What the approve form pins: a change after the page was rendered
+    /// makes the approval fail instead of approving unseen content.
+    pub content_hash: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

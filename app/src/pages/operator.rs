@@ -1,6 +1,9 @@
 //! `/admin`: the operator's desk. The queue (oldest first, every kind, the
-//! full content with packages and risk), approve or reject with a required
-//! reason, flagged reviews, the maintenance switch and the audit log.
+//! full content with packages and risk, changes to approved listings
+//! marked), approve or reject with a required reason, flagged reviews, the
+//! maintenance switch and the audit log. Each decision carries the content
+//! hash of what the card showed, so content changed since is not approved
+//! unseen.
 
 use crate::components::form::{form_message, FormAlert, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON};
 use crate::components::listing_card::price_label;
@@ -95,6 +98,16 @@ fn Desk(d: OperatorDesk, actions: Actions) -> impl IntoView {
 fn QueueCard(item: QueueItem, decide: ServerAction<DecideListing>) -> impl IntoView {
     let reason_id = format!("reason-{}", item.id);
     let (approve_id, reject_id) = (item.id.clone(), item.id.clone());
+    let (approve_hash, reject_hash) = (item.content_hash.clone(), item.content_hash.clone());
+    let change_label = match item.change.as_str() {
+        "edit" => Some(
+            "Change to an approved listing (the approved version stays live until you approve)",
+        ),
+        "rollback" => Some(
+            "Rollback of an approved listing (the approved version stays live until you approve)",
+        ),
+        _ => None,
+    };
     view! {
         <li class=CARD data-testid="queue-item">
             <div class="flex flex-wrap items-baseline justify-between gap-2">
@@ -102,6 +115,7 @@ fn QueueCard(item: QueueItem, decide: ServerAction<DecideListing>) -> impl IntoV
                 <span class="text-xs text-slate-500">{format!("{} · submitted {}", item.kind.singular(), item.submitted_at)}</span>
             </div>
             <p class="text-sm text-slate-600 dark:text-slate-400">{format!("by {}", item.publisher)}</p>
+            {change_label.map(|l| view! { <p class="mt-1 text-sm font-medium text-amber-700 dark:text-amber-400" data-testid="queue-change">{l}</p> })}
             <p class="mt-2">{item.description.clone()}</p>
             <dl class="mt-3 grid grid-cols-2 gap-2 text-sm sm:grid-cols-4">
                 <div><dt class="text-slate-500">"Category"</dt><dd>{item.category.clone().unwrap_or_else(|| "—".into())}</dd></div>
@@ -120,11 +134,14 @@ fn QueueCard(item: QueueItem, decide: ServerAction<DecideListing>) -> impl IntoV
                     <input type="hidden" name="id" value=approve_id.clone() />
                     <input type="hidden" name="action" value="approve" />
                     <input type="hidden" name="reason" value="" />
+                    // Pins the approval to the content on this page.
+                    <input type="hidden" name="content_hash" value=approve_hash.clone() />
                     <button type="submit" class=PRIMARY_BUTTON>"Approve"</button>
                 </ActionForm>
                 <ActionForm action=decide attr:class="flex flex-1 flex-col gap-2 sm:flex-row sm:items-end">
                     <input type="hidden" name="id" value=reject_id.clone() />
                     <input type="hidden" name="action" value="reject" />
+                    <input type="hidden" name="content_hash" value=reject_hash.clone() />
                     <div class="flex-1">
                         <label for=reason_id.clone() class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Reason for rejecting"</label>
                         <input id=reason_id.clone() name="reason" required maxlength="500" class=INPUT placeholder="What must change" />

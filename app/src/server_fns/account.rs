@@ -4,11 +4,21 @@ use crate::error::MarketError;
 use crate::model::account::Me;
 use leptos::prelude::*;
 
-/// Where to go after logging in: only paths on this site.
+/// Where to go after logging in: only paths on this site. Browsers drop
+/// tabs and newlines from a `Location` and read a backslash as `/`, so any of
+/// those could turn `/\t/evil.example` into `//evil.example`: refused.
 #[cfg(feature = "ssr")]
 fn safe_next(next: Option<String>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n
+                    .chars()
+                    .any(|c| c == '\\' || c.is_control() || c.is_whitespace()) =>
+        {
+            n
+        }
         _ => "/account".to_owned(),
     }
 }
@@ -50,7 +60,8 @@ pub async fn login(
     super::with_status(
         async {
             let state = AppState::from_context()?;
-            let reply = accounts::login(&state, &LoginRequest { email, password }).await?;
+            let client = crate::backend::client_ip::ClientIp::from_context();
+            let reply = accounts::login(&state, &LoginRequest { email, password }, &client).await?;
             session::start(&super::session().await?, reply.user_id).await?;
             leptos_axum::redirect(&safe_next(next));
             Ok(())
@@ -83,4 +94,27 @@ pub async fn current_user() -> Result<Option<Me>, MarketError> {
         }
         .await,
     )
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next(Some("/skills/1?x=2".into())), "/skills/1?x=2");
+        for evil in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "https://evil.example",
+            "evil.example",
+            "/\u{7f}/evil.example",
+        ] {
+            assert_eq!(safe_next(Some(evil.into())), "/account", "{evil:?}");
+        }
+        assert_eq!(safe_next(None), "/account");
+    }
 }

@@ -24,6 +24,12 @@ pub fn with_status<T>(result: crate::error::MarketResult<T>) -> crate::error::Ma
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.contains("text/html"))
     });
+    // A refused request says when to come back, on either door.
+    if let Some(secs) = result.as_ref().err().and_then(|e| e.retry_after) {
+        if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+            opts.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
+        }
+    }
     if let (Err(e), false) = (&result, form_post) {
         if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
             opts.set_status(
@@ -42,6 +48,15 @@ pub async fn maybe_principal(
     state: &crate::backend::state::AppState,
 ) -> crate::error::MarketResult<Option<crate::backend::auth::Principal>> {
     use crate::backend::services::credentials::{self, Presented};
+    // The rate limiter validated the session already (pages know no other
+    // credential); its answer is in the request.
+    if let Some(resolved) = leptos::prelude::use_context::<http::request::Parts>().and_then(|p| {
+        p.extensions
+            .get::<crate::backend::auth::Resolved>()
+            .cloned()
+    }) {
+        return Ok(Some(resolved.0));
+    }
     let session = session().await?;
     let user = crate::backend::session::user(&session).await?;
     credentials::resolve(
@@ -55,16 +70,22 @@ pub async fn maybe_principal(
 }
 
 /// A write from the browser: the app state and the logged-in caller, once
-/// maintenance mode is known not to block writes (`503`) and the caller is
-/// known (`401 AUTH_REQUIRED`), in that order, as the JSON API checks them.
+/// maintenance mode is known not to block the caller's writes (`503`) and
+/// the caller is known (`401 AUTH_REQUIRED`), in that order, as the JSON
+/// API checks them.
 #[cfg(feature = "ssr")]
 pub async fn writer() -> crate::error::MarketResult<(
     crate::backend::state::AppState,
     crate::backend::auth::Principal,
 )> {
     let state = crate::backend::state::AppState::from_context()?;
-    writable(&state).await?;
-    let principal = principal(&state).await?;
+    let caller = maybe_principal(&state).await?;
+    if let Some(blocked) =
+        crate::backend::services::governance::maintenance_block_for(&state, caller.as_ref()).await?
+    {
+        return Err(blocked);
+    }
+    let principal = caller.ok_or_else(crate::error::MarketError::auth_required)?;
     Ok((state, principal))
 }
 

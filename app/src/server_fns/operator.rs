@@ -20,9 +20,15 @@ pub async fn load_operator_desk() -> Result<OperatorDesk, MarketError> {
 }
 
 /// Approve, reject or suspend a listing; rejecting and suspending need a
-/// reason, which the publisher sees.
+/// reason, which the publisher sees. `content_hash` is the content the
+/// operator was shown (empty: whatever is under review now).
 #[server(prefix = "/sfn", endpoint = "operator/decide")]
-pub async fn decide_listing(id: String, action: String, reason: String) -> Result<(), MarketError> {
+pub async fn decide_listing(
+    id: String,
+    action: String,
+    reason: String,
+    #[server(default)] content_hash: String,
+) -> Result<(), MarketError> {
     super::with_status(
         async {
             let state = AppState::from_context()?;
@@ -30,7 +36,7 @@ pub async fn decide_listing(id: String, action: String, reason: String) -> Resul
             let id = studio_pages::form_id(&id, || {
                 MarketError::new(crate::error::ErrorCode::NotFound, "Listing not found")
             })?;
-            studio_pages::decide(&state, &principal, id, &action, &reason).await
+            studio_pages::decide(&state, &principal, id, &action, &reason, &content_hash).await
         }
         .await,
     )

@@ -1,7 +1,7 @@
 //! `/api/admin/*`: operator routes (GOVERNANCE_APPROVE).
 
 use super::extract::{parse_id, ApiJson, ApiQuery, Auth};
-use super::lifecycle::{PageQuery, ReasonQuery};
+use super::lifecycle::PageQuery;
 use app::backend::services::listings::{self, Decision};
 use app::backend::services::{governance, packages};
 use app::backend::state::AppState;
@@ -21,7 +21,7 @@ pub async fn review_queue(
     let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
     let rows = governance::review_queue(&state, &p, page).await?;
     Ok(Json(json!({
-        "items": rows.iter().map(|r| json!({
+        "items": rows.iter().map(|q| (q, &q.listing)).map(|(q, r)| json!({
             "id": r.id,
             "kind": r.kind,
             "name": r.name,
@@ -32,20 +32,29 @@ pub async fn review_queue(
             "publisher_tenant_id": r.publisher_tenant_id,
             "submitted_at": r.submitted_at,
             "spec": r.spec,
+            "change": q.change,
+            "content_hash": q.content_hash,
         })).collect::<Vec<_>>(),
         "limit": page.limit,
         "offset": page.offset,
     })))
 }
 
-/// `POST /api/admin/listings/{id}/{approve|reject|suspend}?reason=`: the
-/// operator's decision on a listing of any kind (workflow templates have
-/// no approve route of their own; suspension is for approved listings).
+#[derive(Deserialize)]
+pub struct DecideQuery {
+    reason: Option<String>,
+    content_hash: Option<String>,
+}
+
+/// `POST /api/admin/listings/{id}/{approve|reject|suspend}?reason=&content_hash=`:
+/// the operator's decision on a listing of any kind (workflow templates
+/// have no approve route of their own; suspension is for approved
+/// listings). `content_hash` (from the review queue) pins the content.
 pub async fn decide(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path((id, action)): Path<(String, String)>,
-    ApiQuery(q): ApiQuery<ReasonQuery>,
+    ApiQuery(q): ApiQuery<DecideQuery>,
 ) -> Result<Json<Value>, MarketError> {
     let not_found = || MarketError::new(ErrorCode::NotFound, "Listing not found");
     let id = parse_id(&id, not_found())?;
@@ -66,7 +75,7 @@ pub async fn decide(
         "suspend" => Decision::Suspend(reason),
         _ => return Err(MarketError::route_not_found()),
     };
-    let row = listings::decide_any(&state, &p, id, decision).await?;
+    let row = listings::decide_any(&state, &p, id, decision, q.content_hash.as_deref()).await?;
     Ok(Json(json!({
         "success": true,
         "listing_id": row.id,

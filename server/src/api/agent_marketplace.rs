@@ -96,13 +96,14 @@ pub async fn install(
     })))
 }
 
-/// `POST /approve/{template_id}` (operators)
+/// `POST /approve/{template_id}?content_hash=` (operators)
 pub async fn approve(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<lifecycle::ApproveQuery>,
 ) -> Result<Json<Value>, MarketError> {
-    lifecycle::approve(&state, &p, KIND, &id).await
+    lifecycle::approve(&state, &p, KIND, &id, q.content_hash.as_deref()).await
 }
 
 /// `POST /reject/{template_id}?reason=` (operators)

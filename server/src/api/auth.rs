@@ -1,11 +1,12 @@
 //! `/api/auth/*`: sign-up, log-in, log-out, and who am I.
 
 use super::extract::{ApiJson, Auth};
+use app::backend::client_ip::ClientIp;
 use app::backend::services::accounts;
 use app::backend::{session, state::AppState};
 use app::error::MarketError;
 use app::model::account::{AuthReply, LoginRequest, Me, SignupRequest};
-use axum::{extract::State, http::StatusCode, Json};
+use axum::{extract::State, http::StatusCode, Extension, Json};
 use tower_sessions::Session;
 
 pub async fn signup(
@@ -21,9 +22,11 @@ pub async fn signup(
 pub async fn login(
     State(state): State<AppState>,
     session: Session,
+    client: Option<Extension<ClientIp>>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<AuthReply>, MarketError> {
-    let reply = accounts::login(&state, &req).await?;
+    let client = client.map_or_else(ClientIp::unknown, |Extension(c)| c);
+    let reply = accounts::login(&state, &req, &client).await?;
     session::start(&session, reply.user_id).await?;
     Ok(Json(reply))
 }

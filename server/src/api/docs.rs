@@ -191,17 +191,47 @@ pub const ROUTES: &[RouteDoc] = &[
         "POST",
         "/api/oauth/clients",
         "OAuth",
-        "Register an OAuth client (secret shown once)",
+        "Register an OAuth client (secret shown once; a session only)",
         Required,
         &[],
         true,
         201,
     ),
     r(
+        "GET",
+        "/api/oauth/clients",
+        "OAuth",
+        "The caller's OAuth clients, without secrets",
+        Required,
+        &[],
+        false,
+        200,
+    ),
+    r(
+        "DELETE",
+        "/api/oauth/clients/{id}",
+        "OAuth",
+        "Delete an OAuth client (by client_id) and every token it was issued",
+        Required,
+        &[],
+        false,
+        204,
+    ),
+    r(
         "POST",
         "/oauth/token",
         "OAuth",
         "Token endpoint: authorization_code (PKCE), client_credentials, refresh_token",
+        Public,
+        &[],
+        false,
+        200,
+    ),
+    r(
+        "POST",
+        "/oauth/revoke",
+        "OAuth",
+        "Revoke a token and its refresh family (RFC 7009; 200 for unknown tokens)",
         Public,
         &[],
         false,
@@ -263,7 +293,7 @@ pub const ROUTES: &[RouteDoc] = &[
         "Skill Marketplace",
         "Approve a submission",
         Operator,
-        &[],
+        &["content_hash"],
         false,
         200,
     ),
@@ -321,9 +351,9 @@ pub const ROUTES: &[RouteDoc] = &[
         "GET",
         "/api/skills/history/{id}",
         "Skill Marketplace",
-        "Version history",
+        "Version history, newest first, paged (no snapshots)",
         Required,
-        &[],
+        &["limit", "offset"],
         false,
         200,
     ),
@@ -331,7 +361,7 @@ pub const ROUTES: &[RouteDoc] = &[
         "POST",
         "/api/skills/rollback/{id}",
         "Skill Marketplace",
-        "Restore a version's fields",
+        "Restore a version's fields (on an approved skill: into review)",
         Required,
         &["version_id"],
         false,
@@ -491,7 +521,7 @@ pub const ROUTES: &[RouteDoc] = &[
         "PUT",
         "/api/v1/skills/private/{id}",
         "Private Marketplace",
-        "Customize an installed skill",
+        "Customize an installed skill, or edit an own skill (an approved one: into review)",
         Required,
         &[],
         true,
@@ -613,7 +643,7 @@ pub const ROUTES: &[RouteDoc] = &[
         "Agent Marketplace",
         "Approve an agent template",
         Operator,
-        &[],
+        &["content_hash"],
         false,
         200,
     ),
@@ -653,7 +683,7 @@ pub const ROUTES: &[RouteDoc] = &[
         "Domain Marketplace",
         "Approve a domain",
         Operator,
-        &[],
+        &["content_hash"],
         false,
         200,
     ),
@@ -796,7 +826,7 @@ pub const ROUTES: &[RouteDoc] = &[
         "Canvas Marketplace",
         "Approve a component",
         Operator,
-        &[],
+        &["content_hash"],
         false,
         200,
     ),
@@ -976,7 +1006,7 @@ pub const ROUTES: &[RouteDoc] = &[
         "Operators",
         "Approve a pending listing of any kind",
         Operator,
-        &[],
+        &["content_hash"],
         false,
         200,
     ),
@@ -1181,6 +1211,11 @@ const LINKS: &[Link] = &[
     ("/api/canvases", "id", &[("GET", "/api/canvases/{id}")]),
     ("/api/keys", "id", &[("DELETE", "/api/keys/{id}")]),
     (
+        "/api/oauth/clients",
+        "client_id",
+        &[("DELETE", "/api/oauth/clients/{id}")],
+    ),
+    (
         "/api/v1/skills/private",
         "skill_id",
         &[
@@ -1255,7 +1290,12 @@ fn operation(route: &RouteDoc) -> Value {
     let error = json!({"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     let mut codes = vec!["400", "429", "500"];
     // Logging in and the token endpoint refuse bad credentials with 401.
-    if route.access != Public || matches!(route.path, "/api/auth/login" | "/oauth/token") {
+    if route.access != Public
+        || matches!(
+            route.path,
+            "/api/auth/login" | "/oauth/token" | "/oauth/revoke"
+        )
+    {
         codes.extend(["401", "403"]);
     }
     if route.path.contains('{') || route.method != "GET" {
@@ -1294,7 +1334,17 @@ fn operation(route: &RouteDoc) -> Value {
     if route.json_body {
         op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": request_schemas::body(route.method, route.path)}}});
     }
-    if route.path == "/oauth/token" {
+    if route.path == "/oauth/revoke" {
+        op["requestBody"] = json!({"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {
+            "type": "object",
+            "properties": {
+                "token": {"type": "string"},
+                "token_type_hint": {"type": "string", "enum": ["access_token", "refresh_token"]},
+                "client_id": {"type": "string"},
+                "client_secret": {"type": "string"},
+            },
+        }}}});
+    } else if route.path == "/oauth/token" {
         op["requestBody"] = json!({"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}}});
     }
     op

@@ -171,8 +171,11 @@ pub async fn approve(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<super::lifecycle::ApproveQuery>,
 ) -> Result<Json<Value>, MarketError> {
-    let row = listings::decide(&state, &p, KIND, domain_id(&id)?, Decision::Approve).await?;
+    let id = domain_id(&id)?;
+    let hash = q.content_hash.as_deref();
+    let row = listings::decide_pinned(&state, &p, KIND, id, Decision::Approve, hash).await?;
     Ok(Json(
         json!({ "success": true, "domain_id": row.id, "status": row.status }),
     ))

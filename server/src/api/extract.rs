@@ -1,6 +1,6 @@
 //! Extractors that turn every bad input into the documented envelope.
 
-use app::backend::auth::{insufficient_scope, Principal};
+use app::backend::auth::{insufficient_scope, Principal, Resolved};
 use app::backend::services::credentials::{self, Presented};
 use app::backend::{session, state::AppState};
 use app::error::{ErrorCode, MarketError};
@@ -68,18 +68,24 @@ impl FromRequestParts<AppState> for MaybeAuth {
     type Rejection = MarketError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, MarketError> {
-        if let Some(cached) = parts.extensions.get::<Option<Principal>>() {
-            return Ok(MaybeAuth(cached.clone()));
-        }
-        let presented = presented(parts, state).await?;
-        let principal = credentials::resolve(state, &presented).await?;
+        let principal = match parts.extensions.get::<Resolved>() {
+            Some(Resolved(p)) => Some(p.clone()),
+            None => {
+                let presented = presented(parts, state).await?;
+                let principal = credentials::resolve(state, &presented).await?;
+                if let Some(p) = &principal {
+                    parts.extensions.insert(Resolved(p.clone()));
+                }
+                principal
+            }
+        };
+        // Checked on every extraction, whoever resolved the credential.
         if let Some(p) = &principal {
             let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
             if !safe && p.require_write().is_err() {
                 return Err(insufficient_scope());
             }
         }
-        parts.extensions.insert(principal.clone());
         Ok(MaybeAuth(principal))
     }
 }

@@ -8,6 +8,7 @@ use app::model::account::{CreateKeyRequest, CreatedKey, KeyList};
 use axum::{
     extract::{Path, State},
     http::StatusCode,
+    response::{IntoResponse, Response},
     Json,
 };
 
@@ -15,9 +16,11 @@ pub async fn create(
     State(state): State<AppState>,
     Auth(principal): Auth,
     ApiJson(req): ApiJson<CreateKeyRequest>,
-) -> Result<(StatusCode, Json<CreatedKey>), MarketError> {
-    let created = keys::create(&state, &principal, &req).await?;
-    Ok((StatusCode::CREATED, Json(created)))
+) -> Result<Response, MarketError> {
+    let created: CreatedKey = keys::create(&state, &principal, &req).await?;
+    Ok(super::oauth::no_store(
+        (StatusCode::CREATED, Json(created)).into_response(),
+    ))
 }
 
 pub async fn list(

@@ -19,6 +19,14 @@ pub struct ReasonQuery {
     pub reason: Option<String>,
 }
 
+/// The approve routes' `?content_hash=`: the review queue's hash of the
+/// content the operator saw. Absent, the approval is of what is under
+/// review now, as the reference's routes (which take nothing) expect.
+#[derive(Deserialize)]
+pub struct ApproveQuery {
+    pub content_hash: Option<String>,
+}
+
 #[derive(Deserialize)]
 pub struct PageQuery {
     pub limit: Option<i64>,
@@ -32,9 +40,10 @@ pub async fn approve(
     p: &Principal,
     kind: ListingKind,
     raw_id: &str,
+    content_hash: Option<&str>,
 ) -> Result<Json<Value>, MarketError> {
     let id = parse_id(raw_id, kind.not_found())?;
-    let row = listings::decide(state, p, kind, id, Decision::Approve).await?;
+    let row = listings::decide_pinned(state, p, kind, id, Decision::Approve, content_hash).await?;
     Ok(Json(json!({
         "success": true,
         "marketplace_id": row.id,

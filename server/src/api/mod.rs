@@ -41,7 +41,11 @@ pub fn router() -> Router<AppState> {
         .route("/auth/me", get(auth::me))
         .route("/keys", post(keys::create).get(keys::list))
         .route("/keys/{id}", delete(keys::revoke))
-        .route("/oauth/clients", post(oauth::register_client))
+        .route(
+            "/oauth/clients",
+            post(oauth::register_client).get(oauth::list_clients),
+        )
+        .route("/oauth/clients/{id}", delete(oauth::delete_client))
         .route("/agents", post(agents::create).get(agents::list))
         .route("/agents/{id}", get(agents::get_one))
         .route("/agents/{id}/graduate", post(agents::graduate))
@@ -202,6 +206,7 @@ pub fn oauth_router() -> Router<AppState> {
             get(oauth::authorize_page).post(oauth::authorize_decide),
         )
         .route("/token", post(oauth::token))
+        .route("/revoke", post(oauth::revoke))
         .fallback(not_found)
 }
 

@@ -1,15 +1,17 @@
-//! OAuth 2.0 doors: client registration (JSON API), the consent page and
-//! the token endpoint. Rules live in `app::backend::services::oauth`.
+//! OAuth 2.0 doors: client registration, listing and deletion (JSON API),
+//! the consent page, the token endpoint and revocation (RFC 7009). Rules
+//! live in `app::backend::services::oauth`.
 
 use super::extract::{ApiJson, Auth, MaybeAuth};
+use app::backend::auth::{CredentialKind, Principal};
 use app::backend::services::oauth::{
-    self, AuthorizeError, AuthorizeParams, AuthorizeRequest, OAuthFailure, RegisterClient,
-    RegisteredClient, TokenForm,
+    self, AuthorizeError, AuthorizeParams, AuthorizeRequest, ClientList, OAuthFailure,
+    RegisterClient, RegisteredClient, RevokeForm, TokenForm,
 };
 use app::backend::state::AppState;
 use app::error::MarketError;
 use axum::{
-    extract::{rejection::FormRejection, Query, State},
+    extract::{rejection::FormRejection, Path, Query, RawQuery, State},
     http::{header, HeaderMap, StatusCode},
     response::{Html, IntoResponse, Redirect, Response},
     Form, Json,
@@ -17,38 +19,94 @@ use axum::{
 use base64::Engine;
 use serde::Deserialize;
 
+/// An answer that carries a secret: never kept by a cache (RFC 6749 §5.1
+/// names both headers for the token endpoint; the same holds for keys and
+/// client secrets).
+pub fn no_store(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    headers.insert(header::PRAGMA, header::HeaderValue::from_static("no-cache"));
+    response
+}
+
 pub async fn register_client(
     State(state): State<AppState>,
     Auth(principal): Auth,
     ApiJson(req): ApiJson<RegisterClient>,
-) -> Result<(StatusCode, Json<RegisteredClient>), MarketError> {
-    let created = oauth::register_client(&state, &principal, &req).await?;
-    Ok((StatusCode::CREATED, Json(created)))
+) -> Result<Response, MarketError> {
+    let created: RegisteredClient = oauth::register_client(&state, &principal, &req).await?;
+    Ok(no_store(
+        (StatusCode::CREATED, Json(created)).into_response(),
+    ))
+}
+
+pub async fn list_clients(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+) -> Result<Json<ClientList>, MarketError> {
+    Ok(Json(oauth::list_clients(&state, &principal).await?))
+}
+
+pub async fn delete_client(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(client_id): Path<String>,
+) -> Result<StatusCode, MarketError> {
+    oauth::delete_client(&state, &principal, &client_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Consent is given by a person in a browser session; a key or token
+/// presented here is not one.
+fn person(principal: Option<Principal>) -> Option<Principal> {
+    principal.filter(|p| p.credential == CredentialKind::Session)
 }
 
 /// `GET /oauth/authorize`: the consent page for the logged-in user.
+///
+/// Until the user is known, nothing is sent to the client's redirect URI,
+/// not even an error RFC 6749 §4.1.2.1 would let us send: a visitor who
+/// only followed a link gets a login here, or an error page on this site.
 pub async fn authorize_page(
     State(state): State<AppState>,
     MaybeAuth(principal): MaybeAuth,
+    RawQuery(raw): RawQuery,
     Query(params): Query<AuthorizeParams>,
 ) -> Response {
-    let req = match oauth::check_authorize(&state, &params).await {
-        Ok(r) => r,
-        Err(e) => return authorize_error(e),
-    };
-    match principal {
-        None => page(
-            "Log in to continue",
-            &format!(
-                "<p class=\"text-slate-600 dark:text-slate-400\"><strong>{}</strong> wants to use your marketplace account. \
-                 Log in first, then open this link again.</p>\
-                 <a class=\"{BUTTON}\" href=\"/login\">Log in</a>",
-                escape(&req.client.name)
-            ),
-            StatusCode::UNAUTHORIZED,
-        ),
-        Some(p) => consent(&req, &params, &p.email),
+    let checked = oauth::check_authorize(&state, &params).await;
+    match (checked, person(principal)) {
+        (Err(e @ (AuthorizeError::Display(_) | AuthorizeError::Server(_))), _) => {
+            authorize_error(e)
+        }
+        (Ok(req), Some(p)) => consent(&req, &params, &p.email),
+        (Err(e @ AuthorizeError::Redirect { .. }), Some(_)) => authorize_error(e),
+        (checked, None) => login_prompt(checked.ok().as_ref(), raw.as_deref()),
     }
+}
+
+/// Log in, then come back to this very request.
+fn login_prompt(req: Option<&AuthorizeRequest>, raw_query: Option<&str>) -> Response {
+    let back = match raw_query {
+        Some(q) => format!("/oauth/authorize?{q}"),
+        None => "/oauth/authorize".to_owned(),
+    };
+    let who = match req {
+        Some(r) => format!("<strong>{}</strong>", escape(&r.client.name)),
+        None => "An application".to_owned(),
+    };
+    page(
+        "Log in to continue",
+        &format!(
+            "<p class=\"text-slate-600 dark:text-slate-400\">{who} wants to use your marketplace account. \
+             Log in first; you will come back here to allow or deny it.</p>\
+             <a class=\"{BUTTON} mt-4\" href=\"/login?next={}\">Log in</a>",
+            escape(&percent_encode(&back))
+        ),
+        StatusCode::UNAUTHORIZED,
+    )
 }
 
 #[derive(Deserialize)]
@@ -64,6 +122,10 @@ pub async fn authorize_decide(
     Auth(principal): Auth,
     Form(form): Form<Decision>,
 ) -> Response {
+    let Some(principal) = person(Some(principal)) else {
+        return MarketError::forbidden("Only a signed-in person can authorize an application")
+            .into_response();
+    };
     let req = match oauth::check_authorize(&state, &form.params).await {
         Ok(r) => r,
         Err(e) => return authorize_error(e),
@@ -92,32 +154,51 @@ pub async fn token(
         Ok(Form(form)) => oauth::token(&state, &form, basic_auth(&headers)).await,
         Err(e) => Err(OAuthFailure::InvalidRequest(e.body_text())),
     };
-    let mut response = match result {
+    let response = match result {
         Ok(reply) => Json(reply).into_response(),
-        Err(failure) => {
-            let (status, rfc, code, description) = failure.parts();
-            let body = serde_json::json!({
-                "error": rfc,
-                "error_description": description,
-                "message": description,
-                "code": code,
-            });
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
-            let mut r = (status, Json(body)).into_response();
-            if status == StatusCode::UNAUTHORIZED {
-                r.headers_mut().insert(
-                    header::WWW_AUTHENTICATE,
-                    header::HeaderValue::from_static("Basic realm=\"oauth\""),
-                );
-            }
-            r
-        }
+        Err(failure) => oauth_error(failure),
     };
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    response
+    no_store(response)
+}
+
+/// RFC 6749 §5.2 errors, with the envelope's `message` and `code` beside.
+fn oauth_error(failure: OAuthFailure) -> Response {
+    let (status, rfc, code, description) = failure.parts();
+    let body = serde_json::json!({
+        "error": rfc,
+        "error_description": description,
+        "message": description,
+        "code": code,
+    });
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut r = (status, Json(body)).into_response();
+    if status == StatusCode::UNAUTHORIZED {
+        r.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Basic realm=\"oauth\""),
+        );
+    }
+    r
+}
+
+/// `POST /oauth/revoke` (RFC 7009): `200 {}` for every
+/// authenticated client, whether or not the token was known; errors as at
+/// the token endpoint.
+pub async fn revoke(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<RevokeForm>, FormRejection>,
+) -> Response {
+    let result = match form {
+        Ok(Form(form)) => oauth::revoke(&state, &form, basic_auth(&headers)).await,
+        Err(e) => Err(OAuthFailure::InvalidRequest(e.body_text())),
+    };
+    no_store(match result {
+        // The body is ignored by clients (RFC 7009 §2.2); JSON, as every
+        // /oauth answer is.
+        Ok(()) => Json(serde_json::json!({})).into_response(),
+        Err(failure) => oauth_error(failure),
+    })
 }
 
 fn basic_auth(headers: &HeaderMap) -> Option<(String, String)> {

@@ -117,21 +117,32 @@ fn installed_id(raw: &str) -> Result<uuid::Uuid, MarketError> {
     )
 }
 
-/// `PUT /api/v1/skills/private/{skill_id}`
+/// `PUT /api/v1/skills/private/{skill_id}`: an installed copy, or one of
+/// the tenant's own skills (whose answer names the content just written,
+/// which on an approved skill is in review).
 pub async fn customize(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<CustomizeSkill>,
 ) -> Result<Json<Value>, MarketError> {
-    let (row, applied) = skills::customize(&state, &p, installed_id(&id)?, &req).await?;
-    Ok(Json(json!({
-        "success": true,
-        "skill_id": row.id,
-        "name": row.name,
-        "description": row.description,
-        "config_overrides_applied": applied,
-    })))
+    let reply = match skills::customize(&state, &p, installed_id(&id)?, &req).await? {
+        skills::Customized::Installed(row, applied) => json!({
+            "success": true,
+            "skill_id": row.id,
+            "name": row.name,
+            "description": row.description,
+            "config_overrides_applied": applied,
+        }),
+        skills::Customized::Own(change) => json!({
+            "success": true,
+            "skill_id": change.row.id,
+            "name": change.content.name,
+            "description": change.content.description,
+            "config_overrides_applied": false,
+        }),
+    };
+    Ok(Json(reply))
 }
 
 /// `DELETE /api/v1/skills/private/{skill_id}`

@@ -314,6 +314,15 @@ pub fn body(method: &str, path: &str) -> Value {
             json!({
                 "name": name(200),
                 "description": text(2000),
+                "code": text(200_000),
+                "input_schema": nested_schema(),
+                "output_schema": nested_schema(),
+                "config_schema": nested_schema(),
+                "config": {"type": "object", "maxProperties": 0},
+                "python_packages": packages(),
+                "npm_packages": packages(),
+                "category": name(100),
+                "tags": tags(),
                 "config_overrides": {"type": "object", "maxProperties": 0},
                 "environment_vars": {
                     "type": "object",
@@ -429,6 +438,11 @@ pub fn query(path: &str, param: &str) -> Value {
         "package_type" => one_of(PackageType::ALL, PackageType::as_str),
         "skill_id" | "version_id" | "version_name" => id(),
         "reason" => name(500),
+        "content_hash" => json!({
+            "type": "string",
+            "pattern": "^sha256:[0-9a-f]{64}$",
+            "description": "The review queue's content_hash of what the operator saw: content changed since is 409 CONFLICTING_OPERATION (absent: what is under review now)",
+        }),
         "ids" => json!({
             "type": "string",
             "description": "Comma-separated skill ids, 1 to 100",

@@ -90,13 +90,14 @@ pub async fn publish(
     })))
 }
 
-/// `POST /api/skills/approve/{marketplace_id}`
+/// `POST /api/skills/approve/{marketplace_id}?content_hash=`
 pub async fn approve(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<lifecycle::ApproveQuery>,
 ) -> Result<Json<Value>, MarketError> {
-    lifecycle::approve(&state, &p, KIND, &id).await
+    lifecycle::approve(&state, &p, KIND, &id, q.content_hash.as_deref()).await
 }
 
 /// `POST /api/skills/reject/{marketplace_id}?reason=`
@@ -241,13 +242,16 @@ pub async fn create_version(
     ))
 }
 
-/// `GET /api/skills/history/{skill_id}`
+/// `GET /api/skills/history/{skill_id}?limit=&offset=`: one page of
+/// versions, newest first (50 unless asked, at most 100).
 pub async fn history(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<lifecycle::PageQuery>,
 ) -> Result<Json<Value>, MarketError> {
-    let versions = listings::history(&state, &p, KIND, skill_id(&id)?).await?;
+    let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
+    let versions = listings::history(&state, &p, KIND, skill_id(&id)?, page).await?;
     Ok(Json(json!({
         "success": true,
         "history": versions.iter().map(|v| json!({
@@ -276,10 +280,10 @@ pub async fn rollback(
         &required("version_id", q.version_id)?,
         MarketError::route_not_found().with_message("Version not found for this item"),
     )?;
-    let (row, version) = listings::rollback(&state, &p, KIND, id, version_id).await?;
+    let (change, version) = listings::rollback(&state, &p, KIND, id, version_id).await?;
     Ok(Json(json!({
         "success": true,
-        "message": format!("Skill {} rolled back to version {}", row.id, version.id),
+        "message": format!("Skill {} rolled back to version {}", change.row.id, version.id),
     })))
 }
 

@@ -19,10 +19,9 @@ pub async fn csrf_guard(req: Request, next: Next) -> Response {
     }
     let headers = req.headers();
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let origin = headers
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .filter(|o| *o != "null");
+    // `Origin: null` (a sandboxed frame, a data: URL, some redirects) names
+    // no site at all: never ours, so it is refused like a foreign one.
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok());
     let has_cookie = headers
         .get_all(header::COOKIE)

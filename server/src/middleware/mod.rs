@@ -6,13 +6,13 @@ pub mod maintenance;
 pub mod rate_limit;
 
 use app::backend::session::COOKIE_NAME;
+use app::backend::state::AppState;
 use axum::{
     extract::DefaultBodyLimit,
     http::{header, HeaderName, HeaderValue, StatusCode},
     Router,
 };
 use rate_limit::{Limiter, RateLimits};
-use sqlx::PgPool;
 use std::time::Duration;
 use tower_http::{
     catch_panic::CatchPanicLayer,
@@ -39,14 +39,15 @@ pub struct HttpSettings {
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Layers are listed innermost first: each `.layer` wraps everything above it.
-pub fn apply(router: Router, pool: PgPool, limits: HttpSettings) -> Router {
+pub fn apply(router: Router, state: AppState, limits: HttpSettings) -> Router {
+    let pool = state.pool.clone();
     let sessions = SessionManagerLayer::new(PostgresStore::new(pool.clone()))
         .with_name(COOKIE_NAME)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(limits.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::days(14)));
-    let limiter = Limiter::new(pool, limits.rate_limits.clone());
+    let limiter = Limiter::new(state, limits.rate_limits.clone());
     router
         .layer(DefaultBodyLimit::max(limits.body_limit_bytes))
         .layer(RequestBodyLimitLayer::new(limits.body_limit_bytes))
@@ -58,12 +59,14 @@ pub fn apply(router: Router, pool: PgPool, limits: HttpSettings) -> Router {
             limits.request_timeout,
         ))
         .layer(CatchPanicLayer::custom(envelope::panic_response))
-        .layer(sessions)
-        .layer(axum::middleware::from_fn(csrf::csrf_guard))
+        // Inside the session layer: a session earns its own budget only
+        // once the limiter has found a user behind it.
         .layer(axum::middleware::from_fn_with_state(
             limiter,
             rate_limit::rate_limit,
         ))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(csrf::csrf_guard))
         .layer(axum::middleware::from_fn(envelope::ensure_envelope))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))

@@ -1,6 +1,15 @@
-//! Per-minute request budgets, exactly as the reference documents them:
-//! 20 per IP unauthenticated, 60 per API key, 100 per OAuth token (and per
-//! browser session). Windows live in Postgres, so every process shares them.
+//! Per-minute request budgets on every door: the JSON API and OAuth with
+//! the reference's figures (20 per IP unauthenticated, 60 per API key, 100
+//! per OAuth token and per signed-in user), and pages and server functions
+//! with their own, higher, budgets. Windows live in Postgres, so every
+//! process shares them.
+//!
+//! A credential earns its own budget only once it is known to be valid:
+//! the limiter resolves it (and leaves the answer in the request for the
+//! route's extractor, so it is looked up once), and anything else (a junk
+//! key, a random session cookie, an expired token) counts against the
+//! caller's address. Buckets are therefore bounded by real credentials and
+//! addresses, not by what callers invent.
 //!
 //! A bucket far from its limit is counted in memory and written to
 //! Postgres at most every [`SYNC_EVERY`] (one upsert for many requests, so
@@ -8,22 +17,25 @@
 //! half its budget, or its last sync is older than that, every request
 //! counts in Postgres, so the limit itself is exact across processes.
 
-use app::backend::db;
-use app::backend::session::COOKIE_NAME;
+use app::backend::auth::{CredentialKind, Principal, Resolved};
+use app::backend::client_ip::ClientIp;
+use app::backend::services::credentials::{self, Presented};
+use app::backend::state::AppState;
+use app::backend::{db, session};
+use app::error::MarketError;
 use axum::{
     extract::{ConnectInfo, Request, State},
-    http::{HeaderMap, HeaderName, HeaderValue, StatusCode},
+    http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode},
     middleware::Next,
-    response::{IntoResponse, Response},
-    Json,
+    response::{Html, IntoResponse, Response},
 };
 use chrono::{DateTime, TimeZone, Utc};
-use sha2::{Digest, Sha256};
-use sqlx::PgPool;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tower_sessions::Session;
 
 #[derive(Clone, Debug)]
 pub struct RateLimits {
@@ -31,15 +43,20 @@ pub struct RateLimits {
     pub api_key: u32,
     pub oauth: u32,
     pub session: u32,
+    /// Pages and server functions, per address without a session.
+    pub page_anonymous: u32,
+    /// Pages and server functions, per signed-in user.
+    pub page_session: u32,
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpAddr>,
 }
 
 #[derive(Clone)]
 pub struct Limiter {
-    pub pool: PgPool,
+    state: AppState,
     pub limits: Arc<RateLimits>,
     local: Arc<Mutex<HashMap<String, Local>>>,
+    site_root: PathBuf,
 }
 
 /// What this process knows of a bucket's current window.
@@ -55,13 +72,45 @@ struct Local {
 
 const SYNC_EVERY: Duration = Duration::from_millis(250);
 
+/// Which budget family a request draws on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Door {
+    /// `/api/**` and `/oauth/**`: the reference's budgets.
+    Api,
+    /// Pages and server functions (`/sfn/**`).
+    Page,
+}
+
+impl Door {
+    fn of(path: &str) -> Door {
+        if path == "/api" || path.starts_with("/api/") || path.starts_with("/oauth/") {
+            Door::Api
+        } else {
+            Door::Page
+        }
+    }
+}
+
 impl Limiter {
-    pub fn new(pool: PgPool, limits: RateLimits) -> Self {
+    pub fn new(state: AppState, limits: RateLimits) -> Self {
+        let site_root = PathBuf::from(state.leptos_options.site_root.as_ref());
         Limiter {
-            pool,
+            state,
             limits: Arc::new(limits),
             local: Arc::new(Mutex::new(HashMap::new())),
+            site_root,
         }
+    }
+
+    /// A file of the built site (wasm, JS, CSS, icons): served from disk
+    /// without a database or a render, so it is not metered. A path that
+    /// names no file is a page render (the 404 page) and is.
+    fn is_site_file(&self, req: &Request) -> bool {
+        let path = req.uri().path();
+        matches!(*req.method(), Method::GET | Method::HEAD)
+            && path.len() > 1
+            && !path.split('/').any(|seg| seg == "..")
+            && self.site_root.join(&path[1..]).is_file()
     }
 
     /// Counts one hit; answers the hits of the window so far.
@@ -104,7 +153,7 @@ impl Limiter {
             n
         };
         let hits = db::rate_limit::hit(
-            &self.pool,
+            &self.state.pool,
             bucket,
             window_start,
             i32::try_from(flush).unwrap_or(i32::MAX),
@@ -121,12 +170,18 @@ impl Limiter {
 
 const WINDOW_SECS: i64 = 60;
 
-pub async fn rate_limit(State(limiter): State<Limiter>, req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    if !(path == "/api" || path.starts_with("/api/") || path.starts_with("/oauth/")) {
+pub async fn rate_limit(State(limiter): State<Limiter>, mut req: Request, next: Next) -> Response {
+    let ip = client_ip(&req, &limiter.limits);
+    req.extensions_mut().insert(ClientIp(ip.clone()));
+    if limiter.is_site_file(&req) {
         return next.run(req).await;
     }
-    let (bucket, limit) = bucket_for(&req, &limiter.limits);
+    let door = Door::of(req.uri().path());
+    let caller = identify(&limiter.state, &req, door).await;
+    let (bucket, limit) = bucket_for(door, caller.as_ref(), &ip, &limiter.limits);
+    if let Some(p) = caller {
+        req.extensions_mut().insert(Resolved(p));
+    }
     let now = Utc::now();
     let window = now.timestamp() - now.timestamp().rem_euclid(WINDOW_SECS);
     let window_start: DateTime<Utc> = Utc.timestamp_opt(window, 0).single().unwrap_or(now);
@@ -143,15 +198,7 @@ pub async fn rate_limit(State(limiter): State<Limiter>, req: Request, next: Next
     };
     let remaining = limit.saturating_sub(hits);
     let mut response = if hits > limit {
-        let body = serde_json::json!({
-            "error": "Rate Limit Exceeded",
-            "message": "Rate limit exceeded. Please try again later.",
-            "code": "RATE_LIMIT_EXCEEDED",
-            "retry_after": retry_after,
-        });
-        let mut r = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
-        set(r.headers_mut(), "retry-after", retry_after.to_string());
-        r
+        refused(door, &req, u64::try_from(retry_after).unwrap_or(1))
     } else {
         next.run(req).await
     };
@@ -172,49 +219,102 @@ pub async fn rate_limit(State(limiter): State<Limiter>, req: Request, next: Next
     response
 }
 
+/// The reference's 429 envelope; a page asked for by a browser gets the
+/// same status and `Retry-After` as a short page.
+fn refused(door: Door, req: &Request, retry_after: u64) -> Response {
+    let wants_html = door == Door::Page
+        && !req.uri().path().starts_with("/sfn/")
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"));
+    if !wants_html {
+        return MarketError::rate_limited(retry_after).into_response();
+    }
+    let mut r = (
+        StatusCode::TOO_MANY_REQUESTS,
+        Html(format!(
+            "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Too many requests</title>\
+             <p>Too many requests from your address. Please wait {retry_after} seconds and try again.</p></html>"
+        )),
+    )
+        .into_response();
+    set(r.headers_mut(), "retry-after", retry_after.to_string());
+    r
+}
+
 fn set(headers: &mut HeaderMap, name: &'static str, value: String) {
     if let Ok(v) = HeaderValue::from_str(&value) {
         headers.insert(HeaderName::from_static(name), v);
     }
 }
 
-fn digest(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// The budget a request draws on. Credentials are bucketed by a digest of
-/// what was presented, so no lookup is needed before counting.
-fn bucket_for(req: &Request, limits: &RateLimits) -> (String, u32) {
+/// The valid credential a request carries, if any. Pages and server
+/// functions know only the session; the API also takes keys and tokens,
+/// in the same order as its extractor. Anything invalid is `None`: the
+/// route answers it with its 401, and its hits count against the address.
+fn identify<'a>(
+    state: &'a AppState,
+    req: &Request,
+    door: Door,
+) -> impl std::future::Future<Output = Option<Principal>> + Send + 'a {
+    // Read everything off the request first: a request is not `Sync`, so
+    // no reference to it may be held across an await.
     let headers = req.headers();
-    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::trim);
-    if let Some(key) = header("x-api-key").filter(|k| !k.is_empty()) {
-        return (format!("key:{}", digest(key)), limits.api_key);
+    let header = |n: &str| {
+        headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let mut presented = Presented::default();
+    if door == Door::Api {
+        presented.api_key = header("x-api-key");
+        presented.bearer = header("authorization").and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+                .map(|t| t.trim().to_owned())
+        });
     }
-    if let Some(token) = header("authorization").and_then(|v| {
-        v.strip_prefix("Bearer ")
-            .or_else(|| v.strip_prefix("bearer "))
-    }) {
-        return (format!("oauth:{}", digest(token.trim())), limits.oauth);
-    }
-    if let Some(cookie) = session_cookie(headers) {
-        return (format!("session:{}", digest(cookie)), limits.session);
-    }
-    (format!("ip:{}", client_ip(req, limits)), limits.anonymous)
+    let session = (presented.api_key.is_none() && presented.bearer.is_none())
+        .then(|| req.extensions().get::<Session>().cloned())
+        .flatten();
+    resolve_presented(state, presented, session)
 }
 
-fn session_cookie(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all("cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .map(|(_, value)| value)
+async fn resolve_presented(
+    state: &AppState,
+    mut presented: Presented,
+    session: Option<Session>,
+) -> Option<Principal> {
+    if presented.api_key.is_none() && presented.bearer.is_none() {
+        presented.session_user = session::user(&session?).await.ok().flatten();
+        presented.session_user?;
+    }
+    credentials::resolve(state, &presented).await.ok().flatten()
+}
+
+/// The budget a request draws on: the validated credential's own, or the
+/// address's.
+fn bucket_for(
+    door: Door,
+    caller: Option<&Principal>,
+    ip: &str,
+    limits: &RateLimits,
+) -> (String, u32) {
+    match (door, caller) {
+        (Door::Api, Some(p)) => match (p.credential, p.credential_id) {
+            (CredentialKind::ApiKey, Some(id)) => (format!("api:key:{id}"), limits.api_key),
+            (CredentialKind::Oauth, Some(id)) => (format!("api:oauth:{id}"), limits.oauth),
+            _ => (format!("api:user:{}", p.user_id), limits.session),
+        },
+        (Door::Api, None) => (format!("api:ip:{ip}"), limits.anonymous),
+        (Door::Page, Some(p)) => (format!("page:user:{}", p.user_id), limits.page_session),
+        (Door::Page, None) => (format!("page:ip:{ip}"), limits.page_anonymous),
+    }
 }
 
 /// The peer address; behind a trusted proxy, the last address in
@@ -249,7 +349,9 @@ pub fn client_ip(req: &Request, limits: &RateLimits) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::model::account::{Role, Scope};
     use axum::body::Body;
+    use uuid::Uuid;
 
     fn limits(trusted: &[&str]) -> RateLimits {
         RateLimits {
@@ -257,6 +359,8 @@ mod tests {
             api_key: 60,
             oauth: 100,
             session: 100,
+            page_anonymous: 300,
+            page_session: 600,
             trusted_proxies: trusted.iter().map(|s| s.parse().expect("ip")).collect(),
         }
     }
@@ -295,20 +399,51 @@ mod tests {
         assert_eq!(client_ip(&request("10.0.0.1", None), &proxy), "10.0.0.1");
     }
 
+    fn caller(kind: CredentialKind, credential_id: Option<Uuid>) -> Principal {
+        Principal {
+            tenant_id: Uuid::nil(),
+            user_id: Uuid::from_u128(7),
+            email: "a@b.c".into(),
+            role: Role::Member,
+            scope: Scope::ReadWrite,
+            credential: kind,
+            credential_id,
+        }
+    }
+
     #[test]
-    fn credentials_pick_their_budget() {
+    fn validated_credentials_pick_their_budget_and_nothing_else_does() {
         let l = limits(&[]);
-        let key = axum::http::Request::get("/api/x")
-            .header("x-api-key", "sk-abc")
-            .body(Body::empty())
-            .expect("r");
-        let (bucket, limit) = bucket_for(&key, &l);
-        assert!(bucket.starts_with("key:") && !bucket.contains("sk-abc"));
-        assert_eq!(limit, 60);
-        let bearer = axum::http::Request::get("/api/x")
-            .header("authorization", "Bearer t")
-            .body(Body::empty())
-            .expect("r");
-        assert_eq!(bucket_for(&bearer, &l).1, 100);
+        let key = caller(CredentialKind::ApiKey, Some(Uuid::from_u128(1)));
+        assert_eq!(
+            bucket_for(Door::Api, Some(&key), "1.2.3.4", &l),
+            (format!("api:key:{}", Uuid::from_u128(1)), 60)
+        );
+        let token = caller(CredentialKind::Oauth, Some(Uuid::from_u128(2)));
+        assert_eq!(bucket_for(Door::Api, Some(&token), "1.2.3.4", &l).1, 100);
+        let person = caller(CredentialKind::Session, None);
+        assert_eq!(
+            bucket_for(Door::Api, Some(&person), "1.2.3.4", &l).0,
+            format!("api:user:{}", Uuid::from_u128(7))
+        );
+        assert_eq!(
+            bucket_for(Door::Api, None, "1.2.3.4", &l),
+            ("api:ip:1.2.3.4".to_owned(), 20)
+        );
+        assert_eq!(
+            bucket_for(Door::Page, None, "1.2.3.4", &l),
+            ("page:ip:1.2.3.4".to_owned(), 300)
+        );
+        assert_eq!(bucket_for(Door::Page, Some(&person), "1.2.3.4", &l).1, 600);
+    }
+
+    #[test]
+    fn doors() {
+        assert_eq!(Door::of("/api"), Door::Api);
+        assert_eq!(Door::of("/api/skills"), Door::Api);
+        assert_eq!(Door::of("/oauth/token"), Door::Api);
+        assert_eq!(Door::of("/sfn/account/login"), Door::Page);
+        assert_eq!(Door::of("/skills"), Door::Page);
+        assert_eq!(Door::of("/apiary"), Door::Page);
     }
 }

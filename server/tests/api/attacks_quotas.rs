@@ -493,3 +493,76 @@ async fn the_workspace_list_is_paged_and_counts_nodes_without_the_graphs(pool: P
     .expect("counts");
     assert!(counted.iter().all(|(a, b)| a == b), "{counted:?}");
 }
+
+/// The listing pages' install panels create workflows and domain copies
+/// through the same use cases, so they stop at the same quotas.
+#[sqlx::test(migrations = "../migrations")]
+async fn install_panels_stop_at_the_same_quotas(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let publisher = actor(&pool, "Acme", "owner").await;
+    let account = app.signup("Buyer Co", "owner@buyer.test").await;
+    let tenant = tenant_of(&account);
+    let spec = json!({
+        "template_type": "basic", "author": "Acme", "version": "1.0.0",
+        "integrations": [], "complexity": "simple", "industry": null,
+        "estimated_duration": 5, "multi_step_support": false, "pause_resume_support": false,
+        "workflow_data": {"nodes": [{"id": "a"}], "edges": []},
+        "input_schema": [], "steps": [], "prerequisites": [], "use_cases": [], "benefits": [],
+    });
+    let template: Uuid = sqlx::query_scalar(
+        "INSERT INTO listings (id, kind, publisher_tenant_id, name, slug, status, spec) \
+         VALUES (gen_random_uuid(), 'workflow_template', $1, 'Digest', 'digest', 'approved', $2) \
+         RETURNING id",
+    )
+    .bind(publisher.tenant_id)
+    .bind(&spec)
+    .fetch_one(&pool)
+    .await
+    .expect("template");
+    let domain = approved_domain(&pool, &publisher).await;
+    seed_workflows(&pool, tenant, 20).await;
+    sqlx::query(
+        "INSERT INTO installed_domains (id, tenant_id, template_id, name) \
+         SELECT gen_random_uuid(), $1, $2, 'copy ' || g FROM generate_series(1, 20) g",
+    )
+    .bind(tenant)
+    .bind(domain)
+    .execute(&pool)
+    .await
+    .expect("copies");
+    let cookie = Cred::Cookie(account.cookie.clone());
+    let v = app
+        .call(
+            "POST",
+            &format!("/api/marketplace/templates/{template}/import"),
+            &cookie,
+            None,
+        )
+        .await
+        .assert_envelope(429, "TENANT_LIMIT_EXCEEDED");
+    assert_quota(&v, 20, 20, "free");
+    for (kind, id) in [("workflow_template", template), ("domain", domain)] {
+        let r = app
+            .send(sfn(
+                &account,
+                "/sfn/studio/install-listing",
+                &format!("kind={kind}&id={id}&target=page+copy"),
+            ))
+            .await;
+        assert_quota(
+            &r.assert_envelope(429, "TENANT_LIMIT_EXCEEDED"),
+            20,
+            20,
+            "free",
+        );
+    }
+    let kept: (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM workflows WHERE tenant_id = $1), \
+                (SELECT count(*) FROM installed_domains WHERE tenant_id = $1)",
+    )
+    .bind(tenant)
+    .fetch_one(&pool)
+    .await
+    .expect("counts");
+    assert_eq!(kept, (20, 20));
+}

@@ -407,6 +407,19 @@ async fn versions_history_and_rollback_restore_fields(pool: PgPool) {
         r.json(),
         json!({"success": true, "message": format!("Skill {id} rolled back to version {v1}")})
     );
+    // The skill is approved: the rollback waits for an operator.
+    let d = app
+        .call("GET", &format!("/api/skills/{id}"), &other.cred, None)
+        .await
+        .json();
+    assert_eq!(d["price"], 49.0);
+    app.call(
+        "POST",
+        &format!("/api/skills/approve/{id}"),
+        &operator.cred,
+        None,
+    )
+    .await;
     let d = app
         .call("GET", &format!("/api/skills/{id}"), &other.cred, None)
         .await

@@ -66,6 +66,8 @@ pub fn test_config() -> Config {
     config.rate_limit_api_key = 100_000;
     config.rate_limit_oauth = 100_000;
     config.rate_limit_session = 100_000;
+    config.rate_limit_pages = 100_000;
+    config.rate_limit_pages_session = 100_000;
     config
 }
 

@@ -64,14 +64,37 @@ pub async fn audit_page(
     .await
 }
 
-/// Everything awaiting review, every kind, oldest submission first.
+/// A queue entry: a listing in review, or an approved listing with a
+/// change in review (`revision_fields`, still to be laid over it).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct QueueRow {
+    #[sqlx(flatten)]
+    pub listing: super::listings::ListingRow,
+    pub revision_fields: Option<Value>,
+    pub revision_source: Option<String>,
+    pub revision_hash: Option<String>,
+    pub queued_at: DateTime<Utc>,
+}
+
+/// Everything awaiting review, every kind, oldest submission first: new
+/// listings and changes to approved ones.
 pub async fn review_queue(
     pool: &PgPool,
     limit: i64,
     offset: i64,
-) -> Result<Vec<super::listings::ListingRow>, sqlx::Error> {
+) -> Result<Vec<QueueRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "SELECT {} FROM listings WHERE status = 'pending_approval' ORDER BY submitted_at ASC, id LIMIT $1 OFFSET $2",
+        "SELECT {}, revision_fields, revision_source, revision_hash, queued_at FROM ( \
+           (SELECT l.*, NULL::jsonb AS revision_fields, NULL::text AS revision_source, \
+                   NULL::text AS revision_hash, coalesce(l.submitted_at, l.updated_at) AS queued_at \
+              FROM listings l WHERE l.status = 'pending_approval' \
+              ORDER BY l.submitted_at, l.id LIMIT $1 + $2) \
+           UNION ALL \
+           (SELECT l.*, r.fields, r.source, r.content_hash, r.submitted_at \
+              FROM listing_revisions r JOIN listings l ON l.id = r.listing_id \
+              WHERE r.status = 'pending' AND l.status = 'approved' \
+              ORDER BY r.submitted_at, r.listing_id LIMIT $1 + $2) \
+         ) q ORDER BY queued_at ASC, id LIMIT $1 OFFSET $2",
         super::listings::COLUMNS
     ))
     .bind(limit)

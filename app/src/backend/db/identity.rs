@@ -4,13 +4,26 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 pub struct UserRow {
     pub id: Uuid,
     pub tenant_id: Uuid,
     pub email: String,
     pub password_hash: String,
     pub role: String,
+}
+
+/// Without the password hash: a logged row must not feed an offline guess.
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow")
+            .field("id", &self.id)
+            .field("tenant_id", &self.tenant_id)
+            .field("email", &self.email)
+            .field("password_hash", &"***")
+            .field("role", &self.role)
+            .finish()
+    }
 }
 
 pub async fn insert_tenant(

@@ -96,6 +96,20 @@ impl From<&ListingRow> for Snapshot {
     }
 }
 
+impl Snapshot {
+    /// Lays this content over a row's editable fields.
+    pub fn apply_to(self, r: &mut ListingRow) {
+        r.name = self.name;
+        r.description = self.description;
+        r.long_description = self.long_description;
+        r.category = self.category;
+        r.tags = self.tags;
+        r.price = self.price;
+        r.license = self.license;
+        r.spec = self.spec;
+    }
+}
+
 pub struct NewListing<'a> {
     pub id: Uuid,
     pub kind: &'a str,

@@ -9,6 +9,7 @@ pub mod installed_domains;
 pub mod installed_skills;
 pub mod installs;
 pub mod listings;
+pub mod login_attempts;
 pub mod oauth;
 pub mod packages;
 pub mod quotas;

@@ -18,7 +18,7 @@ pub async fn active_access_owner(
     .await
 }
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, sqlx::FromRow)]
 pub struct ClientRow {
     pub id: uuid::Uuid,
     pub client_id: String,
@@ -26,6 +26,64 @@ pub struct ClientRow {
     pub name: String,
     pub redirect_uris: Vec<String>,
     pub user_id: uuid::Uuid,
+}
+
+/// Without the secret's hash: a logged row must not help a brute force.
+impl std::fmt::Debug for ClientRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientRow")
+            .field("id", &self.id)
+            .field("client_id", &self.client_id)
+            .field("secret_hash", &"***")
+            .field("name", &self.name)
+            .field("redirect_uris", &self.redirect_uris)
+            .field("user_id", &self.user_id)
+            .finish()
+    }
+}
+
+/// A client as its owner sees it in the list (no secret, not even hashed).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ClientInfoRow {
+    pub client_id: String,
+    pub name: String,
+    pub redirect_uris: Vec<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The caller's own clients: scoped by tenant and user, as keys are.
+pub async fn list_clients(
+    pool: &PgPool,
+    tenant_id: uuid::Uuid,
+    user_id: uuid::Uuid,
+) -> Result<Vec<ClientInfoRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT client_id, name, redirect_uris, created_at FROM oauth_clients \
+         WHERE tenant_id = $1 AND user_id = $2 ORDER BY created_at DESC, id",
+    )
+    .bind(tenant_id)
+    .bind(user_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// Deletes one of the caller's clients with its codes and tokens (the
+/// foreign keys cascade); false when it is not theirs or gone.
+pub async fn delete_client(
+    pool: &PgPool,
+    tenant_id: uuid::Uuid,
+    user_id: uuid::Uuid,
+    client_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "DELETE FROM oauth_clients WHERE client_id = $1 AND tenant_id = $2 AND user_id = $3",
+    )
+    .bind(client_id)
+    .bind(tenant_id)
+    .bind(user_id)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn insert_client(
@@ -122,6 +180,7 @@ pub struct NewToken<'a> {
     pub refresh_hash: &'a [u8],
     pub access_expires_at: chrono::DateTime<chrono::Utc>,
     pub refresh_expires_at: chrono::DateTime<chrono::Utc>,
+    pub family_started_at: chrono::DateTime<chrono::Utc>,
 }
 
 pub async fn insert_token(
@@ -130,7 +189,8 @@ pub async fn insert_token(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO oauth_tokens (id, family_id, client_id, user_id, scope, access_hash, refresh_hash, \
-         access_expires_at, refresh_expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         access_expires_at, refresh_expires_at, family_started_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(t.id)
     .bind(t.family_id)
@@ -141,6 +201,7 @@ pub async fn insert_token(
     .bind(t.refresh_hash)
     .bind(t.access_expires_at)
     .bind(t.refresh_expires_at)
+    .bind(t.family_started_at)
     .execute(db)
     .await
     .map(drop)
@@ -154,6 +215,7 @@ pub struct RefreshRow {
     pub user_id: uuid::Uuid,
     pub scope: String,
     pub live: bool,
+    pub family_started_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The token row a refresh token belongs to, locked for rotation.
@@ -163,7 +225,8 @@ pub async fn refresh_row_for_update(
 ) -> Result<Option<RefreshRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, family_id, client_id, user_id, scope, \
-         (rotated_at IS NULL AND revoked_at IS NULL AND refresh_expires_at > now()) AS live \
+         (rotated_at IS NULL AND revoked_at IS NULL AND refresh_expires_at > now()) AS live, \
+         family_started_at \
          FROM oauth_tokens WHERE refresh_hash = $1 FOR UPDATE",
     )
     .bind(refresh_hash)
@@ -183,13 +246,35 @@ pub async fn mark_rotated(
         .map(drop)
 }
 
-/// Reuse of a retired refresh token: every token of the family dies.
-pub async fn revoke_family(pool: &PgPool, family_id: uuid::Uuid) -> Result<u64, sqlx::Error> {
+/// Reuse of a retired refresh token, or a revocation: every token of the
+/// family dies.
+pub async fn revoke_family(
+    db: impl sqlx::PgExecutor<'_>,
+    family_id: uuid::Uuid,
+) -> Result<u64, sqlx::Error> {
     sqlx::query(
         "UPDATE oauth_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL",
     )
     .bind(family_id)
-    .execute(pool)
+    .execute(db)
     .await
     .map(|r| r.rows_affected())
+}
+
+/// The family of an access or refresh token issued to `client` (RFC 7009
+/// lets the server search every token type whatever the hint says).
+/// Another client's token is `None`, as an unknown one is.
+pub async fn family_of_token(
+    pool: &PgPool,
+    token_hash: &[u8],
+    client: uuid::Uuid,
+) -> Result<Option<uuid::Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT family_id FROM oauth_tokens \
+         WHERE (access_hash = $1 OR refresh_hash = $1) AND client_id = $2 LIMIT 1",
+    )
+    .bind(token_hash)
+    .bind(client)
+    .fetch_optional(pool)
+    .await
 }

@@ -38,12 +38,30 @@ pub async fn insert(
     .await
 }
 
-pub async fn history(pool: &PgPool, listing_id: Uuid) -> Result<Vec<VersionRow>, sqlx::Error> {
+/// A version as history lists show it: never the snapshot, which can be
+/// as large as the listing itself.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct VersionSummary {
+    pub id: Uuid,
+    pub version_name: String,
+    pub description: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One page of a listing's versions, newest first.
+pub async fn history(
+    pool: &PgPool,
+    listing_id: Uuid,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<VersionSummary>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, listing_id, version_name, description, snapshot, created_at FROM listing_versions \
-         WHERE listing_id = $1 ORDER BY created_at DESC, id DESC",
+        "SELECT id, version_name, description, created_at FROM listing_versions \
+         WHERE listing_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
     )
     .bind(listing_id)
+    .bind(limit)
+    .bind(offset)
     .fetch_all(pool)
     .await
 }
@@ -61,4 +79,90 @@ pub async fn get(
     .bind(id)
     .fetch_optional(db)
     .await
+}
+
+/// A change to a live listing awaiting review.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RevisionRow {
+    pub id: Uuid,
+    pub listing_id: Uuid,
+    pub fields: Value,
+    pub content_hash: String,
+    pub source: String,
+    pub version_name: Option<String>,
+    pub submitted_at: DateTime<Utc>,
+}
+
+const REVISION_COLUMNS: &str =
+    "id, listing_id, fields, content_hash, source, version_name, submitted_at";
+
+/// The listing's pending revision, if any (callers hold the listing's lock).
+pub async fn pending_revision(
+    db: impl PgExecutor<'_>,
+    listing_id: Uuid,
+) -> Result<Option<RevisionRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {REVISION_COLUMNS} FROM listing_revisions WHERE listing_id = $1 AND status = 'pending'"
+    ))
+    .bind(listing_id)
+    .fetch_optional(db)
+    .await
+}
+
+pub struct NewRevision<'a> {
+    pub listing_id: Uuid,
+    pub fields: &'a Value,
+    pub content_hash: &'a str,
+    pub source: &'a str,
+    pub version_name: Option<&'a str>,
+    pub user_id: Uuid,
+}
+
+/// Supersedes any pending revision of the listing and queues this one.
+pub async fn replace_pending(
+    db: &mut sqlx::PgConnection,
+    r: NewRevision<'_>,
+) -> Result<RevisionRow, sqlx::Error> {
+    sqlx::query(
+        "UPDATE listing_revisions SET status = 'superseded', decided_at = now() \
+         WHERE listing_id = $1 AND status = 'pending'",
+    )
+    .bind(r.listing_id)
+    .execute(&mut *db)
+    .await?;
+    sqlx::query_as(&format!(
+        "INSERT INTO listing_revisions (id, listing_id, fields, content_hash, source, version_name, submitted_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {REVISION_COLUMNS}"
+    ))
+    .bind(Uuid::now_v7())
+    .bind(r.listing_id)
+    .bind(r.fields)
+    .bind(r.content_hash)
+    .bind(r.source)
+    .bind(r.version_name)
+    .bind(r.user_id)
+    .fetch_one(&mut *db)
+    .await
+}
+
+/// Closes the listing's pending revision as `approved`, `rejected` or
+/// `superseded`.
+pub async fn close_pending(
+    db: impl PgExecutor<'_>,
+    listing_id: Uuid,
+    status: &str,
+    reason: Option<&str>,
+    by: Uuid,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE listing_revisions SET status = $2, reason = $3, decided_by = $4, decided_at = now() \
+         WHERE listing_id = $1 AND status = 'pending'",
+    )
+    .bind(listing_id)
+    .bind(status)
+    .bind(reason)
+    .bind(by)
+    .execute(db)
+    .await
+    .map(drop)
 }

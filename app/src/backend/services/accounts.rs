@@ -1,6 +1,8 @@
 //! Sign-up, log-in and the identity of the caller.
 
 use crate::backend::auth::Principal;
+use crate::backend::client_ip::ClientIp;
+use crate::backend::services::login_budget;
 use crate::backend::{db, secrets, state::AppState};
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::{
@@ -46,9 +48,15 @@ pub async fn signup(state: &AppState, req: &SignupRequest) -> MarketResult<AuthR
 }
 
 /// Checks a password; both unknown e-mail and wrong password are the same
-/// `401 INVALID_CREDENTIALS`, in the same time.
-pub async fn login(state: &AppState, req: &LoginRequest) -> MarketResult<AuthReply> {
+/// `401 INVALID_CREDENTIALS`, in the same time. Failures count against the
+/// account and the caller's address ([`login_budget`]).
+pub async fn login(
+    state: &AppState,
+    req: &LoginRequest,
+    client: &ClientIp,
+) -> MarketResult<AuthReply> {
     let invalid = || MarketError::new(ErrorCode::InvalidCredentials, "Invalid e-mail or password");
+    let attempt = login_budget::begin(state, &req.email, client).await?;
     let user = match Email::parse(&req.email) {
         Ok(email) => db::identity::user_by_email(&state.pool, email.as_str()).await?,
         Err(_) => None,
@@ -58,18 +66,16 @@ pub async fn login(state: &AppState, req: &LoginRequest) -> MarketResult<AuthRep
         |u| u.password_hash.clone(),
     );
     let password = req.password.clone();
-    let ok = tokio::task::spawn_blocking(move || secrets::verify_password(&password, &stored))
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "password check task failed");
-            MarketError::internal()
-        })?;
+    let ok = secrets::argon2_bounded(move || secrets::verify_password(&password, &stored)).await?;
     match user {
-        Some(u) if ok => Ok(AuthReply {
-            user_id: u.id,
-            tenant_id: u.tenant_id,
-            role: Role::parse(&u.role)?,
-        }),
+        Some(u) if ok => {
+            attempt.succeeded(state).await?;
+            Ok(AuthReply {
+                user_id: u.id,
+                tenant_id: u.tenant_id,
+                role: Role::parse(&u.role)?,
+            })
+        }
         _ => Err(invalid()),
     }
 }
@@ -94,12 +100,7 @@ pub fn me(principal: &Principal) -> Me {
 }
 
 pub async fn hash_password_blocking(password: Password) -> MarketResult<String> {
-    tokio::task::spawn_blocking(move || secrets::hash_password(password.expose()))
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "password hashing task failed");
-            MarketError::internal()
-        })?
+    secrets::argon2_bounded(move || secrets::hash_password(password.expose())).await?
 }
 
 pub fn duplicate_email(e: sqlx::Error, email: &Email) -> MarketError {

@@ -28,14 +28,75 @@ pub async fn create(
     principal.require(Permission::SkillManage)?;
     principal.require_write()?;
     let name = parse_name("name", name, 200)?;
-    let maturity = maturity.unwrap_or("student");
-    if !MATURITIES.contains(&maturity) {
+    let maturity = maturity.map(str::trim).unwrap_or(MATURITIES[0]);
+    let Some(rank) = MATURITIES.iter().position(|m| *m == maturity) else {
         return Err(invalid_enum("maturity", maturity, &MATURITIES));
+    };
+    // A new agent is a student; asking for more is a graduation at birth,
+    // held to graduation's rules: a tenant admin (403 FORBIDDEN for anyone
+    // else, as a member's graduation answers), one level (409 beyond).
+    if rank > 0 {
+        principal.require(Permission::TenantAdmin).map_err(|e| {
+            e.with_message(format!(
+                "New agents start at 'student'; only a tenant admin may create one at '{maturity}', through graduation's rules"
+            ))
+            .with_details(serde_json::json!({
+                "field": "maturity",
+                "requested_maturity": maturity,
+                "default_maturity": MATURITIES[0],
+            }))
+        })?;
+        if rank > 1 {
+            return Err(one_level_at_a_time(MATURITIES[0], maturity, "maturity"));
+        }
     }
     let mut tx = state.pool.begin().await?;
     let row = insert_within_plan(&mut tx, principal, &name, maturity, None).await?;
+    if rank > 0 {
+        audit_graduation(&mut tx, principal, row.id, MATURITIES[0], maturity).await?;
+    }
     tx.commit().await?;
     Ok(row)
+}
+
+fn one_level_at_a_time(current: &str, target: &str, field: &str) -> MarketError {
+    let next = MATURITIES
+        .iter()
+        .position(|m| *m == current)
+        .and_then(|i| MATURITIES.get(i + 1))
+        .copied()
+        .unwrap_or("nothing higher");
+    MarketError::new(
+        ErrorCode::ConflictingOperation,
+        format!("Agents graduate one level at a time: '{current}' can only become '{next}'"),
+    )
+    .with_details(serde_json::json!({
+        "field": field,
+        "current_maturity": current,
+        "target_maturity": target,
+    }))
+}
+
+async fn audit_graduation(
+    tx: &mut sqlx::PgConnection,
+    principal: &Principal,
+    id: Uuid,
+    from: &str,
+    to: &str,
+) -> MarketResult<()> {
+    crate::backend::db::governance::audit(
+        &mut *tx,
+        crate::backend::db::governance::AuditEntry {
+            actor: principal,
+            action: "agent.graduate",
+            target_type: "agent",
+            target_id: id,
+            before: Some(serde_json::json!({ "maturity": from })),
+            after: Some(serde_json::json!({ "maturity": to })),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Adds an agent in the caller's transaction if the plan allows one more
@@ -113,36 +174,14 @@ pub async fn graduate(
     // A well-formed target that does not follow the agent's current level
     // conflicts with its state: 409, not a malformed request.
     if target_rank != current + 1 {
-        return Err(MarketError::new(
-            ErrorCode::ConflictingOperation,
-            format!(
-                "Agents graduate one level at a time: '{}' can only become '{}'",
-                agent.maturity,
-                MATURITIES
-                    .get(current + 1)
-                    .copied()
-                    .unwrap_or("nothing higher")
-            ),
-        )
-        .with_details(serde_json::json!({
-            "field": "target_maturity",
-            "current_maturity": agent.maturity,
-            "target_maturity": target,
-        })));
+        return Err(one_level_at_a_time(
+            &agent.maturity,
+            target,
+            "target_maturity",
+        ));
     }
     let row = db::set_maturity(&mut *tx, id, target).await?;
-    crate::backend::db::governance::audit(
-        &mut *tx,
-        crate::backend::db::governance::AuditEntry {
-            actor: principal,
-            action: "agent.graduate",
-            target_type: "agent",
-            target_id: id,
-            before: Some(serde_json::json!({ "maturity": agent.maturity })),
-            after: Some(serde_json::json!({ "maturity": target })),
-        },
-    )
-    .await?;
+    audit_graduation(&mut tx, principal, id, &agent.maturity, target).await?;
     tx.commit().await?;
     Ok((row, agent.maturity))
 }

@@ -122,6 +122,9 @@ async fn facets(state: &AppState, kind: ListingKind) -> MarketResult<Facets> {
     Ok(f)
 }
 
+/// Versions a listing page shows, newest first.
+const VERSIONS_SHOWN: i64 = 20;
+
 pub async fn detail(
     state: &AppState,
     principal: Option<&Principal>,
@@ -140,7 +143,10 @@ pub async fn detail(
         },
     )
     .await?;
-    let versions = crate::backend::db::versions::history(&state.pool, id).await?;
+    // The latest versions only, never their snapshots: a listing may have
+    // many, each as large as the listing.
+    let versions =
+        crate::backend::db::versions::history(&state.pool, id, VERSIONS_SHOWN, 0).await?;
     let distribution = crate::backend::db::catalog::rating_distribution(&state.pool, id).await?;
     let names =
         crate::backend::db::catalog::tenant_names(&state.pool, &[row.publisher_tenant_id]).await?;

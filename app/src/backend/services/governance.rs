@@ -3,20 +3,59 @@
 
 use crate::backend::auth::{Permission, Principal};
 use crate::backend::db::governance::{self as db, AuditEntry, AuditRow, FlaggedRow, TenantRow};
-use crate::backend::db::listings::ListingRow;
+use crate::backend::db::listings::{ListingRow, Snapshot};
+use crate::backend::services::listings;
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::Plan;
 use crate::model::page::PageParams;
 use uuid::Uuid;
 
+/// One item of the review queue: the content an operator is asked to
+/// approve, and its hash, which the approve action may pin.
+#[derive(Clone, Debug)]
+pub struct QueueEntry {
+    /// The listing with the content under review in its editable fields.
+    pub listing: ListingRow,
+    /// `new` (a listing in review), `edit` or `rollback` (a change to an
+    /// approved listing, whose approved content is live meanwhile).
+    pub change: String,
+    pub content_hash: String,
+}
+
 pub async fn review_queue(
     state: &AppState,
     p: &Principal,
     page: PageParams,
-) -> MarketResult<Vec<ListingRow>> {
+) -> MarketResult<Vec<QueueEntry>> {
     p.require(Permission::GovernanceApprove)?;
-    Ok(db::review_queue(&state.pool, page.limit, page.offset).await?)
+    db::review_queue(&state.pool, page.limit, page.offset)
+        .await?
+        .into_iter()
+        .map(|q| -> MarketResult<QueueEntry> {
+            let mut listing = q.listing;
+            let (change, content_hash) = match (q.revision_fields, q.revision_source, q.revision_hash) {
+                (Some(fields), Some(source), Some(hash)) => {
+                    let content: Snapshot = serde_json::from_value(fields).map_err(|e| {
+                        tracing::error!(error = %e, listing = %listing.id, "stored revision unreadable");
+                        MarketError::internal()
+                    })?;
+                    content.apply_to(&mut listing);
+                    listing.submitted_at = Some(q.queued_at);
+                    (source, hash)
+                }
+                _ => (
+                    "new".to_owned(),
+                    listings::content_hash_of(&Snapshot::from(&listing))?,
+                ),
+            };
+            Ok(QueueEntry {
+                listing,
+                change,
+                content_hash,
+            })
+        })
+        .collect()
 }
 
 pub async fn flagged(
@@ -145,6 +184,18 @@ pub async fn set_maintenance(
 }
 
 /// The error every write gets while maintenance is on, if it is.
+/// Maintenance holds every write but an operator's, whichever door or
+/// route the operator uses: they must be able to act, and to switch it off.
+pub async fn maintenance_block_for(
+    state: &AppState,
+    caller: Option<&crate::backend::auth::Principal>,
+) -> MarketResult<Option<MarketError>> {
+    if caller.is_some_and(|p| p.can(crate::backend::auth::Permission::GovernanceApprove)) {
+        return Ok(None);
+    }
+    maintenance_block(state).await
+}
+
 pub async fn maintenance_block(state: &AppState) -> MarketResult<Option<MarketError>> {
     let m = db::maintenance(&state.pool).await?;
     if !m.maintenance_enabled {

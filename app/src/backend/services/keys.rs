@@ -1,6 +1,6 @@
 //! API keys: created (shown once), listed without secrets, revoked.
 
-use crate::backend::auth::Principal;
+use crate::backend::auth::{CredentialKind, Principal};
 use crate::backend::services::quotas::{self, Quota};
 use crate::backend::{db, secrets, state::AppState};
 use crate::error::{MarketError, MarketResult};
@@ -11,12 +11,26 @@ use uuid::Uuid;
 /// Longest lifetime a key may be given.
 const MAX_DAYS: i64 = 3650;
 
+/// Keys and OAuth clients are made by a person: a signed-in session (or
+/// the operator's command line), never by another key or token. A key or
+/// token that could mint more would let a one-day credential (or a stolen
+/// one) outlive itself and its own revocation.
+pub fn require_person(principal: &Principal) -> MarketResult<()> {
+    match principal.credential {
+        CredentialKind::Session | CredentialKind::Cli => Ok(()),
+        CredentialKind::ApiKey | CredentialKind::Oauth => Err(MarketError::forbidden(
+            "API keys and OAuth clients can only be created from a signed-in session",
+        )),
+    }
+}
+
 pub async fn create(
     state: &AppState,
     principal: &Principal,
     req: &CreateKeyRequest,
 ) -> MarketResult<CreatedKey> {
     principal.require_write()?;
+    require_person(principal)?;
     let name = parse_name("name", &req.name, 100)?;
     let scope = Scope::parse(&req.scope)?;
     let expires_at = match req.expires_in_days {

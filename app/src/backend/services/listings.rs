@@ -325,7 +325,8 @@ pub enum Decision {
 }
 
 /// An operator's decision on a listing. Approve and reject need a pending
-/// listing; suspend needs an approved one.
+/// listing (or an approved one with a change in review); suspend needs an
+/// approved one.
 pub async fn decide(
     state: &AppState,
     principal: &Principal,
@@ -333,7 +334,24 @@ pub async fn decide(
     id: Uuid,
     decision: Decision,
 ) -> MarketResult<ListingRow> {
+    decide_pinned(state, principal, kind, id, decision, None).await
+}
+
+/// [`decide`], pinned to the content the operator saw: with a
+/// `content_hash` (from the review queue), a listing whose content under
+/// review has changed since is `409 CONFLICTING_OPERATION`. Without one
+/// the decision is on what is under review now (the documented routes
+/// take no hash).
+pub async fn decide_pinned(
+    state: &AppState,
+    principal: &Principal,
+    kind: ListingKind,
+    id: Uuid,
+    decision: Decision,
+    content_hash: Option<&str>,
+) -> MarketResult<ListingRow> {
     principal.require(Permission::GovernanceApprove)?;
+    let content_hash = content_hash.map(str::trim).filter(|h| !h.is_empty());
     let (target, reason, from) = match &decision {
         Decision::Approve => (
             ListingStatus::Approved,
@@ -356,6 +374,23 @@ pub async fn decide(
         .await?
         .ok_or_else(|| kind.not_found())?;
     let current = ListingStatus::from_db(&row.status);
+    let live_hash = content_hash_of(&Snapshot::from(&row))?;
+    if current == ListingStatus::Approved && !matches!(decision, Decision::Suspend(_)) {
+        if let Some(revision) = versions::pending_revision(&mut *tx, id).await? {
+            let row = decide_revision(
+                &mut tx,
+                principal,
+                kind,
+                row,
+                revision,
+                reason.as_deref(),
+                content_hash,
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(row);
+        }
+    }
     if current != from {
         let code = match current {
             ListingStatus::Draft => ErrorCode::ValidationError,
@@ -371,6 +406,13 @@ pub async fn decide(
             ),
         )
         .with_details(serde_json::json!({ "status": current.as_str() })));
+    }
+    if from == ListingStatus::PendingApproval {
+        check_pinned(content_hash, &live_hash)?;
+    }
+    if target == ListingStatus::Suspended {
+        // A change waiting on a suspended listing could never go live.
+        versions::close_pending(&mut *tx, id, "superseded", None, principal.user_id).await?;
     }
     let row = db::set_status(
         &mut *tx,
@@ -391,8 +433,14 @@ pub async fn decide(
             },
             target_type: kind.as_str(),
             target_id: id,
-            before: Some(serde_json::json!({ "status": current.as_str() })),
-            after: Some(serde_json::json!({ "status": target.as_str(), "reason": reason })),
+            before: Some(
+                serde_json::json!({ "status": current.as_str(), "content_hash": live_hash }),
+            ),
+            after: Some(serde_json::json!({
+                "status": target.as_str(),
+                "reason": reason,
+                "content_hash": live_hash,
+            })),
         },
     )
     .await?;
@@ -400,12 +448,253 @@ pub async fn decide(
     Ok(row)
 }
 
-/// [`decide`] on a listing of any kind, for the operator routes.
+/// `409 CONFLICTING_OPERATION` when the operator pinned other content
+/// than what is under review now.
+fn check_pinned(expected: Option<&str>, current: &str) -> MarketResult<()> {
+    match expected {
+        Some(h) if h != current => Err(MarketError::new(
+            ErrorCode::ConflictingOperation,
+            "The content under review changed after it was shown; review it again",
+        )
+        .with_details(serde_json::json!({ "content_hash": current, "expected": h }))),
+        _ => Ok(()),
+    }
+}
+
+/// Approves (`reason` is `None`) or rejects the change waiting on an
+/// approved listing. Approval makes it the live content; a rejection
+/// leaves the approved content live.
+async fn decide_revision(
+    tx: &mut sqlx::PgConnection,
+    principal: &Principal,
+    kind: ListingKind,
+    row: ListingRow,
+    revision: versions::RevisionRow,
+    reason: Option<&str>,
+    content_hash: Option<&str>,
+) -> MarketResult<ListingRow> {
+    check_pinned(content_hash, &revision.content_hash)?;
+    let live_hash = content_hash_of(&Snapshot::from(&row))?;
+    let after_hash = if reason.is_none() {
+        &revision.content_hash
+    } else {
+        &live_hash
+    };
+    let (action, closed) = match reason {
+        None => ("listing.approve", "approved"),
+        Some(_) => ("listing.reject", "rejected"),
+    };
+    versions::close_pending(&mut *tx, row.id, closed, reason, principal.user_id).await?;
+    let row = if reason.is_none() {
+        let fields = revision_fields(&revision)?;
+        db::write_fields(&mut *tx, row.id, &fields).await?;
+        if let Some(v) = &revision.version_name {
+            db::set_current_version(&mut *tx, row.id, v).await?;
+        }
+        db::set_status(
+            &mut *tx,
+            row.id,
+            ListingStatus::Approved.as_str(),
+            None,
+            Some(principal.user_id),
+        )
+        .await?
+    } else {
+        // The listing stays approved; the answer carries the reason the
+        // publisher's change was turned down.
+        ListingRow {
+            rejection_reason: reason.map(str::to_owned),
+            ..row
+        }
+    };
+    crate::backend::db::governance::audit(
+        &mut *tx,
+        crate::backend::db::governance::AuditEntry {
+            actor: principal,
+            action,
+            target_type: kind.as_str(),
+            target_id: row.id,
+            before: Some(serde_json::json!({
+                "status": "approved",
+                "content_hash": live_hash,
+            })),
+            after: Some(serde_json::json!({
+                "status": "approved",
+                "revision": closed,
+                "revision_id": revision.id,
+                "source": revision.source,
+                "reason": reason,
+                "content_hash": after_hash,
+            })),
+        },
+    )
+    .await?;
+    Ok(row)
+}
+
+fn revision_fields(revision: &versions::RevisionRow) -> MarketResult<Snapshot> {
+    serde_json::from_value(revision.fields.clone()).map_err(|e| {
+        tracing::error!(error = %e, revision = %revision.id, "stored revision unreadable");
+        MarketError::internal()
+    })
+}
+
+/// `sha256:` + hex SHA-256 of the content's JSON with its keys sorted:
+/// the same content always hashes the same, whichever route changed it.
+pub fn content_hash_of(fields: &Snapshot) -> MarketResult<String> {
+    use sha2::{Digest, Sha256};
+    // serde_json's map is ordered by key here, so this is canonical.
+    let canonical = serde_json::to_value(fields)
+        .map(|v| v.to_string())
+        .map_err(|e| {
+            tracing::error!(error = %e, "content serialisation failed");
+            MarketError::internal()
+        })?;
+    Ok(format!("sha256:{:x}", Sha256::digest(canonical.as_bytes())))
+}
+
+/// What a change of content did.
+#[derive(Clone, Debug)]
+pub struct ContentChange {
+    /// The listing as it is now (on an approved listing: still the
+    /// approved content).
+    pub row: ListingRow,
+    /// The content the change produced.
+    pub content: Snapshot,
+    /// The change waits for an operator before anyone else sees it.
+    pub in_review: bool,
+}
+
+/// Changes a listing's content (an edit, a rollback). On an approved
+/// listing the new content waits in the review queue and the approved
+/// content stays live until an operator approves it; elsewhere (draft,
+/// pending, rejected, suspended) nothing is public, so the content changes
+/// in place, and a pending listing's content hash moves with it. Audited
+/// either way.
+pub async fn change_content(
+    state: &AppState,
+    principal: &Principal,
+    kind: ListingKind,
+    id: Uuid,
+    action: &'static str,
+    version: Option<&versions::VersionRow>,
+    change: impl FnOnce(&mut Snapshot) -> MarketResult<()>,
+) -> MarketResult<ContentChange> {
+    owned(state, principal, kind, id).await?;
+    principal.require_write()?;
+    let mut tx = state.pool.begin().await?;
+    let row = db::get_for_update(&mut *tx, kind.as_str(), id)
+        .await?
+        .ok_or_else(|| kind.not_found())?;
+    let change = change_locked(&mut tx, principal, kind, row, action, version, change).await?;
+    tx.commit().await?;
+    Ok(change)
+}
+
+async fn change_locked(
+    tx: &mut sqlx::PgConnection,
+    principal: &Principal,
+    kind: ListingKind,
+    row: ListingRow,
+    action: &'static str,
+    version: Option<&versions::VersionRow>,
+    change: impl FnOnce(&mut Snapshot) -> MarketResult<()>,
+) -> MarketResult<ContentChange> {
+    let status = ListingStatus::from_db(&row.status);
+    let live = Snapshot::from(&row);
+    let pending = if status == ListingStatus::Approved {
+        versions::pending_revision(&mut *tx, row.id).await?
+    } else {
+        None
+    };
+    // Edits build on the change already waiting, so two edits in a row
+    // both reach the operator.
+    let mut content = match &pending {
+        Some(r) => revision_fields(r)?,
+        None => live.clone(),
+    };
+    change(&mut content)?;
+    let before_hash = content_hash_of(&live)?;
+    let after_hash = content_hash_of(&content)?;
+    let version_name = version.map(|v| v.version_name.as_str());
+    let (row, in_review) = if status != ListingStatus::Approved {
+        let written = db::write_fields(&mut *tx, row.id, &content).await?;
+        if let Some(v) = version_name {
+            db::set_current_version(&mut *tx, row.id, v).await?;
+        }
+        (
+            ListingRow {
+                current_version: version_name
+                    .map(str::to_owned)
+                    .or(written.current_version.clone()),
+                ..written
+            },
+            false,
+        )
+    } else if content == live
+        && version_name.is_none_or(|v| row.current_version.as_deref() == Some(v))
+    {
+        // Back to exactly what is live: nothing is left to review.
+        versions::close_pending(&mut *tx, row.id, "superseded", None, principal.user_id).await?;
+        (row, false)
+    } else {
+        let fields = serde_json::to_value(&content).map_err(|e| {
+            tracing::error!(error = %e, "content serialisation failed");
+            MarketError::internal()
+        })?;
+        versions::replace_pending(
+            &mut *tx,
+            versions::NewRevision {
+                listing_id: row.id,
+                fields: &fields,
+                content_hash: &after_hash,
+                source: if version.is_some() {
+                    "rollback"
+                } else {
+                    "edit"
+                },
+                version_name,
+                user_id: principal.user_id,
+            },
+        )
+        .await?;
+        (row, true)
+    };
+    crate::backend::db::governance::audit(
+        &mut *tx,
+        crate::backend::db::governance::AuditEntry {
+            actor: principal,
+            action,
+            target_type: kind.as_str(),
+            target_id: row.id,
+            before: Some(serde_json::json!({
+                "status": status.as_str(),
+                "content_hash": before_hash,
+            })),
+            after: Some(serde_json::json!({
+                "status": row.status,
+                "content_hash": after_hash,
+                "in_review": in_review,
+                "version_id": version.map(|v| v.id),
+                "version_name": version_name,
+            })),
+        },
+    )
+    .await?;
+    Ok(ContentChange {
+        row,
+        content,
+        in_review,
+    })
+}
+
+/// [`decide_pinned`] on a listing of any kind, for the operator routes.
 pub async fn decide_any(
     state: &AppState,
     principal: &Principal,
     id: Uuid,
     decision: Decision,
+    content_hash: Option<&str>,
 ) -> MarketResult<ListingRow> {
     principal.require(Permission::GovernanceApprove)?;
     let not_found = || MarketError::new(ErrorCode::NotFound, "Listing not found");
@@ -413,7 +702,7 @@ pub async fn decide_any(
         .await?
         .and_then(|k| ListingKind::parse(&k))
         .ok_or_else(not_found)?;
-    decide(state, principal, kind, id, decision).await
+    decide_pinned(state, principal, kind, id, decision, content_hash).await
 }
 
 /// An operator's explicit approval of a high-risk listing's risk, which
@@ -760,28 +1049,32 @@ pub async fn create_version(
     Ok(version)
 }
 
+/// One page of a listing's versions, newest first, without snapshots.
 pub async fn history(
     state: &AppState,
     principal: &Principal,
     kind: ListingKind,
     id: Uuid,
-) -> MarketResult<Vec<versions::VersionRow>> {
+    page: PageParams,
+) -> MarketResult<Vec<versions::VersionSummary>> {
     principal.require(Permission::SkillView)?;
     visible(state, Some(principal), kind, id).await?;
-    Ok(versions::history(&state.pool, id).await?)
+    Ok(versions::history(&state.pool, id, page.limit, page.offset).await?)
 }
 
-/// Restores a version's snapshot onto the listing.
+/// Restores a version's snapshot onto the listing: on an approved listing
+/// into review, like any other change of content.
 pub async fn rollback(
     state: &AppState,
     principal: &Principal,
     kind: ListingKind,
     id: Uuid,
     version_id: Uuid,
-) -> MarketResult<(ListingRow, versions::VersionRow)> {
+) -> MarketResult<(ContentChange, versions::VersionRow)> {
     owned(state, principal, kind, id).await?;
+    principal.require_write()?;
     let mut tx = state.pool.begin().await?;
-    db::get_for_update(&mut *tx, kind.as_str(), id)
+    let row = db::get_for_update(&mut *tx, kind.as_str(), id)
         .await?
         .ok_or_else(|| kind.not_found())?;
     let version = versions::get(&mut *tx, id, version_id)
@@ -793,10 +1086,21 @@ pub async fn rollback(
         tracing::error!(error = %e, version = %version_id, "stored snapshot unreadable");
         MarketError::internal()
     })?;
-    let row = db::write_fields(&mut *tx, id, &snapshot).await?;
-    db::set_current_version(&mut *tx, id, &version.version_name).await?;
+    let change = change_locked(
+        &mut tx,
+        principal,
+        kind,
+        row,
+        "listing.rollback",
+        Some(&version),
+        |f| {
+            *f = snapshot;
+            Ok(())
+        },
+    )
+    .await?;
     tx.commit().await?;
-    Ok((row, version))
+    Ok((change, version))
 }
 
 /// A review the caller may act on: on an approved listing (or its own),

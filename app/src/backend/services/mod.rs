@@ -12,6 +12,7 @@ pub mod domains;
 pub mod governance;
 pub mod keys;
 pub mod listings;
+pub mod login_budget;
 pub mod oauth;
 pub mod packages;
 pub mod quotas;

@@ -83,19 +83,59 @@ pub struct RegisterClient {
     pub redirect_uris: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
 pub struct RegisteredClient {
     pub client_id: String,
     pub client_secret: String,
 }
 
+impl std::fmt::Debug for RegisteredClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegisteredClient")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .finish()
+    }
+}
+
+/// A client in its owner's list: never its secret.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ClientInfo {
+    pub client_id: String,
+    pub name: String,
+    pub redirect_uris: Vec<String>,
+    pub created_at: chrono::DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ClientList {
+    pub clients: Vec<ClientInfo>,
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
 pub struct TokenReply {
     pub access_token: String,
     pub token_type: String,
     pub expires_in: i64,
     pub refresh_token: String,
     pub scope: String,
+}
+
+impl std::fmt::Debug for TokenReply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenReply")
+            .field("access_token", &"***")
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("refresh_token", &"***")
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+/// `Some("***")` for a present secret, so a log still says what was sent.
+fn redacted(v: &Option<String>) -> Option<&'static str> {
+    v.as_ref().map(|_| "***")
 }
 
 /// What `/oauth/authorize` was asked, parsed.
@@ -126,6 +166,7 @@ pub async fn register_client(
     req: &RegisterClient,
 ) -> MarketResult<RegisteredClient> {
     principal.require_write()?;
+    super::keys::require_person(principal)?;
     let name = parse_name("name", &req.name, 100)?;
     if req.redirect_uris.is_empty() || req.redirect_uris.len() > 10 {
         return Err(MarketError::validation(
@@ -159,6 +200,46 @@ pub async fn register_client(
         client_id,
         client_secret,
     })
+}
+
+pub async fn list_clients(state: &AppState, principal: &Principal) -> MarketResult<ClientList> {
+    let clients = db::list_clients(&state.pool, principal.tenant_id, principal.user_id)
+        .await?
+        .into_iter()
+        .map(|c| ClientInfo {
+            client_id: c.client_id,
+            name: c.name,
+            redirect_uris: c.redirect_uris,
+            created_at: c.created_at,
+        })
+        .collect();
+    Ok(ClientList { clients })
+}
+
+/// Deleting a client ends everything it was granted: its codes and tokens
+/// go with it. Another user's client, or an unknown id, is the same 404.
+pub async fn delete_client(
+    state: &AppState,
+    principal: &Principal,
+    client_id: &str,
+) -> MarketResult<()> {
+    principal.require_write()?;
+    if db::delete_client(
+        &state.pool,
+        principal.tenant_id,
+        principal.user_id,
+        client_id,
+    )
+    .await?
+    {
+        Ok(())
+    } else {
+        Err(client_not_found())
+    }
+}
+
+pub fn client_not_found() -> MarketError {
+    MarketError::route_not_found().with_message("OAuth client not found")
 }
 
 /// Checks an authorization request. Errors that make the redirect URI
@@ -264,7 +345,7 @@ pub async fn issue_code(
 }
 
 /// The form fields of `POST /oauth/token`.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize)]
 pub struct TokenForm {
     pub grant_type: Option<String>,
     pub code: Option<String>,
@@ -274,6 +355,73 @@ pub struct TokenForm {
     pub scope: Option<String>,
     pub client_id: Option<String>,
     pub client_secret: Option<String>,
+}
+
+impl std::fmt::Debug for TokenForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenForm")
+            .field("grant_type", &self.grant_type)
+            .field("code", &redacted(&self.code))
+            .field("redirect_uri", &self.redirect_uri)
+            .field("code_verifier", &redacted(&self.code_verifier))
+            .field("refresh_token", &redacted(&self.refresh_token))
+            .field("scope", &self.scope)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &redacted(&self.client_secret))
+            .finish()
+    }
+}
+
+/// The form fields of `POST /oauth/revoke` (RFC 7009 §2.1), with client
+/// authentication as at the token endpoint.
+#[derive(Clone, Default, Deserialize)]
+pub struct RevokeForm {
+    pub token: Option<String>,
+    pub token_type_hint: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+}
+
+impl std::fmt::Debug for RevokeForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RevokeForm")
+            .field("token", &redacted(&self.token))
+            .field("token_type_hint", &self.token_type_hint)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &redacted(&self.client_secret))
+            .finish()
+    }
+}
+
+/// RFC 7009: revoking either token of a pair ends its whole family (the
+/// refresh token, its rotated successors and every access token issued
+/// from them). An unknown token, or one issued to another client, is a
+/// success that changes nothing: the answer must not tell a client whether
+/// someone else's token exists, nor let it end someone else's grant.
+pub async fn revoke(
+    state: &AppState,
+    form: &RevokeForm,
+    basic: Option<(String, String)>,
+) -> Result<(), OAuthFailure> {
+    let client = authenticate(
+        state,
+        form.client_id.as_ref(),
+        form.client_secret.as_ref(),
+        basic,
+    )
+    .await?;
+    let token = form
+        .token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| OAuthFailure::InvalidRequest("token is required".into()))?;
+    if let Some(family) =
+        db::family_of_token(&state.pool, &secrets::hash_secret(token), client.id).await?
+    {
+        let n = db::revoke_family(&state.pool, family).await?;
+        tracing::info!(%family, revoked = n, "token family revoked by its client");
+    }
+    Ok(())
 }
 
 pub async fn token(
@@ -300,7 +448,15 @@ pub async fn token(
                 Some(s) => Scope::parse(s).map_err(|_| OAuthFailure::InvalidScope)?,
             };
             let mut tx = state.pool.begin().await?;
-            let reply = issue(&mut tx, &client, client.user_id, scope, Uuid::now_v7()).await?;
+            let reply = issue(
+                state,
+                &mut tx,
+                &client,
+                client.user_id,
+                scope,
+                Family::new(),
+            )
+            .await?;
             tx.commit().await?;
             Ok(reply)
         }
@@ -313,7 +469,23 @@ async fn authenticate_client(
     form: &TokenForm,
     basic: Option<(String, String)>,
 ) -> Result<ClientRow, OAuthFailure> {
-    let (id, secret) = match (basic, &form.client_id, &form.client_secret) {
+    authenticate(
+        state,
+        form.client_id.as_ref(),
+        form.client_secret.as_ref(),
+        basic,
+    )
+    .await
+}
+
+/// HTTP Basic, or `client_id` + `client_secret` in the form.
+async fn authenticate(
+    state: &AppState,
+    form_id: Option<&String>,
+    form_secret: Option<&String>,
+    basic: Option<(String, String)>,
+) -> Result<ClientRow, OAuthFailure> {
+    let (id, secret) = match (basic, form_id, form_secret) {
         (Some(b), _, _) => b,
         (None, Some(id), Some(secret)) => (id.clone(), secret.clone()),
         _ => return Err(OAuthFailure::InvalidClient),
@@ -378,7 +550,7 @@ async fn authorization_code(
         ));
     }
     let scope = Scope::parse(&row.scope).map_err(OAuthFailure::Server)?;
-    let reply = issue(&mut tx, client, row.user_id, scope, Uuid::now_v7()).await?;
+    let reply = issue(state, &mut tx, client, row.user_id, scope, Family::new()).await?;
     tx.commit().await?;
     Ok(reply)
 }
@@ -410,35 +582,64 @@ async fn refresh(
             "The refresh token is no longer valid".into(),
         ));
     }
+    // However often it rotates, a family ends a fixed time after the
+    // person granted it: past that, they must authorize again.
+    if row.family_started_at + state.settings.credentials.refresh_family_lifetime <= Utc::now() {
+        return Err(OAuthFailure::InvalidGrant(
+            "The grant behind this refresh token has ended; authorize again".into(),
+        ));
+    }
     db::mark_rotated(&mut *tx, row.id).await?;
     let scope = Scope::parse(&row.scope).map_err(OAuthFailure::Server)?;
-    let reply = issue(&mut tx, client, row.user_id, scope, row.family_id).await?;
+    let family = Family {
+        id: row.family_id,
+        started_at: row.family_started_at,
+    };
+    let reply = issue(state, &mut tx, client, row.user_id, scope, family).await?;
     tx.commit().await?;
     Ok(reply)
 }
 
+/// A refresh family: every pair issued from one grant.
+struct Family {
+    id: Uuid,
+    started_at: chrono::DateTime<Utc>,
+}
+
+impl Family {
+    fn new() -> Self {
+        Family {
+            id: Uuid::now_v7(),
+            started_at: Utc::now(),
+        }
+    }
+}
+
 async fn issue(
+    state: &AppState,
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     client: &ClientRow,
     user_id: Uuid,
     scope: Scope,
-    family_id: Uuid,
+    family: Family,
 ) -> Result<TokenReply, OAuthFailure> {
     let access = format!("at_{}", secrets::random_alnum(40));
     let refresh = format!("rt_{}", secrets::random_alnum(40));
     let now = Utc::now();
+    let family_ends = family.started_at + state.settings.credentials.refresh_family_lifetime;
     db::insert_token(
         &mut **tx,
         NewToken {
             id: Uuid::now_v7(),
-            family_id,
+            family_id: family.id,
             client_id: client.id,
             user_id,
             scope: scope.as_str(),
             access_hash: &secrets::hash_secret(&access),
             refresh_hash: &secrets::hash_secret(&refresh),
             access_expires_at: now + Duration::seconds(ACCESS_TTL_SECS),
-            refresh_expires_at: now + Duration::days(REFRESH_TTL_DAYS),
+            refresh_expires_at: (now + Duration::days(REFRESH_TTL_DAYS)).min(family_ends),
+            family_started_at: family.started_at,
         },
     )
     .await?;

@@ -8,7 +8,7 @@ use crate::backend::db::packages::{
     self as db, InventoryRow, NewVulnerability, PackageRow, VulnerabilityRow,
 };
 use crate::backend::state::AppState;
-use crate::backend::version_ranges::{PkgRange, PkgVersion};
+use crate::backend::version_ranges::{admits_affected, PkgRange, PkgVersion};
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::invalid_enum;
 use crate::model::listing::PackageRef;
@@ -253,7 +253,8 @@ pub fn vuln_json(v: &VulnerabilityRow) -> Value {
 }
 
 /// Assesses each declared package, in order: whitelisted (and within the
-/// allowed range), free of known vulnerabilities at the pinned version,
+/// allowed range), free of known vulnerabilities at every version its
+/// requirement admits,
 /// present in the inventory or installable.
 pub async fn assess(
     db: &mut sqlx::PgConnection,
@@ -312,15 +313,12 @@ pub async fn assess(
             plans.push(plan);
             continue;
         }
-        // Unpinned requirements resolve to the newest release, which the
-        // vulnerability table does not describe; pinned ones are checked.
-        let hits: Vec<VulnerabilityRow> = match &pinned {
-            Some(v) => vulns
-                .into_iter()
-                .filter(|x| PkgRange::parse(*t, &x.affected_versions).is_ok_and(|r| r.contains(v)))
-                .collect(),
-            None => Vec::new(),
-        };
+        // A range may resolve to any version it admits, so it is checked as
+        // a whole: a pin, `~=2.0`, `^1.2.0` or no requirement at all.
+        let hits: Vec<VulnerabilityRow> = vulns
+            .into_iter()
+            .filter(|x| admits_affected(*t, &version, &x.affected_versions))
+            .collect();
         if !hits.is_empty() {
             let safe = hits
                 .iter()
@@ -362,12 +360,25 @@ pub async fn assess(
             plans.push(plan);
             continue;
         }
-        let present = db::inventory_item(&mut *db, tenant_id, t.as_str(), &name)
+        let requirement = PkgRange::requirement(*t, &version).ok().flatten();
+        let present = db::inventory_items(&mut *db, tenant_id, t.as_str(), &name)
             .await?
-            .is_some_and(|i| match (&pinned, PkgVersion::parse(*t, &i.version)) {
-                (Some(want), Ok(have)) => want == &have,
-                (None, _) => true,
-                (Some(_), Err(_)) => false,
+            .iter()
+            .any(|i| {
+                let have = PkgVersion::parse(*t, &i.version).ok();
+                match (&pinned, &have) {
+                    (Some(want), Some(have)) => want == have,
+                    (Some(_), None) => false,
+                    // A range is met by a recorded version inside it, or by
+                    // the same requirement recorded by another skill.
+                    (None, _) => {
+                        version.is_empty()
+                            || i.version == version
+                            || have.is_some_and(|h| {
+                                requirement.as_ref().is_some_and(|r| r.contains(&h))
+                            })
+                    }
+                }
             });
         if present {
             plan.status = "installed";
@@ -410,19 +421,25 @@ pub async fn assess(
     Ok(plans)
 }
 
-/// Adds the packages a plan installs to the tenant's inventory.
+/// Records, for the requiring skill, every package its plan installs or
+/// finds present: the inventory keeps each skill's requirement, so a later
+/// skill's version never overwrites an earlier one's.
 pub async fn install_planned(
     db: &mut sqlx::PgConnection,
     tenant_id: Uuid,
+    required_by: Uuid,
     plans: &[PackagePlan],
 ) -> MarketResult<()> {
-    for p in plans.iter().filter(|p| p.status == "will_install") {
+    for p in plans.iter().filter(|p| p.status != "blocked") {
         db::add_to_inventory(
             &mut *db,
-            tenant_id,
-            p.package_type.as_str(),
-            &p.name,
-            p.version.trim_start_matches('='),
+            db::InventoryEntry {
+                tenant_id,
+                package_type: p.package_type.as_str(),
+                name: &p.name,
+                version: p.version.trim_start_matches('='),
+                required_by,
+            },
         )
         .await?;
     }

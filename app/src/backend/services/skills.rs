@@ -5,6 +5,7 @@ use crate::backend::auth::{Permission, Principal};
 use crate::backend::db::installed_skills::{self as installed, InstalledRow};
 use crate::backend::db::listings::{ListingRow, Snapshot};
 use crate::backend::db::{agents, installs};
+use crate::backend::services::agents as agents_service;
 use crate::backend::services::listings;
 use crate::backend::services::packages::{self, PackagePlan};
 use crate::backend::state::AppState;
@@ -260,7 +261,7 @@ pub fn installed_skill_limit(plan: Plan) -> Option<i64> {
 }
 
 fn maturity_rank(m: &str) -> usize {
-    crate::backend::services::agents::MATURITIES
+    agents_service::MATURITIES
         .iter()
         .position(|x| *x == m)
         .unwrap_or(0)
@@ -311,26 +312,32 @@ async fn plan_install(
         );
     }
 
-    // Maturity against risk, then the operator's approval of high risk.
+    // Maturity against risk, then the operator's approval of high risk. A
+    // tenant-wide install reaches every agent of the tenant, including any
+    // created later, and new agents start at student: it is judged as a
+    // student, so only low risk goes tenant-wide (no agents: a student too).
     let required = required_maturity(spec.risk_level);
-    if let Some(a) = agent
+    let judged = agent
         .as_ref()
-        .filter(|a| maturity_rank(&a.maturity) < maturity_rank(required))
-    {
+        .map_or(agents_service::MATURITIES[0], |a| a.maturity.as_str());
+    if maturity_rank(judged) < maturity_rank(required) {
+        let reason = match &agent {
+            Some(_) => format!("{} risk skills need a {required} or more mature agent. Graduate the agent one level at a time.", spec.risk_level.as_str()),
+            None => format!("A tenant-wide install reaches every agent, and new agents start as students; install {} risk skills into a {required} or more mature agent.", spec.risk_level.as_str()),
+        };
         problems.push(
             MarketError::new(
                 ErrorCode::GovernanceDenied,
                 format!(
-                    "Agent maturity '{}' cannot perform action 'install_skill'. Required maturity: '{required}'.",
-                    a.maturity
+                    "Agent maturity '{judged}' cannot perform action 'install_skill'. Required maturity: '{required}'."
                 ),
             )
             .with_details(serde_json::json!({
-                "agent_id": a.id,
-                "current_maturity": a.maturity,
+                "agent_id": agent.as_ref().map(|a| a.id),
+                "current_maturity": judged,
                 "required_maturity": required,
                 "action": "install_skill",
-                "reason": format!("{} risk skills need a {required} or more mature agent. Graduate the agent one level at a time.", spec.risk_level.as_str()),
+                "reason": reason,
             })),
         );
     }
@@ -433,7 +440,13 @@ pub async fn install(
     if fresh {
         installs::record(&mut tx, plan.listing.id, principal.tenant_id).await?;
     }
-    packages::install_planned(&mut tx, principal.tenant_id, &plan.packages).await?;
+    packages::install_planned(
+        &mut tx,
+        principal.tenant_id,
+        plan.listing.id,
+        &plan.packages,
+    )
+    .await?;
     tx.commit().await?;
     Ok((row, plan))
 }
@@ -442,18 +455,87 @@ fn installed_not_found() -> MarketError {
     MarketError::new(ErrorCode::SkillNotFound, "Skill not found or not approved")
 }
 
-/// Renames or reconfigures an installed copy; overrides are checked
-/// against the skill's schema.
+/// What `PUT /api/v1/skills/private/{id}` changed.
+#[derive(Debug)]
+pub enum Customized {
+    /// An installed copy, and whether config overrides were applied.
+    Installed(InstalledRow, bool),
+    /// The tenant's own skill (on an approved one, a change in review).
+    Own(listings::ContentChange),
+}
+
+/// Renames or reconfigures an installed copy (overrides are checked
+/// against the skill's schema), or edits one of the tenant's own skills
+/// under the engine's rule: an approved skill's new content goes into
+/// review and the approved content stays live until it is approved.
 pub async fn customize(
     state: &AppState,
     principal: &Principal,
     id: Uuid,
     req: &CustomizeSkill,
-) -> MarketResult<(InstalledRow, bool)> {
+) -> MarketResult<Customized> {
     principal.require(Permission::SkillManage)?;
-    let current = installed::get(&state.pool, principal.tenant_id, id)
+    match installed::get(&state.pool, principal.tenant_id, id).await? {
+        Some(current) => customize_installed(state, current, id, req)
+            .await
+            .map(|(row, applied)| Customized::Installed(row, applied)),
+        None => edit_own(state, principal, id, req)
+            .await
+            .map(Customized::Own),
+    }
+}
+
+/// Edits the tenant's own skill listing; any other listing (another
+/// tenant's too) is the route's 404.
+async fn edit_own(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    req: &CustomizeSkill,
+) -> MarketResult<listings::ContentChange> {
+    crate::backend::db::listings::get(&state.pool, KIND.as_str(), id)
         .await?
+        .filter(|l| l.publisher_tenant_id == principal.tenant_id)
         .ok_or_else(installed_not_found)?;
+    let req = req.clone();
+    listings::change_content(state, principal, KIND, id, "listing.edit", None, move |f| {
+        let current = serde_json::from_value::<SkillSpec>(f.spec.clone()).map_err(|e| {
+            tracing::error!(error = %e, listing = %id, "stored skill spec unreadable");
+            MarketError::internal()
+        })?;
+        // The merged skill is validated as a new one would be.
+        let input = SkillInput {
+            name: req.name.unwrap_or_else(|| f.name.clone()),
+            description: Some(req.description.unwrap_or_else(|| f.description.clone())),
+            skill_type: Some(current.skill_type.as_str().to_owned()),
+            input_schema: Some(req.input_schema.unwrap_or(current.input_schema)),
+            output_schema: Some(req.output_schema.unwrap_or(current.output_schema)),
+            config: Some(req.config.unwrap_or(current.config)),
+            config_schema: Some(req.config_schema.unwrap_or(current.config_schema)),
+            code: Some(req.code.unwrap_or(current.code)),
+            long_description: Some(f.long_description.clone()),
+            category: req.category.or_else(|| f.category.clone()),
+            tags: req.tags.unwrap_or_else(|| f.tags.clone()),
+            price: Some(f.price),
+            license: f.license.clone(),
+            documentation_url: current.documentation_url,
+            repository_url: current.repository_url,
+            python_packages: req.python_packages.unwrap_or(current.python_packages),
+            npm_packages: req.npm_packages.unwrap_or(current.npm_packages),
+            risk_level: Some(current.risk_level.as_str().to_owned()),
+        };
+        *f = fields(&input)?;
+        Ok(())
+    })
+    .await
+}
+
+async fn customize_installed(
+    state: &AppState,
+    current: InstalledRow,
+    id: Uuid,
+    req: &CustomizeSkill,
+) -> MarketResult<(InstalledRow, bool)> {
     let listing = crate::backend::db::listings::get(&state.pool, KIND.as_str(), current.listing_id)
         .await?
         .ok_or_else(installed_not_found)?;

@@ -170,7 +170,10 @@ pub async fn desk(state: &AppState, p: &Principal) -> MarketResult<OperatorDesk>
         offset: 0,
     };
     let queue = governance::review_queue(state, p, page).await?;
-    let tenants: Vec<Uuid> = queue.iter().map(|r| r.publisher_tenant_id).collect();
+    let tenants: Vec<Uuid> = queue
+        .iter()
+        .map(|q| q.listing.publisher_tenant_id)
+        .collect();
     let names = db::catalog::tenant_names(&state.pool, &tenants).await?;
     let flagged = governance::flagged(state, p, page).await?;
     let audit = governance::audit_log(state, p, None, None, page).await?;
@@ -178,7 +181,8 @@ pub async fn desk(state: &AppState, p: &Principal) -> MarketResult<OperatorDesk>
     Ok(OperatorDesk {
         queue: queue
             .iter()
-            .map(|r| QueueItem {
+            .map(|q| (q, &q.listing))
+            .map(|(q, r)| QueueItem {
                 id: r.id.to_string(),
                 kind: ListingKind::parse(&r.kind).unwrap_or(ListingKind::Skill),
                 name: r.name.clone(),
@@ -202,6 +206,8 @@ pub async fn desk(state: &AppState, p: &Principal) -> MarketResult<OperatorDesk>
                     .unwrap_or(r.updated_at)
                     .format(DATE)
                     .to_string(),
+                change: q.change.clone(),
+                content_hash: q.content_hash.clone(),
             })
             .collect(),
         flagged: flagged
@@ -237,6 +243,7 @@ pub async fn decide(
     id: Uuid,
     action: &str,
     reason: &str,
+    content_hash: &str,
 ) -> MarketResult<()> {
     let decision = match action {
         "approve" => Decision::Approve,
@@ -250,7 +257,7 @@ pub async fn decide(
             ))
         }
     };
-    listings::decide_any(state, p, id, decision).await?;
+    listings::decide_any(state, p, id, decision, Some(content_hash)).await?;
     Ok(())
 }
 

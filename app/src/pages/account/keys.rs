@@ -13,8 +13,8 @@ use leptos_meta::{Meta, Title};
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let me = Resource::new(|| (), |_| current_user());
-    // Created here, once per page: the list read takes the just-created key
-    // out of the session, so it must not run again for a nested re-render.
+    // Created here, once per page: the list read consumes what rebuilds the
+    // just-created key, so it must not run again for a nested re-render.
     let create = ServerAction::<CreateApiKey>::new();
     let revoke = ServerAction::<RevokeApiKey>::new();
     // Server-rendered only: each form post reloads the page and reads again.
