@@ -491,3 +491,84 @@ async fn version_history_is_a_bounded_page_without_snapshots(pool: PgPool) {
     .await
     .assert_envelope(400, "INVALID_LIMIT");
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_operator_page_pins_what_its_card_showed(pool: PgPool) {
+    use crate::common::{HOST, ORIGIN};
+    use axum::body::Body;
+    use axum::http::Request;
+    let app = TestApp::new(pool.clone()).await;
+    let publisher = actor(&pool, "Acme", "member").await;
+    let api_operator = actor(&pool, "Platform", "super_admin").await;
+    let account = app.signup("Operators", "op@content.test").await;
+    sqlx::query("UPDATE users SET role = 'super_admin' WHERE id = $1::uuid")
+        .bind(&account.user_id)
+        .execute(&pool)
+        .await
+        .expect("operator role");
+    let id = private_skill(&app, &publisher, skill_body("Page Pinned")).await;
+    app.expect(
+        "POST",
+        "/api/skills/publish",
+        &publisher.cred,
+        Some(json!({"skill_id": id})),
+        200,
+    )
+    .await;
+    let seen = queued(&app, &api_operator, &id).await.expect("queued")["content_hash"]
+        .as_str()
+        .expect("hash")
+        .to_owned();
+    let page = app
+        .call("GET", "/admin", &Cred::Cookie(account.cookie.clone()), None)
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(
+        page.text.contains(&seen),
+        "the approve form does not carry the content hash"
+    );
+
+    app.expect(
+        "PUT",
+        &format!("/api/v1/skills/private/{id}"),
+        &publisher.cred,
+        Some(json!({"description": "swapped after the page was rendered"})),
+        200,
+    )
+    .await;
+    let decide = |hash: String| {
+        Request::post("/sfn/operator/decide")
+            .header("host", HOST)
+            .header("origin", ORIGIN)
+            .header("cookie", account.cookie.clone())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "id={id}&action=approve&reason=&content_hash={}",
+                hash.replace(':', "%3A")
+            )))
+            .expect("request")
+    };
+    app.send(decide(seen))
+        .await
+        .assert_envelope(409, "CONFLICTING_OPERATION");
+    let d = app
+        .expect(
+            "GET",
+            &format!("/api/skills/{id}"),
+            &publisher.cred,
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(d["status"], "pending_approval");
+    let fresh = queued(&app, &api_operator, &id).await.expect("queued")["content_hash"]
+        .as_str()
+        .expect("hash")
+        .to_owned();
+    let r = app.send(decide(fresh)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        public_detail(&app, &id).await["description"],
+        "swapped after the page was rendered"
+    );
+}
