@@ -241,7 +241,7 @@ pub const ROUTES: &[RouteDoc] = &[
         "POST",
         "/api/agents",
         "Agents",
-        "Create an agent (counts against the plan)",
+        "Create an agent at student (counts against the plan; a tenant admin may start it at intern, as one graduation)",
         Required,
         &[],
         true,

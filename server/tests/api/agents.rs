@@ -7,12 +7,21 @@ use sqlx::PgPool;
 async fn agents_are_tenant_owned_and_limited_by_plan(pool: PgPool) {
     let app = TestApp::new(pool.clone()).await;
     let a = actor(&pool, "Acme", "member").await;
+    // Maturity above student is graduation's, which members may not do.
+    app.call(
+        "POST",
+        "/api/agents",
+        &a.cred,
+        Some(json!({"name": "Sales bot", "maturity": "intern"})),
+    )
+    .await
+    .assert_envelope(403, "FORBIDDEN");
     let r = app
         .call(
             "POST",
             "/api/agents",
             &a.cred,
-            Some(json!({"name": "Sales bot", "maturity": "intern"})),
+            Some(json!({"name": "Sales bot", "maturity": "student"})),
         )
         .await;
     assert_eq!(r.status, 201, "{}", r.text);
@@ -20,7 +29,7 @@ async fn agents_are_tenant_owned_and_limited_by_plan(pool: PgPool) {
         sorted_keys(&r.json()),
         ["created_at", "id", "maturity", "name"]
     );
-    assert_eq!(r.json()["maturity"], "intern");
+    assert_eq!(r.json()["maturity"], "student");
     let v = app
         .call(
             "POST",

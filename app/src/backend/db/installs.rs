@@ -8,8 +8,10 @@ use uuid::Uuid;
 pub const TREND_TAU_SECS: f64 = 172_800.0;
 
 /// Records that a tenant has the listing installed. Counts it in
-/// `installs` only the first time, in `active_installs` whenever it
-/// becomes active; returns whether it was new for the tenant.
+/// `installs` and in the trend only the first time (an uninstall and
+/// reinstall is the same tenant's install, not a new one that trends), in
+/// `active_installs` whenever it becomes active; returns whether it was
+/// new for the tenant.
 pub async fn record(
     db: &mut sqlx::PgConnection,
     listing_id: Uuid,
@@ -34,9 +36,10 @@ pub async fn record(
     };
     sqlx::query(
         "UPDATE listings SET installs = installs + $2, active_installs = active_installs + 1, \
-         trend_key = extract(epoch FROM now()) / $3 + CASE \
-           WHEN trend_key - extract(epoch FROM now()) / $3 < -50 THEN 0 \
-           ELSE ln(1 + exp(trend_key - extract(epoch FROM now()) / $3)) END \
+         trend_key = CASE WHEN $2 = 0 THEN trend_key \
+           ELSE extract(epoch FROM now()) / $3 + CASE \
+             WHEN trend_key - extract(epoch FROM now()) / $3 < -50 THEN 0 \
+             ELSE ln(1 + exp(trend_key - extract(epoch FROM now()) / $3)) END END \
          WHERE id = $1",
     )
     .bind(listing_id)

@@ -160,48 +160,62 @@ pub async fn insert_request(
     .await
 }
 
+/// The tenant's packages, one entry per package and recorded version
+/// (several skills needing the same version show it once, from the first).
 pub async fn inventory(pool: &PgPool, tenant_id: Uuid) -> Result<Vec<InventoryRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT package_type, name, version, installed_at FROM tenant_packages WHERE tenant_id = $1 \
-         ORDER BY package_type, name",
+        "SELECT package_type, name, version, min(installed_at) AS installed_at FROM tenant_packages \
+         WHERE tenant_id = $1 GROUP BY package_type, name, version ORDER BY package_type, name, 4, version",
     )
     .bind(tenant_id)
     .fetch_all(pool)
     .await
 }
 
-pub async fn inventory_item(
+/// Every requirement of one package the tenant's skills recorded.
+pub async fn inventory_items(
     db: impl PgExecutor<'_>,
     tenant_id: Uuid,
     package_type: &str,
     name: &str,
-) -> Result<Option<InventoryRow>, sqlx::Error> {
+) -> Result<Vec<InventoryRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT package_type, name, version, installed_at FROM tenant_packages \
-         WHERE tenant_id = $1 AND package_type = $2 AND name = $3",
+         WHERE tenant_id = $1 AND package_type = $2 AND name = $3 ORDER BY installed_at",
     )
     .bind(tenant_id)
     .bind(package_type)
     .bind(name)
-    .fetch_optional(db)
+    .fetch_all(db)
     .await
 }
 
+pub struct InventoryEntry<'a> {
+    pub tenant_id: Uuid,
+    pub package_type: &'a str,
+    pub name: &'a str,
+    pub version: &'a str,
+    /// The skill listing whose requirement this is.
+    pub required_by: Uuid,
+}
+
+/// Records one skill's requirement of a package; the skill's own earlier
+/// requirement (an older version of it) is replaced, no other skill's.
 pub async fn add_to_inventory(
     db: impl PgExecutor<'_>,
-    tenant_id: Uuid,
-    package_type: &str,
-    name: &str,
-    version: &str,
+    e: InventoryEntry<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO tenant_packages (tenant_id, package_type, name, version) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (tenant_id, package_type, name) DO UPDATE SET version = EXCLUDED.version, installed_at = now()",
+        "INSERT INTO tenant_packages AS t (tenant_id, package_type, name, version, required_by) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, package_type, name, required_by) \
+         DO UPDATE SET version = EXCLUDED.version, installed_at = now() \
+         WHERE t.version IS DISTINCT FROM EXCLUDED.version",
     )
-    .bind(tenant_id)
-    .bind(package_type)
-    .bind(name)
-    .bind(version)
+    .bind(e.tenant_id)
+    .bind(e.package_type)
+    .bind(e.name)
+    .bind(e.version)
+    .bind(e.required_by)
     .execute(db)
     .await
     .map(drop)

@@ -45,7 +45,11 @@ pub async fn insert(
     .await
 }
 
-/// Replaces the user's rating; returns the old value, `None` if none.
+/// Replaces the user's rating; returns the rating the listing's counters
+/// held for it (`None` if the user never rated), so the counters move by
+/// `new - returned`. A hidden review is not in the counters at all: it
+/// returns the new rating, a move of zero, and restoring it later adds the
+/// rating it has then.
 pub async fn replace(
     db: impl PgExecutor<'_>,
     listing_id: Uuid,
@@ -55,8 +59,9 @@ pub async fn replace(
 ) -> Result<Option<f64>, sqlx::Error> {
     sqlx::query_scalar(
         "UPDATE reviews r SET rating = $3::numeric, review = $4, updated_at = now() \
-         FROM (SELECT id, rating FROM reviews WHERE listing_id = $1 AND user_id = $2 FOR UPDATE) old \
-         WHERE r.id = old.id RETURNING old.rating::float8",
+         FROM (SELECT id, rating, hidden FROM reviews WHERE listing_id = $1 AND user_id = $2 FOR UPDATE) old \
+         WHERE r.id = old.id \
+         RETURNING (CASE WHEN old.hidden THEN r.rating ELSE old.rating END)::float8",
     )
     .bind(listing_id)
     .bind(user_id)
