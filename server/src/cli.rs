@@ -45,8 +45,9 @@ pub enum AdminCommand {
         tenant: uuid::Uuid,
         #[arg(long)]
         email: String,
+        /// Shown as `***` in `Debug`.
         #[arg(long)]
-        password: String,
+        password: app::model::account::Secret,
         #[arg(long, default_value = "member")]
         role: String,
     },

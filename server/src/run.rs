@@ -152,7 +152,7 @@ pub async fn admin(config: Config, cmd: AdminCommand) -> Result<(), BoxError> {
             password,
             role,
         } => {
-            let id = admin::create_user(&state, tenant, &email, &password, &role).await?;
+            let id = admin::create_user(&state, tenant, &email, &password.0, &role).await?;
             serde_json::json!({ "user_id": id, "tenant_id": tenant })
         }
         AdminCommand::CreateApiKey { user, scope, name } => {

@@ -164,6 +164,27 @@ impl std::fmt::Debug for Password {
     }
 }
 
+/// A secret as typed into a request (a password in a form or on the
+/// command line): the plain string on the wire, `***` in `Debug`, so a
+/// logged request or argument list never shows it.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
+}
+
 /// A display name of 1 to `max` characters, trimmed, without control characters.
 pub fn parse_name(field: &str, raw: &str, max: usize) -> MarketResult<String> {
     let s = raw.trim();

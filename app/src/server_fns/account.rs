@@ -27,7 +27,7 @@ fn safe_next(next: Option<String>) -> String {
 pub async fn signup(
     tenant_name: String,
     email: String,
-    password: String,
+    password: crate::model::account::Secret,
 ) -> Result<(), MarketError> {
     use crate::backend::{services::accounts, session, state::AppState};
     use crate::model::account::SignupRequest;
@@ -38,7 +38,7 @@ pub async fn signup(
             let req = SignupRequest {
                 tenant_name,
                 email,
-                password,
+                password: password.0,
             };
             let reply = accounts::signup(&state, &req).await?;
             session::start(&super::session().await?, reply.user_id).await?;
@@ -52,7 +52,7 @@ pub async fn signup(
 #[server(prefix = "/sfn", endpoint = "account/login")]
 pub async fn login(
     email: String,
-    password: String,
+    password: crate::model::account::Secret,
     next: Option<String>,
 ) -> Result<(), MarketError> {
     use crate::backend::{services::accounts, session, state::AppState};
@@ -61,7 +61,15 @@ pub async fn login(
         async {
             let state = AppState::from_context()?;
             let client = crate::backend::client_ip::ClientIp::from_context();
-            let reply = accounts::login(&state, &LoginRequest { email, password }, &client).await?;
+            let reply = accounts::login(
+                &state,
+                &LoginRequest {
+                    email,
+                    password: password.0,
+                },
+                &client,
+            )
+            .await?;
             session::start(&super::session().await?, reply.user_id).await?;
             leptos_axum::redirect(&safe_next(next));
             Ok(())

@@ -771,6 +771,26 @@ fn debug_output_hides_passwords_and_secrets() {
             }
         ),
     ];
+    // The page's server functions take the password as a request too.
+    let shown = shown.into_iter().chain([
+        format!(
+            "{:?}",
+            app::server_fns::account::Login {
+                email: "a@b.test".into(),
+                password: app::model::account::Secret(secret.into()),
+                next: None,
+            }
+        ),
+        format!(
+            "{:?}",
+            app::server_fns::account::Signup {
+                tenant_name: "t".into(),
+                email: "a@b.test".into(),
+                password: app::model::account::Secret(secret.into()),
+            }
+        ),
+    ]);
+    let shown: Vec<String> = shown.collect();
     let secret_bytes = format!("{:?}", secret.as_bytes());
     let secret_bytes = secret_bytes.trim_matches(['[', ']']);
     for s in &shown {
