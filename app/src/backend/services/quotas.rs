@@ -94,3 +94,24 @@ pub async fn ensure_room(
     )
     .with_details(serde_json::json!({ "current": current, "limit": limit, "plan": plan.as_str() })))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's table of defaults.
+    #[test]
+    fn limits_per_plan_are_the_documented_ones() {
+        let table = [
+            (Quota::Workflows, [20, 100, 1_000]),
+            (Quota::Canvases, [10, 50, 500]),
+            (Quota::ApiKeys, [10, 50, 500]),
+            (Quota::DomainCopies, [20, 100, 1_000]),
+            (Quota::Versions(Uuid::nil()), [50, 250, 2_500]),
+        ];
+        for (quota, limits) in table {
+            let got = [Plan::Free, Plan::Team, Plan::Enterprise].map(|p| quota.limit(p));
+            assert_eq!(got, limits, "{quota:?}");
+        }
+    }
+}
