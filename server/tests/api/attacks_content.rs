@@ -572,3 +572,69 @@ async fn the_operator_page_pins_what_its_card_showed(pool: PgPool) {
         "swapped after the page was rendered"
     );
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_pinned_approval_racing_edits_never_publishes_unseen_content(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let publisher = actor(&pool, "Acme", "member").await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    let id = approved_skill(&app, &publisher, &operator, skill_body("Raced")).await;
+    let edit_uri = format!("/api/v1/skills/private/{id}");
+    let body = |d: &str| Some(json!({ "description": d }));
+    app.expect(
+        "PUT",
+        &edit_uri,
+        &publisher.cred,
+        body("seen by the operator"),
+        200,
+    )
+    .await;
+    let seen = queued(&app, &operator, &id).await.expect("queued")["content_hash"]
+        .as_str()
+        .expect("hash")
+        .to_owned();
+
+    // The approval and a burst of edits, all in flight at once.
+    let mut tasks = tokio::task::JoinSet::new();
+    for n in 0..=8 {
+        let app = TestApp {
+            router: app.router.clone(),
+            pool: app.pool.clone(),
+        };
+        let (uri, cred, body) = if n == 0 {
+            (
+                format!("/api/admin/listings/{id}/approve?content_hash={seen}"),
+                operator.cred.clone(),
+                None,
+            )
+        } else {
+            (
+                edit_uri.clone(),
+                publisher.cred.clone(),
+                body(&format!("swap {n}")),
+            )
+        };
+        let method = if n == 0 { "POST" } else { "PUT" };
+        tasks.spawn(async move { (n, app.call(method, &uri, &cred, body).await) });
+    }
+    let mut approved = None;
+    while let Some(done) = tasks.join_next().await {
+        let (n, r) = done.expect("task");
+        if n == 0 {
+            approved = Some(r);
+        } else {
+            assert_eq!(r.status, 200, "edit {n}: {}", r.text);
+        }
+    }
+    let approved = approved.expect("the approval ran");
+    let live = public_detail(&app, &id).await["description"].clone();
+    if approved.status == 200 {
+        assert_eq!(
+            live, "seen by the operator",
+            "approved content it never saw"
+        );
+    } else {
+        approved.assert_envelope(409, "CONFLICTING_OPERATION");
+        assert_eq!(live, "Raced does useful things");
+    }
+}
