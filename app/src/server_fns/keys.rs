@@ -41,7 +41,7 @@ mod one_time {
     }
 
     fn unhex(s: &str) -> Option<Vec<u8>> {
-        if s.len() % 2 != 0 {
+        if !s.len().is_multiple_of(2) {
             return None;
         }
         (0..s.len())
@@ -81,7 +81,7 @@ mod one_time {
         let well_formed = key
             .strip_prefix("sk-")
             .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric()));
-        well_formed.then(|| CreatedKey {
+        well_formed.then_some(CreatedKey {
             key,
             ..pending.created
         })
