@@ -138,7 +138,12 @@ pub async fn authorize_decide(
         );
     }
     match oauth::issue_code(&state, &principal, &req).await {
-        Ok(code) => redirect_with(&req.redirect_uri, &[("code", &code)], req.state.as_deref()),
+        // The code is a secret until it is exchanged.
+        Ok(code) => no_store(redirect_with(
+            &req.redirect_uri,
+            &[("code", &code)],
+            req.state.as_deref(),
+        )),
         Err(e) => e.into_response(),
     }
 }

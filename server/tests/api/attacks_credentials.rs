@@ -601,6 +601,10 @@ async fn secret_bearing_answers_are_not_stored_by_caches(pool: PgPool) {
     assert_eq!(r.header("pragma"), Some("no-cache"), "RFC 6749 §5.1");
     let r = revoke(&app, Some(&client), &[("token", "x")]).await;
     assert_eq!(r.header("cache-control"), Some("no-store"), "/oauth/revoke");
+    // The consent redirect carries the code.
+    let r = approve_code(&app, &cookie, &client).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    assert_eq!(r.header("cache-control"), Some("no-store"), "code redirect");
     // The account page, which shows a new key once.
     let r = app.call("GET", "/account", &cookie, None).await;
     assert_eq!(r.status, 200);
