@@ -459,9 +459,9 @@ fn installed_not_found() -> MarketError {
 #[derive(Debug)]
 pub enum Customized {
     /// An installed copy, and whether config overrides were applied.
-    Installed(InstalledRow, bool),
+    Installed(Box<InstalledRow>, bool),
     /// The tenant's own skill (on an approved one, a change in review).
-    Own(listings::ContentChange),
+    Own(Box<listings::ContentChange>),
 }
 
 /// Renames or reconfigures an installed copy (overrides are checked
@@ -478,10 +478,10 @@ pub async fn customize(
     match installed::get(&state.pool, principal.tenant_id, id).await? {
         Some(current) => customize_installed(state, current, id, req)
             .await
-            .map(|(row, applied)| Customized::Installed(row, applied)),
+            .map(|(row, applied)| Customized::Installed(Box::new(row), applied)),
         None => edit_own(state, principal, id, req)
             .await
-            .map(Customized::Own),
+            .map(|c| Customized::Own(Box::new(c))),
     }
 }
 
