@@ -638,3 +638,37 @@ async fn a_pinned_approval_racing_edits_never_publishes_unseen_content(pool: PgP
         assert_eq!(live, "Raced does useful things");
     }
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_listing_page_reads_only_its_latest_versions(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let publisher = actor(&pool, "Acme", "member").await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    let id = approved_skill(&app, &publisher, &operator, skill_body("Long History")).await;
+    // Each snapshot as large as a listing may be: the page must not read them.
+    let big = json!({"name": "x", "long_description": "y".repeat(100_000)});
+    for n in 1..=25 {
+        sqlx::query(
+            "INSERT INTO listing_versions (id, listing_id, version_name, snapshot, created_at) \
+             VALUES ($1, $2::uuid, $3, $4, now() + make_interval(secs => $5))",
+        )
+        .bind(uuid::Uuid::now_v7())
+        .bind(&id)
+        .bind(format!("release-{n:02}"))
+        .bind(&big)
+        .bind(f64::from(n))
+        .execute(&pool)
+        .await
+        .expect("version");
+    }
+    let page = app
+        .call("GET", &format!("/skills/{id}"), &Cred::Anon, None)
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.text.contains("release-25"), "newest version missing");
+    assert!(page.text.contains("release-06"));
+    assert!(
+        !page.text.contains("release-05"),
+        "the page listed every version"
+    );
+}
