@@ -352,17 +352,21 @@ async fn maintenance_is_one_rule_for_every_door(pool: PgPool) {
     );
 }
 
-#[test]
-fn the_demo_seed_refuses_production() {
+#[sqlx::test(migrations = "../migrations")]
+async fn the_demo_seed_refuses_production(pool: PgPool) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_marketplace"))
         .args(["seed", "--demo"])
         .env("APP_ENV", "production")
-        // Refused before any connection: no database is needed.
-        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .env("DATABASE_URL", crate::cli_support::database_url(&pool))
         .env("RUST_LOG", "off")
         .output()
         .expect("run marketplace");
-    assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "seeded in production: {err}");
     assert!(err.contains("APP_ENV=development"), "{err}");
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&pool)
+        .await
+        .expect("users");
+    assert_eq!(users, 0, "no account with a published password");
 }

@@ -9,6 +9,8 @@ fn marketplace(pool: &PgPool, args: &[&str]) -> (bool, Value, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_marketplace"))
         .args(args)
         .env("DATABASE_URL", database_url(pool))
+        // The demo seed runs only in development (attacks_doors checks why).
+        .env("APP_ENV", "development")
         .env("RUST_LOG", "warn")
         .output()
         .expect("run marketplace");
