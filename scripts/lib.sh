@@ -69,6 +69,18 @@ ensure_chromium() {
   export CHROMIUM_PATH
 }
 
+# redis-server and redis-cli, for the tests that share rate limits through Redis.
+ensure_redis() {
+  if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      log "installing Debian's redis-server for the Redis tests"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    else
+      die "redis-server is needed for the tests: install your distribution's 'redis-server' package"
+    fi
+  fi
+}
+
 # --- PostgreSQL ---------------------------------------------------------
 
 pg_bindir() {

@@ -116,6 +116,10 @@ pub struct Config {
         global = true
     )]
     pub oauth_refresh_family_days: u32,
+    /// Redis for the rate-limit windows (`redis://host:6379`); unset, they
+    /// are counted in PostgreSQL.
+    #[arg(long, env = "REDIS_URL", global = true)]
+    pub redis_url: Option<String>,
     /// Comma-separated proxy addresses whose X-Forwarded-For is trusted.
     #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', global = true)]
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -186,6 +190,7 @@ impl fmt::Debug for Config {
             .field("login_failures_per_ip", &self.login_failures_per_ip)
             .field("login_failure_window_secs", &self.login_failure_window_secs)
             .field("oauth_refresh_family_days", &self.oauth_refresh_family_days)
+            .field("redis_url", &self.redis_url.as_deref().map(redact_url))
             .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }

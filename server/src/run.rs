@@ -73,6 +73,7 @@ pub fn app_state(config: &Config, pool: PgPool) -> AppState {
         leptos_options: leptos_options(config),
         settings: Arc::new(RuntimeSettings {
             version: env!("CARGO_PKG_VERSION").to_owned(),
+            stores: Default::default(),
             login: LoginLimits {
                 per_account: config.login_failures_per_account,
                 per_ip: config.login_failures_per_ip,
@@ -100,6 +101,7 @@ pub fn http_settings(config: &Config) -> HttpSettings {
             session: config.rate_limit_session,
             page_anonymous: config.rate_limit_pages,
             page_session: config.rate_limit_pages_session,
+            redis_url: config.redis_url.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
         },
     }

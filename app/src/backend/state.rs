@@ -19,6 +19,7 @@ pub struct RuntimeSettings {
     /// Version reported by `/api/health`.
     pub version: String,
     pub login: LoginLimits,
+    pub stores: Arc<StoreHealth>,
     pub credentials: CredentialSettings,
 }
 
@@ -37,6 +38,39 @@ impl Default for CredentialSettings {
         CredentialSettings {
             refresh_family_lifetime: chrono::Duration::days(90),
             secure_cookies: true,
+        }
+    }
+}
+
+/// What `/api/health` reports of the optional stores, kept by their users
+/// (the rate limiter writes Redis's state on every window it counts).
+#[derive(Debug, Default)]
+pub struct StoreHealth {
+    redis_configured: std::sync::atomic::AtomicBool,
+    redis_down: std::sync::atomic::AtomicBool,
+}
+
+impl StoreHealth {
+    pub fn redis_configured(&self) {
+        self.redis_configured
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn set_redis_healthy(&self, healthy: bool) {
+        self.redis_down
+            .store(!healthy, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// `healthy`, `unhealthy` or `not_configured`.
+    pub fn redis(&self) -> &'static str {
+        use std::sync::atomic::Ordering::Relaxed;
+        match (
+            self.redis_configured.load(Relaxed),
+            self.redis_down.load(Relaxed),
+        ) {
+            (false, _) => "not_configured",
+            (true, false) => "healthy",
+            (true, true) => "unhealthy",
         }
     }
 }

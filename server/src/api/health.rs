@@ -25,10 +25,13 @@ pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
         tokio::time::timeout(Duration::from_secs(2), probe).await,
         Ok(Ok(1))
     );
-    let (status, code) = if database_ok {
-        ("healthy", StatusCode::OK)
-    } else {
-        ("degraded", StatusCode::SERVICE_UNAVAILABLE)
+    let redis = state.settings.stores.redis();
+    // Only the primary failing is a 503; an optional store that fails
+    // (its work falls back to PostgreSQL) is a degraded 200.
+    let (status, code) = match (database_ok, redis) {
+        (false, _) => ("degraded", StatusCode::SERVICE_UNAVAILABLE),
+        (true, "unhealthy") => ("degraded", StatusCode::OK),
+        (true, _) => ("healthy", StatusCode::OK),
     };
     let body = Health {
         status,
@@ -36,8 +39,8 @@ pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
         timestamp: chrono::Utc::now(),
         services: Services {
             database: if database_ok { "healthy" } else { "unhealthy" },
-            // Redis is optional: without REDIS_URL, Postgres carries the shared state.
-            redis: "not_configured",
+            // Optional: without REDIS_URL, PostgreSQL carries the shared state.
+            redis,
             marketplace: if database_ok { "healthy" } else { "degraded" },
         },
     };

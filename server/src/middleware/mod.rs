@@ -4,6 +4,7 @@ mod csrf;
 mod envelope;
 pub mod maintenance;
 pub mod rate_limit;
+mod redis_windows;
 
 use app::backend::session::COOKIE_NAME;
 use app::backend::state::AppState;

@@ -37,6 +37,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tower_sessions::Session;
 
+use super::redis_windows::RedisWindows;
+
 #[derive(Clone, Debug)]
 pub struct RateLimits {
     pub anonymous: u32,
@@ -47,6 +49,8 @@ pub struct RateLimits {
     pub page_anonymous: u32,
     /// Pages and server functions, per signed-in user.
     pub page_session: u32,
+    /// Count the windows in this Redis (PostgreSQL when it fails).
+    pub redis_url: Option<String>,
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpAddr>,
 }
@@ -57,6 +61,7 @@ pub struct Limiter {
     pub limits: Arc<RateLimits>,
     local: Arc<Mutex<HashMap<String, Local>>>,
     site_root: PathBuf,
+    redis: Option<RedisWindows>,
 }
 
 /// What this process knows of a bucket's current window.
@@ -94,11 +99,22 @@ impl Door {
 impl Limiter {
     pub fn new(state: AppState, limits: RateLimits) -> Self {
         let site_root = PathBuf::from(state.leptos_options.site_root.as_ref());
+        let stores = state.settings.stores.clone();
+        let redis = limits.redis_url.as_deref().and_then(|url| {
+            stores.redis_configured();
+            RedisWindows::new(url, stores.clone())
+                .map_err(|e| {
+                    tracing::error!(error = %e, "REDIS_URL is not a Redis address; counting in PostgreSQL");
+                    stores.set_redis_healthy(false);
+                })
+                .ok()
+        });
         Limiter {
             state,
             limits: Arc::new(limits),
             local: Arc::new(Mutex::new(HashMap::new())),
             site_root,
+            redis,
         }
     }
 
@@ -121,6 +137,11 @@ impl Limiter {
         window: i64,
         window_start: DateTime<Utc>,
     ) -> Result<u32, sqlx::Error> {
+        if let Some(redis) = &self.redis {
+            if let Ok(hits) = redis.hit(bucket, window, 1).await {
+                return Ok(hits);
+            }
+        }
         let now = Instant::now();
         let flush = {
             let mut map = self.local.lock().unwrap_or_else(|p| p.into_inner());
@@ -190,10 +211,15 @@ pub async fn rate_limit(State(limiter): State<Limiter>, mut req: Request, next: 
 
     let hits = match limiter.count(&bucket, limit, window, window_start).await {
         Ok(h) => h,
+        // No store can count: nothing unmetered gets through, but health
+        // must still answer (it says what is down).
+        Err(_) if req.uri().path() == "/api/health" => return next.run(req).await,
         Err(e) => {
-            // Fail open: the database being down is answered by the route itself.
-            tracing::warn!(error = %e, "rate limiter unavailable; request let through");
-            return next.run(req).await;
+            tracing::warn!(error = %e, "rate limiter has no store; request refused");
+            return MarketError::unavailable(
+                "The marketplace cannot take requests right now. Please try again shortly.",
+            )
+            .into_response();
         }
     };
     let remaining = limit.saturating_sub(hits);
@@ -361,6 +387,7 @@ mod tests {
             session: 100,
             page_anonymous: 300,
             page_session: 600,
+            redis_url: None,
             trusted_proxies: trusted.iter().map(|s| s.parse().expect("ip")).collect(),
         }
     }

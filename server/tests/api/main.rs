@@ -31,5 +31,6 @@ mod processes;
 mod quotas;
 mod rate_limits;
 mod ratings;
+mod redis_limits;
 mod skills;
 mod workflows;
