@@ -24,6 +24,10 @@ pub struct Config {
         global = true
     )]
     pub database_url: String,
+    /// A streaming replica for read-only use cases (browse, search, details,
+    /// reviews, pages); unset, everything reads from the primary.
+    #[arg(long, env = "DATABASE_READ_URL", global = true)]
+    pub database_read_url: Option<String>,
     /// Largest number of pooled database connections.
     #[arg(long, env = "DB_POOL_SIZE", default_value_t = 16, global = true)]
     pub pool_size: u32,
@@ -171,6 +175,10 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("bind", &self.bind)
             .field("database_url", &redact_url(&self.database_url))
+            .field(
+                "database_read_url",
+                &self.database_read_url.as_deref().map(redact_url),
+            )
             .field("pool_size", &self.pool_size)
             .field("acquire_timeout_ms", &self.acquire_timeout_ms)
             .field("request_timeout_secs", &self.request_timeout_secs)

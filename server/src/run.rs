@@ -68,12 +68,25 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
 }
 
 pub fn app_state(config: &Config, pool: PgPool) -> AppState {
+    let stores: Arc<app::backend::state::StoreHealth> = Default::default();
+    let read_pool = config.database_read_url.as_deref().and_then(|url| {
+        stores.replica_configured();
+        match PgConnectOptions::from_str(url) {
+            Ok(options) => Some(pool_with(config, options)),
+            Err(e) => {
+                tracing::error!(error = %e, "DATABASE_READ_URL is not a PostgreSQL URL; reading from the primary");
+                stores.set_replica_healthy(false);
+                None
+            }
+        }
+    });
     AppState {
         pool,
+        read_pool,
         leptos_options: leptos_options(config),
         settings: Arc::new(RuntimeSettings {
             version: env!("CARGO_PKG_VERSION").to_owned(),
-            stores: Default::default(),
+            stores,
             login: LoginLimits {
                 per_account: config.login_failures_per_account,
                 per_ip: config.login_failures_per_ip,
@@ -125,6 +138,26 @@ pub fn spawn_housekeeping(pool: PgPool) {
             if let Err(e) = PostgresStore::new(pool.clone()).delete_expired().await {
                 tracing::debug!(error = %e, "session pruning skipped");
             }
+        }
+    });
+}
+
+/// Asks the replica every second whether it answers: reads go back to it
+/// once it does, and health reports what the probe saw.
+pub fn spawn_replica_probe(state: AppState) {
+    let Some(replica) = state.read_pool.clone() else {
+        return;
+    };
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            let probe = sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&replica);
+            let up = matches!(
+                tokio::time::timeout(Duration::from_millis(500), probe).await,
+                Ok(Ok(1))
+            );
+            state.settings.stores.set_replica_healthy(up);
         }
     });
 }
@@ -193,6 +226,7 @@ pub async fn serve(config: Config) -> Result<(), BoxError> {
     migrate_pool(&pool).await?;
     spawn_housekeeping(pool.clone());
     let state = app_state(&config, pool);
+    spawn_replica_probe(state.clone());
     let router = crate::build_router(state, http_settings(&config));
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await?

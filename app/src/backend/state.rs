@@ -8,9 +8,56 @@ use std::sync::Arc;
 /// and to server functions through the Leptos context.
 #[derive(Clone)]
 pub struct AppState {
+    /// The primary: every write, and every read inside a write.
     pub pool: PgPool,
+    /// A streaming replica for the read-only use cases (`DATABASE_READ_URL`).
+    pub read_pool: Option<PgPool>,
     pub leptos_options: LeptosOptions,
     pub settings: Arc<RuntimeSettings>,
+}
+
+impl AppState {
+    /// Where a read-only use case reads: the replica while it is up, else
+    /// the primary.
+    pub fn reader(&self) -> &PgPool {
+        match &self.read_pool {
+            Some(replica) if !self.settings.stores.replica_down() => replica,
+            _ => &self.pool,
+        }
+    }
+
+    /// A read on [`AppState::reader`] failed with `e`: when the replica
+    /// could not answer, it is marked down (the probe brings it back) and
+    /// the caller reads again from the primary.
+    pub fn replica_failed(&self, e: &sqlx::Error) -> bool {
+        let on_replica = self.read_pool.is_some() && !self.settings.stores.replica_down();
+        if on_replica && crate::backend::db::is_unreachable(e) {
+            tracing::warn!(error = %e, "replica unavailable: reading from the primary");
+            self.settings.stores.set_replica_healthy(false);
+            return true;
+        }
+        false
+    }
+}
+
+/// A read-only query on the replica, again on the primary when the replica
+/// fails: `read!(state, |db| db::listings::browse(db, &filter))`.
+#[macro_export]
+macro_rules! read {
+    ($state:expr, |$db:ident| $query:expr) => {{
+        let state = &$state;
+        let first = {
+            let $db = state.reader();
+            $query.await
+        };
+        match first {
+            Err(e) if state.replica_failed(&e) => {
+                let $db = &state.pool;
+                $query.await
+            }
+            other => other,
+        }
+    }};
 }
 
 /// Settings the engine reads while serving (the server's config builds it).
@@ -48,6 +95,8 @@ impl Default for CredentialSettings {
 pub struct StoreHealth {
     redis_configured: std::sync::atomic::AtomicBool,
     redis_down: std::sync::atomic::AtomicBool,
+    replica_configured: std::sync::atomic::AtomicBool,
+    replica_down: std::sync::atomic::AtomicBool,
 }
 
 impl StoreHealth {
@@ -59,6 +108,33 @@ impl StoreHealth {
     pub fn set_redis_healthy(&self, healthy: bool) {
         self.redis_down
             .store(!healthy, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn replica_configured(&self) {
+        self.replica_configured
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn set_replica_healthy(&self, healthy: bool) {
+        self.replica_down
+            .store(!healthy, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn replica_down(&self) -> bool {
+        self.replica_down.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// `healthy`, `unhealthy` or `not_configured`.
+    pub fn replica(&self) -> &'static str {
+        use std::sync::atomic::Ordering::Relaxed;
+        match (
+            self.replica_configured.load(Relaxed),
+            self.replica_down.load(Relaxed),
+        ) {
+            (false, _) => "not_configured",
+            (true, false) => "healthy",
+            (true, true) => "unhealthy",
+        }
     }
 
     /// `healthy`, `unhealthy` or `not_configured`.

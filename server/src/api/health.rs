@@ -14,6 +14,7 @@ pub struct Health {
 #[derive(Serialize)]
 pub struct Services {
     database: &'static str,
+    database_replica: &'static str,
     redis: &'static str,
     marketplace: &'static str,
 }
@@ -26,11 +27,13 @@ pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
         Ok(Ok(1))
     );
     let redis = state.settings.stores.redis();
+    let replica = state.settings.stores.replica();
     // Only the primary failing is a 503; an optional store that fails
     // (its work falls back to PostgreSQL) is a degraded 200.
     let (status, code) = match (database_ok, redis) {
         (false, _) => ("degraded", StatusCode::SERVICE_UNAVAILABLE),
         (true, "unhealthy") => ("degraded", StatusCode::OK),
+        (true, _) if replica == "unhealthy" => ("degraded", StatusCode::OK),
         (true, _) => ("healthy", StatusCode::OK),
     };
     let body = Health {
@@ -39,6 +42,7 @@ pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
         timestamp: chrono::Utc::now(),
         services: Services {
             database: if database_ok { "healthy" } else { "unhealthy" },
+            database_replica: replica,
             // Optional: without REDIS_URL, PostgreSQL carries the shared state.
             redis,
             marketplace: if database_ok { "healthy" } else { "degraded" },

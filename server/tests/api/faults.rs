@@ -198,10 +198,10 @@ async fn sigterm_under_load_completes_every_in_flight_request(pool: PgPool) {
 }
 
 /// A PostgreSQL cluster of the test's own, which it may stop and start.
-struct Cluster {
+pub struct Cluster {
     bin: String,
     dir: String,
-    port: u16,
+    pub port: u16,
 }
 
 impl Cluster {
@@ -225,7 +225,7 @@ impl Cluster {
         cmd.status().map(|s| s.success()).unwrap_or(false)
     }
 
-    fn start(&self) {
+    pub fn start(&self) {
         let opts = format!("-p {} -c listen_addresses=127.0.0.1 -k /tmp", self.port);
         assert!(
             self.run(&["pg_ctl", "-D", &self.dir, "-o", &opts, "-w", "-t", "30", "start"]),
@@ -233,30 +233,66 @@ impl Cluster {
         );
     }
 
-    fn stop(&self) {
+    pub fn stop(&self) {
         assert!(
             self.run(&["pg_ctl", "-D", &self.dir, "-m", "fast", "-w", "stop"]),
             "pg_ctl stop"
         );
     }
 
-    fn create() -> Option<Cluster> {
-        let bin = std::fs::read_dir("/usr/lib/postgresql")
-            .ok()?
-            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
-            .filter(|p| p.join("pg_ctl").exists())
-            .max()?
-            .to_string_lossy()
-            .into_owned();
+    fn server_bin() -> Option<String> {
+        Some(
+            std::fs::read_dir("/usr/lib/postgresql")
+                .ok()?
+                .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+                .filter(|p| p.join("pg_ctl").exists())
+                .max()?
+                .to_string_lossy()
+                .into_owned(),
+        )
+    }
+
+    fn new_dir() -> Option<String> {
         let dir = format!(
             "/var/tmp/marketplace-outage-{}",
             uuid::Uuid::now_v7().simple()
         );
         std::fs::create_dir_all(&dir).ok()?;
         let _ = Command::new("chown").args(["postgres:", &dir]).status();
+        Some(dir)
+    }
+
+    /// A streaming replica of this (running) cluster, made with
+    /// `pg_basebackup -R`, on a port of its own; not started.
+    pub fn replica(&self) -> Option<Cluster> {
+        let parent = Self::new_dir()?;
         let c = Cluster {
-            bin,
-            dir,
+            bin: self.bin.clone(),
+            dir: format!("{parent}/data"),
+            port: free_port(),
+        };
+        let port = self.port.to_string();
+        c.run(&[
+            "pg_basebackup",
+            "-D",
+            &c.dir,
+            "-R",
+            "-X",
+            "stream",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port,
+            "-U",
+            "postgres",
+        ])
+        .then_some(c)
+    }
+
+    pub fn create() -> Option<Cluster> {
+        let c = Cluster {
+            bin: Self::server_bin()?,
+            dir: Self::new_dir()?,
             port: free_port(),
         };
         c.run(&[

@@ -32,5 +32,6 @@ mod quotas;
 mod rate_limits;
 mod ratings;
 mod redis_limits;
+mod replica;
 mod skills;
 mod workflows;

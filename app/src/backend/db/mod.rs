@@ -20,25 +20,30 @@ pub mod workflows;
 
 use crate::error::{ErrorCode, MarketError};
 
+/// The database could not be reached or went away under a connection (a
+/// restart, 57P01-57P03; a lost link, 08xxx): unavailable, not a bug.
+pub fn is_unreachable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::Io(_)
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|c| c.starts_with("57P") || c.starts_with("08")),
+        _ => false,
+    }
+}
+
 /// Database failures reach callers as the documented envelope: an
 /// unreachable database is a `503`, anything else an opaque `500`. The
 /// cause is logged once, here.
 impl From<sqlx::Error> for MarketError {
     fn from(e: sqlx::Error) -> Self {
+        if is_unreachable(&e) {
+            return unavailable(&e);
+        }
         match &e {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                unavailable(&e)
-            }
-            // The server went away under a pooled connection (a restart,
-            // 57P01-57P03; a lost link, 08xxx): unavailable, not a bug.
-            sqlx::Error::Protocol(_) => unavailable(&e),
-            sqlx::Error::Database(db)
-                if db
-                    .code()
-                    .is_some_and(|c| c.starts_with("57P") || c.starts_with("08")) =>
-            {
-                unavailable(&e)
-            }
             // 22021: a NUL byte in text; 22P05: \u0000 in jsonb. Both are
             // the client's input, refused before anything is kept.
             sqlx::Error::Database(db)

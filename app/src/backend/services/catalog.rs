@@ -5,7 +5,7 @@ use crate::model::kind::ListingKind;
 
 /// The public overview of the catalog; anonymous callers may read it.
 pub async fn summary(state: &AppState) -> MarketResult<CatalogSummary> {
-    let counts = db::catalog::approved_counts_by_kind(&state.pool).await?;
+    let counts = crate::read!(state, |pool| db::catalog::approved_counts_by_kind(pool))?;
     let kinds: Vec<KindCount> = ListingKind::ALL
         .into_iter()
         .map(|kind| KindCount {
@@ -16,8 +16,7 @@ pub async fn summary(state: &AppState) -> MarketResult<CatalogSummary> {
                 .map_or(0, |(_, n)| *n),
         })
         .collect();
-    let categories = db::catalog::top_categories(&state.pool, 40)
-        .await?
+    let categories = crate::read!(state, |pool| db::catalog::top_categories(pool, 40))?
         .into_iter()
         .filter_map(|(kind, category, count)| {
             ListingKind::parse(&kind).map(|kind| CategoryCount {

@@ -77,7 +77,7 @@ pub async fn browse(
     };
     let (rows, total) = listings::browse(state, principal, kind, params, page).await?;
     let names = crate::backend::db::catalog::tenant_names(
-        &state.pool,
+        state.reader(),
         &rows
             .iter()
             .map(|r| r.publisher_tenant_id)
@@ -108,9 +108,10 @@ pub async fn browse(
 
 async fn facets(state: &AppState, kind: ListingKind) -> MarketResult<Facets> {
     let mut f = Facets::default();
-    for (facet, value, n) in
-        crate::backend::db::listings::facets(&state.pool, kind.as_str()).await?
-    {
+    for (facet, value, n) in crate::read!(state, |pool| crate::backend::db::listings::facets(
+        pool,
+        kind.as_str()
+    ))? {
         match facet.as_str() {
             "type" => f.types.push((value, n)),
             "tag" if f.tags.len() < 12 => f.tags.push((value, n)),
@@ -145,11 +146,19 @@ pub async fn detail(
     .await?;
     // The latest versions only, never their snapshots: a listing may have
     // many, each as large as the listing.
-    let versions =
-        crate::backend::db::versions::history(&state.pool, id, VERSIONS_SHOWN, 0).await?;
-    let distribution = crate::backend::db::catalog::rating_distribution(&state.pool, id).await?;
-    let names =
-        crate::backend::db::catalog::tenant_names(&state.pool, &[row.publisher_tenant_id]).await?;
+    let versions = crate::read!(state, |pool| crate::backend::db::versions::history(
+        pool,
+        id,
+        VERSIONS_SHOWN,
+        0
+    ))?;
+    let distribution = crate::read!(state, |pool| {
+        crate::backend::db::catalog::rating_distribution(pool, id)
+    })?;
+    let names = crate::read!(state, |pool| crate::backend::db::catalog::tenant_names(
+        pool,
+        &[row.publisher_tenant_id]
+    ))?;
     let spec = &row.spec;
     let text = |k: &str| spec.get(k).and_then(|v| v.as_str()).map(str::to_owned);
     let packages = super::studio_pages::packages(&row);

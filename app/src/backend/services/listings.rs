@@ -812,7 +812,7 @@ pub async fn browse(
         // A cursor says where the page starts.
         offset: if b.after.is_some() { 0 } else { page.offset },
     };
-    let found = db::browse(&state.pool, &filter).await?;
+    let found = crate::read!(state, |pool| db::browse(pool, &filter))?;
     // Full text first (its GIN index answers a rare word in microseconds);
     // only when it finds nothing at all is the query taken for a misspelling
     // and matched by trigram similarity.
@@ -821,7 +821,7 @@ pub async fn browse(
             similar: true,
             ..filter
         };
-        return Ok(db::browse(&state.pool, &similar).await?);
+        return Ok(crate::read!(state, |pool| db::browse(pool, &similar))?);
     }
     Ok(found)
 }
@@ -851,11 +851,18 @@ fn order_clause(sort: Option<SortBy>, order: Option<SortOrder>) -> &'static str 
 }
 
 pub async fn categories(state: &AppState, kind: ListingKind) -> MarketResult<Vec<(String, i64)>> {
-    Ok(db::categories(&state.pool, kind.as_str()).await?)
+    Ok(crate::read!(state, |pool| db::categories(
+        pool,
+        kind.as_str()
+    ))?)
 }
 
 pub async fn tags(state: &AppState, kind: ListingKind) -> MarketResult<Vec<(String, i64)>> {
-    Ok(db::tags(&state.pool, kind.as_str(), 200).await?)
+    Ok(crate::read!(state, |pool| db::tags(
+        pool,
+        kind.as_str(),
+        200
+    ))?)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -949,7 +956,12 @@ pub async fn reviews_page(
     page: PageParams,
 ) -> MarketResult<(Vec<reviews::ReviewRow>, i64)> {
     visible(state, principal, kind, id).await?;
-    Ok(reviews::page(&state.pool, id, page.limit, page.offset).await?)
+    Ok(crate::read!(state, |pool| reviews::page(
+        pool,
+        id,
+        page.limit,
+        page.offset
+    ))?)
 }
 
 /// The latest reviews of a listing the caller already holds (and so was
@@ -959,7 +971,9 @@ pub async fn recent_reviews(
     listing: &ListingRow,
     limit: i64,
 ) -> MarketResult<Vec<reviews::ReviewRow>> {
-    Ok(reviews::recent(&state.pool, listing.id, limit).await?)
+    Ok(crate::read!(state, |pool| reviews::recent(
+        pool, listing.id, limit
+    ))?)
 }
 
 /// Flags a review on a visible listing for moderation.
