@@ -127,6 +127,9 @@ pub struct Config {
     /// Comma-separated proxy addresses whose X-Forwarded-For is trusted.
     #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', global = true)]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Address of the Prometheus `/metrics` listener; unset, none is opened.
+    #[arg(long, env = "METRICS_BIND", global = true)]
+    pub metrics_bind: Option<SocketAddr>,
     /// Where cargo-leptos put the site (CSS, wasm, JS).
     #[arg(
         long,
@@ -200,6 +203,7 @@ impl fmt::Debug for Config {
             .field("oauth_refresh_family_days", &self.oauth_refresh_family_days)
             .field("redis_url", &self.redis_url.as_deref().map(redact_url))
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("metrics_bind", &self.metrics_bind)
             .finish()
     }
 }

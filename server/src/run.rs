@@ -227,6 +227,11 @@ pub async fn serve(config: Config) -> Result<(), BoxError> {
     spawn_housekeeping(pool.clone());
     let state = app_state(&config, pool);
     spawn_replica_probe(state.clone());
+    if let Some(addr) = config.metrics_bind {
+        let mut pools = vec![("primary", state.pool.clone())];
+        pools.extend(state.read_pool.clone().map(|p| ("replica", p)));
+        crate::metrics::serve(addr, pools).await?;
+    }
     let router = crate::build_router(state, http_settings(&config));
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await?

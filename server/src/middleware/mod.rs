@@ -100,6 +100,7 @@ pub fn apply(router: Router, state: AppState, limits: HttpSettings) -> Router {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
         ))
+        .layer(axum::middleware::from_fn(crate::metrics::track))
 }
 
 /// Scripts and styles from this origin only. Leptos hydrates with one

@@ -224,6 +224,7 @@ pub async fn rate_limit(State(limiter): State<Limiter>, mut req: Request, next: 
     };
     let remaining = limit.saturating_sub(hits);
     let mut response = if hits > limit {
+        crate::metrics::rate_limit_rejected(&bucket);
         refused(door, &req, u64::try_from(retry_after).unwrap_or(1))
     } else {
         next.run(req).await

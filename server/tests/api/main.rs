@@ -24,6 +24,7 @@ mod install_governance;
 mod isolation;
 mod keys;
 mod limits;
+mod metrics;
 mod oauth;
 mod openapi;
 mod pages;
