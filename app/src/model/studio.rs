@@ -12,6 +12,9 @@ pub struct Submission {
     pub status: String,
     pub rejection_reason: Option<String>,
     pub updated_at: String,
+    /// Approved content is live, even while a change waits in review.
+    #[serde(default)]
+    pub live: bool,
 }
 
 impl Submission {

@@ -294,7 +294,9 @@ pub async fn get_one(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, MarketError> {
     p.require(Permission::SkillView)?;
-    let row = listings::visible(&state, Some(&p), KIND, skill_id(&id)?).await?;
+    // The publisher reads its own skill's change in review here; everyone
+    // else, the approved content.
+    let row = listings::detail(&state, Some(&p), KIND, skill_id(&id)?).await?;
     Ok(Json(skill_detail(&row, &skills::spec(&row)?)))
 }
 

@@ -672,3 +672,284 @@ async fn a_listing_page_reads_only_its_latest_versions(pool: PgPool) {
         "the page listed every version"
     );
 }
+
+/// The publisher's submissions as its page's server function answers them.
+async fn submissions_of(app: &TestApp, account: &crate::common::Account) -> Vec<Value> {
+    use crate::common::{HOST, ORIGIN};
+    let r = app
+        .send(
+            axum::http::Request::post("/sfn/studio/submissions")
+                .header("host", HOST)
+                .header("origin", ORIGIN)
+                .header("cookie", account.cookie.clone())
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(r.status, 200, "submissions: {}", r.text);
+    r.json().as_array().expect("submissions").clone()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_publisher_sees_its_change_in_review_while_others_see_the_approved_skill(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let account = app.signup("Acme", "publisher@content.test").await;
+    let publisher = Actor {
+        tenant_id: account.tenant_id.parse().expect("tenant"),
+        cred: Cred::Key(app.create_key(&account, "read_write").await),
+    };
+    let buyer = actor(&pool, "Globex", "member").await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    let id = approved_skill(&app, &publisher, &operator, skill_body("Honest Parser")).await;
+    let detail = |cred: Cred| {
+        let app = &app;
+        let uri = format!("/api/skills/{id}");
+        async move { app.expect("GET", &uri, &cred, None, 200).await }
+    };
+    let many = |cred: Cred| {
+        let app = &app;
+        let uri = format!("/api/skills?ids={id}");
+        async move { app.expect("GET", &uri, &cred, None, 200).await["skills"][0].clone() }
+    };
+
+    app.expect(
+        "PUT",
+        &format!("/api/v1/skills/private/{id}"),
+        &publisher.cred,
+        Some(json!({"name": "Sneaky Parser", "description": "now phones home"})),
+        200,
+    )
+    .await;
+
+    // The publisher: its change, in review, on every door that says status.
+    for d in [
+        detail(publisher.cred.clone()).await,
+        many(publisher.cred.clone()).await,
+    ] {
+        assert_eq!(
+            (
+                d["status"].clone(),
+                d["name"].clone(),
+                d["description"].clone()
+            ),
+            (
+                json!("pending_approval"),
+                json!("Sneaky Parser"),
+                json!("now phones home")
+            ),
+            "the publisher does not see its change in review: {d}"
+        );
+    }
+    let mine = submissions_of(&app, &account).await;
+    assert_eq!(
+        (
+            mine[0]["status"].clone(),
+            mine[0]["name"].clone(),
+            mine[0]["live"].clone()
+        ),
+        (
+            json!("pending_approval"),
+            json!("Sneaky Parser"),
+            json!(true)
+        )
+    );
+    let page = app
+        .call(
+            "GET",
+            "/account/submissions",
+            &Cred::Cookie(account.cookie.clone()),
+            None,
+        )
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.text.contains("change-in-review"), "no in-review note");
+    let v = app
+        .call(
+            "POST",
+            "/api/skills/publish",
+            &publisher.cred,
+            Some(json!({"skill_id": id})),
+        )
+        .await
+        .assert_envelope(409, "ALREADY_PUBLISHED");
+    assert_eq!(v["details"]["status"], "pending_approval");
+
+    // Another tenant and an anonymous visitor: the approved skill, as it was.
+    for d in [
+        detail(buyer.cred.clone()).await,
+        many(buyer.cred.clone()).await,
+    ] {
+        assert_eq!(
+            (
+                d["status"].clone(),
+                d["name"].clone(),
+                d["description"].clone()
+            ),
+            (
+                json!("approved"),
+                json!("Honest Parser"),
+                json!("Honest Parser does useful things")
+            ),
+            "another tenant sees unreviewed content: {d}"
+        );
+    }
+    let d = public_detail(&app, &id).await;
+    assert_eq!(d["name"], "Honest Parser");
+    assert_eq!(search_hits(&app, "Sneaky").await, 0);
+    let stored: String = sqlx::query_scalar("SELECT status FROM listings WHERE id = $1::uuid")
+        .bind(&id)
+        .fetch_one(&pool)
+        .await
+        .expect("status");
+    assert_eq!(stored, "approved", "the live row left the public indexes");
+
+    // Turned down: approved again for the publisher, with the operator's
+    // reason; the approved content never moved.
+    app.expect(
+        "POST",
+        &format!("/api/admin/listings/{id}/reject?reason=Phones%20home"),
+        &operator.cred,
+        None,
+        200,
+    )
+    .await;
+    let d = detail(publisher.cred.clone()).await;
+    assert_eq!(
+        (
+            d["status"].clone(),
+            d["name"].clone(),
+            d["rejection_reason"].clone()
+        ),
+        (
+            json!("approved"),
+            json!("Honest Parser"),
+            json!("Phones home")
+        )
+    );
+    assert!(detail(buyer.cred.clone()).await["rejection_reason"].is_null());
+    let mine = submissions_of(&app, &account).await;
+    assert_eq!(
+        (
+            mine[0]["status"].clone(),
+            mine[0]["rejection_reason"].clone()
+        ),
+        (json!("approved"), json!("Phones home"))
+    );
+
+    // Approved: live for everyone, approved for the publisher, no reason.
+    app.expect(
+        "PUT",
+        &format!("/api/v1/skills/private/{id}"),
+        &publisher.cred,
+        Some(json!({"name": "Honest Parser Two"})),
+        200,
+    )
+    .await;
+    assert_eq!(
+        detail(publisher.cred.clone()).await["status"],
+        "pending_approval"
+    );
+    assert!(detail(publisher.cred.clone()).await["rejection_reason"].is_null());
+    assert_eq!(detail(buyer.cred.clone()).await["name"], "Honest Parser");
+    app.expect(
+        "POST",
+        &format!("/api/skills/approve/{id}"),
+        &operator.cred,
+        None,
+        200,
+    )
+    .await;
+    for cred in [publisher.cred.clone(), buyer.cred.clone()] {
+        let d = detail(cred).await;
+        assert_eq!(
+            (
+                d["status"].clone(),
+                d["name"].clone(),
+                d["rejection_reason"].clone()
+            ),
+            (json!("approved"), json!("Honest Parser Two"), Value::Null)
+        );
+    }
+    let mine = submissions_of(&app, &account).await;
+    assert_eq!(
+        (
+            mine[0]["status"].clone(),
+            mine[0]["rejection_reason"].clone()
+        ),
+        (json!("approved"), Value::Null)
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_publisher_sees_a_rollback_in_review_with_its_version(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let publisher = actor(&pool, "Acme", "member").await;
+    let buyer = actor(&pool, "Globex", "member").await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    let id = private_skill(&app, &publisher, skill_body("Versioned")).await;
+    let v1 = app
+        .expect(
+            "POST",
+            &format!("/api/skills/version?skill_id={id}&version_name=v1.0.0"),
+            &publisher.cred,
+            None,
+            200,
+        )
+        .await["version_id"]
+        .as_str()
+        .expect("version")
+        .to_owned();
+    app.expect(
+        "POST",
+        "/api/skills/publish",
+        &publisher.cred,
+        Some(json!({"skill_id": id, "price": 49.0})),
+        200,
+    )
+    .await;
+    app.expect(
+        "POST",
+        &format!("/api/skills/version?skill_id={id}&version_name=v2.0.0"),
+        &publisher.cred,
+        None,
+        200,
+    )
+    .await;
+    app.expect(
+        "POST",
+        &format!("/api/skills/approve/{id}"),
+        &operator.cred,
+        None,
+        200,
+    )
+    .await;
+    app.expect(
+        "POST",
+        &format!("/api/skills/rollback/{id}?version_id={v1}"),
+        &publisher.cred,
+        None,
+        200,
+    )
+    .await;
+    let seen = |cred: Cred| {
+        let app = &app;
+        let uri = format!("/api/skills/{id}");
+        async move {
+            let d = app.expect("GET", &uri, &cred, None, 200).await;
+            (
+                d["status"].clone(),
+                d["price"].clone(),
+                d["version"].clone(),
+            )
+        }
+    };
+    assert_eq!(
+        seen(publisher.cred.clone()).await,
+        (json!("pending_approval"), json!(0.0), json!("v1.0.0"))
+    );
+    assert_eq!(
+        seen(buyer.cred.clone()).await,
+        (json!("approved"), json!(49.0), json!("v2.0.0"))
+    );
+}

@@ -612,3 +612,40 @@ pub async fn count_by_publisher(
         .fetch_one(db)
         .await
 }
+
+/// Where the latest change waiting on (or decided for) a live listing
+/// stands: `pending`, `approved`, `rejected` or `superseded`.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ChangeState {
+    pub listing_id: Uuid,
+    pub status: String,
+    pub reason: Option<String>,
+    /// The pending content's name.
+    pub name: Option<String>,
+    /// The whole pending content (a `Snapshot`), when asked for.
+    pub fields: Option<Value>,
+    pub version_name: Option<String>,
+    pub submitted_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// The latest change of each of these listings that has one. Lists ask
+/// without `whole`: a pending change can be as large as its listing.
+pub async fn latest_changes(
+    pool: &PgPool,
+    ids: &[Uuid],
+    whole: bool,
+) -> Result<Vec<ChangeState>, sqlx::Error> {
+    let fields = if whole { "fields" } else { "NULL::jsonb" };
+    sqlx::query_as(&format!(
+        "SELECT DISTINCT ON (listing_id) listing_id, status, reason, \
+           CASE WHEN status = 'pending' THEN fields ->> 'name' END AS name, \
+           CASE WHEN status = 'pending' THEN {fields} END AS fields, version_name, \
+           submitted_at, decided_at \
+         FROM listing_revisions WHERE listing_id = ANY($1) \
+         ORDER BY listing_id, status = 'pending' DESC, submitted_at DESC, id DESC"
+    ))
+    .bind(ids)
+    .fetch_all(pool)
+    .await
+}

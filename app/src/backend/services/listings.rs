@@ -207,6 +207,108 @@ fn can_see(principal: Option<&Principal>, row: &ListingRow) -> bool {
         })
 }
 
+/// How much of a change in review [`as_publisher_sees`] lays over a row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OwnView {
+    /// Status, name and an operator's reason: enough for a list, which
+    /// must not read every pending change's whole content.
+    Status,
+    /// The whole content in review (and the version a rollback restores).
+    Content,
+}
+
+/// Listings as the caller sees them: its own live listings as their
+/// publisher, everyone else's as they are. The stored row stays what
+/// others, search and installs read (the approved content, status
+/// `approved`, which the partial indexes and public queries rely on), so
+/// the publisher's view is derived here, once: a change waiting for an
+/// operator makes it `pending_approval` with that content, and a change
+/// an operator turned down shows the operator's reason while the approved
+/// content stays live.
+pub async fn as_publisher_sees(
+    state: &AppState,
+    principal: Option<&Principal>,
+    mut rows: Vec<ListingRow>,
+    view: OwnView,
+) -> MarketResult<Vec<ListingRow>> {
+    let Some(p) = principal else {
+        return Ok(rows);
+    };
+    // Changes wait only on approved listings (suspension supersedes them).
+    let own: Vec<Uuid> = rows
+        .iter()
+        .filter(|r| {
+            r.publisher_tenant_id == p.tenant_id && r.status == ListingStatus::Approved.as_str()
+        })
+        .map(|r| r.id)
+        .collect();
+    if own.is_empty() {
+        return Ok(rows);
+    }
+    let changes: std::collections::HashMap<Uuid, db::ChangeState> =
+        db::latest_changes(&state.pool, &own, view == OwnView::Content)
+            .await?
+            .into_iter()
+            .map(|c| (c.listing_id, c))
+            .collect();
+    for row in &mut rows {
+        let Some(c) = changes.get(&row.id) else {
+            continue;
+        };
+        match c.status.as_str() {
+            "pending" => {
+                if let Some(fields) = &c.fields {
+                    let content: Snapshot = serde_json::from_value(fields.clone()).map_err(|e| {
+                        tracing::error!(error = %e, listing = %row.id, "stored revision unreadable");
+                        MarketError::internal()
+                    })?;
+                    content.apply_to(row);
+                    if c.version_name.is_some() {
+                        row.current_version.clone_from(&c.version_name);
+                    }
+                } else if let Some(name) = &c.name {
+                    row.name.clone_from(name);
+                }
+                row.status = ListingStatus::PendingApproval.as_str().to_owned();
+                row.rejection_reason = None;
+                row.updated_at = row.updated_at.max(c.submitted_at);
+            }
+            // Only a turn-down since the listing was last reviewed as a
+            // whole (a later approval of the listing answers it).
+            "rejected" if c.decided_at >= row.reviewed_at => {
+                row.rejection_reason.clone_from(&c.reason);
+            }
+            _ => {}
+        }
+    }
+    Ok(rows)
+}
+
+/// [`visible`], as its publisher sees it when the caller owns it.
+pub async fn detail(
+    state: &AppState,
+    principal: Option<&Principal>,
+    kind: ListingKind,
+    id: Uuid,
+) -> MarketResult<ListingRow> {
+    // A read: the replica, unless the caller may be looking for something
+    // of its own that has not reached the replica yet.
+    let mut row = crate::read!(state, |pool| db::get(pool, kind.as_str(), id))?;
+    if state.read_pool.is_some()
+        && principal.is_some()
+        && !row.as_ref().is_some_and(|r| can_see(principal, r))
+    {
+        row = db::get(&state.pool, kind.as_str(), id).await?;
+    }
+    let row = row
+        .filter(|r| can_see(principal, r))
+        .ok_or_else(|| kind.not_found())?;
+    as_publisher_sees(state, principal, vec![row], OwnView::Content)
+        .await?
+        .pop()
+        .ok_or_else(|| kind.not_found())
+}
+
 /// The caller's own listing, for changes. Another tenant's approved listing
 /// is `403 NOT_OWNER`; one it cannot see is the kind's 404.
 pub async fn owned(
@@ -243,6 +345,15 @@ pub async fn submit(
         .ok_or_else(|| kind.not_found())?;
     match ListingStatus::from_db(&row.status) {
         ListingStatus::Draft | ListingStatus::Rejected => {}
+        // The publisher's view of a live listing with a change in review.
+        ListingStatus::Approved if versions::pending_revision(&mut *tx, id).await?.is_some() => {
+            return Err(
+                MarketError::new(ErrorCode::AlreadyPublished, "Item already published")
+                    .with_details(serde_json::json!({
+                        "status": ListingStatus::PendingApproval.as_str()
+                    })),
+            )
+        }
         status => {
             return Err(
                 MarketError::new(ErrorCode::AlreadyPublished, "Item already published")
@@ -851,18 +962,11 @@ fn order_clause(sort: Option<SortBy>, order: Option<SortOrder>) -> &'static str 
 }
 
 pub async fn categories(state: &AppState, kind: ListingKind) -> MarketResult<Vec<(String, i64)>> {
-    Ok(crate::read!(state, |pool| db::categories(
-        pool,
-        kind.as_str()
-    ))?)
+    Ok(crate::read!(state, |pool| db::categories(pool, kind.as_str()))?)
 }
 
 pub async fn tags(state: &AppState, kind: ListingKind) -> MarketResult<Vec<(String, i64)>> {
-    Ok(crate::read!(state, |pool| db::tags(
-        pool,
-        kind.as_str(),
-        200
-    ))?)
+    Ok(crate::read!(state, |pool| db::tags(pool, kind.as_str(), 200))?)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -956,12 +1060,7 @@ pub async fn reviews_page(
     page: PageParams,
 ) -> MarketResult<(Vec<reviews::ReviewRow>, i64)> {
     visible(state, principal, kind, id).await?;
-    Ok(crate::read!(state, |pool| reviews::page(
-        pool,
-        id,
-        page.limit,
-        page.offset
-    ))?)
+    Ok(crate::read!(state, |pool| reviews::page(pool, id, page.limit, page.offset))?)
 }
 
 /// The latest reviews of a listing the caller already holds (and so was
@@ -971,9 +1070,7 @@ pub async fn recent_reviews(
     listing: &ListingRow,
     limit: i64,
 ) -> MarketResult<Vec<reviews::ReviewRow>> {
-    Ok(crate::read!(state, |pool| reviews::recent(
-        pool, listing.id, limit
-    ))?)
+    Ok(crate::read!(state, |pool| reviews::recent(pool, listing.id, limit))?)
 }
 
 /// Flags a review on a visible listing for moderation.

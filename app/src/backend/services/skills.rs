@@ -632,14 +632,22 @@ pub async fn private_list(
     Ok(installed::private_items(&state.pool, principal.tenant_id, &filter).await?)
 }
 
-/// Several skills the caller may see, in the order asked.
+/// Several skills the caller may see, in the order asked (its own as
+/// their publisher sees them).
 pub async fn many(
     state: &AppState,
     principal: &Principal,
     ids: &[Uuid],
 ) -> MarketResult<Vec<(ListingRow, SkillSpec)>> {
     principal.require(Permission::SkillView)?;
-    crate::backend::db::listings::many_visible(&state.pool, KIND.as_str(), ids, principal.tenant_id)
+    let rows = crate::backend::db::listings::many_visible(
+        &state.pool,
+        KIND.as_str(),
+        ids,
+        principal.tenant_id,
+    )
+    .await?;
+    listings::as_publisher_sees(state, Some(principal), rows, listings::OwnView::Content)
         .await?
         .into_iter()
         .map(|r| spec(&r).map(|s| (r, s)))

@@ -22,11 +22,21 @@ const DATE: &str = "%Y-%m-%d %H:%M";
 pub async fn submissions(state: &AppState, p: &Principal) -> MarketResult<Vec<Submission>> {
     let mut out = Vec::new();
     for kind in ListingKind::ALL {
-        for row in listings::mine(state, p, kind).await? {
+        let rows = listings::mine(state, p, kind).await?;
+        // What is live is the stored status, whatever waits in review.
+        let live: std::collections::HashSet<Uuid> = rows
+            .iter()
+            .filter(|r| r.status == "approved")
+            .map(|r| r.id)
+            .collect();
+        for row in
+            listings::as_publisher_sees(state, Some(p), rows, listings::OwnView::Status).await?
+        {
             out.push(Submission {
                 id: row.id.to_string(),
                 kind,
                 name: row.name.clone(),
+                live: live.contains(&row.id),
                 status: row.status.clone(),
                 rejection_reason: row.rejection_reason.clone(),
                 updated_at: row.updated_at.format(DATE).to_string(),

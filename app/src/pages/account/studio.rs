@@ -120,7 +120,7 @@ fn SubmissionRow(s: Submission, resubmit: ServerAction<Resubmit>) -> impl IntoVi
         <li class="flex flex-col gap-3 p-4 sm:flex-row sm:items-start sm:justify-between" data-testid="submission">
             <div class="min-w-0">
                 <p class="font-medium">
-                    {if s.status == "approved" {
+                    {if s.live || s.status == "approved" {
                         view! { <a href=href class="hover:underline">{s.name.clone()}</a> }.into_any()
                     } else {
                         view! { <span>{s.name.clone()}</span> }.into_any()
@@ -128,9 +128,20 @@ fn SubmissionRow(s: Submission, resubmit: ServerAction<Resubmit>) -> impl IntoVi
                     <span class="ml-2 text-sm text-slate-500">{s.kind.singular()}</span>
                 </p>
                 <p class="text-xs text-slate-500">{format!("Updated {}", s.updated_at)}</p>
+                {(s.live && s.status == "pending_approval").then(|| view! {
+                    <p class="mt-2 text-sm text-slate-600 dark:text-slate-400" data-testid="change-in-review">
+                        "Your change is in review; visitors see the approved version until an operator approves it."
+                    </p>
+                })}
                 {s.rejection_reason.clone().filter(|_| s.status == "rejected" || s.status == "suspended").map(|r| view! {
                     <p class="mt-2 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200" data-testid="rejection-reason">
                         <span class="font-medium">"Reason: "</span>{r}
+                    </p>
+                })}
+                // A turned-down change leaves the approved version live.
+                {s.rejection_reason.clone().filter(|_| s.status == "approved").map(|r| view! {
+                    <p class="mt-2 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200" data-testid="rejection-reason">
+                        <span class="font-medium">"Your last change was not approved: "</span>{r}
                     </p>
                 })}
             </div>
