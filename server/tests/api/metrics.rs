@@ -154,6 +154,7 @@ async fn metrics_count_requests_by_route_template_on_their_own_address(pool: PgP
             ("METRICS_BIND", metrics_bind.as_str()),
             ("RATE_LIMIT_ANONYMOUS", "1000"),
             ("RATE_LIMIT_PAGES", "1"),
+            ("LOGIN_FAILURES_PER_ACCOUNT", "1"),
         ],
     )
     .await;
@@ -206,6 +207,20 @@ async fn metrics_count_requests_by_route_template_on_their_own_address(pool: PgP
         }
     }
     assert!(refused >= 3, "only {refused} of 4 refused");
+    // One failed log-in spends this account's budget; the rest are refused.
+    let mut logins = Vec::new();
+    for _ in 0..3 {
+        let r = http
+            .post(format!("{}/api/auth/login", server.base))
+            .json(
+                &serde_json::json!({"email": "nobody@metrics.test", "password": "wrong password"}),
+            )
+            .send()
+            .await
+            .expect("login");
+        logins.push(r.status().as_u16());
+    }
+    assert_eq!(logins, [401, 429, 429]);
     // The metrics address serves nothing of the app.
     let r = http
         .get(format!("{metrics_base}/api/health"))
@@ -218,12 +233,13 @@ async fn metrics_count_requests_by_route_template_on_their_own_address(pool: PgP
     let moved = |name: &str, labels: &[(&str, &str)]| {
         after.value(name, labels) - before.value(name, labels)
     };
-    let requests = |route: &str, status: &str| {
+    let requests_with = |method: &str, route: &str, status: &str| {
         moved(
             "http_requests_total",
-            &[("method", "GET"), ("route", route), ("status", status)],
+            &[("method", method), ("route", route), ("status", status)],
         )
     };
+    let requests = |route: &str, status: &str| requests_with("GET", route, status);
     let detail = "/api/public/v1/marketplace/skills/{id}";
     assert_eq!(requests("/api/health", "200"), 3.0);
     assert_eq!(requests(detail, "200"), 2.0, "both ids, one template");
@@ -258,6 +274,12 @@ async fn metrics_count_requests_by_route_template_on_their_own_address(pool: PgP
         ),
         f64::from(refused)
     );
+    assert_eq!(moved("login_lockouts_total", &[]), 2.0);
+    assert_eq!(
+        requests_with("POST", "/api/auth/login", "429"),
+        2.0,
+        "a lockout is also a 429 of its route"
+    );
     // Raw paths never become labels: no id, no invented path, no address.
     for raw in [
         a.as_str(),
@@ -265,6 +287,7 @@ async fn metrics_count_requests_by_route_template_on_their_own_address(pool: PgP
         missing.as_str(),
         junk_path.as_str(),
         "127.0.0.1",
+        "nobody@metrics.test",
     ] {
         assert!(
             !after.text.contains(raw),

@@ -44,6 +44,7 @@ pub async fn begin(state: &AppState, email: &str, ip: &ClientIp) -> MarketResult
             .max()
             .unwrap_or(now + window);
             let secs = u64::try_from((until - now).num_seconds()).unwrap_or(1);
+            metrics::counter!("login_lockouts_total").increment(1);
             tracing::warn!(ip = %ip.0, "log-in refused: failure budget spent");
             Err(MarketError::rate_limited(secs)
                 .with_message("Too many failed log-ins. Please try again later."))
