@@ -25,19 +25,19 @@ impl Drop for Redis {
 /// A throwaway redis-server on a free port, keeping nothing on disk.
 async fn start_redis() -> Redis {
     let port = free_port();
-    let child = Command::new("redis-server")
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-        .args(["--save", "", "--appendonly", "no", "--dir", "/tmp"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("redis-server (the test command installs it when missing)");
+    let redis = Redis {
+        child: Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no", "--dir", "/tmp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server (the test command installs it when missing)"),
+        url: format!("redis://127.0.0.1:{port}"),
+    };
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Redis {
-                child,
-                url: format!("redis://127.0.0.1:{port}"),
-            };
+            return redis;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
