@@ -962,11 +962,18 @@ fn order_clause(sort: Option<SortBy>, order: Option<SortOrder>) -> &'static str 
 }
 
 pub async fn categories(state: &AppState, kind: ListingKind) -> MarketResult<Vec<(String, i64)>> {
-    Ok(crate::read!(state, |pool| db::categories(pool, kind.as_str()))?)
+    Ok(crate::read!(state, |pool| db::categories(
+        pool,
+        kind.as_str()
+    ))?)
 }
 
 pub async fn tags(state: &AppState, kind: ListingKind) -> MarketResult<Vec<(String, i64)>> {
-    Ok(crate::read!(state, |pool| db::tags(pool, kind.as_str(), 200))?)
+    Ok(crate::read!(state, |pool| db::tags(
+        pool,
+        kind.as_str(),
+        200
+    ))?)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -1060,7 +1067,12 @@ pub async fn reviews_page(
     page: PageParams,
 ) -> MarketResult<(Vec<reviews::ReviewRow>, i64)> {
     visible(state, principal, kind, id).await?;
-    Ok(crate::read!(state, |pool| reviews::page(pool, id, page.limit, page.offset))?)
+    Ok(crate::read!(state, |pool| reviews::page(
+        pool,
+        id,
+        page.limit,
+        page.offset
+    ))?)
 }
 
 /// The latest reviews of a listing the caller already holds (and so was
@@ -1070,7 +1082,9 @@ pub async fn recent_reviews(
     listing: &ListingRow,
     limit: i64,
 ) -> MarketResult<Vec<reviews::ReviewRow>> {
-    Ok(crate::read!(state, |pool| reviews::recent(pool, listing.id, limit))?)
+    Ok(crate::read!(state, |pool| reviews::recent(
+        pool, listing.id, limit
+    ))?)
 }
 
 /// Flags a review on a visible listing for moderation.
