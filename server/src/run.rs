@@ -152,12 +152,20 @@ pub fn spawn_replica_probe(state: AppState) {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         loop {
             tick.tick().await;
-            let probe = sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&replica);
-            let up = matches!(
-                tokio::time::timeout(Duration::from_millis(500), probe).await,
-                Ok(Ok(1))
-            );
-            state.settings.stores.set_replica_healthy(up);
+            // Caught up (everything received is replayed) is no lag, however
+            // long ago the last transaction was; otherwise the age of the last
+            // replayed one. A primary given as replica answers NULL: no lag.
+            let probe = sqlx::query_scalar::<_, Option<f64>>(
+                "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 \
+                 ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 END",
+            )
+            .fetch_one(&replica);
+            let lag = match tokio::time::timeout(Duration::from_millis(500), probe).await {
+                Ok(Ok(lag)) => Some(lag.unwrap_or(0.0)),
+                _ => None,
+            };
+            state.settings.stores.set_replica_healthy(lag.is_some());
+            state.settings.stores.set_replica_lag(lag);
         }
     });
 }

@@ -97,6 +97,8 @@ pub struct StoreHealth {
     redis_down: std::sync::atomic::AtomicBool,
     replica_configured: std::sync::atomic::AtomicBool,
     replica_down: std::sync::atomic::AtomicBool,
+    /// Milliseconds behind the primary at the last probe; `u64::MAX` unknown.
+    replica_lag_ms: std::sync::atomic::AtomicU64,
 }
 
 impl StoreHealth {
@@ -118,6 +120,30 @@ impl StoreHealth {
     pub fn set_replica_healthy(&self, healthy: bool) {
         self.replica_down
             .store(!healthy, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn set_replica_lag(&self, seconds: Option<f64>) {
+        // Saturating float-to-int casts: a negative lag (clock skew) is 0.
+        let ms = seconds.map_or(u64::MAX, |s| (s * 1000.0) as u64);
+        self.replica_lag_ms
+            .store(ms, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Seconds the replica was behind at the last probe that reached it.
+    pub fn replica_lag_seconds(&self) -> Option<f64> {
+        if !self
+            .replica_configured
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return None;
+        }
+        match self
+            .replica_lag_ms
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            u64::MAX => None,
+            ms => Some(ms as f64 / 1000.0),
+        }
     }
 
     pub fn replica_down(&self) -> bool {

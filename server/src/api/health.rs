@@ -9,6 +9,10 @@ pub struct Health {
     version: String,
     timestamp: chrono::DateTime<chrono::Utc>,
     services: Services,
+    /// With a replica configured: how far behind the primary it was at the
+    /// last probe (0 when caught up; absent when it could not be asked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replica_lag_seconds: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -40,6 +44,7 @@ pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
         status,
         version: state.settings.version.clone(),
         timestamp: chrono::Utc::now(),
+        replica_lag_seconds: state.settings.stores.replica_lag_seconds(),
         services: Services {
             database: if database_ok { "healthy" } else { "unhealthy" },
             database_replica: replica,

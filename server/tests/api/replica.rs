@@ -121,6 +121,12 @@ async fn reads_go_to_the_replica_and_fall_back_to_the_primary() {
         health["services"]["database_replica"], "healthy",
         "{health}"
     );
+    assert!(
+        health["replica_lag_seconds"]
+            .as_f64()
+            .is_some_and(|lag| (0.0..60.0).contains(&lag)),
+        "{health}"
+    );
 
     approve_new_skill(
         &http,
