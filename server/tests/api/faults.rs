@@ -277,6 +277,9 @@ impl Cluster {
             "-D",
             &c.dir,
             "-R",
+            // An immediate checkpoint, not the next scheduled one.
+            "-c",
+            "fast",
             "-X",
             "stream",
             "-h",
