@@ -315,7 +315,9 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         let _ = self.run(&["pg_ctl", "-D", &self.dir, "-m", "immediate", "stop"]);
-        let _ = std::fs::remove_dir_all(&self.dir);
+        // A replica's data sits one level down (see `replica`).
+        let dir = self.dir.strip_suffix("/data").unwrap_or(&self.dir);
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
 
