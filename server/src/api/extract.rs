@@ -102,34 +102,13 @@ impl FromRequestParts<AppState> for Auth {
 }
 
 async fn presented(parts: &mut Parts, state: &AppState) -> Result<Presented, MarketError> {
-    let header = |name: &str| {
-        parts
-            .headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
-    };
-    let api_key = header("x-api-key");
-    let bearer = header("authorization").and_then(|v| {
-        v.strip_prefix("Bearer ")
-            .or_else(|| v.strip_prefix("bearer "))
-            .map(|t| t.trim().to_owned())
-    });
-    let session_user = if api_key.is_none() && bearer.is_none() {
-        match Session::from_request_parts(parts, state).await {
-            Ok(s) => session::user(&s).await?,
-            Err(_) => None,
+    let mut presented = Presented::from_headers(&parts.headers);
+    if !presented.has_header_credential() {
+        if let Ok(s) = Session::from_request_parts(parts, state).await {
+            presented.session_user = session::user(&s).await?;
         }
-    } else {
-        None
-    };
-    Ok(Presented {
-        api_key,
-        bearer,
-        session_user,
-    })
+    }
+    Ok(presented)
 }
 
 /// A path id: anything that is not a UUID cannot name a row, so it is the

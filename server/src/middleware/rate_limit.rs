@@ -287,26 +287,13 @@ fn identify<'a>(
     door: Door,
 ) -> impl std::future::Future<Output = Option<Principal>> + Send + 'a {
     // Read everything off the request first: a request is not `Sync`, so
-    // no reference to it may be held across an await.
-    let headers = req.headers();
-    let header = |n: &str| {
-        headers
-            .get(n)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned)
+    // no reference to it may be held across an await. Pages and server
+    // functions know only the session.
+    let presented = match door {
+        Door::Api => Presented::from_headers(req.headers()),
+        Door::Page => Presented::default(),
     };
-    let mut presented = Presented::default();
-    if door == Door::Api {
-        presented.api_key = header("x-api-key");
-        presented.bearer = header("authorization").and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-                .map(|t| t.trim().to_owned())
-        });
-    }
-    let session = (presented.api_key.is_none() && presented.bearer.is_none())
+    let session = (!presented.has_header_credential())
         .then(|| req.extensions().get::<Session>().cloned())
         .flatten();
     resolve_presented(state, presented, session)
@@ -317,7 +304,7 @@ async fn resolve_presented(
     mut presented: Presented,
     session: Option<Session>,
 ) -> Option<Principal> {
-    if presented.api_key.is_none() && presented.bearer.is_none() {
+    if !presented.has_header_credential() {
         presented.session_user = session::user(&session?).await.ok().flatten();
         presented.session_user?;
     }

@@ -14,6 +14,35 @@ pub struct Presented {
     pub session_user: Option<Uuid>,
 }
 
+impl Presented {
+    /// The header credentials of a request (`X-API-Key`, then
+    /// `Authorization: Bearer`); the session user is the caller's to add.
+    pub fn from_headers(headers: &http::HeaderMap) -> Self {
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        Presented {
+            api_key: header("x-api-key"),
+            bearer: header("authorization").and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+                    .map(|t| t.trim().to_owned())
+            }),
+            session_user: None,
+        }
+    }
+
+    /// Whether a key or token was presented (then no session is looked at).
+    pub fn has_header_credential(&self) -> bool {
+        self.api_key.is_some() || self.bearer.is_some()
+    }
+}
+
 pub fn invalid_api_key() -> MarketError {
     MarketError::new(ErrorCode::InvalidApiKey, "Invalid or inactive API key")
 }
