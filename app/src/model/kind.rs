@@ -1,35 +1,117 @@
+//! The listing kinds. Each kind is registered once, in `register_kinds!` below,
+//! and described once, in its own file under `model/kind/`: a
+//! [`KindSpec`] (what the pages and the API say about it, shared with the
+//! browser) and, on the server, its [`KindOps`] (how the pages publish,
+//! install and seed one). Nothing else matches on the kind: code that
+//! differs per kind reads the descriptor.
+//!
+//! A sixth kind is its file in `model/kind/`, one line here, its service
+//! and routes module, a migration (its value in `listing_kinds`) and its
+//! tests; the page routes in `routes.rs` name its two paths.
+
+use crate::error::{ErrorCode, MarketError};
 use serde::{Deserialize, Serialize};
 
-/// The five asset kinds the marketplace lists. Each shares one lifecycle;
-/// what differs is its spec and the route shapes of its documented API.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ListingKind {
-    Skill,
-    AgentTemplate,
-    Domain,
-    CanvasComponent,
-    WorkflowTemplate,
+/// Declares [`ListingKind`] with one variant per registered kind, its
+/// `ALL` list, the kind's file (`model/kind/<module>.rs`) and the lookups
+/// of its descriptor.
+macro_rules! register_kinds {
+    ($($(#[$doc:meta])* $variant:ident => $module:ident),+ $(,)?) => {
+        $(pub mod $module;)+
+
+        /// The asset kinds the marketplace lists. Each shares one lifecycle;
+        /// what differs is its spec and the route shapes of its documented API.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ListingKind {
+            $($(#[$doc])* $variant),+
+        }
+
+        impl ListingKind {
+            pub const ALL: [ListingKind; [$(ListingKind::$variant),+].len()] =
+                [$(ListingKind::$variant),+];
+
+            /// Everything the pages and the API say about this kind.
+            pub fn spec(self) -> &'static KindSpec {
+                match self {
+                    $(ListingKind::$variant => &$module::SPEC),+
+                }
+            }
+
+            /// How the pages publish, install and seed one (server only).
+            #[cfg(feature = "ssr")]
+            pub fn ops(self) -> &'static KindOps {
+                match self {
+                    $(ListingKind::$variant => &$module::OPS),+
+                }
+            }
+        }
+    };
+}
+
+register_kinds! {
+    Skill => skill,
+    AgentTemplate => agent_template,
+    Domain => domain,
+    CanvasComponent => canvas_component,
+    WorkflowTemplate => workflow_template,
+}
+
+/// What one kind is, in data: read by the pages, the page services and the
+/// API instead of a `match` on the kind.
+#[derive(Debug)]
+pub struct KindSpec {
+    /// The value stored in `listings.kind` (and `listing_kinds`), used in
+    /// query strings and forms; serde's name of the variant.
+    pub key: &'static str,
+    /// Where its pages live: `/skills`, `/skills/{id}`, ...
+    pub path: &'static str,
+    /// The plural label people see.
+    pub label: &'static str,
+    /// One of them, in a sentence.
+    pub singular: &'static str,
+    /// What the browse page says under its title.
+    pub tagline: &'static str,
+    /// The documented 404 for a listing of this kind the caller may not see
+    /// (unknown, unapproved, another tenant's draft).
+    pub not_found: (ErrorCode, &'static str),
+    /// Whether ratings may be given in half stars (the reference allows
+    /// them for domains only).
+    pub half_star_ratings: bool,
+    /// The spec field holding its type (the browse page's type filter and
+    /// the "type" facet; `listing_kinds.type_field` says the same to the
+    /// facet triggers).
+    pub type_field: Option<&'static str>,
+    /// Whether its cards show that type.
+    pub type_on_card: bool,
+    /// How an API client installs one: the route and JSON body, `{id}`
+    /// standing for the listing's id.
+    pub install_api: (&'static str, Option<&'static str>),
+    /// What the install panel of its page asks for.
+    pub install: PageInstall,
+    /// The install button's words.
+    pub install_verb: &'static str,
+    /// Offered by the publish page's second form, under this label.
+    pub publish_label: Option<&'static str>,
+}
+
+/// The install panel of a listing page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageInstall {
+    /// A target agent and the install plan before installing (skills).
+    Plan,
+    /// Nothing to choose: one button.
+    Direct,
+    /// An optional name for the installed copy.
+    NamedCopy,
+    /// One of the caller's canvases.
+    OnCanvas,
 }
 
 impl ListingKind {
-    pub const ALL: [ListingKind; 5] = [
-        ListingKind::Skill,
-        ListingKind::AgentTemplate,
-        ListingKind::Domain,
-        ListingKind::CanvasComponent,
-        ListingKind::WorkflowTemplate,
-    ];
-
     /// The value stored in the database and used in query strings.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ListingKind::Skill => "skill",
-            ListingKind::AgentTemplate => "agent_template",
-            ListingKind::Domain => "domain",
-            ListingKind::CanvasComponent => "canvas_component",
-            ListingKind::WorkflowTemplate => "workflow_template",
-        }
+        self.spec().key
     }
 
     pub fn parse(s: &str) -> Option<Self> {
@@ -38,102 +120,100 @@ impl ListingKind {
 
     /// The documented 404 code for a listing of this kind that the caller
     /// may not see (unknown, unapproved, another tenant's draft).
-    pub fn not_found(self) -> crate::error::MarketError {
-        use crate::error::{ErrorCode, MarketError};
-        match self {
-            ListingKind::Skill => {
-                MarketError::new(ErrorCode::SkillNotFound, "Skill not found or not approved")
-            }
-            ListingKind::AgentTemplate => {
-                MarketError::new(ErrorCode::AgentNotFound, "Agent template not found")
-            }
-            ListingKind::Domain => MarketError::new(ErrorCode::DomainNotFound, "Domain not found"),
-            ListingKind::CanvasComponent => {
-                MarketError::new(ErrorCode::ComponentNotFound, "Component not found")
-            }
-            ListingKind::WorkflowTemplate => {
-                MarketError::new(ErrorCode::TemplateNotFound, "Template not found")
-            }
-        }
+    pub fn not_found(self) -> MarketError {
+        let (code, message) = self.spec().not_found;
+        MarketError::new(code, message)
     }
 
-    /// Whether ratings may be given in half stars (the reference allows
-    /// them for domains only).
+    /// Whether ratings may be given in half stars.
     pub fn half_star_ratings(self) -> bool {
-        matches!(self, ListingKind::Domain)
+        self.spec().half_star_ratings
     }
 
     /// Where its pages live: `/skills`, `/skills/{id}`, ...
     pub fn path(self) -> &'static str {
-        match self {
-            ListingKind::Skill => "/skills",
-            ListingKind::AgentTemplate => "/agents",
-            ListingKind::Domain => "/domains",
-            ListingKind::CanvasComponent => "/components",
-            ListingKind::WorkflowTemplate => "/workflows",
-        }
+        self.spec().path
     }
 
     /// One of them, in a sentence.
     pub fn singular(self) -> &'static str {
-        match self {
-            ListingKind::Skill => "skill",
-            ListingKind::AgentTemplate => "agent template",
-            ListingKind::Domain => "domain",
-            ListingKind::CanvasComponent => "component",
-            ListingKind::WorkflowTemplate => "workflow template",
-        }
+        self.spec().singular
     }
 
     /// What the browse page says under its title.
     pub fn tagline(self) -> &'static str {
-        match self {
-            ListingKind::Skill => "Reviewed by operators, rated by the teams that run them.",
-            ListingKind::AgentTemplate => "Ready-made agents to install into your tenant.",
-            ListingKind::Domain => {
-                "Specialist domains with their workflows, installable under your own name."
-            }
-            ListingKind::CanvasComponent => {
-                "UI components for your canvases, with code and config schema."
-            }
-            ListingKind::WorkflowTemplate => "Workflow templates to import into your workspace.",
-        }
+        self.spec().tagline
     }
 
     /// How an API client installs one (shown on the listing page).
     pub fn install_snippet(self, id: &str) -> String {
-        let (route, body) = match self {
-            ListingKind::Skill => ("/api/skills/install", format!("{{\"skill_id\": \"{id}\"}}")),
-            ListingKind::AgentTemplate => ("/api/agent-marketplace/install/ID", String::new()),
-            ListingKind::Domain => (
-                "/api/v1/domains/marketplace/install",
-                format!("{{\"template_domain_id\": \"{id}\"}}"),
-            ),
-            ListingKind::CanvasComponent => (
-                "/api/canvas-marketplace/components/install",
-                format!("{{\"component_id\": \"{id}\", \"canvas_id\": \"…\"}}"),
-            ),
-            ListingKind::WorkflowTemplate => {
-                ("/api/marketplace/templates/ID/import", String::new())
+        let (route, body) = self.spec().install_api;
+        let route = route.replace("{id}", id);
+        match body {
+            None => format!("curl -X POST {route} -H 'X-API-Key: sk-…'"),
+            Some(body) => {
+                let body = body.replace("{id}", id);
+                format!("curl -X POST {route} -H 'X-API-Key: sk-…' -H 'Content-Type: application/json' -d '{body}'")
             }
-        };
-        let route = route.replace("ID", id);
-        if body.is_empty() {
-            format!("curl -X POST {route} -H 'X-API-Key: sk-…'")
-        } else {
-            format!("curl -X POST {route} -H 'X-API-Key: sk-…' -H 'Content-Type: application/json' -d '{body}'")
         }
     }
 
     /// The plural label people see.
     pub fn label(self) -> &'static str {
-        match self {
-            ListingKind::Skill => "Skills",
-            ListingKind::AgentTemplate => "Agent templates",
-            ListingKind::Domain => "Domains",
-            ListingKind::CanvasComponent => "Canvas components",
-            ListingKind::WorkflowTemplate => "Workflows",
-        }
+        self.spec().label
+    }
+
+    /// The kinds the publish page's second form offers.
+    pub fn publishable() -> impl Iterator<Item = ListingKind> {
+        Self::ALL
+            .into_iter()
+            .filter(|k| k.spec().publish_label.is_some())
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use ops::*;
+
+/// What one kind does on the server, as functions its file provides.
+#[cfg(feature = "ssr")]
+mod ops {
+    use crate::backend::auth::Principal;
+    use crate::backend::services::studio_pages::NewListing;
+    use crate::backend::state::AppState;
+    use crate::error::MarketResult;
+    use std::future::Future;
+    use std::pin::Pin;
+    use uuid::Uuid;
+
+    /// The future a kind's operation answers.
+    pub type KindFuture<'a, T> = Pin<Box<dyn Future<Output = MarketResult<T>> + Send + 'a>>;
+
+    /// Where the demo seed installs a listing for one of its raters.
+    pub struct SeedTarget {
+        /// The rater's number (each rater installs a different slice).
+        pub round: usize,
+        /// The rater's canvas.
+        pub canvas: Uuid,
+    }
+
+    /// A kind's server operations; `None` where the pages do not offer it.
+    pub struct KindOps {
+        /// The publish page's second form: created and into review.
+        pub publish: Option<for<'a> fn(&'a AppState, &'a Principal, NewListing) -> KindFuture<'a, Uuid>>,
+        /// Installs from its page (`target`: what the panel asked for);
+        /// answers what was created, for the page to say.
+        pub install: Option<
+            for<'a> fn(&'a AppState, &'a Principal, Uuid, &'a str) -> KindFuture<'a, String>,
+        >,
+        /// Its demo listings, published by `publishers` and decided by the
+        /// operator: the approved ones' ids.
+        pub seed: Option<
+            for<'a> fn(&'a AppState, &'a Principal, &'a [Principal]) -> KindFuture<'a, Vec<Uuid>>,
+        >,
+        /// How a demo rater installs one of them.
+        pub seed_install: Option<
+            for<'a> fn(&'a AppState, &'a Principal, Uuid, &'a SeedTarget) -> KindFuture<'a, ()>,
+        >,
     }
 }
 
@@ -147,5 +227,48 @@ mod tests {
             assert_eq!(ListingKind::parse(k.as_str()), Some(k));
         }
         assert_eq!(ListingKind::parse("plugin"), None);
+    }
+
+    #[test]
+    fn each_key_is_the_wire_name_and_each_path_is_its_own() {
+        let mut paths = std::collections::HashSet::new();
+        for k in ListingKind::ALL {
+            assert_eq!(
+                serde_json::to_value(k).ok(),
+                Some(serde_json::Value::from(k.as_str()))
+            );
+            assert!(paths.insert(k.path()), "{k:?} shares its path");
+            assert!(k.path().starts_with('/'));
+        }
+    }
+
+    #[test]
+    fn install_snippets_read_as_before() {
+        assert_eq!(
+            ListingKind::Skill.install_snippet("abc"),
+            "curl -X POST /api/skills/install -H 'X-API-Key: sk-…' -H 'Content-Type: application/json' -d '{\"skill_id\": \"abc\"}'"
+        );
+        assert_eq!(
+            ListingKind::AgentTemplate.install_snippet("abc"),
+            "curl -X POST /api/agent-marketplace/install/abc -H 'X-API-Key: sk-…'"
+        );
+        assert_eq!(
+            ListingKind::WorkflowTemplate.install_snippet("abc"),
+            "curl -X POST /api/marketplace/templates/abc/import -H 'X-API-Key: sk-…'"
+        );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_pages_offer_what_each_kind_can_do() {
+        for k in ListingKind::ALL {
+            let (spec, ops) = (k.spec(), k.ops());
+            assert_eq!(spec.publish_label.is_some(), ops.publish.is_some(), "{k:?}");
+            assert_eq!(
+                spec.install == PageInstall::Plan,
+                ops.install.is_none(),
+                "{k:?}"
+            );
+        }
     }
 }

@@ -9,7 +9,7 @@ use crate::components::stars::Stars;
 use crate::error::ErrorCode;
 use crate::model::catalog::ListingDetail;
 use crate::model::catalog::ReviewView;
-use crate::model::kind::ListingKind;
+use crate::model::kind::{ListingKind, PageInstall};
 use crate::model::studio::{AgentView, CanvasView, InstallPreview};
 use crate::server_fns::browse::{load_listing, SubmitReview};
 use crate::server_fns::studio::{
@@ -30,7 +30,7 @@ pub fn ListingPage(kind: ListingKind) -> impl IntoView {
         move || id.clone(),
         move |id| async move {
             let d = load_listing(kind, id).await?;
-            let targets = if kind == ListingKind::Skill {
+            let targets = if kind.spec().install == PageInstall::Plan {
                 Targets {
                     agents: my_agents().await.ok().flatten(),
                     canvases: None,
@@ -136,7 +136,7 @@ fn Detail(kind: ListingKind, d: ListingDetail, targets: Targets, rated: bool) ->
             <aside class="min-w-0 space-y-6">
                 <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900" aria-labelledby="install">
                     <h2 id="install" class="font-semibold">"Install"</h2>
-                    {if kind == ListingKind::Skill {
+                    {if kind.spec().install == PageInstall::Plan {
                         view! { <InstallPanel id=c.id.clone() agents=targets.agents.clone() /> }.into_any()
                     } else {
                         view! { <InstallOther kind id=c.id.clone() canvases=targets.canvases.clone() /> }.into_any()
@@ -371,25 +371,25 @@ fn InstallOther(kind: ListingKind, id: String, canvases: Option<Vec<CanvasView>>
                         <IslandForm action args=|f| InstallListing { kind: f.text("kind"), id: f.text("id"), target: f.text("target") } class="mt-3 space-y-3">
                             <input type="hidden" name="kind" value=kind.as_str() />
                             <input type="hidden" name="id" value=id />
-                            {match kind {
-                                ListingKind::CanvasComponent if canvases.is_empty() => view! {
+                            {match kind.spec().install {
+                                PageInstall::OnCanvas if canvases.is_empty() => view! {
                                     <input type="hidden" name="target" value="" />
                                     <p class="text-sm">"You have no canvas yet: "<a href="/account/workspace" class="font-medium text-indigo-600 underline dark:text-indigo-400">"create one"</a>"."</p>
                                 }.into_any(),
-                                ListingKind::CanvasComponent => view! {
+                                PageInstall::OnCanvas => view! {
                                     <label for="install-canvas" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Place on canvas"</label>
                                     <select id="install-canvas" name="target" class=INPUT>
                                         {canvases.into_iter().map(|c| view! { <option value=c.id>{c.name}</option> }).collect_view()}
                                     </select>
                                 }.into_any(),
-                                ListingKind::Domain => view! {
+                                PageInstall::NamedCopy => view! {
                                     <label for="install-name" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Name of your copy (optional)"</label>
                                     <input id="install-name" name="target" maxlength="200" class=INPUT />
                                 }.into_any(),
                                 _ => view! { <input type="hidden" name="target" value="" /> }.into_any(),
                             }}
                             <button type="submit" class=PRIMARY_BUTTON disabled=move || action.pending().get()>
-                                {if kind == ListingKind::WorkflowTemplate { "Import into workspace" } else { "Install" }}
+                                {kind.spec().install_verb}
                             </button>
                             <p role="status" class="text-sm text-emerald-700 dark:text-emerald-400">{done}</p>
                             <p role="alert" class="text-sm text-red-600 dark:text-red-400">{error}</p>

@@ -250,9 +250,7 @@ fn PublishOtherForm() -> impl IntoView {
                 <div>
                     <label for="o-kind" class=LABEL>"Kind"</label>
                     <select id="o-kind" name="kind" class=INPUT on:change=move |ev| chosen.set(Some(event_target_value(&ev)))>
-                        <option value="domain">"Domain"</option>
-                        <option value="canvas_component">"Canvas component"</option>
-                        <option value="workflow_template">"Workflow template"</option>
+                        {ListingKind::publishable().map(|k| view! { <option value=k.as_str()>{k.spec().publish_label}</option> }).collect_view()}
                     </select>
                 </div>
                 <div>
@@ -281,12 +279,12 @@ fn PublishOtherForm() -> impl IntoView {
                     <input id="o-tags" name="tags" class=INPUT placeholder="comma, separated" />
                     <p role="alert" class=ERROR>{move || field_message(&error.get(), "tags")}</p>
                 </div>
-                <fieldset class="space-y-3 border-t border-slate-200 pt-3 dark:border-slate-800" class:hidden=move || hidden("canvas_component") data-testid="component-fields">
+                <fieldset class="space-y-3 border-t border-slate-200 pt-3 dark:border-slate-800" class:hidden=move || hidden(ListingKind::CanvasComponent.as_str()) data-testid="component-fields">
                     <legend class="text-sm font-semibold">"Canvas component"</legend>
                     <div>
                         <label for="o-component-type" class=LABEL>"Component type"</label>
                         <select id="o-component-type" name="component_type" class=INPUT>
-                            {ComponentType::ALL.iter().map(|t| view! { <option value=t.as_str()>{t.as_str()}</option> }).collect_view()}
+                            {ComponentType::KNOWN.iter().map(|t| view! { <option value=*t>{*t}</option> }).collect_view()}
                         </select>
                     </div>
                     <div>
@@ -297,7 +295,7 @@ fn PublishOtherForm() -> impl IntoView {
                     <JsonArea id="o-config" name="config_schema" label="Config schema (JSON Schema, optional)" rows=3 placeholder=""
                         text=config problem=Signal::derive(problem(config_problem, "config_schema")) />
                 </fieldset>
-                <fieldset class="space-y-3 border-t border-slate-200 pt-3 dark:border-slate-800" class:hidden=move || hidden("workflow_template") data-testid="workflow-fields">
+                <fieldset class="space-y-3 border-t border-slate-200 pt-3 dark:border-slate-800" class:hidden=move || hidden(ListingKind::WorkflowTemplate.as_str()) data-testid="workflow-fields">
                     <legend class="text-sm font-semibold">"Workflow template"</legend>
                     <JsonArea id="o-steps" name="steps" label="Steps (JSON list)" rows=4
                         placeholder="[{\"step_id\": \"fetch\", \"name\": \"Fetch mail\", \"step_type\": \"action\"}]"

@@ -16,9 +16,11 @@ use uuid::Uuid;
 pub const PAGE_SIZE: i64 = 12;
 
 pub fn card(row: &ListingRow, publisher: String) -> ListingCard {
+    let kind = ListingKind::parse(&row.kind).unwrap_or(ListingKind::Skill);
+    let spec = kind.spec();
     ListingCard {
         id: row.id.to_string(),
-        kind: ListingKind::parse(&row.kind).unwrap_or(ListingKind::Skill),
+        kind,
         name: row.name.clone(),
         description: row.description.clone(),
         category: row.category.clone(),
@@ -28,9 +30,10 @@ pub fn card(row: &ListingRow, publisher: String) -> ListingCard {
         rating_count: row.rating_count,
         installs: row.installs,
         publisher,
-        type_label: row
-            .spec
-            .get("skill_type")
+        type_label: spec
+            .type_field
+            .filter(|_| spec.type_on_card)
+            .and_then(|field| row.spec.get(field))
             .and_then(|v| v.as_str())
             .map(str::to_owned),
     }
@@ -52,12 +55,7 @@ pub async fn browse(
         Some(s) => Some(SortBy::parse(s)?),
         None => None,
     };
-    let type_field = match kind {
-        ListingKind::Skill => Some("skill_type"),
-        ListingKind::CanvasComponent => Some("component_type"),
-        ListingKind::WorkflowTemplate => Some("template_type"),
-        _ => None,
-    };
+    let type_field = kind.spec().type_field;
     let params = Browse {
         query: req.q.clone(),
         category: req.category.clone(),

@@ -56,10 +56,6 @@ pub async fn publish_skill(
     Ok(skills::submit_new(state, p, input).await?.id)
 }
 
-/// A domain, canvas component or workflow template into review from the
-/// publish page: created, then submitted with its price and tags (a draft
-/// stays in "your submissions" when the second step is refused).
-#[allow(clippy::too_many_arguments)]
 /// The publish form's fields that belong to one kind; each kind reads its
 /// own and the API's defaults fill what is absent.
 #[derive(Debug, Default)]
@@ -71,6 +67,20 @@ pub struct KindFields {
     pub steps: Option<serde_json::Value>,
 }
 
+/// A listing from the publish page's second form: blank fields are absent.
+#[derive(Debug, Default)]
+pub struct NewListing {
+    pub name: String,
+    pub description: Option<String>,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub price: Option<f64>,
+    pub specifics: KindFields,
+}
+
+/// A listing of a kind the publish page's second form offers (a domain,
+/// canvas component or workflow template) into review, as its kind does
+/// it (`KindOps::publish`).
 #[allow(clippy::too_many_arguments)]
 pub async fn publish_other(
     state: &AppState,
@@ -83,62 +93,25 @@ pub async fn publish_other(
     price: Option<f64>,
     specifics: KindFields,
 ) -> MarketResult<Uuid> {
-    use crate::backend::services::{components, domains, workflows};
-    use crate::model::component::ComponentInput;
-    use crate::model::workflow::{AdvancedTemplateInput, TemplateType};
-    let description = Some(description).filter(|d| !d.trim().is_empty());
-    match kind {
-        ListingKind::Domain => {
-            let row = domains::create(state, p, name, description, category).await?;
-            let s = domains::Submission {
-                price_usd: price,
-                license_type: None,
-                tags: Some(tags),
-            };
-            Ok(domains::submit(state, p, row.id, &s).await?.id)
-        }
-        ListingKind::CanvasComponent => {
-            let input = ComponentInput {
-                name: name.to_owned(),
-                description: description.map(str::to_owned),
-                category: category.map(str::to_owned),
-                component_type: specifics.component_type,
-                code: specifics.code,
-                config_schema: specifics.config_schema,
-                ..ComponentInput::default()
-            };
-            let row = components::create(state, p, &input).await?;
-            let publish = components::Publish {
-                price,
-                license: None,
-                tags: Some(tags),
-            };
-            Ok(components::publish(state, p, row.id, &publish).await?.id)
-        }
-        ListingKind::WorkflowTemplate => {
-            let input = AdvancedTemplateInput {
-                name: name.to_owned(),
-                description: description.map(str::to_owned),
-                category: category.map(str::to_owned),
-                tags,
-                input_schema: specifics.input_schema.unwrap_or_default(),
-                steps: specifics.steps.unwrap_or_default(),
-                ..AdvancedTemplateInput::default()
-            };
-            Ok(
-                workflows::create_template(state, p, &input, TemplateType::Advanced)
-                    .await?
-                    .id,
-            )
-        }
-        ListingKind::Skill | ListingKind::AgentTemplate => {
-            Err(crate::model::account::invalid_enum(
-                "kind",
-                kind.as_str(),
-                &["domain", "canvas_component", "workflow_template"],
-            ))
-        }
-    }
+    let Some(publish) = kind.ops().publish else {
+        let offered: Vec<&str> = ListingKind::publishable().map(ListingKind::as_str).collect();
+        return Err(crate::model::account::invalid_enum(
+            "kind",
+            kind.as_str(),
+            &offered,
+        ));
+    };
+    let listing = NewListing {
+        name: name.to_owned(),
+        description: Some(description)
+            .filter(|d| !d.trim().is_empty())
+            .map(str::to_owned),
+        category: category.map(str::to_owned),
+        tags,
+        price,
+        specifics,
+    };
+    publish(state, p, listing).await
 }
 
 /// A draft or rejected listing (back) into review, unchanged.
@@ -246,7 +219,9 @@ pub async fn desk(state: &AppState, p: &Principal) -> MarketResult<OperatorDesk>
     })
 }
 
-/// `approve`, `reject` or `suspend` (the last two need a reason).
+/// `approve`, `reject` or `suspend` (the last two need a reason). Any
+/// other action is answered as `POST /api/admin/listings/{id}/{action}`
+/// answers it: `404 NOT_FOUND`, there being no such decision.
 pub async fn decide(
     state: &AppState,
     p: &Principal,
@@ -259,13 +234,7 @@ pub async fn decide(
         "approve" => Decision::Approve,
         "reject" => Decision::Reject(reason.to_owned()),
         "suspend" => Decision::Suspend(reason.to_owned()),
-        other => {
-            return Err(crate::model::account::invalid_enum(
-                "action",
-                other,
-                &["approve", "reject", "suspend"],
-            ))
-        }
+        _ => return Err(MarketError::route_not_found()),
     };
     listings::decide_any(state, p, id, decision, Some(content_hash)).await?;
     Ok(())
@@ -378,10 +347,11 @@ pub async fn workspace(state: &AppState, p: &Principal) -> MarketResult<Workspac
     })
 }
 
-/// Installs a listing of another kind than skills into its target: an
-/// agent template becomes an agent, a domain a named copy, a component is
-/// placed on a canvas, a workflow template is imported into the workspace.
-/// Answers what was created, for the page to say.
+/// Installs a listing of another kind than skills into its target, as its
+/// kind does it (`KindOps::install`): an agent template becomes an agent, a
+/// domain a named copy, a component is placed on a canvas, a workflow
+/// template is imported into the workspace. Answers what was created, for
+/// the page to say.
 pub async fn install_other(
     state: &AppState,
     p: &Principal,
@@ -389,29 +359,9 @@ pub async fn install_other(
     id: Uuid,
     target: &str,
 ) -> MarketResult<String> {
-    use crate::backend::services::{agent_templates, components, domains, workflows};
-    match kind {
-        ListingKind::AgentTemplate => {
-            let agent = agent_templates::install(state, p, id).await?;
-            Ok(format!("Installed as the agent '{}'.", agent.name))
-        }
-        ListingKind::Domain => {
-            let name = Some(target.trim()).filter(|t| !t.is_empty());
-            domains::install(state, p, id, name).await?;
-            Ok("Installed into your domains.".to_owned())
-        }
-        ListingKind::CanvasComponent => {
-            let canvas = form_id(target, || {
-                MarketError::validation("canvas_id", "Choose one of your canvases")
-            })?;
-            components::install(state, p, id, canvas).await?;
-            Ok("Placed on the canvas.".to_owned())
-        }
-        ListingKind::WorkflowTemplate => {
-            let w = workflows::import_template(state, p, &id.to_string()).await?;
-            Ok(format!("Imported into your workspace as '{}'.", w.name))
-        }
-        ListingKind::Skill => Err(MarketError::validation(
+    match kind.ops().install {
+        Some(install) => install(state, p, id, target).await,
+        None => Err(MarketError::validation(
             "kind",
             "Skills install with their plan",
         )),
