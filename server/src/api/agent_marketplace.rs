@@ -1,28 +1,94 @@
 //! The Agent Marketplace (`/api/agent-marketplace/**`).
 
 use super::extract::{parse_id, ApiQuery, Auth};
-use super::lifecycle::{self, PageQuery, ReasonQuery};
+use super::lifecycle::{self, query_param, Approval, PageQuery, ReasonQuery, Rejection};
 use app::backend::auth::Permission;
+use app::backend::db::listings::ListingRow;
 use app::backend::services::agent_templates::{self, PublishAgent};
 use app::backend::services::listings;
 use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
 use app::model::kind::ListingKind;
-use app::model::listing::SortBy;
+use app::model::listing::{ListingStatus, SortBy};
 use app::model::page::PageParams;
+use app::model::schema::{name, present, price};
 use axum::extract::{Path, State};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::path::{Parameter, ParameterIn};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
 
 const KIND: ListingKind = ListingKind::AgentTemplate;
 
-/// `GET /browse`
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(browse))
+        .routes(routes!(publish))
+        .routes(routes!(install))
+        .routes(routes!(approve))
+        .routes(routes!(reject))
+}
+
+/// An approved agent template in the browse list.
+#[derive(Serialize, ToSchema)]
+pub struct AgentTemplateItem {
+    id: Uuid,
+    name: String,
+    description: String,
+    category: Option<String>,
+    price: f64,
+    /// The mean rating, two decimals (0 without ratings).
+    rating: f64,
+    installs: i32,
+    /// The template's current version (`1.0.0` when first published).
+    version: Option<String>,
+}
+
+impl From<&ListingRow> for AgentTemplateItem {
+    fn from(r: &ListingRow) -> Self {
+        AgentTemplateItem {
+            id: r.id,
+            name: r.name.clone(),
+            description: r.description.clone(),
+            category: r.category.clone(),
+            price: r.price,
+            rating: r.rating(),
+            installs: r.installs,
+            version: r.current_version.clone().or_else(|| {
+                r.spec
+                    .get("version")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+            }),
+        }
+    }
+}
+
+/// A page of approved agent templates.
+#[derive(Serialize, ToSchema)]
+pub struct AgentTemplatePage {
+    agents: Vec<AgentTemplateItem>,
+    total: i64,
+    limit: i64,
+    offset: i64,
+}
+
+/// Browse approved agent templates
+#[utoipa::path(
+    get,
+    path = "/agent-marketplace/browse",
+    tag = "Agent Marketplace",
+    params(PageQuery),
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = AgentTemplatePage))
+)]
 pub async fn browse(
     State(state): State<AppState>,
     Auth(p): Auth,
     ApiQuery(q): ApiQuery<PageQuery>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<AgentTemplatePage>, MarketError> {
     p.require(Permission::SkillView)?;
     let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
     let params = listings::Browse {
@@ -30,23 +96,15 @@ pub async fn browse(
         ..Default::default()
     };
     let (rows, total) = listings::browse(&state, Some(&p), KIND, params, page).await?;
-    Ok(Json(json!({
-        "agents": rows.iter().map(|r| json!({
-            "id": r.id,
-            "name": r.name,
-            "description": r.description,
-            "category": r.category,
-            "price": r.price,
-            "rating": r.rating(),
-            "installs": r.installs,
-            "version": r.current_version.clone().map_or_else(|| r.spec_field("version"), Value::from),
-        })).collect::<Vec<_>>(),
-        "total": total,
-        "limit": page.limit,
-        "offset": page.offset,
-    })))
+    Ok(Json(AgentTemplatePage {
+        agents: rows.iter().map(AgentTemplateItem::from).collect(),
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
 }
 
+/// `?name=&description=&price=&category=`: the template's listing details.
 #[derive(Deserialize)]
 pub struct PublishQuery {
     name: Option<String>,
@@ -55,13 +113,45 @@ pub struct PublishQuery {
     category: Option<String>,
 }
 
-/// `POST /publish/{agent_id}?name=&description=&price=&category=`
+// By hand: `name` and `description` are required (400
+// MISSING_REQUIRED_FIELD without them), which the derive cannot say
+// together with a shared schema.
+impl IntoParams for PublishQuery {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            query_param("name", true, name(200)),
+            query_param("description", true, present(2000)),
+            query_param("price", false, price()),
+            query_param("category", false, name(100)),
+        ]
+    }
+}
+
+/// The template submitted for review.
+#[derive(Serialize, ToSchema)]
+pub struct PublishedTemplate {
+    success: bool,
+    template_id: Uuid,
+    status: ListingStatus,
+    #[schema(example = "Agent submitted for marketplace review")]
+    message: &'static str,
+}
+
+/// Publish one of the tenant's agents as a template (pending approval)
+#[utoipa::path(
+    post,
+    path = "/agent-marketplace/publish/{id}",
+    tag = "Agent Marketplace",
+    params(("id" = String, Path, description = "The agent to publish"), PublishQuery),
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = PublishedTemplate))
+)]
 pub async fn publish(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(agent_id): Path<String>,
     ApiQuery(q): ApiQuery<PublishQuery>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<PublishedTemplate>, MarketError> {
     let agent_id = parse_id(
         &agent_id,
         MarketError::new(ErrorCode::AgentNotFound, "Agent not found"),
@@ -73,45 +163,80 @@ pub async fn publish(
         category: q.category,
     };
     let row = agent_templates::publish(&state, &p, agent_id, &req).await?;
-    Ok(Json(json!({
-        "success": true,
-        "template_id": row.id,
-        "status": row.status,
-        "message": "Agent submitted for marketplace review",
-    })))
+    Ok(Json(PublishedTemplate {
+        success: true,
+        template_id: row.id,
+        status: ListingStatus::from_db(&row.status),
+        message: "Agent submitted for marketplace review",
+    }))
 }
 
-/// `POST /install/{template_id}`
+/// The new agent made from the template.
+#[derive(Serialize, ToSchema)]
+pub struct InstalledTemplate {
+    success: bool,
+    agent_id: Uuid,
+    #[schema(example = "installed")]
+    status: &'static str,
+    #[schema(example = "Agent installed successfully")]
+    message: &'static str,
+}
+
+/// Install a template as a new agent (plan limit applies)
+#[utoipa::path(
+    post,
+    path = "/agent-marketplace/install/{id}",
+    tag = "Agent Marketplace",
+    params(("id" = String, Path, description = "The template to install")),
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = InstalledTemplate))
+)]
 pub async fn install(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<InstalledTemplate>, MarketError> {
     let agent = agent_templates::install(&state, &p, parse_id(&id, KIND.not_found())?).await?;
-    Ok(Json(json!({
-        "success": true,
-        "agent_id": agent.id,
-        "status": "installed",
-        "message": "Agent installed successfully",
-    })))
+    Ok(Json(InstalledTemplate {
+        success: true,
+        agent_id: agent.id,
+        status: "installed",
+        message: "Agent installed successfully",
+    }))
 }
 
-/// `POST /approve/{template_id}?content_hash=` (operators)
+/// Approve an agent template
+#[utoipa::path(
+    post,
+    path = "/agent-marketplace/approve/{id}",
+    tag = "Agent Marketplace",
+    params(("id" = String, Path, description = "The template"), lifecycle::ApproveQuery),
+    extensions(("x-access" = json!("operator"))),
+    responses((status = 200, body = Approval))
+)]
 pub async fn approve(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<lifecycle::ApproveQuery>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<Approval>, MarketError> {
     lifecycle::approve(&state, &p, KIND, &id, q.content_hash.as_deref()).await
 }
 
-/// `POST /reject/{template_id}?reason=` (operators)
+/// Reject an agent template with a reason
+#[utoipa::path(
+    post,
+    path = "/agent-marketplace/reject/{id}",
+    tag = "Agent Marketplace",
+    params(("id" = String, Path, description = "The template"), ReasonQuery),
+    extensions(("x-access" = json!("operator"))),
+    responses((status = 200, body = Rejection))
+)]
 pub async fn reject(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<ReasonQuery>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<Rejection>, MarketError> {
     lifecycle::reject(&state, &p, KIND, &id, q.reason).await
 }

@@ -2,95 +2,215 @@
 
 use super::extract::{parse_id, ApiJson, Auth};
 use app::backend::db::agents::AgentRow;
-use app::backend::services::agents;
+use app::backend::db::installed_skills::InstalledRow;
+use app::backend::services::agents::{self, MATURITIES};
 use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
+use app::model::schema::{name, of};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Deserialize;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
 
-#[derive(Deserialize)]
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(get_one))
+        .routes(routes!(graduate))
+}
+
+fn agent_name() -> RefOr<Schema> {
+    of(name(200))
+}
+
+fn maturity() -> RefOr<Schema> {
+    of(json!({"type": "string", "enum": MATURITIES}))
+}
+
+#[derive(Deserialize, ToSchema)]
 pub struct CreateAgent {
+    #[schema(schema_with = agent_name)]
     name: String,
+    /// `student` unless a tenant admin starts it at `intern`.
     #[serde(default)]
+    #[schema(schema_with = maturity)]
     maturity: Option<String>,
 }
 
-fn wire(a: &AgentRow) -> Value {
-    json!({ "id": a.id, "name": a.name, "maturity": a.maturity, "created_at": a.created_at })
+/// One of the tenant's agents.
+#[derive(Serialize, ToSchema)]
+pub struct Agent {
+    id: Uuid,
+    name: String,
+    #[schema(schema_with = maturity)]
+    maturity: String,
+    created_at: DateTime<Utc>,
 }
 
+impl From<&AgentRow> for Agent {
+    fn from(a: &AgentRow) -> Self {
+        Agent {
+            id: a.id,
+            name: a.name.clone(),
+            maturity: a.maturity.clone(),
+            created_at: a.created_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgentList {
+    agents: Vec<Agent>,
+}
+
+/// A skill installed on the agent.
+#[derive(Serialize, ToSchema)]
+pub struct AgentSkill {
+    skill_id: Uuid,
+    marketplace_skill_id: Uuid,
+    name: String,
+    /// The install's configuration overrides (any JSON object).
+    #[schema(value_type = Object)]
+    config_overrides: Value,
+    installed_at: DateTime<Utc>,
+}
+
+impl From<&InstalledRow> for AgentSkill {
+    fn from(s: &InstalledRow) -> Self {
+        AgentSkill {
+            skill_id: s.id,
+            marketplace_skill_id: s.listing_id,
+            name: s.name.clone(),
+            config_overrides: s.config_overrides.clone(),
+            installed_at: s.created_at,
+        }
+    }
+}
+
+/// One agent with the skills installed on it.
+#[derive(Serialize, ToSchema)]
+pub struct AgentDetail {
+    id: Uuid,
+    name: String,
+    #[schema(schema_with = maturity)]
+    maturity: String,
+    created_at: DateTime<Utc>,
+    installed_skills: Vec<AgentSkill>,
+}
+
+/// Create an agent at student (counts against the plan; a tenant admin may start it at intern, as one graduation)
+#[utoipa::path(
+    post,
+    path = "/agents",
+    tag = "Agents",
+    request_body = CreateAgent,
+    extensions(("x-access" = json!("required"))),
+    responses((status = 201, description = "The new agent", body = Agent))
+)]
 pub async fn create(
     State(state): State<AppState>,
     Auth(p): Auth,
     ApiJson(req): ApiJson<CreateAgent>,
-) -> Result<(StatusCode, Json<Value>), MarketError> {
+) -> Result<(StatusCode, Json<Agent>), MarketError> {
     let a = agents::create(&state, &p, &req.name, req.maturity.as_deref()).await?;
-    Ok((StatusCode::CREATED, Json(wire(&a))))
+    Ok((StatusCode::CREATED, Json(Agent::from(&a))))
 }
 
+/// The tenant's agents
+#[utoipa::path(
+    get,
+    path = "/agents",
+    tag = "Agents",
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = AgentList))
+)]
 pub async fn list(
     State(state): State<AppState>,
     Auth(p): Auth,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<AgentList>, MarketError> {
     let rows = agents::list(&state, &p).await?;
-    Ok(Json(
-        json!({ "agents": rows.iter().map(wire).collect::<Vec<_>>() }),
-    ))
+    Ok(Json(AgentList {
+        agents: rows.iter().map(Agent::from).collect(),
+    }))
 }
 
+/// One agent with its installed skills
+#[utoipa::path(
+    get,
+    path = "/agents/{id}",
+    tag = "Agents",
+    params(("id" = String, Path, description = "The agent's id")),
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = AgentDetail))
+)]
 pub async fn get_one(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<AgentDetail>, MarketError> {
     let id = parse_id(
         &id,
         MarketError::new(ErrorCode::NotFound, "Agent not found"),
     )?;
     let (agent, skills) = agents::get(&state, &p, id).await?;
-    let mut v = wire(&agent);
-    if let Some(o) = v.as_object_mut() {
-        o.insert(
-            "installed_skills".into(),
-            json!(skills
-                .iter()
-                .map(|s| json!({
-                    "skill_id": s.id,
-                    "marketplace_skill_id": s.listing_id,
-                    "name": s.name,
-                    "config_overrides": s.config_overrides,
-                    "installed_at": s.created_at,
-                }))
-                .collect::<Vec<_>>()),
-        );
-    }
-    Ok(Json(v))
+    Ok(Json(AgentDetail {
+        id: agent.id,
+        name: agent.name,
+        maturity: agent.maturity,
+        created_at: agent.created_at,
+        installed_skills: skills.iter().map(AgentSkill::from).collect(),
+    }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct GraduateBody {
+    /// The level right after the agent's current one.
+    #[schema(schema_with = maturity)]
     target_maturity: String,
 }
 
-/// `POST /api/agents/{id}/graduate`: one maturity level up (tenant admins).
+/// The agent's maturity before and after.
+#[derive(Serialize, ToSchema)]
+pub struct Graduated {
+    success: bool,
+    agent_id: Uuid,
+    #[schema(schema_with = maturity)]
+    previous_maturity: String,
+    #[schema(schema_with = maturity)]
+    maturity: String,
+}
+
+/// Raise an agent's maturity one level (tenant admins)
+#[utoipa::path(
+    post,
+    path = "/agents/{id}/graduate",
+    tag = "Agents",
+    params(("id" = String, Path, description = "The agent's id")),
+    request_body = GraduateBody,
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = Graduated))
+)]
 pub async fn graduate(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
     ApiJson(b): ApiJson<GraduateBody>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<Graduated>, MarketError> {
     let id = parse_id(
         &id,
         MarketError::new(ErrorCode::NotFound, "Agent not found"),
     )?;
     let (row, previous) = agents::graduate(&state, &p, id, b.target_maturity.trim()).await?;
-    Ok(Json(json!({
-        "success": true,
-        "agent_id": row.id,
-        "previous_maturity": previous,
-        "maturity": row.maturity,
-    })))
+    Ok(Json(Graduated {
+        success: true,
+        agent_id: row.id,
+        previous_maturity: previous,
+        maturity: row.maturity,
+    }))
 }

@@ -24,6 +24,25 @@ pub enum Access {
     Operator,
 }
 
+impl Access {
+    const ALL: [Access; 5] = [Public, Optional, Required, KeyOrToken, Operator];
+
+    /// The value of a typed operation's `x-access` extension.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Public => "public",
+            Optional => "optional",
+            Required => "required",
+            KeyOrToken => "key_or_token",
+            Operator => "operator",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Access> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct RouteDoc {
     pub method: &'static str,
@@ -62,39 +81,6 @@ const fn r(
 
 use Access::*;
 
-const BROWSE: &[&str] = &[
-    "query",
-    "category",
-    "tags",
-    "skill_type",
-    "sort_by",
-    "limit",
-    "offset",
-];
-const PUBLIC_BROWSE: &[&str] = &[
-    "cursor",
-    "query",
-    "category",
-    "tags",
-    "skill_type",
-    "is_free",
-    "is_featured",
-    "sort_by",
-    "sort_order",
-    "limit",
-    "offset",
-];
-const PRIVATE_LIST: &[&str] = &[
-    "query",
-    "category",
-    "skill_type",
-    "is_installed",
-    "sort_by",
-    "sort_order",
-    "limit",
-    "offset",
-];
-
 /// Every documented JSON route. Paths are relative to the server root.
 pub const ROUTES: &[RouteDoc] = &[
     r(
@@ -103,56 +89,6 @@ pub const ROUTES: &[RouteDoc] = &[
         "Service",
         "Health with a real database round trip",
         Public,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/openapi.json",
-        "Service",
-        "This document",
-        Public,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/auth/signup",
-        "Accounts",
-        "Create a tenant and its owner; starts a session",
-        Public,
-        &[],
-        true,
-        201,
-    ),
-    r(
-        "POST",
-        "/api/auth/login",
-        "Accounts",
-        "Log in; starts a new session",
-        Public,
-        &[],
-        true,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/auth/logout",
-        "Accounts",
-        "End the session",
-        Optional,
-        &[],
-        false,
-        204,
-    ),
-    r(
-        "GET",
-        "/api/auth/me",
-        "Accounts",
-        "The caller, its permissions and credential kind",
-        Required,
         &[],
         false,
         200,
@@ -189,406 +125,6 @@ pub const ROUTES: &[RouteDoc] = &[
     ),
     r(
         "POST",
-        "/api/oauth/clients",
-        "OAuth",
-        "Register an OAuth client (secret shown once; a session only)",
-        Required,
-        &[],
-        true,
-        201,
-    ),
-    r(
-        "GET",
-        "/api/oauth/clients",
-        "OAuth",
-        "The caller's OAuth clients, without secrets",
-        Required,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "DELETE",
-        "/api/oauth/clients/{id}",
-        "OAuth",
-        "Delete an OAuth client (by client_id) and every token it was issued",
-        Required,
-        &[],
-        false,
-        204,
-    ),
-    r(
-        "POST",
-        "/oauth/token",
-        "OAuth",
-        "Token endpoint: authorization_code (PKCE), client_credentials, refresh_token",
-        Public,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/oauth/revoke",
-        "OAuth",
-        "Revoke a token and its refresh family (RFC 7009; 200 for unknown tokens)",
-        Public,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/agents",
-        "Agents",
-        "Create an agent at student (counts against the plan; a tenant admin may start it at intern, as one graduation)",
-        Required,
-        &[],
-        true,
-        201,
-    ),
-    r(
-        "GET",
-        "/api/agents",
-        "Agents",
-        "The tenant's agents",
-        Required,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/agents/{id}",
-        "Agents",
-        "One agent with its installed skills",
-        Required,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/skills/marketplace",
-        "Skill Marketplace",
-        "Browse and search skills",
-        Required,
-        BROWSE,
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/skills/publish",
-        "Skill Marketplace",
-        "Submit a private skill for review",
-        Required,
-        &[],
-        true,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/skills/approve/{id}",
-        "Skill Marketplace",
-        "Approve a submission",
-        Operator,
-        &["content_hash"],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/skills/reject/{id}",
-        "Skill Marketplace",
-        "Reject a submission with a reason",
-        Operator,
-        &["reason"],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/skills/install",
-        "Skill Marketplace",
-        "Install an approved skill into the tenant",
-        Required,
-        &[],
-        true,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/skills/rate/{id}",
-        "Skill Marketplace",
-        "Rate and review (once per user)",
-        Required,
-        &[],
-        true,
-        200,
-    ),
-    r(
-        "PUT",
-        "/api/skills/rate/{id}",
-        "Skill Marketplace",
-        "Replace the caller's rating",
-        Required,
-        &[],
-        true,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/skills/version",
-        "Skill Marketplace",
-        "Freeze a version",
-        Required,
-        &["skill_id", "version_name", "description"],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/skills/history/{id}",
-        "Skill Marketplace",
-        "Version history, newest first, paged (no snapshots)",
-        Required,
-        &["limit", "offset"],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/skills/rollback/{id}",
-        "Skill Marketplace",
-        "Restore a version's fields (on an approved skill: into review)",
-        Required,
-        &["version_id"],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/skills/{id}",
-        "Skill Marketplace",
-        "One skill with its config schema",
-        Required,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/skills",
-        "Skill Marketplace",
-        "Many skills at once (?ids=a,b,c)",
-        Required,
-        &["ids"],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/public/v1/marketplace/skills",
-        "Public Marketplace",
-        "Browse the public catalog",
-        Optional,
-        PUBLIC_BROWSE,
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/public/v1/marketplace/skills/{id}",
-        "Public Marketplace",
-        "Skill details with recent reviews",
-        Optional,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/public/v1/marketplace/categories",
-        "Public Marketplace",
-        "All categories",
-        Optional,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/public/v1/marketplace/tags",
-        "Public Marketplace",
-        "Tags with usage counts",
-        Optional,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/public/v1/marketplace/submit",
-        "Public Marketplace",
-        "Submit a skill for review",
-        KeyOrToken,
-        &[],
-        true,
-        201,
-    ),
-    r(
-        "POST",
-        "/api/public/v1/marketplace/skills/{id}/rate",
-        "Public Marketplace",
-        "Rate a skill",
-        KeyOrToken,
-        &[],
-        true,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/public/v1/marketplace/skills/{id}/reviews",
-        "Public Marketplace",
-        "Reviews of a skill",
-        Public,
-        &["limit", "offset"],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/reviews/{id}/vote",
-        "Reviews",
-        "Vote a review helpful or not (one vote per user, changeable)",
-        Required,
-        &[],
-        true,
-        200,
-    ),
-    r(
-        "PUT",
-        "/api/reviews/{id}/response",
-        "Reviews",
-        "The publisher's answer to a review of its listing",
-        Required,
-        &[],
-        true,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/public/v1/marketplace/reviews/{id}/flag",
-        "Public Marketplace",
-        "Flag a review for moderation",
-        KeyOrToken,
-        &["reason"],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/v1/skills/private",
-        "Private Marketplace",
-        "The tenant's own and installed skills",
-        Required,
-        PRIVATE_LIST,
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/v1/skills/private",
-        "Private Marketplace",
-        "Create a private skill",
-        Required,
-        &[],
-        true,
-        201,
-    ),
-    r(
-        "POST",
-        "/api/v1/skills/private/install",
-        "Private Marketplace",
-        "Install a marketplace skill",
-        Required,
-        &[],
-        true,
-        200,
-    ),
-    r(
-        "PUT",
-        "/api/v1/skills/private/{id}",
-        "Private Marketplace",
-        "Customize an installed skill, or edit an own skill (an approved one: into review)",
-        Required,
-        &[],
-        true,
-        200,
-    ),
-    r(
-        "DELETE",
-        "/api/v1/skills/private/{id}",
-        "Private Marketplace",
-        "Uninstall a skill",
-        Required,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/canvases",
-        "Canvases",
-        "Create a canvas (components install into it)",
-        Required,
-        &[],
-        true,
-        201,
-    ),
-    r(
-        "GET",
-        "/api/canvases",
-        "Canvases",
-        "The tenant's canvases",
-        Required,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/canvases/{id}",
-        "Canvases",
-        "One canvas with its installed components",
-        Required,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/workflows",
-        "Workflows",
-        "The tenant's workspace workflows, newest first, paged (a full page links the next)",
-        Required,
-        &["limit", "offset"],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/workflows/{id}",
-        "Workflows",
-        "One workspace workflow with nodes, edges and definition",
-        Required,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "POST",
         "/api/v1/domains",
         "Domain Marketplace",
         "Create a draft domain of the tenant",
@@ -604,56 +140,6 @@ pub const ROUTES: &[RouteDoc] = &[
         "The tenant's own and installed domains",
         Required,
         &[],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/agent-marketplace/browse",
-        "Agent Marketplace",
-        "Browse approved agent templates",
-        Required,
-        &["limit", "offset"],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/agent-marketplace/publish/{id}",
-        "Agent Marketplace",
-        "Publish one of the tenant's agents as a template (pending approval)",
-        Required,
-        &["name", "description", "price", "category"],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/agent-marketplace/install/{id}",
-        "Agent Marketplace",
-        "Install a template as a new agent (plan limit applies)",
-        Required,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/agent-marketplace/approve/{id}",
-        "Agent Marketplace",
-        "Approve an agent template",
-        Operator,
-        &["content_hash"],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/agent-marketplace/reject/{id}",
-        "Agent Marketplace",
-        "Reject an agent template with a reason",
-        Operator,
-        &["reason"],
         false,
         200,
     ),
@@ -767,399 +253,6 @@ pub const ROUTES: &[RouteDoc] = &[
         false,
         200,
     ),
-    r(
-        "GET",
-        "/api/canvas-marketplace/components",
-        "Canvas Marketplace",
-        "Browse components (also /api/components)",
-        Optional,
-        &[
-            "query",
-            "category",
-            "tags",
-            "component_type",
-            "min_price",
-            "max_price",
-            "is_free",
-            "is_featured",
-            "sort_by",
-            "sort_order",
-            "limit",
-            "offset",
-        ],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/canvas-marketplace/components",
-        "Canvas Marketplace",
-        "Create a draft component",
-        Required,
-        &[],
-        true,
-        201,
-    ),
-    r(
-        "GET",
-        "/api/canvas-marketplace/components/{id}",
-        "Canvas Marketplace",
-        "Component details with code, config schema and recent ratings",
-        Optional,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/canvas-marketplace/components/publish",
-        "Canvas Marketplace",
-        "Submit a draft component for review",
-        Required,
-        &[],
-        true,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/canvas-marketplace/components/{id}/approve",
-        "Canvas Marketplace",
-        "Approve a component",
-        Operator,
-        &["content_hash"],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/canvas-marketplace/components/{id}/reject",
-        "Canvas Marketplace",
-        "Reject a component with a reason",
-        Operator,
-        &["reason"],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/canvas-marketplace/components/install",
-        "Canvas Marketplace",
-        "Install a component onto one of the tenant's canvases",
-        Required,
-        &[],
-        true,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/canvas-marketplace/components/{id}/rate",
-        "Canvas Marketplace",
-        "Rate and review a component",
-        Required,
-        &[],
-        true,
-        200,
-    ),
-    r(
-        "PUT",
-        "/api/canvas-marketplace/components/{id}/rate",
-        "Canvas Marketplace",
-        "Replace the caller's rating",
-        Required,
-        &[],
-        true,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/canvas-marketplace/components/{id}/ratings",
-        "Canvas Marketplace",
-        "Ratings with helpful counts and author responses",
-        Optional,
-        &["limit", "offset"],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/canvas-marketplace/categories",
-        "Canvas Marketplace",
-        "Component categories with counts",
-        Public,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/canvas-marketplace/tags",
-        "Canvas Marketplace",
-        "Popular component tags with counts",
-        Public,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/marketplace/templates",
-        "Workflow Marketplace",
-        "Workflow templates (tags may repeat)",
-        Optional,
-        &["category", "template_type", "industry", "tags"],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/marketplace/templates/types",
-        "Workflow Marketplace",
-        "Template types",
-        Public,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/marketplace/templates/featured",
-        "Workflow Marketplace",
-        "Featured templates",
-        Public,
-        &["limit"],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/marketplace/templates/statistics",
-        "Workflow Marketplace",
-        "Counts and downloads by category, type and complexity",
-        Public,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/marketplace/templates/{id}",
-        "Workflow Marketplace",
-        "Template details with workflow_data (UUID or string id)",
-        Optional,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/marketplace/templates/{id}/import",
-        "Workflow Marketplace",
-        "Import a template into the workspace",
-        Required,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/marketplace/templates/advanced",
-        "Workflow Marketplace",
-        "Create an advanced template (pending approval)",
-        Required,
-        &[],
-        true,
-        201,
-    ),
-    r(
-        "POST",
-        "/api/marketplace/templates/{id}/create-workflow",
-        "Workflow Marketplace",
-        "Create a workflow from a template with checked inputs",
-        Required,
-        &["workflow_name", "parameters"],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/marketplace/import",
-        "Workflow Marketplace",
-        "Import a workflow file (multipart 'file' or a JSON body)",
-        Required,
-        &[],
-        true,
-        201,
-    ),
-    r(
-        "POST",
-        "/api/marketplace/export",
-        "Workflow Marketplace",
-        "Export a workflow document with metadata",
-        Public,
-        &[],
-        true,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/admin/listings/{id}/approve",
-        "Operators",
-        "Approve a pending listing of any kind",
-        Operator,
-        &["content_hash"],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/admin/listings/{id}/reject",
-        "Operators",
-        "Reject a pending listing of any kind",
-        Operator,
-        &["reason"],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/admin/listings/{id}/suspend",
-        "Operators",
-        "Suspend an approved listing of any kind",
-        Operator,
-        &["reason"],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/agents/{id}/graduate",
-        "Agents",
-        "Raise an agent's maturity one level (tenant admins)",
-        Required,
-        &[],
-        true,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/packages",
-        "Packages",
-        "The tenant's installed packages",
-        Required,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/packages/request",
-        "Packages",
-        "Ask operators to whitelist a package",
-        Required,
-        &[],
-        true,
-        201,
-    ),
-    r(
-        "GET",
-        "/api/packages/{name}/vulnerabilities",
-        "Packages",
-        "Known CVEs of a package by version range",
-        Required,
-        &["package_type"],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/admin/review-queue",
-        "Operators",
-        "Pending listings of every kind, oldest first",
-        Operator,
-        &["limit", "offset"],
-        false,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/admin/flags",
-        "Operators",
-        "Flagged reviews, most flagged first",
-        Operator,
-        &["limit", "offset"],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/admin/reviews/{id}/hide",
-        "Operators",
-        "Hide a review (its rating leaves the average)",
-        Operator,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/admin/reviews/{id}/restore",
-        "Operators",
-        "Restore a hidden review",
-        Operator,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "PUT",
-        "/api/admin/tenants/{id}",
-        "Operators",
-        "Change a tenant's plan or marketplace access",
-        Operator,
-        &[],
-        true,
-        200,
-    ),
-    r(
-        "GET",
-        "/api/admin/audit",
-        "Operators",
-        "The audit log of governance actions",
-        Operator,
-        &["action", "target_id", "limit", "offset"],
-        false,
-        200,
-    ),
-    r(
-        "PUT",
-        "/api/admin/maintenance",
-        "Operators",
-        "Switch maintenance mode (writes answer 503)",
-        Operator,
-        &[],
-        true,
-        200,
-    ),
-    r(
-        "PUT",
-        "/api/admin/packages/{name}",
-        "Operators",
-        "Whitelist state, allowed versions and vulnerabilities of a package",
-        Operator,
-        &[],
-        true,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/admin/listings/{id}/approve-risk",
-        "Operators",
-        "Explicitly approve a high-risk listing for installs",
-        Operator,
-        &[],
-        false,
-        200,
-    ),
 ];
 
 /// Routes whose success answer is a JSON array (the reference's shapes).
@@ -1167,17 +260,12 @@ const ARRAY_RESPONSES: &[&str] = &[
     "/api/v1/domains/marketplace/my-submissions",
     "/api/v1/domains/marketplace/search",
     "/api/v1/domains/marketplace/trending",
-    "/api/marketplace/templates",
-    "/api/marketplace/templates/featured",
 ];
 
 /// Query parameters without which the route answers 400.
 fn query_required(path: &str, name: &str) -> bool {
     match name {
-        "ids" => path == "/api/skills",
-        "skill_id" | "version_name" => path == "/api/skills/version",
-        "version_id" => path.starts_with("/api/skills/rollback/"),
-        "reason" => path.ends_with("/reject") || path.starts_with("/api/skills/reject/"),
+        "reason" => path.ends_with("/reject"),
         _ => false,
     }
 }
@@ -1233,29 +321,63 @@ const LINKS: &[Link] = &[
     (
         "/api/canvas-marketplace/components",
         "id",
-        &[("GET", "/api/canvas-marketplace/components/{id}")],
+        &[
+            ("GET", "/api/canvas-marketplace/components/{component_id}"),
+            (
+                "GET",
+                "/api/canvas-marketplace/components/{component_id}/ratings",
+            ),
+        ],
     ),
+    (
+        "/api/components",
+        "id",
+        &[
+            ("GET", "/api/components/{component_id}"),
+            ("GET", "/api/components/{component_id}/ratings"),
+        ],
+    ),
+    (
+        "/api/marketplace/templates/advanced",
+        "id",
+        &[
+            ("GET", "/api/marketplace/templates/{template_id}"),
+            ("POST", "/api/marketplace/templates/{template_id}/import"),
+            (
+                "POST",
+                "/api/marketplace/templates/{template_id}/create-workflow",
+            ),
+        ],
+    ),
+    ("/api/marketplace/import", "id", &[("GET", "/api/workflows/{id}")]),
 ];
 
-fn links(route: &RouteDoc) -> Map<String, Value> {
+fn links(method: &str, path: &str) -> Map<String, Value> {
     let mut out = Map::new();
-    if route.method != "POST" {
+    if method != "POST" {
         return out;
     }
-    for (source, field, targets) in LINKS.iter().filter(|(p, _, _)| *p == route.path) {
-        debug_assert_eq!(*source, route.path);
+    for (_, field, targets) in LINKS.iter().filter(|(p, _, _)| *p == path) {
         for (method, path) in *targets {
             let id = operation_id(method, path);
+            // The target's one path parameter, by the name it has there.
+            let param = path
+                .split('/')
+                .find_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+                .unwrap_or("id");
+            let mut parameters = Map::new();
+            parameters.insert(param.into(), json!(format!("$response.body#/{field}")));
             out.insert(
                 id.clone(),
-                json!({"operationId": id, "parameters": {"id": format!("$response.body#/{field}")}}),
+                json!({"operationId": id, "parameters": parameters}),
             );
         }
     }
     out
 }
 
-fn operation(route: &RouteDoc) -> Value {
+/// An operation from the legacy table (routes whose handler is not typed yet).
+fn legacy_operation(route: &RouteDoc) -> Value {
     let mut parameters: Vec<Value> = route
         .path
         .split('/')
@@ -1281,84 +403,119 @@ fn operation(route: &RouteDoc) -> Value {
         };
         json!({"description": "Success", "content": {"application/json": {"schema": {"type": kind}}}})
     };
-    let mut ok = ok;
-    let links = links(route);
-    if !links.is_empty() {
-        ok["links"] = Value::Object(links);
-    }
     responses.insert(route.ok.to_string(), ok);
+    let mut op = json!({
+        "tags": [route.tag],
+        "summary": route.summary,
+        "parameters": parameters,
+        "responses": responses,
+        "x-access": route.access.as_str(),
+        "x-legacy": true,
+    });
+    if route.json_body {
+        op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": request_schemas::body(route.method, route.path)}}});
+    }
+    op
+}
+
+/// What every operation shares, said once: its id, who may call it, the
+/// error answers its door and its kind of work can give, and the links the
+/// stateful fuzzing follows. A typed handler states its access in the
+/// `x-access` extension; one without it is a defect the tests catch.
+fn shared_rules(op: &mut Value, method: &str, path: &str) {
+    let Some(access) = op["x-access"].as_str().and_then(Access::parse) else {
+        return;
+    };
+    let json_body = !op["requestBody"]["content"]["application/json"].is_null();
     let error = json!({"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     let mut codes = vec!["400", "429", "500"];
     // Logging in and the token endpoint refuse bad credentials with 401.
-    if route.access != Public
-        || matches!(
-            route.path,
-            "/api/auth/login" | "/oauth/token" | "/oauth/revoke"
-        )
-    {
+    if access != Public || matches!(path, "/api/auth/login" | "/oauth/token" | "/oauth/revoke") {
         codes.extend(["401", "403"]);
     }
-    if route.path.contains('{') || route.method != "GET" {
+    if path.contains('{') || method != "GET" {
         codes.push("404");
     }
     // Writes can conflict, be too large or mistyped, be refused by
     // governance (422) or by maintenance mode; any route can meet a
     // database outage.
-    if route.method != "GET" {
+    if method != "GET" {
         codes.extend(["409", "413", "422"]);
     }
-    if route.json_body {
+    if json_body {
         codes.push("415");
     }
     codes.push("503");
-    for c in codes {
-        responses.insert(c.into(), error.clone());
+    if let Some(responses) = op["responses"].as_object_mut() {
+        for c in codes {
+            responses.entry(c).or_insert_with(|| error.clone());
+        }
+        let links = links(method, path);
+        if !links.is_empty() {
+            if let Some(ok) = responses
+                .iter_mut()
+                .find(|(status, _)| status.starts_with('2'))
+                .map(|(_, r)| r)
+            {
+                ok["links"] = Value::Object(links);
+            }
+        }
     }
-    let security = match route.access {
+    op["security"] = match access {
         Public => json!([]),
         Optional => json!([{}, {"ApiKey": []}, {"Bearer": []}, {"Session": []}]),
         Required | Operator => json!([{"ApiKey": []}, {"Bearer": []}, {"Session": []}]),
         KeyOrToken => json!([{"ApiKey": []}, {"Bearer": []}]),
     };
-    let mut op = json!({
-        "tags": [route.tag],
-        "summary": route.summary,
-        "operationId": operation_id(route.method, route.path),
-        "parameters": parameters,
-        "responses": responses,
-        "security": security,
-    });
-    if route.access == Operator {
+    if access == Operator && op["description"].is_null() {
         op["description"] = json!("Needs the GOVERNANCE_APPROVE permission (platform operators).");
     }
-    if route.json_body {
-        op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": request_schemas::body(route.method, route.path)}}});
-    }
-    if route.path == "/oauth/revoke" {
-        op["requestBody"] = json!({"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {
-            "type": "object",
-            "properties": {
-                "token": {"type": "string"},
-                "token_type_hint": {"type": "string", "enum": ["access_token", "refresh_token"]},
-                "client_id": {"type": "string"},
-                "client_secret": {"type": "string"},
-            },
-        }}}});
-    } else if route.path == "/oauth/token" {
-        op["requestBody"] = json!({"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}}});
-    }
-    op
+    op["operationId"] = json!(operation_id(method, path));
 }
 
-/// The document, built once.
+/// The document, built once: the typed operations the router mounts, then
+/// the rows of the legacy table for handlers not typed yet, each finished
+/// by the shared rules.
 pub fn document() -> &'static Value {
     static DOC: OnceLock<Value> = OnceLock::new();
     DOC.get_or_init(|| {
-        let mut paths = Map::new();
+        let typed = serde_json::to_value(super::openapi()).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the typed OpenAPI document does not serialise");
+            json!({})
+        });
+        let mut paths = typed["paths"].as_object().cloned().unwrap_or_default();
         for route in ROUTES {
             let entry = paths.entry(route.path.to_owned()).or_insert_with(|| json!({}));
-            entry[route.method.to_lowercase()] = operation(route);
+            let method = route.method.to_lowercase();
+            if entry[&method].is_null() {
+                entry[&method] = legacy_operation(route);
+            }
         }
+        for (path, item) in paths.iter_mut() {
+            if let Some(item) = item.as_object_mut() {
+                for (method, op) in item.iter_mut() {
+                    shared_rules(op, &method.to_uppercase(), path);
+                }
+            }
+        }
+        let mut schemas = typed["components"]["schemas"]
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        schemas.insert(
+            "Error".into(),
+            json!({
+                "type": "object",
+                "required": ["error", "message", "code"],
+                "properties": {
+                    "error": {"type": "string"},
+                    "message": {"type": "string"},
+                    "code": {"type": "string"},
+                    "details": {"type": "object"},
+                    "retry_after": {"type": "integer", "minimum": 0}
+                }
+            }),
+        );
         json!({
             "openapi": "3.1.0",
             "info": {
@@ -1369,18 +526,7 @@ pub fn document() -> &'static Value {
             },
             "paths": paths,
             "components": {
-                "schemas": {
-                    "Error": {
-                        "type": "object",
-                        "required": ["error", "message", "code"],
-                        "properties": {
-                            "error": {"type": "string"},
-                            "message": {"type": "string"},
-                            "code": {"type": "string"},
-                            "details": {"type": "object"}
-                        }
-                    }
-                },
+                "schemas": schemas,
                 "securitySchemes": {
                     "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
                     "Bearer": {"type": "http", "scheme": "bearer"},
@@ -1391,6 +537,30 @@ pub fn document() -> &'static Value {
     })
 }
 
+/// The top of an OpenAPI 3.1 document (what a client generator reads).
+#[derive(utoipa::ToSchema)]
+// Only its schema is used: the document itself is assembled as JSON.
+#[allow(dead_code)]
+pub struct OpenApiDocument {
+    /// `3.1.0`
+    openapi: String,
+    #[schema(value_type = Object)]
+    info: Value,
+    /// Every operation, by path and method.
+    #[schema(value_type = Object)]
+    paths: Value,
+    #[schema(value_type = Object)]
+    components: Value,
+}
+
+/// This document
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "Service",
+    extensions(("x-access" = json!("public"))),
+    responses((status = 200, body = OpenApiDocument))
+)]
 pub async fn openapi_json() -> Json<Value> {
     Json(document().clone())
 }

@@ -6,31 +6,105 @@ use app::backend::services::listings::{self, Decision, Rated};
 use app::backend::{auth::Principal, state::AppState};
 use app::error::MarketError;
 use app::model::kind::ListingKind;
-use app::model::listing::{SortBy, SortOrder};
+use app::model::listing::{ListingStatus, SortBy, SortOrder};
 use app::model::page::PageParams;
+use app::model::schema::{name, of};
 use app::model::skill::RateRequest;
 use axum::http::Method;
 use axum::Json;
-use serde::Deserialize;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::{RefOr, Required, Schema};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
 
+/// The reject routes' `?reason=`, which they cannot do without.
 #[derive(Deserialize)]
 pub struct ReasonQuery {
     pub reason: Option<String>,
 }
 
+// By hand: a derived parameter with `schema_with` is never `required`.
+impl IntoParams for ReasonQuery {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![query_param("reason", true, name(500))]
+    }
+}
+
+/// A query parameter with its schema, for the `IntoParams` written by hand
+/// (the derive cannot say `required` together with `schema_with`).
+pub fn query_param(param: &str, required: bool, schema: Value) -> Parameter {
+    ParameterBuilder::new()
+        .name(param)
+        .parameter_in(ParameterIn::Query)
+        .required(if required {
+            Required::True
+        } else {
+            Required::False
+        })
+        .schema(Some(of(schema)))
+        .build()
+}
+
 /// The approve routes' `?content_hash=`: the review queue's hash of the
 /// content the operator saw. Absent, the approval is of what is under
 /// review now, as the reference's routes (which take nothing) expect.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ApproveQuery {
+    #[param(schema_with = content_hash)]
     pub content_hash: Option<String>,
 }
 
-#[derive(Deserialize)]
+fn content_hash() -> RefOr<Schema> {
+    of(json!({
+        "type": "string",
+        "pattern": "^sha256:[0-9a-f]{64}$",
+        "description": "The review queue's content_hash of what the operator saw: content changed since is 409 CONFLICTING_OPERATION (absent: what is under review now)",
+    }))
+}
+
+/// `?limit=&offset=` of a list of at most 100 per page.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
+    #[param(schema_with = limit_100)]
     pub limit: Option<i64>,
+    #[param(schema_with = offset)]
     pub offset: Option<i64>,
+}
+
+pub fn limit_100() -> RefOr<Schema> {
+    of(json!({"type": "integer", "minimum": 1, "maximum": 100}))
+}
+
+pub fn limit_50() -> RefOr<Schema> {
+    of(json!({"type": "integer", "minimum": 1, "maximum": 50}))
+}
+
+pub fn offset() -> RefOr<Schema> {
+    of(json!({"type": "integer", "minimum": 0, "maximum": PageParams::MAX_OFFSET}))
+}
+
+/// An approval in the skill routes' shape, which the agent template
+/// routes share.
+#[derive(Serialize, ToSchema)]
+pub struct Approval {
+    pub success: bool,
+    pub marketplace_id: Uuid,
+    pub status: ListingStatus,
+    pub approved_at: Option<DateTime<Utc>>,
+}
+
+/// A rejection in the skill routes' shape.
+#[derive(Serialize, ToSchema)]
+pub struct Rejection {
+    pub success: bool,
+    pub marketplace_id: Uuid,
+    pub status: ListingStatus,
+    pub reason: Option<String>,
 }
 
 /// `{success, marketplace_id, status, approved_at}`, the skill routes'
@@ -41,15 +115,15 @@ pub async fn approve(
     kind: ListingKind,
     raw_id: &str,
     content_hash: Option<&str>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<Approval>, MarketError> {
     let id = parse_id(raw_id, kind.not_found())?;
     let row = listings::decide_pinned(state, p, kind, id, Decision::Approve, content_hash).await?;
-    Ok(Json(json!({
-        "success": true,
-        "marketplace_id": row.id,
-        "status": row.status,
-        "approved_at": row.approved_at,
-    })))
+    Ok(Json(Approval {
+        success: true,
+        marketplace_id: row.id,
+        status: ListingStatus::from_db(&row.status),
+        approved_at: row.approved_at,
+    }))
 }
 
 /// `{success, marketplace_id, status, reason}`.
@@ -59,7 +133,7 @@ pub async fn reject(
     kind: ListingKind,
     raw_id: &str,
     reason: Option<String>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<Rejection>, MarketError> {
     let id = parse_id(raw_id, kind.not_found())?;
     let row = listings::decide(
         state,
@@ -69,12 +143,12 @@ pub async fn reject(
         Decision::Reject(reason.unwrap_or_default()),
     )
     .await?;
-    Ok(Json(json!({
-        "success": true,
-        "marketplace_id": row.id,
-        "status": row.status,
-        "reason": row.rejection_reason,
-    })))
+    Ok(Json(Rejection {
+        success: true,
+        marketplace_id: row.id,
+        status: ListingStatus::from_db(&row.status),
+        reason: row.rejection_reason,
+    }))
 }
 
 /// `sort_by`/`sort_order` of the browse routes that default to descending.
@@ -109,21 +183,15 @@ pub async fn rate(
 }
 
 /// `[{name, count}]` from grouped counts.
-pub fn name_counts(rows: Vec<(String, i64)>) -> Vec<Value> {
+pub fn name_counts(rows: Vec<(String, i64)>) -> Vec<NameCount> {
     rows.into_iter()
-        .map(|(name, count)| json!({ "name": name, "count": count }))
+        .map(|(name, count)| NameCount { name, count })
         .collect()
 }
 
-/// A page of a list in the reference's shape:
-/// `{<key>: [...], total, limit, offset, has_more}`.
-pub fn paged(key: &str, items: Vec<Value>, total: i64, page: PageParams) -> Json<Value> {
-    let mut v = json!({
-        "total": total,
-        "limit": page.limit,
-        "offset": page.offset,
-        "has_more": page.has_more(total),
-    });
-    v[key] = Value::Array(items);
-    Json(v)
+/// A category or tag with the number of approved listings that carry it.
+#[derive(Serialize, ToSchema)]
+pub struct NameCount {
+    pub name: String,
+    pub count: i64,
 }
