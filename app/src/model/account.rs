@@ -5,7 +5,7 @@ use crate::error::{ErrorCode, MarketError, MarketResult};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Member,
@@ -34,7 +34,7 @@ impl Role {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     Read,
@@ -58,7 +58,7 @@ impl Scope {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Plan {
     Free,
@@ -67,6 +67,8 @@ pub enum Plan {
 }
 
 impl Plan {
+    pub const ALL: [Plan; 3] = [Plan::Free, Plan::Team, Plan::Enterprise];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Plan::Free => "free",
@@ -205,11 +207,41 @@ pub fn parse_name(field: &str, raw: &str, max: usize) -> MarketResult<String> {
     Ok(s.to_owned())
 }
 
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SignupRequest {
+    #[schema(schema_with = tenant_name)]
     pub tenant_name: String,
+    /// Any address is parsed; the schema names a shape that always is.
+    #[schema(schema_with = signup_email)]
     pub email: String,
+    #[schema(schema_with = signup_password)]
     pub password: String,
+}
+
+fn tenant_name() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::model::schema::of(crate::model::schema::name(100))
+}
+
+fn signup_email() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::model::schema::of(
+        serde_json::json!({"type": "string", "pattern": "^[a-z0-9]{1,20}@[a-z0-9]{1,20}\\.[a-z]{2,6}$"}),
+    )
+}
+
+fn signup_password() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::model::schema::of(serde_json::json!({
+        "type": "string",
+        "minLength": 8,
+        "maxLength": 256,
+        "pattern": crate::model::schema::NO_NUL,
+    }))
+}
+
+/// Text without U+0000 (PostgreSQL cannot hold it).
+fn no_nul() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::model::schema::of(
+        serde_json::json!({"type": "string", "pattern": crate::model::schema::NO_NUL}),
+    )
 }
 
 // Hand-written so that a logged request never shows its password.
@@ -223,9 +255,11 @@ impl std::fmt::Debug for SignupRequest {
     }
 }
 
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {
+    #[schema(schema_with = no_nul)]
     pub email: String,
+    #[schema(schema_with = no_nul)]
     pub password: String,
 }
 
@@ -238,32 +272,66 @@ impl std::fmt::Debug for LoginRequest {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuthReply {
     pub user_id: Uuid,
     pub tenant_id: Uuid,
     pub role: Role,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Me {
     pub user_id: Uuid,
     pub tenant_id: Uuid,
     pub email: String,
     pub role: Role,
+    /// `SKILL_VIEW`, `SKILL_MANAGE`, `TENANT_ADMIN`, `GOVERNANCE_APPROVE`.
+    #[schema(schema_with = permissions)]
     pub permissions: Vec<String>,
+    /// The credential of this request.
+    #[schema(schema_with = credential_kind)]
     pub auth: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+fn permissions() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::model::schema::of(serde_json::json!({
+        "type": "array",
+        "items": {"type": "string", "enum": ["SKILL_VIEW", "SKILL_MANAGE", "TENANT_ADMIN", "GOVERNANCE_APPROVE"]},
+    }))
+}
+
+fn credential_kind() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::model::schema::of(
+        serde_json::json!({"type": "string", "enum": ["session", "api_key", "oauth", "cli"]}),
+    )
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreateKeyRequest {
+    #[schema(schema_with = key_name)]
     pub name: String,
+    /// `read` or `read_write`.
+    #[schema(schema_with = key_scope)]
     pub scope: String,
     #[serde(default, deserialize_with = "whole_number")]
+    #[schema(minimum = 1, maximum = 3650)]
     pub expires_in_days: Option<i64>,
 }
 
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+fn key_name() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::model::schema::of(crate::model::schema::name(100))
+}
+
+/// `read` or `read_write`, as a string field carries it.
+pub fn scope_schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::model::schema::of(serde_json::json!({"type": "string", "enum": ["read", "read_write"]}))
+}
+
+fn key_scope() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::model::schema::of(serde_json::json!({"type": "string", "enum": ["read", "read_write"]}))
+}
+
+#[derive(Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreatedKey {
     pub id: Uuid,
     pub name: String,
@@ -289,7 +357,7 @@ impl std::fmt::Debug for CreatedKey {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct KeyInfo {
     pub id: Uuid,
     pub name: String,
@@ -301,7 +369,7 @@ pub struct KeyInfo {
     pub is_active: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct KeyList {
     pub keys: Vec<KeyInfo>,
 }

@@ -7,6 +7,7 @@ pub mod kind;
 pub mod listing;
 pub mod package;
 pub mod page;
+pub mod schema;
 pub mod skill;
 pub mod studio;
 pub mod workflow;

@@ -2,9 +2,19 @@ use app::backend::state::AppState;
 use axum::{extract::State, http::StatusCode, response::IntoResponse, Json};
 use serde::Serialize;
 use std::time::Duration;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-#[derive(Serialize)]
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(health))
+}
+
+/// The state of each store: `healthy`, `unhealthy`, or `not_configured`
+/// for an optional one.
+#[derive(Serialize, ToSchema)]
 pub struct Health {
+    /// `healthy`, or `degraded` when a store is unhealthy.
+    #[schema(example = "healthy")]
     status: &'static str,
     version: String,
     timestamp: chrono::DateTime<chrono::Utc>,
@@ -15,7 +25,7 @@ pub struct Health {
     replica_lag_seconds: Option<f64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Services {
     database: &'static str,
     database_replica: &'static str,
@@ -23,7 +33,19 @@ pub struct Services {
     marketplace: &'static str,
 }
 
-/// `GET /api/health`: a real database round trip, bounded in time.
+/// Health with a real database round trip
+///
+/// Bounded in time; a failing primary answers 503 with the same body.
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "Service",
+    extensions(("x-access" = json!("public"))),
+    responses(
+        (status = 200, description = "The stores answer", body = Health),
+        (status = 503, description = "The primary database does not answer", body = Health),
+    )
+)]
 pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
     let probe = sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&state.pool);
     let database_ok = matches!(

@@ -11,7 +11,23 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(revoke))
+}
+
+/// Create an API key (shown once)
+#[utoipa::path(
+    post,
+    path = "/keys",
+    tag = "Accounts",
+    request_body = CreateKeyRequest,
+    extensions(("x-access" = json!("required"))),
+    responses((status = 201, description = "The key; its secret is never shown again", body = CreatedKey))
+)]
 pub async fn create(
     State(state): State<AppState>,
     Auth(principal): Auth,
@@ -23,6 +39,14 @@ pub async fn create(
     ))
 }
 
+/// The caller's API keys, without secrets
+#[utoipa::path(
+    get,
+    path = "/keys",
+    tag = "Accounts",
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = KeyList))
+)]
 pub async fn list(
     State(state): State<AppState>,
     Auth(principal): Auth,
@@ -30,6 +54,15 @@ pub async fn list(
     Ok(Json(keys::list(&state, &principal).await?))
 }
 
+/// Revoke an API key at once
+#[utoipa::path(
+    delete,
+    path = "/keys/{id}",
+    tag = "Accounts",
+    params(("id" = String, Path, description = "The key's id")),
+    extensions(("x-access" = json!("required"))),
+    responses((status = 204, description = "Revoked"))
+)]
 pub async fn revoke(
     State(state): State<AppState>,
     Auth(principal): Auth,
