@@ -8,7 +8,25 @@ use app::error::MarketError;
 use app::model::account::{AuthReply, LoginRequest, Me, SignupRequest};
 use axum::{extract::State, http::StatusCode, Extension, Json};
 use tower_sessions::Session;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(signup))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+}
+
+/// Create a tenant and its owner; starts a session
+#[utoipa::path(
+    post,
+    path = "/auth/signup",
+    tag = "Accounts",
+    request_body = SignupRequest,
+    extensions(("x-access" = json!("public"))),
+    responses((status = 201, description = "The new owner, signed in", body = AuthReply))
+)]
 pub async fn signup(
     State(state): State<AppState>,
     session: Session,
@@ -19,6 +37,15 @@ pub async fn signup(
     Ok((StatusCode::CREATED, Json(reply)))
 }
 
+/// Log in; starts a new session
+#[utoipa::path(
+    post,
+    path = "/auth/login",
+    tag = "Accounts",
+    request_body = LoginRequest,
+    extensions(("x-access" = json!("public"))),
+    responses((status = 200, description = "Signed in", body = AuthReply))
+)]
 pub async fn login(
     State(state): State<AppState>,
     session: Session,
@@ -31,11 +58,27 @@ pub async fn login(
     Ok(Json(reply))
 }
 
+/// End the session
+#[utoipa::path(
+    post,
+    path = "/auth/logout",
+    tag = "Accounts",
+    extensions(("x-access" = json!("optional"))),
+    responses((status = 204, description = "Signed out (also without a session)"))
+)]
 pub async fn logout(session: Session) -> Result<StatusCode, MarketError> {
     session::end(&session).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The caller, its permissions and credential kind
+#[utoipa::path(
+    get,
+    path = "/auth/me",
+    tag = "Accounts",
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, description = "Who is asking", body = Me))
+)]
 pub async fn me(Auth(principal): Auth) -> Json<Me> {
     Json(accounts::me(&principal))
 }

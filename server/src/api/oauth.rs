@@ -6,7 +6,7 @@ use super::extract::{ApiJson, Auth, MaybeAuth};
 use app::backend::auth::{CredentialKind, Principal};
 use app::backend::services::oauth::{
     self, AuthorizeError, AuthorizeParams, AuthorizeRequest, ClientList, OAuthFailure,
-    RegisterClient, RegisteredClient, RevokeForm, TokenForm,
+    RegisterClient, RegisteredClient, RevokeForm, TokenForm, TokenReply,
 };
 use app::backend::state::AppState;
 use app::error::MarketError;
@@ -17,7 +17,29 @@ use axum::{
     Form, Json,
 };
 use base64::Engine;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::{RefOr, Schema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// `/api/oauth/clients/**`: the JSON API of a user's OAuth clients.
+pub fn client_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register_client, list_clients))
+        .routes(routes!(delete_client))
+}
+
+/// `/oauth/*`, relative to its nest: the token endpoint and revocation
+/// (documented), and the consent page, which is HTML for a browser and no
+/// part of the JSON API.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .route(
+            "/authorize",
+            axum::routing::get(authorize_page).post(authorize_decide),
+        )
+        .routes(routes!(token))
+        .routes(routes!(revoke))
+}
 
 /// An answer that carries a secret: never kept by a cache (RFC 6749 §5.1
 /// names both headers for the token endpoint; the same holds for keys and
@@ -32,6 +54,15 @@ pub fn no_store(mut response: Response) -> Response {
     response
 }
 
+/// Register an OAuth client (secret shown once; a session only)
+#[utoipa::path(
+    post,
+    path = "/oauth/clients",
+    tag = "OAuth",
+    request_body = RegisterClient,
+    extensions(("x-access" = json!("required"))),
+    responses((status = 201, description = "The client; its secret is never shown again", body = RegisteredClient))
+)]
 pub async fn register_client(
     State(state): State<AppState>,
     Auth(principal): Auth,
@@ -43,6 +74,14 @@ pub async fn register_client(
     ))
 }
 
+/// The caller's OAuth clients, without secrets
+#[utoipa::path(
+    get,
+    path = "/oauth/clients",
+    tag = "OAuth",
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, description = "The caller's clients", body = ClientList))
+)]
 pub async fn list_clients(
     State(state): State<AppState>,
     Auth(principal): Auth,
@@ -50,6 +89,15 @@ pub async fn list_clients(
     Ok(Json(oauth::list_clients(&state, &principal).await?))
 }
 
+/// Delete an OAuth client (by client_id) and every token it was issued
+#[utoipa::path(
+    delete,
+    path = "/oauth/clients/{id}",
+    tag = "OAuth",
+    params(("id" = String, Path, description = "The client's client_id")),
+    extensions(("x-access" = json!("required"))),
+    responses((status = 204, description = "Deleted"))
+)]
 pub async fn delete_client(
     State(state): State<AppState>,
     Auth(principal): Auth,
@@ -148,8 +196,19 @@ pub async fn authorize_decide(
     }
 }
 
-/// `POST /oauth/token`: form in, JSON out, errors in RFC 6749 form plus
-/// the envelope's `message` and `code`.
+/// Token endpoint: authorization_code (PKCE), client_credentials, refresh_token
+///
+/// Form in, JSON out; errors in RFC 6749 form plus the envelope's
+/// `message` and `code`. Clients authenticate with HTTP Basic or with
+/// `client_id` and `client_secret` in the form.
+#[utoipa::path(
+    post,
+    path = "/token",
+    tag = "OAuth",
+    request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"),
+    extensions(("x-access" = json!("public"))),
+    responses((status = 200, description = "A new access token and refresh token", body = TokenReply))
+)]
 pub async fn token(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -186,9 +245,32 @@ fn oauth_error(failure: OAuthFailure) -> Response {
     r
 }
 
-/// `POST /oauth/revoke` (RFC 7009): `200 {}` for every
-/// authenticated client, whether or not the token was known; errors as at
-/// the token endpoint.
+/// The empty object `/oauth/revoke` answers.
+#[derive(Serialize)]
+pub struct Revoked {}
+
+impl utoipa::PartialSchema for Revoked {
+    fn schema() -> RefOr<Schema> {
+        // The one value `{}` (an enum, since a schema without properties
+        // would not say what the body holds).
+        app::model::schema::of(serde_json::json!({"type": "object", "enum": [{}]}))
+    }
+}
+
+impl utoipa::ToSchema for Revoked {}
+
+/// Revoke a token and its refresh family (RFC 7009; 200 for unknown tokens)
+///
+/// `200 {}` for every authenticated client, whether or not the token was
+/// known; errors as at the token endpoint.
+#[utoipa::path(
+    post,
+    path = "/revoke",
+    tag = "OAuth",
+    request_body(content = RevokeForm, content_type = "application/x-www-form-urlencoded"),
+    extensions(("x-access" = json!("public"))),
+    responses((status = 200, description = "Revoked, or nothing to revoke", body = Revoked))
+)]
 pub async fn revoke(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -201,7 +283,7 @@ pub async fn revoke(
     no_store(match result {
         // The body is ignored by clients (RFC 7009 §2.2); JSON, as every
         // /oauth answer is.
-        Ok(()) => Json(serde_json::json!({})).into_response(),
+        Ok(()) => Json(Revoked {}).into_response(),
         Err(failure) => oauth_error(failure),
     })
 }

@@ -77,13 +77,50 @@ impl From<sqlx::Error> for OAuthFailure {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RegisterClient {
+    #[schema(schema_with = client_name)]
     pub name: String,
+    #[schema(schema_with = redirect_uris)]
     pub redirect_uris: Vec<String>,
 }
 
-#[derive(Clone, Serialize, Deserialize, PartialEq)]
+fn client_name() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::model::schema::of(crate::model::schema::name(100))
+}
+
+fn redirect_uris() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::model::schema::of(serde_json::json!({
+        "type": "array",
+        "minItems": 1,
+        "maxItems": 10,
+        "items": crate::model::schema::redirect_uri(),
+    }))
+}
+
+/// A form field: text (a form has no null).
+fn form_text() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::model::schema::of(serde_json::json!({"type": "string"}))
+}
+
+fn grant_type() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::model::schema::of(serde_json::json!({
+        "type": "string",
+        "enum": ["authorization_code", "client_credentials", "refresh_token"],
+    }))
+}
+
+fn token_type_hint() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::model::schema::of(
+        serde_json::json!({"type": "string", "enum": ["access_token", "refresh_token"]}),
+    )
+}
+
+fn bearer() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::model::schema::of(serde_json::json!({"type": "string", "enum": ["Bearer"]}))
+}
+
+#[derive(Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct RegisteredClient {
     pub client_id: String,
     pub client_secret: String,
@@ -99,7 +136,7 @@ impl std::fmt::Debug for RegisteredClient {
 }
 
 /// A client in its owner's list: never its secret.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct ClientInfo {
     pub client_id: String,
     pub name: String,
@@ -107,17 +144,21 @@ pub struct ClientInfo {
     pub created_at: chrono::DateTime<Utc>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct ClientList {
     pub clients: Vec<ClientInfo>,
 }
 
-#[derive(Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct TokenReply {
     pub access_token: String,
+    #[schema(schema_with = bearer)]
     pub token_type: String,
+    /// Seconds until the access token expires.
     pub expires_in: i64,
     pub refresh_token: String,
+    /// `read` or `read_write`.
+    #[schema(schema_with = crate::model::account::scope_schema)]
     pub scope: String,
 }
 
@@ -345,15 +386,23 @@ pub async fn issue_code(
 }
 
 /// The form fields of `POST /oauth/token`.
-#[derive(Clone, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct TokenForm {
+    #[schema(schema_with = grant_type)]
     pub grant_type: Option<String>,
+    #[schema(schema_with = form_text)]
     pub code: Option<String>,
+    #[schema(schema_with = form_text)]
     pub redirect_uri: Option<String>,
+    #[schema(schema_with = form_text)]
     pub code_verifier: Option<String>,
+    #[schema(schema_with = form_text)]
     pub refresh_token: Option<String>,
+    #[schema(schema_with = form_text)]
     pub scope: Option<String>,
+    #[schema(schema_with = form_text)]
     pub client_id: Option<String>,
+    #[schema(schema_with = form_text)]
     pub client_secret: Option<String>,
 }
 
@@ -374,11 +423,15 @@ impl std::fmt::Debug for TokenForm {
 
 /// The form fields of `POST /oauth/revoke` (RFC 7009 §2.1), with client
 /// authentication as at the token endpoint.
-#[derive(Clone, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct RevokeForm {
+    #[schema(schema_with = form_text)]
     pub token: Option<String>,
+    #[schema(schema_with = token_type_hint)]
     pub token_type_hint: Option<String>,
+    #[schema(schema_with = form_text)]
     pub client_id: Option<String>,
+    #[schema(schema_with = form_text)]
     pub client_secret: Option<String>,
 }
 

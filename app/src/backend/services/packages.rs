@@ -30,13 +30,36 @@ pub struct VulnerabilityInput {
     pub safe_version: Option<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
 pub struct PackageInput {
+    #[schema(schema_with = package_type_schema)]
     pub package_type: String,
     pub whitelisted: bool,
+    /// A lower bound such as `>=2.0`.
+    #[schema(schema_with = allowed_versions_schema)]
     pub allowed_versions: Option<String>,
+    /// The full list, replacing what is stored: `{cve, severity,
+    /// description, affected_versions, safe_version?}` (documented empty:
+    /// ranges follow each ecosystem's rules, which a schema cannot state).
     #[serde(default)]
+    #[schema(schema_with = vulnerabilities_schema)]
     pub vulnerabilities: Vec<VulnerabilityInput>,
+}
+
+fn package_type_schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    use crate::model::schema;
+    schema::of(schema::one_of(PackageType::ALL, PackageType::as_str))
+}
+
+fn allowed_versions_schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::model::schema::of(json!({
+        "type": ["string", "null"],
+        "pattern": "^>=[0-9]{1,2}(\\.[0-9]{1,2}){0,2}$",
+    }))
+}
+
+fn vulnerabilities_schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::model::schema::of(json!({"type": "array", "maxItems": 0, "items": {"type": "object"}}))
 }
 
 fn range_error(field: &str, raw: &str, e: String) -> MarketError {
