@@ -4,41 +4,142 @@
 use crate::error::{MarketError, MarketResult};
 use crate::model::account::parse_name;
 use crate::model::listing::{
-    check_schema_shape, parse_optional_text, parse_price, parse_tags, parse_url, wire_enum,
-    MAX_CODE,
+    check_schema_shape, parse_optional_text, parse_price, parse_tags, parse_url, MAX_CODE,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-wire_enum!(ComponentType, "component_type", {
-    Component => "component", Widget => "widget", Layout => "layout",
-    Chart => "chart", Form => "form", Template => "template",
-});
+/// A component's type. The reference gives examples (`component`, `widget`,
+/// ...), not a closed set, and the marketplace lists canvases too: any
+/// lowercase identifier of at most [`ComponentType::MAX_LEN`] characters
+/// (`^[a-z][a-z0-9_-]{0,39}$`, see `schema::component_type`) is a type.
+/// [`ComponentType::KNOWN`] are the ones forms offer.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct ComponentType(String);
+
+impl ComponentType {
+    pub const KNOWN: &'static [&'static str] = &[
+        "component", "widget", "layout", "chart", "form", "template", "canvas",
+    ];
+    pub const MAX_LEN: usize = 40;
+    pub const DEFAULT: &'static str = "component";
+
+    /// Exactly the documented pattern. A JSON Schema `$` also matches before
+    /// one final newline (as Python's `re` reads it), so that one is dropped.
+    pub fn parse(raw: &str) -> MarketResult<Self> {
+        let s = raw.strip_suffix('\n').unwrap_or(raw);
+        let mut chars = s.chars();
+        let well_formed = s.len() <= Self::MAX_LEN
+            && chars.next().is_some_and(|c| c.is_ascii_lowercase())
+            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+        if well_formed {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(MarketError::validation(
+                "component_type",
+                format!(
+                    "A lowercase identifier: a letter, then letters, digits, '_' or '-', at most {} characters (e.g. {})",
+                    Self::MAX_LEN,
+                    Self::KNOWN.join(", ")
+                ),
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for ComponentType {
+    fn default() -> Self {
+        Self(Self::DEFAULT.to_owned())
+    }
+}
 
 const MAX_DEPENDENCIES: usize = 50;
 
 /// What `POST /api/canvas-marketplace/components` accepts.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct ComponentInput {
     #[serde(default)]
+    #[schema(required = true, schema_with = schemas::name200)]
     pub name: String,
+    #[schema(schema_with = schemas::description)]
     pub description: Option<String>,
+    #[schema(schema_with = schemas::name100)]
     pub category: Option<String>,
+    #[schema(schema_with = schemas::component_type)]
     pub component_type: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = schemas::tags)]
     pub tags: Vec<String>,
+    #[schema(schema_with = schemas::version)]
     pub version: Option<String>,
+    #[schema(schema_with = schemas::code)]
     pub code: Option<String>,
+    #[schema(schema_with = schemas::config_schema)]
     pub config_schema: Option<Value>,
     #[serde(default)]
+    #[schema(schema_with = schemas::dependencies)]
     pub dependencies: Vec<String>,
     #[serde(default)]
+    #[schema(schema_with = schemas::dependencies)]
     pub css_dependencies: Vec<String>,
+    #[schema(schema_with = schemas::url)]
     pub thumbnail_url: Option<String>,
+    #[schema(schema_with = schemas::url)]
     pub preview_url: Option<String>,
+    #[schema(schema_with = schemas::url)]
     pub demo_url: Option<String>,
+    #[schema(schema_with = schemas::price)]
     pub price: Option<f64>,
+    #[schema(schema_with = schemas::name100)]
     pub license: Option<String>,
+}
+
+/// The bounds of the component requests, each as the parsers below accept it.
+pub mod schemas {
+    use crate::model::schema::{self, of};
+    use utoipa::openapi::{RefOr, Schema};
+
+    pub fn name200() -> RefOr<Schema> {
+        of(schema::name(200))
+    }
+    pub fn name100() -> RefOr<Schema> {
+        of(schema::name(100))
+    }
+    pub fn description() -> RefOr<Schema> {
+        of(schema::text(2000))
+    }
+    pub fn code() -> RefOr<Schema> {
+        of(schema::text(200_000))
+    }
+    pub fn component_type() -> RefOr<Schema> {
+        of(schema::component_type())
+    }
+    pub fn tags() -> RefOr<Schema> {
+        of(schema::tags())
+    }
+    pub fn version() -> RefOr<Schema> {
+        of(serde_json::json!({"type": "string", "pattern": "^[0-9][0-9A-Za-z.+_-]{0,30}$"}))
+    }
+    pub fn config_schema() -> RefOr<Schema> {
+        of(schema::nested_schema())
+    }
+    pub fn dependencies() -> RefOr<Schema> {
+        of(serde_json::json!({"type": "array", "maxItems": 50, "items": schema::name(200)}))
+    }
+    pub fn url() -> RefOr<Schema> {
+        of(schema::url())
+    }
+    pub fn price() -> RefOr<Schema> {
+        of(schema::price())
+    }
+    pub fn id() -> RefOr<Schema> {
+        of(schema::id())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -109,7 +210,7 @@ impl ComponentInput {
         }
         let component_type = match self.component_type.as_deref() {
             Some(t) => ComponentType::parse(t)?,
-            None => ComponentType::Component,
+            None => ComponentType::default(),
         };
         Ok(ParsedComponent {
             name: parse_name("name", &self.name, 200)?,
@@ -141,7 +242,8 @@ impl ComponentInput {
     }
 }
 
-/// The `component_type` filter, checked against the known types.
+/// The `component_type` filter: any well-formed type (none matches
+/// nothing; a malformed one is a `400`).
 pub fn component_type_filter(raw: Option<&str>) -> MarketResult<Option<String>> {
     raw.map(|t| ComponentType::parse(t).map(|t| t.as_str().to_owned()))
         .transpose()
@@ -162,15 +264,32 @@ mod tests {
         assert_eq!(ok.name, "Data Table");
         assert_eq!(ok.spec.component_type, "component");
         assert_eq!(ok.spec.version, "1.0.0");
-        let bad_type = ComponentInput {
-            name: "x".into(),
-            component_type: Some("gadget".into()),
-            ..Default::default()
-        };
-        assert_eq!(
-            bad_type.parse().err().map(|e| e.code),
-            Some(crate::error::ErrorCode::InvalidEnumValue)
-        );
+        for t in ["canvas", "gadget", "a", "data-grid_2", "canvas\n"] {
+            let typed = ComponentInput {
+                name: "x".into(),
+                component_type: Some(t.into()),
+                ..Default::default()
+            };
+            assert_eq!(
+                typed.parse().ok().map(|c| c.spec.component_type),
+                Some(t.trim_end().to_owned()),
+                "{t:?}"
+            );
+        }
+        let long = "a".repeat(ComponentType::MAX_LEN);
+        assert!(ComponentType::parse(&long).is_ok());
+        for t in ["", "Canvas", "1chart", "-x", " canvas", "canvas ", "ca nvas", "é", &format!("{long}a")] {
+            let bad_type = ComponentInput {
+                name: "x".into(),
+                component_type: Some(t.into()),
+                ..Default::default()
+            };
+            assert_eq!(
+                bad_type.parse().err().map(|e| e.code),
+                Some(crate::error::ErrorCode::ValidationError),
+                "{t:?}"
+            );
+        }
         let bad_url = ComponentInput {
             name: "x".into(),
             demo_url: Some("javascript:alert(1)".into()),

@@ -34,9 +34,13 @@ pub const MAX_DEPTH: usize = 16;
 const MAX_LIST: usize = 50;
 
 /// A workflow's graph: nodes with unique string ids, edges between them.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct WorkflowGraph {
+    /// Objects with unique `id`s.
+    #[schema(value_type = Vec<Object>)]
     pub nodes: Vec<Value>,
+    /// Objects whose `source` and `target` name nodes.
+    #[schema(value_type = Vec<Object>)]
     pub edges: Vec<Value>,
 }
 
@@ -118,10 +122,11 @@ impl WorkflowGraph {
 }
 
 /// One user input an advanced template asks for.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InputField {
     pub name: String,
     #[serde(rename = "type")]
+    #[schema(schema_with = schemas::input_type)]
     pub field_type: String,
     #[serde(default)]
     pub label: Option<String>,
@@ -130,6 +135,7 @@ pub struct InputField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = schemas::any_value)]
     pub default: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -235,7 +241,8 @@ pub fn input_errors(schema: &[InputField], inputs: &Map<String, Value>) -> Vec<V
 }
 
 /// A step of an advanced template.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = WorkflowStep)]
 pub struct Step {
     pub step_id: String,
     pub name: String,
@@ -293,38 +300,144 @@ pub struct WorkflowSpec {
     pub benefits: Vec<String>,
 }
 
-/// `POST /api/marketplace/templates/advanced`.
-#[derive(Clone, Debug, Default, Deserialize)]
+/// `POST /api/marketplace/templates/advanced`. Node ids must be unique and
+/// edges must join known nodes, input fields and steps have their own
+/// rules: JSON Schema cannot say all that, so the document names a narrower
+/// shape that is always accepted (no graph, no inputs, no steps).
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct AdvancedTemplateInput {
+    #[schema(schema_with = schemas::template_id)]
     pub id: Option<String>,
     #[serde(default)]
+    #[schema(required = true, schema_with = schemas::name200)]
     pub name: String,
+    #[schema(schema_with = schemas::description)]
     pub description: Option<String>,
+    #[schema(schema_with = schemas::name100)]
     pub category: Option<String>,
+    #[schema(schema_with = schemas::name200)]
     pub author: Option<String>,
+    #[schema(schema_with = schemas::version)]
     pub version: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = schemas::list)]
     pub integrations: Vec<String>,
+    #[schema(schema_with = schemas::complexity)]
     pub complexity: Option<String>,
+    #[schema(schema_with = schemas::name100)]
     pub industry: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = schemas::tags)]
     pub tags: Vec<String>,
     #[serde(default)]
+    #[schema(schema_with = schemas::input_schema)]
     pub input_schema: Value,
     #[serde(default)]
+    #[schema(schema_with = schemas::steps)]
     pub steps: Value,
     #[serde(default, deserialize_with = "crate::model::account::whole_number")]
+    #[schema(schema_with = schemas::estimated_duration)]
     pub estimated_duration: Option<u32>,
     #[serde(default)]
+    #[schema(schema_with = schemas::list)]
     pub prerequisites: Vec<String>,
     #[serde(default)]
+    #[schema(schema_with = schemas::list)]
     pub use_cases: Vec<String>,
     #[serde(default)]
+    #[schema(schema_with = schemas::list)]
     pub benefits: Vec<String>,
     #[serde(default)]
+    #[schema(ignore)]
     pub nodes: Value,
     #[serde(default)]
+    #[schema(ignore)]
     pub edges: Value,
+}
+
+/// The bounds of the workflow requests, each as the parsers here accept it.
+pub mod schemas {
+    use super::{Complexity, TemplateType, INPUT_TYPES};
+    use crate::model::schema::{self, of};
+    use serde_json::json;
+    use utoipa::openapi::{RefOr, Schema};
+
+    pub fn template_id() -> RefOr<Schema> {
+        of(json!({"type": "string", "pattern": "^tmpl_[a-z0-9_.-]{1,60}$"}))
+    }
+    pub fn name200() -> RefOr<Schema> {
+        of(schema::name(200))
+    }
+    pub fn name100() -> RefOr<Schema> {
+        of(schema::name(100))
+    }
+    pub fn description() -> RefOr<Schema> {
+        of(schema::text(2000))
+    }
+    pub fn version() -> RefOr<Schema> {
+        of(json!({"type": "string", "pattern": "^[0-9][0-9.]{0,10}$"}))
+    }
+    pub fn list() -> RefOr<Schema> {
+        of(json!({"type": "array", "maxItems": 50, "items": schema::name(200)}))
+    }
+    pub fn complexity() -> RefOr<Schema> {
+        of(schema::one_of(Complexity::ALL, Complexity::as_str))
+    }
+    pub fn template_type() -> RefOr<Schema> {
+        of(schema::one_of(TemplateType::ALL, TemplateType::as_str))
+    }
+    pub fn input_type() -> RefOr<Schema> {
+        of(json!({"type": "string", "enum": INPUT_TYPES}))
+    }
+    pub fn tags() -> RefOr<Schema> {
+        of(schema::tags())
+    }
+    /// Any JSON value but `null` (spelt out: utoipa's model cannot read `{}`).
+    pub fn any_value() -> RefOr<Schema> {
+        of(json!({"type": ["string", "number", "boolean", "array", "object"]}))
+    }
+    pub fn estimated_duration() -> RefOr<Schema> {
+        of(json!({"type": "integer", "minimum": 0, "maximum": 100000}))
+    }
+    pub fn input_schema() -> RefOr<Schema> {
+        of(json!({
+            "type": "array",
+            "maxItems": 0,
+            "items": {"type": "object"},
+            "description": "Input fields {name, type, label?, required?, options?}; see the reference",
+        }))
+    }
+    pub fn steps() -> RefOr<Schema> {
+        of(json!({
+            "type": "array",
+            "maxItems": 0,
+            "items": {"type": "object"},
+            "description": "Steps {step_id (unique), name, ...}; see the reference",
+        }))
+    }
+    /// A workflow document's graph. Node ids must be unique and edges must
+    /// join known nodes, which JSON Schema cannot say: one node, no edges.
+    pub fn document_nodes() -> RefOr<Schema> {
+        of(json!({
+            "type": "array",
+            "maxItems": 1,
+            "description": "Objects with unique 'id's (at most 500, nested at most 16 levels)",
+            "items": {
+                "type": "object",
+                "required": ["id"],
+                "properties": {"id": schema::name(100), "type": schema::text(50)},
+                "additionalProperties": false,
+            },
+        }))
+    }
+    pub fn document_edges() -> RefOr<Schema> {
+        of(json!({
+            "type": "array",
+            "maxItems": 0,
+            "items": {"type": "object"},
+            "description": "Objects whose 'source' and 'target' name nodes (at most 2000)",
+        }))
+    }
 }
 
 /// A template's string id: letters, digits, `_ . -`, 1 to 100 characters,

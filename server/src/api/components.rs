@@ -2,89 +2,276 @@
 //! `/api/components/**` as its legacy alias) and the tenant's canvases.
 
 use super::extract::{parse_id, ApiJson, ApiQuery, Auth, MaybeAuth};
-use super::lifecycle::{self, name_counts, PageQuery, ReasonQuery};
+use super::lifecycle::{self, name_counts, ApproveQuery, NameCount, PageQuery, ReasonQuery};
 use super::skill_wire::rating_value;
+use app::backend::db::canvases::{CanvasRow, PlacedComponent};
 use app::backend::db::listings::ListingRow;
 use app::backend::db::reviews::ReviewRow;
 use app::backend::services::components::{self, Publish};
 use app::backend::services::listings::{self, Decision};
 use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
-use app::model::component::{component_type_filter, ComponentInput};
+use app::model::component::{component_type_filter, schemas, ComponentInput, ComponentSpec};
 use app::model::kind::ListingKind;
-use app::model::listing::{parse_price_filter, split_tags, SortBy};
+use app::model::listing::{parse_price_filter, split_tags, ListingStatus, SortBy};
 use app::model::page::PageParams;
+use app::model::schema::{self, of};
 use app::model::skill::RateRequest;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::Json;
-use serde::Deserialize;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 const KIND: ListingKind = ListingKind::CanvasComponent;
+
+/// Nested at `/canvas-marketplace/components` and at its legacy alias
+/// `/components`: both are documented, each with its own operation ids.
+pub fn component_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(browse, create))
+        .routes(routes!(publish))
+        .routes(routes!(install))
+        .routes(routes!(detail))
+        .routes(routes!(approve))
+        .routes(routes!(reject))
+        .routes(routes!(rate_once, rate_again))
+        .routes(routes!(ratings))
+}
+
+/// `/canvas-marketplace/categories`, `/canvas-marketplace/tags` and
+/// `/canvases/**`.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(categories))
+        .routes(routes!(tags))
+        .routes(routes!(create_canvas, list_canvases))
+        .routes(routes!(get_canvas))
+}
 
 fn component_id(raw: &str) -> Result<Uuid, MarketError> {
     parse_id(raw, KIND.not_found())
 }
 
-fn item(r: &ListingRow) -> Value {
-    json!({
-        "id": r.id,
-        "name": r.name,
-        "description": r.description,
-        "category": r.category,
-        "component_type": r.spec_field("component_type"),
-        "tags": r.tags,
-        "version": r.spec_field("version"),
-        "thumbnail_url": r.spec_field("thumbnail_url"),
-        "price": r.price,
-        "is_free": r.price == 0.0,
-        "is_featured": r.is_featured,
-        "license": r.license,
-        "installs": r.installs,
-        "rating": r.rating(),
-        "rating_count": r.rating_count,
-        "created_at": r.created_at,
-        "updated_at": r.updated_at,
-    })
+fn canvas_id(raw: &str) -> Result<Uuid, MarketError> {
+    parse_id(
+        raw,
+        MarketError::new(ErrorCode::NotFound, "Canvas not found"),
+    )
 }
 
-fn review(r: &ReviewRow) -> Value {
-    json!({
-        "id": r.id,
-        "rating": rating_value(r.rating),
-        "review": r.review,
-        "helpful_count": r.helpful_count,
-        "not_helpful_count": r.not_helpful_count,
-        "author_response": r.author_response,
-        "author_response_at": r.author_response_at,
-        "created_at": r.created_at,
-    })
+fn spec_text(r: &ListingRow, field: &str) -> Option<String> {
+    r.spec.get(field).and_then(Value::as_str).map(str::to_owned)
 }
 
-#[derive(Deserialize)]
-pub struct BrowseQuery {
-    query: Option<String>,
+/// `rating_value`'s wire form: a whole rating is an integer (`5`), a
+/// half stays a float; either way a JSON Schema number.
+fn rating(r: f64) -> Value {
+    rating_value(r)
+}
+
+/// A component as browse lists it.
+#[derive(Serialize, ToSchema)]
+pub struct ComponentItem {
+    id: Uuid,
+    name: String,
+    description: String,
     category: Option<String>,
-    tags: Option<String>,
+    /// A lowercase identifier (`component`, `widget`, `canvas`, ...).
     component_type: Option<String>,
+    tags: Vec<String>,
+    version: Option<String>,
+    thumbnail_url: Option<String>,
+    price: f64,
+    is_free: bool,
+    is_featured: bool,
+    license: Option<String>,
+    installs: i32,
+    /// The mean of the ratings, two decimals (0 without any).
+    rating: f64,
+    rating_count: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<&ListingRow> for ComponentItem {
+    fn from(r: &ListingRow) -> Self {
+        ComponentItem {
+            id: r.id,
+            name: r.name.clone(),
+            description: r.description.clone(),
+            category: r.category.clone(),
+            component_type: spec_text(r, "component_type"),
+            tags: r.tags.clone(),
+            version: spec_text(r, "version"),
+            thumbnail_url: spec_text(r, "thumbnail_url"),
+            price: r.price,
+            is_free: r.price == 0.0,
+            is_featured: r.is_featured,
+            license: r.license.clone(),
+            installs: r.installs,
+            rating: r.rating(),
+            rating_count: r.rating_count,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// A page of components.
+#[derive(Serialize, ToSchema)]
+pub struct ComponentPage {
+    components: Vec<ComponentItem>,
+    total: i64,
+    limit: i64,
+    offset: i64,
+    has_more: bool,
+}
+
+/// One of the latest ratings a component's details show.
+#[derive(Serialize, ToSchema)]
+pub struct ComponentRecentRating {
+    id: Uuid,
+    #[schema(value_type = f64, minimum = 1, maximum = 5)]
+    rating: Value,
+    review: Option<String>,
+    helpful_count: i32,
+    created_at: DateTime<Utc>,
+}
+
+/// A component with its code, config schema, assets and latest ratings.
+#[derive(Serialize, ToSchema)]
+pub struct ComponentDetail {
+    #[serde(flatten)]
+    item: ComponentItem,
+    code: String,
+    /// The JSON Schema of the component's config: an object or a boolean
+    /// schema, `null` without one.
+    #[schema(schema_with = config_schema)]
+    config_schema: Value,
+    dependencies: Vec<String>,
+    css_dependencies: Vec<String>,
+    preview_url: Option<String>,
+    demo_url: Option<String>,
+    recent_ratings: Vec<ComponentRecentRating>,
+}
+
+/// A rating with its votes and the publisher's answer.
+#[derive(Serialize, ToSchema)]
+pub struct ComponentRating {
+    id: Uuid,
+    #[schema(value_type = f64, minimum = 1, maximum = 5)]
+    rating: Value,
+    review: Option<String>,
+    helpful_count: i32,
+    not_helpful_count: i32,
+    author_response: Option<String>,
+    author_response_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+impl From<&ReviewRow> for ComponentRating {
+    fn from(r: &ReviewRow) -> Self {
+        ComponentRating {
+            id: r.id,
+            rating: rating(r.rating),
+            review: r.review.clone(),
+            helpful_count: r.helpful_count,
+            not_helpful_count: r.not_helpful_count,
+            author_response: r.author_response.clone(),
+            author_response_at: r.author_response_at,
+            created_at: r.created_at,
+        }
+    }
+}
+
+/// A page of a component's ratings.
+#[derive(Serialize, ToSchema)]
+pub struct ComponentRatingPage {
+    ratings: Vec<ComponentRating>,
+    total: i64,
+    limit: i64,
+    offset: i64,
+}
+
+/// The browse filters.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ComponentBrowseQuery {
+    /// Search in names and descriptions.
+    #[param(schema_with = free_text)]
+    query: Option<String>,
+    #[param(schema_with = free_text)]
+    category: Option<String>,
+    /// Comma-separated tags.
+    #[param(schema_with = free_text)]
+    tags: Option<String>,
+    #[param(schema_with = schemas::component_type)]
+    component_type: Option<String>,
+    #[param(schema_with = price_filter)]
     min_price: Option<f64>,
+    #[param(schema_with = price_filter)]
     max_price: Option<f64>,
+    /// Free ones only.
+    #[param(schema_with = flag)]
     is_free: Option<bool>,
+    /// Featured ones only.
+    #[param(schema_with = flag)]
     is_featured: Option<bool>,
+    #[param(schema_with = sort_by)]
     sort_by: Option<String>,
+    #[param(schema_with = sort_order)]
     sort_order: Option<String>,
+    #[param(schema_with = lifecycle::limit_100)]
     limit: Option<i64>,
+    #[param(schema_with = lifecycle::offset)]
     offset: Option<i64>,
 }
 
-/// `GET /components`
+fn free_text() -> RefOr<Schema> {
+    of(json!({"type": "string", "pattern": schema::NO_NUL}))
+}
+
+fn config_schema() -> RefOr<Schema> {
+    of(json!({"type": ["object", "boolean", "null"]}))
+}
+
+fn flag() -> RefOr<Schema> {
+    of(json!({"type": "boolean"}))
+}
+
+fn price_filter() -> RefOr<Schema> {
+    of(json!({"type": "number", "minimum": 0}))
+}
+
+fn sort_by() -> RefOr<Schema> {
+    of(schema::one_of(SortBy::ALL, SortBy::as_str))
+}
+
+fn sort_order() -> RefOr<Schema> {
+    use app::model::listing::SortOrder;
+    of(schema::one_of(SortOrder::ALL, SortOrder::as_str))
+}
+
+/// Browse components (also /api/components)
+#[utoipa::path(
+    get,
+    path = "/",
+    tag = "Canvas Marketplace",
+    params(ComponentBrowseQuery),
+    extensions(("x-access" = json!("optional"))),
+    responses((status = 200, body = ComponentPage))
+)]
 pub async fn browse(
     State(state): State<AppState>,
     MaybeAuth(p): MaybeAuth,
-    ApiQuery(q): ApiQuery<BrowseQuery>,
-) -> Result<Json<Value>, MarketError> {
+    ApiQuery(q): ApiQuery<ComponentBrowseQuery>,
+) -> Result<Json<ComponentPage>, MarketError> {
     let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
     let (sort_by, sort_order) =
         lifecycle::sort_params(q.sort_by.as_deref(), q.sort_order.as_deref())?;
@@ -106,245 +293,533 @@ pub async fn browse(
         ..Default::default()
     };
     let (rows, total) = listings::browse(&state, p.as_ref(), KIND, params, page).await?;
-    Ok(super::lifecycle::paged(
-        "components",
-        rows.iter().map(item).collect(),
+    Ok(Json(ComponentPage {
+        components: rows.iter().map(ComponentItem::from).collect(),
         total,
-        page,
-    ))
+        limit: page.limit,
+        offset: page.offset,
+        has_more: page.has_more(total),
+    }))
 }
 
-/// `GET /components/{id}`: code, config and the latest ratings.
+/// Component details with code, config schema and recent ratings
+#[utoipa::path(
+    get,
+    path = "/{component_id}",
+    tag = "Canvas Marketplace",
+    params(("component_id" = String, Path, description = "The component's id")),
+    extensions(("x-access" = json!("optional"))),
+    responses((status = 200, body = ComponentDetail))
+)]
 pub async fn detail(
     State(state): State<AppState>,
     MaybeAuth(p): MaybeAuth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<ComponentDetail>, MarketError> {
     let id = component_id(&id)?;
     let row = listings::visible(&state, p.as_ref(), KIND, id).await?;
-    let spec = components::spec(&row)?;
+    let spec: ComponentSpec = components::spec(&row)?;
     let ratings = listings::recent_reviews(&state, &row, 5).await?;
-    let mut v = item(&row);
-    if let Some(o) = v.as_object_mut() {
-        o.insert("code".into(), json!(spec.code));
-        o.insert("config_schema".into(), spec.config_schema);
-        o.insert("dependencies".into(), json!(spec.dependencies));
-        o.insert("css_dependencies".into(), json!(spec.css_dependencies));
-        o.insert("preview_url".into(), json!(spec.preview_url));
-        o.insert("demo_url".into(), json!(spec.demo_url));
-        o.insert(
-            "recent_ratings".into(),
-            ratings
-                .iter()
-                .map(|r| {
-                    json!({
-                        "id": r.id,
-                        "rating": rating_value(r.rating),
-                        "review": r.review,
-                        "helpful_count": r.helpful_count,
-                        "created_at": r.created_at,
-                    })
-                })
-                .collect(),
-        );
-    }
-    Ok(Json(v))
+    Ok(Json(ComponentDetail {
+        item: ComponentItem::from(&row),
+        code: spec.code,
+        config_schema: spec.config_schema,
+        dependencies: spec.dependencies,
+        css_dependencies: spec.css_dependencies,
+        preview_url: spec.preview_url,
+        demo_url: spec.demo_url,
+        recent_ratings: ratings
+            .iter()
+            .map(|r| ComponentRecentRating {
+                id: r.id,
+                rating: rating(r.rating),
+                review: r.review.clone(),
+                helpful_count: r.helpful_count,
+                created_at: r.created_at,
+            })
+            .collect(),
+    }))
 }
 
-/// `POST /components`: a draft for `components/publish` to submit.
+/// A draft component.
+#[derive(Serialize, ToSchema)]
+pub struct ComponentCreated {
+    id: Uuid,
+    /// The same id, under the name `components/publish` takes it.
+    component_id: Uuid,
+    status: ListingStatus,
+}
+
+/// Create a draft component
+#[utoipa::path(
+    post,
+    path = "/",
+    tag = "Canvas Marketplace",
+    request_body = ComponentInput,
+    extensions(("x-access" = json!("required"))),
+    responses((status = 201, description = "A draft, for `publish` to submit", body = ComponentCreated))
+)]
 pub async fn create(
     State(state): State<AppState>,
     Auth(p): Auth,
     ApiJson(input): ApiJson<ComponentInput>,
-) -> Result<(StatusCode, Json<Value>), MarketError> {
+) -> Result<(StatusCode, Json<ComponentCreated>), MarketError> {
     let row = components::create(&state, &p, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "id": row.id, "component_id": row.id, "status": row.status })),
+        Json(ComponentCreated {
+            id: row.id,
+            component_id: row.id,
+            status: ListingStatus::from_db(&row.status),
+        }),
     ))
 }
 
-#[derive(Deserialize)]
-pub struct PublishBody {
+/// What `components/publish` takes: the draft and its market details.
+#[derive(Deserialize, ToSchema)]
+pub struct ComponentPublish {
+    #[schema(schema_with = schemas::id)]
     component_id: String,
+    #[schema(schema_with = schemas::price)]
     price: Option<f64>,
+    #[schema(schema_with = schemas::name100)]
     license: Option<String>,
+    #[schema(schema_with = schemas::tags)]
     tags: Option<Vec<String>>,
 }
 
-/// `POST /components/publish`
+/// A submission waiting for review.
+#[derive(Serialize, ToSchema)]
+pub struct ComponentSubmitted {
+    #[schema(example = "submitted_for_approval")]
+    status: &'static str,
+    component_id: Uuid,
+    message: &'static str,
+}
+
+/// Submit a draft component for review
+#[utoipa::path(
+    post,
+    path = "/publish",
+    tag = "Canvas Marketplace",
+    request_body = ComponentPublish,
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = ComponentSubmitted))
+)]
 pub async fn publish(
     State(state): State<AppState>,
     Auth(p): Auth,
-    ApiJson(b): ApiJson<PublishBody>,
-) -> Result<Json<Value>, MarketError> {
+    ApiJson(b): ApiJson<ComponentPublish>,
+) -> Result<Json<ComponentSubmitted>, MarketError> {
     let req = Publish {
         price: b.price,
         license: b.license,
         tags: b.tags,
     };
     let row = components::publish(&state, &p, component_id(&b.component_id)?, &req).await?;
-    Ok(Json(json!({
-        "status": "submitted_for_approval",
-        "component_id": row.id,
-        "message": "Component submitted for marketplace review. You will be notified once approved.",
-    })))
+    Ok(Json(ComponentSubmitted {
+        status: "submitted_for_approval",
+        component_id: row.id,
+        message: "Component submitted for marketplace review. You will be notified once approved.",
+    }))
 }
 
-/// `POST /components/{id}/approve` (operators)
+/// An operator's approval.
+#[derive(Serialize, ToSchema)]
+pub struct ComponentApproved {
+    status: ListingStatus,
+    component_id: Uuid,
+}
+
+/// Approve a component
+#[utoipa::path(
+    post,
+    path = "/{component_id}/approve",
+    tag = "Canvas Marketplace",
+    params(
+        ("component_id" = String, Path, description = "The component's id"),
+        ApproveQuery,
+    ),
+    extensions(("x-access" = json!("operator"))),
+    responses((status = 200, body = ComponentApproved))
+)]
 pub async fn approve(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<super::lifecycle::ApproveQuery>,
-) -> Result<Json<Value>, MarketError> {
+    ApiQuery(q): ApiQuery<ApproveQuery>,
+) -> Result<Json<ComponentApproved>, MarketError> {
     let id = component_id(&id)?;
     let hash = q.content_hash.as_deref();
     let row = listings::decide_pinned(&state, &p, KIND, id, Decision::Approve, hash).await?;
-    Ok(Json(
-        json!({ "status": row.status, "component_id": row.id }),
-    ))
+    Ok(Json(ComponentApproved {
+        status: ListingStatus::from_db(&row.status),
+        component_id: row.id,
+    }))
 }
 
-/// `POST /components/{id}/reject?reason=` (operators)
+/// An operator's rejection and its reason.
+#[derive(Serialize, ToSchema)]
+pub struct ComponentRejected {
+    status: ListingStatus,
+    component_id: Uuid,
+    reason: Option<String>,
+}
+
+/// Reject a component with a reason
+#[utoipa::path(
+    post,
+    path = "/{component_id}/reject",
+    tag = "Canvas Marketplace",
+    params(
+        ("component_id" = String, Path, description = "The component's id"),
+        ReasonQuery,
+    ),
+    extensions(("x-access" = json!("operator"))),
+    responses((status = 200, body = ComponentRejected))
+)]
 pub async fn reject(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<ReasonQuery>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<ComponentRejected>, MarketError> {
     let decision = Decision::Reject(q.reason.unwrap_or_default());
     let row = listings::decide(&state, &p, KIND, component_id(&id)?, decision).await?;
-    Ok(Json(json!({
-        "status": row.status,
-        "component_id": row.id,
-        "reason": row.rejection_reason,
-    })))
+    Ok(Json(ComponentRejected {
+        status: ListingStatus::from_db(&row.status),
+        component_id: row.id,
+        reason: row.rejection_reason,
+    }))
 }
 
-#[derive(Deserialize)]
-pub struct InstallBody {
+/// What `components/install` takes.
+#[derive(Deserialize, ToSchema)]
+pub struct ComponentInstall {
+    #[schema(schema_with = schemas::id)]
     component_id: String,
+    /// One of the tenant's canvases (`POST /api/canvases`).
+    #[schema(schema_with = schemas::id)]
     canvas_id: String,
 }
 
-/// `POST /components/install`: onto one of the tenant's canvases.
+/// A component placed on a canvas.
+#[derive(Serialize, ToSchema)]
+pub struct ComponentInstalled {
+    #[schema(example = "installed")]
+    status: &'static str,
+    component_id: Uuid,
+    canvas_id: Uuid,
+    message: &'static str,
+}
+
+/// Install a component onto one of the tenant's canvases
+#[utoipa::path(
+    post,
+    path = "/install",
+    tag = "Canvas Marketplace",
+    request_body = ComponentInstall,
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = ComponentInstalled))
+)]
 pub async fn install(
     State(state): State<AppState>,
     Auth(p): Auth,
-    ApiJson(b): ApiJson<InstallBody>,
-) -> Result<Json<Value>, MarketError> {
+    ApiJson(b): ApiJson<ComponentInstall>,
+) -> Result<Json<ComponentInstalled>, MarketError> {
     let id = component_id(&b.component_id)?;
-    let canvas_id = parse_id(
-        &b.canvas_id,
-        MarketError::new(ErrorCode::NotFound, "Canvas not found"),
-    )?;
+    let canvas_id = canvas_id(&b.canvas_id)?;
     components::install(&state, &p, id, canvas_id).await?;
-    Ok(Json(json!({
-        "status": "installed",
-        "component_id": id,
-        "canvas_id": canvas_id,
-        "message": "Component installed successfully",
-    })))
+    Ok(Json(ComponentInstalled {
+        status: "installed",
+        component_id: id,
+        canvas_id,
+        message: "Component installed successfully",
+    }))
 }
 
-/// `POST /components/{id}/rate` (`PUT` replaces the caller's rating)
-pub async fn rate(
+/// A rating of a component: 1 to 5 in whole stars.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documents RateRequest as these routes bound it
+pub struct ComponentRate {
+    #[schema(schema_with = whole_stars)]
+    rating: f64,
+    #[schema(schema_with = review_text)]
+    review: Option<String>,
+}
+
+fn whole_stars() -> RefOr<Schema> {
+    of(json!({"type": "number", "minimum": 1, "maximum": 5, "multipleOf": 1.0}))
+}
+
+fn review_text() -> RefOr<Schema> {
+    of(schema::text(5000))
+}
+
+/// The caller's rating and the new average.
+#[derive(Serialize, ToSchema)]
+pub struct ComponentRated {
+    #[schema(example = "rated")]
+    status: &'static str,
+    component_id: Uuid,
+    #[schema(value_type = f64, minimum = 1, maximum = 5)]
+    rating: Value,
+    aggregate_rating: f64,
+}
+
+async fn rate(
+    state: AppState,
+    method: Method,
+    p: app::backend::auth::Principal,
+    id: String,
+    req: RateRequest,
+) -> Result<Json<ComponentRated>, MarketError> {
+    let id = component_id(&id)?;
+    let r = lifecycle::rate(&state, &method, &p, KIND, id, req).await?;
+    Ok(Json(ComponentRated {
+        status: "rated",
+        component_id: id,
+        rating: rating(r.rating),
+        aggregate_rating: r.new_average,
+    }))
+}
+
+/// Rate and review a component
+#[utoipa::path(
+    post,
+    path = "/{component_id}/rate",
+    tag = "Canvas Marketplace",
+    params(("component_id" = String, Path, description = "The component's id")),
+    request_body = ComponentRate,
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = ComponentRated))
+)]
+pub async fn rate_once(
     State(state): State<AppState>,
     method: Method,
     Auth(p): Auth,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<RateRequest>,
-) -> Result<Json<Value>, MarketError> {
-    let id = component_id(&id)?;
-    let r = lifecycle::rate(&state, &method, &p, KIND, id, req).await?;
-    Ok(Json(json!({
-        "status": "rated",
-        "component_id": id,
-        "rating": rating_value(r.rating),
-        "aggregate_rating": r.new_average,
-    })))
+) -> Result<Json<ComponentRated>, MarketError> {
+    rate(state, method, p, id, req).await
 }
 
-/// `GET /components/{id}/ratings`
+/// Replace the caller's rating
+#[utoipa::path(
+    put,
+    path = "/{component_id}/rate",
+    tag = "Canvas Marketplace",
+    params(("component_id" = String, Path, description = "The component's id")),
+    request_body = ComponentRate,
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = ComponentRated))
+)]
+pub async fn rate_again(
+    State(state): State<AppState>,
+    method: Method,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<RateRequest>,
+) -> Result<Json<ComponentRated>, MarketError> {
+    rate(state, method, p, id, req).await
+}
+
+/// Ratings with helpful counts and author responses
+#[utoipa::path(
+    get,
+    path = "/{component_id}/ratings",
+    tag = "Canvas Marketplace",
+    params(
+        ("component_id" = String, Path, description = "The component's id"),
+        PageQuery,
+    ),
+    extensions(("x-access" = json!("optional"))),
+    responses((status = 200, body = ComponentRatingPage))
+)]
 pub async fn ratings(
     State(state): State<AppState>,
     MaybeAuth(p): MaybeAuth,
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<ComponentRatingPage>, MarketError> {
     let page = PageParams::parse(q.limit, q.offset, 20, 100)?;
     let id = component_id(&id)?;
     let (rows, total) = listings::reviews_page(&state, p.as_ref(), KIND, id, page).await?;
-    Ok(Json(json!({
-        "ratings": rows.iter().map(review).collect::<Vec<_>>(),
-        "total": total,
-        "limit": page.limit,
-        "offset": page.offset,
-    })))
+    Ok(Json(ComponentRatingPage {
+        ratings: rows.iter().map(ComponentRating::from).collect(),
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
 }
 
-/// `GET /categories`
-pub async fn categories(State(state): State<AppState>) -> Result<Json<Value>, MarketError> {
+/// Component categories with the number of approved components in each.
+#[derive(Serialize, ToSchema)]
+pub struct ComponentCategories {
+    categories: Vec<NameCount>,
+}
+
+/// Component categories with counts
+#[utoipa::path(
+    get,
+    path = "/canvas-marketplace/categories",
+    tag = "Canvas Marketplace",
+    extensions(("x-access" = json!("public"))),
+    responses((status = 200, body = ComponentCategories))
+)]
+pub async fn categories(
+    State(state): State<AppState>,
+) -> Result<Json<ComponentCategories>, MarketError> {
     let rows = listings::categories(&state, KIND).await?;
-    Ok(Json(json!({ "categories": name_counts(rows) })))
+    Ok(Json(ComponentCategories {
+        categories: name_counts(rows),
+    }))
 }
 
-/// `GET /tags`
-pub async fn tags(State(state): State<AppState>) -> Result<Json<Value>, MarketError> {
+/// The most used component tags with their counts.
+#[derive(Serialize, ToSchema)]
+pub struct ComponentTags {
+    tags: Vec<NameCount>,
+}
+
+/// Popular component tags with counts
+#[utoipa::path(
+    get,
+    path = "/canvas-marketplace/tags",
+    tag = "Canvas Marketplace",
+    extensions(("x-access" = json!("public"))),
+    responses((status = 200, body = ComponentTags))
+)]
+pub async fn tags(State(state): State<AppState>) -> Result<Json<ComponentTags>, MarketError> {
     let rows = listings::tags(&state, KIND).await?;
-    Ok(Json(json!({ "tags": name_counts(rows) })))
+    Ok(Json(ComponentTags {
+        tags: name_counts(rows),
+    }))
 }
 
-#[derive(Deserialize)]
-pub struct CanvasBody {
+/// What `POST /api/canvases` takes.
+#[derive(Deserialize, ToSchema)]
+pub struct CanvasInput {
+    #[schema(schema_with = schemas::name200)]
     name: String,
 }
 
-/// `POST /api/canvases`
+/// A component placed on a canvas.
+#[derive(Serialize, ToSchema)]
+pub struct CanvasComponent {
+    component_id: Uuid,
+    name: String,
+    version: Option<String>,
+    installed_at: DateTime<Utc>,
+}
+
+impl From<&PlacedComponent> for CanvasComponent {
+    fn from(x: &PlacedComponent) -> Self {
+        CanvasComponent {
+            component_id: x.listing_id,
+            name: x.name.clone(),
+            version: x.version.clone(),
+            installed_at: x.installed_at,
+        }
+    }
+}
+
+/// A canvas with the components placed on it.
+#[derive(Serialize, ToSchema)]
+pub struct Canvas {
+    id: Uuid,
+    name: String,
+    components: Vec<CanvasComponent>,
+    created_at: DateTime<Utc>,
+}
+
+/// A canvas as the list shows it.
+#[derive(Serialize, ToSchema)]
+pub struct CanvasSummary {
+    id: Uuid,
+    name: String,
+    created_at: DateTime<Utc>,
+}
+
+impl From<&CanvasRow> for CanvasSummary {
+    fn from(c: &CanvasRow) -> Self {
+        CanvasSummary {
+            id: c.id,
+            name: c.name.clone(),
+            created_at: c.created_at,
+        }
+    }
+}
+
+/// The tenant's canvases.
+#[derive(Serialize, ToSchema)]
+pub struct CanvasList {
+    canvases: Vec<CanvasSummary>,
+}
+
+/// Create a canvas (components install into it)
+#[utoipa::path(
+    post,
+    path = "/canvases",
+    tag = "Canvases",
+    request_body = CanvasInput,
+    extensions(("x-access" = json!("required"))),
+    responses((status = 201, description = "The new, empty canvas", body = Canvas))
+)]
 pub async fn create_canvas(
     State(state): State<AppState>,
     Auth(p): Auth,
-    ApiJson(b): ApiJson<CanvasBody>,
-) -> Result<(StatusCode, Json<Value>), MarketError> {
+    ApiJson(b): ApiJson<CanvasInput>,
+) -> Result<(StatusCode, Json<Canvas>), MarketError> {
     let c = components::create_canvas(&state, &p, &b.name).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "id": c.id, "name": c.name, "components": [], "created_at": c.created_at })),
+        Json(Canvas {
+            id: c.id,
+            name: c.name,
+            components: Vec::new(),
+            created_at: c.created_at,
+        }),
     ))
 }
 
-/// `GET /api/canvases`
+/// The tenant's canvases
+#[utoipa::path(
+    get,
+    path = "/canvases",
+    tag = "Canvases",
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = CanvasList))
+)]
 pub async fn list_canvases(
     State(state): State<AppState>,
     Auth(p): Auth,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<CanvasList>, MarketError> {
     let rows = components::canvases(&state, &p).await?;
-    Ok(Json(json!({
-        "canvases": rows.iter().map(|c| json!({ "id": c.id, "name": c.name, "created_at": c.created_at })).collect::<Vec<_>>(),
-    })))
+    Ok(Json(CanvasList {
+        canvases: rows.iter().map(CanvasSummary::from).collect(),
+    }))
 }
 
-/// `GET /api/canvases/{id}`: with its installed components.
+/// One canvas with its installed components
+#[utoipa::path(
+    get,
+    path = "/canvases/{id}",
+    tag = "Canvases",
+    params(("id" = String, Path, description = "The canvas's id")),
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = Canvas))
+)]
 pub async fn get_canvas(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, MarketError> {
-    let id = parse_id(
-        &id,
-        MarketError::new(ErrorCode::NotFound, "Canvas not found"),
-    )?;
-    let (c, placed) = components::canvas(&state, &p, id).await?;
-    Ok(Json(json!({
-        "id": c.id,
-        "name": c.name,
-        "created_at": c.created_at,
-        "components": placed.iter().map(|x| json!({
-            "component_id": x.listing_id,
-            "name": x.name,
-            "version": x.version,
-            "installed_at": x.installed_at,
-        })).collect::<Vec<_>>(),
-    })))
+) -> Result<Json<Canvas>, MarketError> {
+    let (c, placed) = components::canvas(&state, &p, canvas_id(&id)?).await?;
+    Ok(Json(Canvas {
+        id: c.id,
+        name: c.name,
+        created_at: c.created_at,
+        components: placed.iter().map(CanvasComponent::from).collect(),
+    }))
 }
