@@ -4,7 +4,7 @@ use crate::error::{ErrorCode, MarketError, MarketResult};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ListingStatus {
     Draft,
@@ -40,7 +40,7 @@ impl ListingStatus {
 /// `INVALID_ENUM_VALUE` listing the allowed values.
 macro_rules! wire_enum {
     ($name:ident, $field:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -76,7 +76,8 @@ wire_enum!(SortBy, "sort_by", {
 
 wire_enum!(SortOrder, "sort_order", { Asc => "asc", Desc => "desc" });
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A package a skill needs: a name and a version requirement (`""` for any).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PackageRef {
     pub name: String,
     #[serde(default)]

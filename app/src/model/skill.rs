@@ -1,65 +1,195 @@
 //! What clients send to create, submit and publish skills.
 
-use crate::model::listing::PackageRef;
+use crate::model::listing::{PackageRef, RiskLevel, SkillType};
+use crate::model::schema as s;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{json, Value};
+use utoipa::openapi::{RefOr, Schema};
 
 /// A skill as `POST /api/v1/skills/private` and
 /// `POST /api/public/v1/marketplace/submit` accept it. Unknown fields are
 /// ignored; protected ones (status, rating, installs, tenant) are not read.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SkillInput {
+    #[schema(schema_with = name200)]
     pub name: String,
     #[serde(default)]
+    #[schema(schema_with = description)]
     pub description: Option<String>,
+    /// Required: a missing one is `MISSING_REQUIRED_FIELD`.
     #[serde(default)]
+    #[schema(schema_with = skill_type, required = true)]
     pub skill_type: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = nested_schema)]
     pub input_schema: Option<Value>,
     #[serde(default)]
+    #[schema(schema_with = nested_schema)]
     pub output_schema: Option<Value>,
     #[serde(default)]
+    #[schema(schema_with = config)]
     pub config: Option<Value>,
     #[serde(default)]
+    #[schema(schema_with = nested_schema)]
     pub config_schema: Option<Value>,
     #[serde(default)]
+    #[schema(schema_with = code)]
     pub code: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = long_description)]
     pub long_description: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = name100)]
     pub category: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = tags)]
     pub tags: Vec<String>,
     #[serde(default)]
+    #[schema(schema_with = price)]
     pub price: Option<f64>,
     #[serde(default)]
+    #[schema(schema_with = name100)]
     pub license: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = url)]
     pub documentation_url: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = url)]
     pub repository_url: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = packages)]
     pub python_packages: Vec<PackageRef>,
     #[serde(default)]
+    #[schema(schema_with = packages)]
     pub npm_packages: Vec<PackageRef>,
     #[serde(default)]
+    #[schema(schema_with = risk_level)]
     pub risk_level: Option<String>,
 }
 
+// The bounds of the fields above, as the parsers apply them.
+fn name200() -> RefOr<Schema> {
+    s::of(s::name(200))
+}
+fn name100() -> RefOr<Schema> {
+    s::of(s::name(100))
+}
+fn description() -> RefOr<Schema> {
+    s::of(s::text(2000))
+}
+fn long_description() -> RefOr<Schema> {
+    s::of(s::text(100_000))
+}
+fn code() -> RefOr<Schema> {
+    s::of(s::text(200_000))
+}
+fn skill_type() -> RefOr<Schema> {
+    s::of(s::one_of(SkillType::ALL, SkillType::as_str))
+}
+fn risk_level() -> RefOr<Schema> {
+    s::of(s::one_of(RiskLevel::ALL, RiskLevel::as_str))
+}
+fn nested_schema() -> RefOr<Schema> {
+    s::of(s::nested_schema())
+}
+fn config() -> RefOr<Schema> {
+    s::of(json!({
+        "type": "object",
+        "maxProperties": 0,
+        "description": "Any JSON object (checked against config_schema at install)",
+    }))
+}
+/// Config overrides: any JSON object, checked against the skill's
+/// config_schema (documented as the empty object, always accepted).
+fn overrides() -> RefOr<Schema> {
+    s::of(json!({"type": "object", "maxProperties": 0}))
+}
+fn tags() -> RefOr<Schema> {
+    s::of(s::tags())
+}
+fn price() -> RefOr<Schema> {
+    s::of(s::price())
+}
+fn url() -> RefOr<Schema> {
+    s::of(s::url())
+}
+fn packages() -> RefOr<Schema> {
+    s::of(s::packages())
+}
+fn id() -> RefOr<Schema> {
+    s::of(s::id())
+}
+fn review() -> RefOr<Schema> {
+    s::of(s::text(5000))
+}
+fn environment_vars() -> RefOr<Schema> {
+    s::of(json!({
+        "type": "object",
+        "maxProperties": 100,
+        "additionalProperties": {"type": "string", "maxLength": 1000},
+        "propertyNames": {"type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,63}$"},
+    }))
+}
+
 /// `POST /api/skills/publish`.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PublishSkill {
+    #[schema(schema_with = id)]
     pub skill_id: String,
     #[serde(default)]
+    #[schema(schema_with = price)]
     pub price: Option<f64>,
     #[serde(default)]
+    #[schema(schema_with = name100)]
     pub category: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = tags)]
     pub tags: Option<Vec<String>>,
     #[serde(default)]
+    #[schema(schema_with = long_description)]
     pub long_description: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = url)]
     pub documentation_url: Option<String>,
+}
+
+/// `POST /api/skills/install`: the skill by its marketplace id.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct InstallBody {
+    #[schema(schema_with = id)]
+    pub skill_id: String,
+    #[serde(default)]
+    #[schema(schema_with = id)]
+    pub agent_id: Option<String>,
+    #[serde(default)]
+    #[schema(schema_with = overrides)]
+    pub config_overrides: Option<Value>,
+    /// Install the skill's packages too (default `true`).
+    #[serde(default)]
+    pub install_dependencies: Option<bool>,
+    /// Answer the install plan and write nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+}
+
+/// `POST /api/v1/skills/private/install`: the same, with the listing named
+/// `marketplace_skill_id`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PrivateInstallBody {
+    #[schema(schema_with = id)]
+    pub marketplace_skill_id: String,
+    #[serde(default)]
+    #[schema(schema_with = id)]
+    pub agent_id: Option<String>,
+    #[serde(default)]
+    #[schema(schema_with = overrides)]
+    pub config_overrides: Option<Value>,
+    /// Install the skill's packages too (default `true`).
+    #[serde(default)]
+    pub install_dependencies: Option<bool>,
+    /// Answer the install plan and write nothing.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
 }
 
 /// `POST /api/skills/install` and `POST /api/v1/skills/private/install`.
@@ -78,39 +208,56 @@ pub struct InstallSkill {
 /// `name`, `description`, `config_overrides` and `environment_vars`; the
 /// tenant's own skill reads `name`, `description` and the content fields
 /// after them. Absent fields stay as they are.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CustomizeSkill {
     #[serde(default)]
+    #[schema(schema_with = name200)]
     pub name: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = description)]
     pub description: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = overrides)]
     pub config_overrides: Option<Value>,
     #[serde(default)]
+    #[schema(schema_with = environment_vars)]
     pub environment_vars: Option<Value>,
     #[serde(default)]
+    #[schema(schema_with = code)]
     pub code: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = nested_schema)]
     pub input_schema: Option<Value>,
     #[serde(default)]
+    #[schema(schema_with = nested_schema)]
     pub output_schema: Option<Value>,
     #[serde(default)]
+    #[schema(schema_with = nested_schema)]
     pub config_schema: Option<Value>,
     #[serde(default)]
+    #[schema(schema_with = overrides)]
     pub config: Option<Value>,
     #[serde(default)]
+    #[schema(schema_with = packages)]
     pub python_packages: Option<Vec<PackageRef>>,
     #[serde(default)]
+    #[schema(schema_with = packages)]
     pub npm_packages: Option<Vec<PackageRef>>,
     #[serde(default)]
+    #[schema(schema_with = name100)]
     pub category: Option<String>,
     #[serde(default)]
+    #[schema(schema_with = tags)]
     pub tags: Option<Vec<String>>,
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+/// A rating in whole stars with an optional review (the skill and
+/// component routes; domains take half stars and document their own).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RateRequest {
+    #[schema(minimum = 1, maximum = 5, multiple_of = 1.0)]
     pub rating: f64,
     #[serde(default)]
+    #[schema(schema_with = review)]
     pub review: Option<String>,
 }

@@ -23,10 +23,7 @@ mod workflows;
 
 use app::backend::state::AppState;
 use app::error::MarketError;
-use axum::{
-    routing::{get, post},
-    Router,
-};
+use axum::{routing::get, Router};
 use utoipa_axum::router::OpenApiRouter;
 
 /// The `/api` routes. Each area's typed handlers come from its own
@@ -59,11 +56,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         // Canvases, component categories and tags; the workspace
         .merge(components::routes())
         .merge(workflows::routes())
-        .route("/v1/domains", post(domains::create).get(domains::list))
+        .merge(domains::routes())
         // Agent Marketplace
         .merge(agent_marketplace::routes())
         // Domain Marketplace
-        .nest("/v1/domains/marketplace", domain_routes())
+        .nest("/v1/domains/marketplace", domains::marketplace_routes())
         // Canvas Component Marketplace (and its legacy alias)
         .nest(
             "/canvas-marketplace/components",
@@ -82,20 +79,6 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(reviews::routes())
         // Private Marketplace
         .merge(private::routes())
-}
-
-fn domain_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .route("/submit", post(domains::submit))
-        .route("/my-submissions", get(domains::my_submissions))
-        .route("/search", get(domains::search))
-        .route("/trending", get(domains::trending))
-        .route("/stats", get(domains::stats))
-        .route("/install", post(domains::install))
-        .route("/{domain_id}", get(domains::detail))
-        .route("/{domain_id}/approve", post(domains::approve))
-        .route("/{domain_id}/reject", post(domains::reject))
-        .route("/{domain_id}/rate", post(domains::rate).put(domains::rate))
 }
 
 /// `/oauth/*`: the consent page and the token endpoint.

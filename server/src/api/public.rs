@@ -2,44 +2,99 @@
 //! reads; writes need an API key or OAuth token.
 
 use super::extract::{parse_id, require_api_credential, ApiJson, ApiQuery, Auth, MaybeAuth};
-use super::lifecycle::{name_counts, PageQuery};
-use super::skill_wire::{public_detail, public_item, rated, rating_value, skill_type_filter};
+use super::lifecycle::{self, name_counts, NameCount, PageQuery};
+use super::skill_wire::{
+    public_detail, public_item, query_text, rated, skill_type_filter, skill_type_param,
+    sort_by_param, sort_order_param, PublicSkillDetail, PublicSkillPage, SkillRated, Stars,
+};
 use app::backend::services::{listings, skills};
 use app::backend::state::AppState;
 use app::error::MarketError;
 use app::model::kind::ListingKind;
-use app::model::listing::{split_tags, SortBy};
+use app::model::listing::{split_tags, ListingStatus, SortBy};
 use app::model::page::PageParams;
 use app::model::skill::{RateRequest, SkillInput};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
 
 const KIND: ListingKind = ListingKind::Skill;
+const TAG: &str = "Public Marketplace";
 
-#[derive(Deserialize)]
+/// Mounted under `/api`.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(browse))
+        .routes(routes!(detail))
+        .routes(routes!(rate))
+        .routes(routes!(reviews))
+        .routes(routes!(categories))
+        .routes(routes!(tags))
+        .routes(routes!(submit))
+        .routes(routes!(flag))
+}
+
+fn cursor() -> RefOr<Schema> {
+    app::model::schema::of(json!({
+        "type": "string",
+        "pattern": "^[0-9]{1,16}\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        "description": "The `next_cursor` of the previous page: pages by creation time (newest first, oldest with sort_order=asc) from there, however deep; sort_by and offset do not apply",
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BrowseQuery {
+    #[param(schema_with = query_text)]
     query: Option<String>,
+    #[param(schema_with = query_text)]
     category: Option<String>,
+    #[param(schema_with = query_text)]
     tags: Option<String>,
+    #[param(schema_with = skill_type_param)]
     skill_type: Option<String>,
     is_free: Option<bool>,
     is_featured: Option<bool>,
+    #[param(schema_with = sort_by_param)]
     sort_by: Option<String>,
+    #[param(schema_with = sort_order_param)]
     sort_order: Option<String>,
+    #[param(schema_with = lifecycle::limit_100)]
     limit: Option<i64>,
+    #[param(schema_with = lifecycle::offset)]
     offset: Option<i64>,
+    #[param(schema_with = cursor)]
     cursor: Option<String>,
 }
 
-/// `GET /skills`
+/// Browse the public catalog
+///
+/// A full page in creation order links the next one with an RFC 8288
+/// `Link: <...?cursor=...>; rel="next"` header.
+#[utoipa::path(
+    get,
+    path = "/public/v1/marketplace/skills",
+    tag = TAG,
+    params(BrowseQuery),
+    extensions(("x-access" = json!("optional"))),
+    responses((
+        status = 200,
+        body = PublicSkillPage,
+        headers(("Link" = String, description = "The next page, when this one is full and in creation order")),
+    ))
+)]
 pub async fn browse(
     State(state): State<AppState>,
     MaybeAuth(p): MaybeAuth,
     ApiQuery(q): ApiQuery<BrowseQuery>,
-) -> Result<(HeaderMap, Json<Value>), MarketError> {
+) -> Result<(HeaderMap, Json<PublicSkillPage>), MarketError> {
     let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
     let (sort_by, sort_order) =
         super::lifecycle::sort_params(q.sort_by.as_deref(), q.sort_order.as_deref())?;
@@ -81,19 +136,22 @@ pub async fn browse(
             }
             .encode()
         });
-    let mut reply = super::lifecycle::paged(
-        "skills",
-        rows.iter().map(public_item).collect(),
+    let shown = if keyset {
+        PageParams { offset: 0, ..page }
+    } else {
+        page
+    };
+    let reply = PublicSkillPage {
+        skills: rows.iter().map(public_item).collect(),
         total,
-        if keyset {
-            PageParams { offset: 0, ..page }
+        limit: shown.limit,
+        offset: shown.offset,
+        has_more: if keyset {
+            next_cursor.is_some()
         } else {
-            page
+            shown.has_more(total)
         },
-    );
-    if keyset {
-        reply.0["has_more"] = json!(next_cursor.is_some());
-    }
+    };
     let mut headers = HeaderMap::new();
     if let Some(c) = next_cursor {
         let order = q.sort_order.as_deref().unwrap_or("desc");
@@ -105,104 +163,220 @@ pub async fn browse(
             headers.insert(header::LINK, v);
         }
     }
-    Ok((headers, reply))
+    Ok((headers, Json(reply)))
 }
 
-/// `GET /skills/{skill_id}`: approved skills only (the publisher's own
-/// unapproved one too, when it asks).
+/// Skill details with recent reviews
+///
+/// Approved skills only (the publisher's own unapproved one too, when it asks).
+#[utoipa::path(
+    get,
+    path = "/public/v1/marketplace/skills/{id}",
+    tag = TAG,
+    params(("id" = String, Path, description = "The skill's id")),
+    extensions(("x-access" = json!("optional"))),
+    responses((status = 200, body = PublicSkillDetail))
+)]
 pub async fn detail(
     State(state): State<AppState>,
     MaybeAuth(p): MaybeAuth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<PublicSkillDetail>, MarketError> {
     let id = parse_id(&id, KIND.not_found())?;
     let row = listings::visible(&state, p.as_ref(), KIND, id).await?;
     let recent = listings::recent_reviews(&state, &row, 5).await?;
     Ok(Json(public_detail(&row, &skills::spec(&row)?, &recent)))
 }
 
-/// `GET /categories`
-pub async fn categories(State(state): State<AppState>) -> Result<Json<Value>, MarketError> {
+#[derive(Serialize, ToSchema)]
+pub struct PublicCategories {
+    /// Category names of approved skills.
+    categories: Vec<String>,
+}
+
+/// All categories
+#[utoipa::path(
+    get,
+    path = "/public/v1/marketplace/categories",
+    tag = TAG,
+    extensions(("x-access" = json!("optional"))),
+    responses((status = 200, body = PublicCategories))
+)]
+pub async fn categories(
+    State(state): State<AppState>,
+) -> Result<Json<PublicCategories>, MarketError> {
     let cats = listings::categories(&state, KIND).await?;
-    Ok(Json(
-        json!({ "categories": cats.into_iter().map(|(c, _)| c).collect::<Vec<_>>() }),
-    ))
+    Ok(Json(PublicCategories {
+        categories: cats.into_iter().map(|(c, _)| c).collect(),
+    }))
 }
 
-/// `GET /tags`
-pub async fn tags(State(state): State<AppState>) -> Result<Json<Value>, MarketError> {
+#[derive(Serialize, ToSchema)]
+pub struct PublicTags {
+    tags: Vec<NameCount>,
+}
+
+/// Tags with usage counts
+#[utoipa::path(
+    get,
+    path = "/public/v1/marketplace/tags",
+    tag = TAG,
+    extensions(("x-access" = json!("optional"))),
+    responses((status = 200, body = PublicTags))
+)]
+pub async fn tags(State(state): State<AppState>) -> Result<Json<PublicTags>, MarketError> {
     let tags = listings::tags(&state, KIND).await?;
-    Ok(Json(json!({ "tags": name_counts(tags) })))
+    Ok(Json(PublicTags {
+        tags: name_counts(tags),
+    }))
 }
 
-/// `POST /submit`
+/// A new skill in review.
+#[derive(Serialize, ToSchema)]
+pub struct PublicSubmitted {
+    success: bool,
+    skill_id: Uuid,
+    status: ListingStatus,
+    message: &'static str,
+}
+
+/// Submit a skill for review
+#[utoipa::path(
+    post,
+    path = "/public/v1/marketplace/submit",
+    tag = TAG,
+    request_body = SkillInput,
+    extensions(("x-access" = json!("key_or_token"))),
+    responses((status = 201, body = PublicSubmitted))
+)]
 pub async fn submit(
     State(state): State<AppState>,
     Auth(p): Auth,
     ApiJson(input): ApiJson<SkillInput>,
-) -> Result<(StatusCode, Json<Value>), MarketError> {
+) -> Result<(StatusCode, Json<PublicSubmitted>), MarketError> {
     require_api_credential(&p)?;
     let row = skills::submit_new(&state, &p, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({
-            "success": true,
-            "skill_id": row.id,
-            "status": row.status,
-            "message": "Skill submitted for marketplace review",
-        })),
+        Json(PublicSubmitted {
+            success: true,
+            skill_id: row.id,
+            status: ListingStatus::from_db(&row.status),
+            message: "Skill submitted for marketplace review",
+        }),
     ))
 }
 
-/// `POST /skills/{skill_id}/rate`
+/// Rate a skill
+#[utoipa::path(
+    post,
+    path = "/public/v1/marketplace/skills/{id}/rate",
+    tag = TAG,
+    params(("id" = String, Path, description = "The skill's id")),
+    request_body = RateRequest,
+    extensions(("x-access" = json!("key_or_token"))),
+    responses((status = 200, body = SkillRated))
+)]
 pub async fn rate(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<RateRequest>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<SkillRated>, MarketError> {
     require_api_credential(&p)?;
     let id = parse_id(&id, KIND.not_found())?;
     let r = listings::rate(&state, &p, KIND, id, req.rating, req.review, false).await?;
     Ok(Json(rated(&r)))
 }
 
-/// `GET /skills/{skill_id}/reviews`
+#[derive(Serialize, ToSchema)]
+pub struct PublicReview {
+    id: Uuid,
+    rating: Stars,
+    review: Option<String>,
+    created_at: DateTime<Utc>,
+    helpful_count: i32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublicReviews {
+    reviews: Vec<PublicReview>,
+    total: i64,
+    limit: i64,
+    offset: i64,
+}
+
+/// Reviews of a skill
+///
+/// 20 a page unless asked, at most 100.
+#[utoipa::path(
+    get,
+    path = "/public/v1/marketplace/skills/{id}/reviews",
+    tag = TAG,
+    params(("id" = String, Path, description = "The skill's id"), PageQuery),
+    extensions(("x-access" = json!("public"))),
+    responses((status = 200, body = PublicReviews))
+)]
 pub async fn reviews(
     State(state): State<AppState>,
     MaybeAuth(p): MaybeAuth,
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<PublicReviews>, MarketError> {
     let page = PageParams::parse(q.limit, q.offset, 20, 100)?;
     let id = parse_id(&id, KIND.not_found())?;
     let (rows, total) = listings::reviews_page(&state, p.as_ref(), KIND, id, page).await?;
-    Ok(Json(json!({
-        "reviews": rows.iter().map(|r| json!({
-            "id": r.id,
-            "rating": rating_value(r.rating),
-            "review": r.review,
-            "created_at": r.created_at,
-            "helpful_count": r.helpful_count,
-        })).collect::<Vec<_>>(),
-        "total": total,
-        "limit": page.limit,
-        "offset": page.offset,
-    })))
+    Ok(Json(PublicReviews {
+        reviews: rows
+            .into_iter()
+            .map(|r| PublicReview {
+                id: r.id,
+                rating: Stars::new(r.rating),
+                review: r.review,
+                created_at: r.created_at,
+                helpful_count: r.helpful_count,
+            })
+            .collect(),
+        total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
 }
 
-#[derive(Deserialize)]
+fn reason() -> RefOr<Schema> {
+    app::model::schema::of(app::model::schema::name(500))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FlagQuery {
+    #[param(schema_with = reason)]
     reason: Option<String>,
 }
 
-/// `POST /reviews/{review_id}/flag?reason=`
+#[derive(Serialize, ToSchema)]
+pub struct ReviewFlagged {
+    success: bool,
+    review_id: Uuid,
+    /// `flagged`.
+    status: &'static str,
+}
+
+/// Flag a review for moderation
+#[utoipa::path(
+    post,
+    path = "/public/v1/marketplace/reviews/{id}/flag",
+    tag = TAG,
+    params(("id" = String, Path, description = "The review's id"), FlagQuery),
+    extensions(("x-access" = json!("key_or_token"))),
+    responses((status = 200, body = ReviewFlagged))
+)]
 pub async fn flag(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<FlagQuery>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<ReviewFlagged>, MarketError> {
     require_api_credential(&p)?;
     let review_id = parse_id(
         &id,
@@ -216,7 +390,9 @@ pub async fn flag(
         q.reason.as_deref().unwrap_or(""),
     )
     .await?;
-    Ok(Json(
-        json!({ "success": true, "review_id": review_id, "status": "flagged" }),
-    ))
+    Ok(Json(ReviewFlagged {
+        success: true,
+        review_id,
+        status: "flagged",
+    }))
 }

@@ -11,17 +11,6 @@ use app::model::page::PageParams;
 use app::model::schema::*;
 use serde_json::{json, Value};
 
-fn rating(halves: bool) -> Value {
-    let step = if halves { 0.5 } else { 1.0 };
-    object(
-        &["rating"],
-        json!({
-            "rating": {"type": "number", "minimum": 1, "maximum": 5, "multipleOf": step},
-            "review": text(5000),
-        }),
-    )
-}
-
 /// The body of a documented JSON route, by method and path.
 pub fn body(method: &str, path: &str) -> Value {
     match (method, path) {
@@ -33,44 +22,14 @@ pub fn body(method: &str, path: &str) -> Value {
                 "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 3650},
             }),
         ),
-        ("POST", "/api/v1/domains") => {
-            let mut o = object(
-                &[],
-                json!({"name": name(200), "domain_name": name(200), "description": text(2000), "category": name(100)}),
-            );
-            o["description"] = json!("`name`, or its synonym `domain_name`, is required");
-            o["anyOf"] = json!([{"required": ["name"]}, {"required": ["domain_name"]}]);
-            o
-        }
-        ("POST", "/api/v1/domains/marketplace/submit") => object(
-            &["domain_id"],
-            json!({"domain_id": id(), "price_usd": price(), "license_type": name(100), "tags": tags()}),
-        ),
-        ("POST", "/api/v1/domains/marketplace/install") => object(
-            &["template_domain_id"],
-            json!({"template_domain_id": id(), "custom_name": name(200)}),
-        ),
-        (_, p) if p.ends_with("/rate") => {
-            rating(p.starts_with("/api/v1/domains/"))
-        }
         _ => json!({"type": "object"}),
     }
 }
 
 /// The schema of a query parameter the server parses into a type.
-pub fn query(path: &str, param: &str) -> Value {
+pub fn query(_path: &str, param: &str) -> Value {
     match param {
-        "limit" => {
-            let max = if matches!(
-                path,
-                "/api/v1/domains/marketplace/trending"
-            ) {
-                50
-            } else {
-                100
-            };
-            json!({"type": "integer", "minimum": 1, "maximum": max})
-        }
+        "limit" => json!({"type": "integer", "minimum": 1, "maximum": 100}),
         "offset" => json!({"type": "integer", "minimum": 0, "maximum": PageParams::MAX_OFFSET}),
         "min_price" | "max_price" => json!({"type": "number", "minimum": 0}),
         "price" => price(),

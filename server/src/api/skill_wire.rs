@@ -1,13 +1,19 @@
-//! The reference's wire shapes for skills, built from engine rows.
+//! The reference's wire shapes for skills, built from engine rows: one
+//! named type per answer, which the OpenAPI document describes.
 
 use app::backend::db::listings::ListingRow;
 use app::backend::db::reviews::ReviewRow;
 use app::backend::services::listings::Rated;
+use app::backend::services::packages::PackagePlan;
 use app::backend::services::skills::InstallPlan;
 use app::error::MarketError;
-use app::model::listing::SkillSpec;
-use app::model::listing::SkillType;
+use app::model::listing::{ListingStatus, PackageRef, RiskLevel, SkillSpec, SkillType};
+use chrono::{DateTime, Utc};
+use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
 
 /// A whole-number rating as an integer (`5`, not `5.0`); halves stay floats.
 pub fn rating_value(r: f64) -> Value {
@@ -18,104 +24,265 @@ pub fn rating_value(r: f64) -> Value {
     }
 }
 
-fn skill_type(row: &ListingRow) -> Value {
-    row.spec.get("skill_type").cloned().unwrap_or(Value::Null)
+/// A rating of one review: whole stars are sent as integers (`5`), halves
+/// as numbers (`4.5`).
+#[derive(Clone, Copy, Debug, PartialEq, ToSchema)]
+pub struct Stars(f64);
+
+impl Stars {
+    pub fn new(rating: f64) -> Self {
+        Stars(rating)
+    }
+}
+
+impl Serialize for Stars {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        if r.fract() == 0.0 && (0.0..=5.0).contains(&r) {
+            s.serialize_i64(r as i64)
+        } else {
+            s.serialize_f64(r)
+        }
+    }
+}
+
+/// Any JSON value (a publisher's schema or config, an error's details).
+/// Spelt out: utoipa cannot read back the empty schema `{}` it writes for
+/// `serde_json::Value`.
+pub(super) fn any_json() -> RefOr<Schema> {
+    app::model::schema::of(json!({
+        "type": ["object", "array", "string", "number", "integer", "boolean", "null"]
+    }))
+}
+
+/// The skill's type from its stored spec (`null` when it has none).
+fn skill_type(row: &ListingRow) -> Option<SkillType> {
+    serde_json::from_value(row.spec_field("skill_type")).ok()
 }
 
 /// `GET /api/skills/marketplace` items.
-pub fn marketplace_item(row: &ListingRow) -> Value {
-    json!({
-        "id": row.id,
-        "name": row.name,
-        "description": row.description,
-        "category": row.category,
-        "skill_type": skill_type(row),
-        "price": row.price,
-        "rating": row.rating(),
-        "rating_count": row.rating_count,
-        "installs": row.installs,
-        "tags": row.tags,
-        "is_approved": row.status == "approved",
-        "created_at": row.created_at,
-    })
+#[derive(Serialize, ToSchema)]
+pub struct SkillMarketplaceItem {
+    id: Uuid,
+    name: String,
+    description: String,
+    category: Option<String>,
+    skill_type: Option<SkillType>,
+    price: f64,
+    /// The mean rating, two decimals.
+    rating: f64,
+    rating_count: i32,
+    installs: i32,
+    tags: Vec<String>,
+    is_approved: bool,
+    created_at: DateTime<Utc>,
+}
+
+pub fn marketplace_item(row: &ListingRow) -> SkillMarketplaceItem {
+    SkillMarketplaceItem {
+        id: row.id,
+        name: row.name.clone(),
+        description: row.description.clone(),
+        category: row.category.clone(),
+        skill_type: skill_type(row),
+        price: row.price,
+        rating: row.rating(),
+        rating_count: row.rating_count,
+        installs: row.installs,
+        tags: row.tags.clone(),
+        is_approved: row.status == "approved",
+        created_at: row.created_at,
+    }
 }
 
 /// `GET /api/public/v1/marketplace/skills` items.
-pub fn public_item(row: &ListingRow) -> Value {
-    json!({
-        "id": row.id,
-        "name": row.name,
-        "description": row.description,
-        "category": row.category,
-        "skill_type": skill_type(row),
-        "price": row.price,
-        "is_free": row.price == 0.0,
-        "rating": row.rating(),
-        "rating_count": row.rating_count,
-        "installs": row.installs,
-        "tags": row.tags,
-        "created_at": row.created_at,
-    })
+#[derive(Serialize, ToSchema)]
+pub struct PublicSkillItem {
+    id: Uuid,
+    name: String,
+    description: String,
+    category: Option<String>,
+    skill_type: Option<SkillType>,
+    price: f64,
+    is_free: bool,
+    /// The mean rating, two decimals.
+    rating: f64,
+    rating_count: i32,
+    installs: i32,
+    tags: Vec<String>,
+    created_at: DateTime<Utc>,
+}
+
+pub fn public_item(row: &ListingRow) -> PublicSkillItem {
+    PublicSkillItem {
+        id: row.id,
+        name: row.name.clone(),
+        description: row.description.clone(),
+        category: row.category.clone(),
+        skill_type: skill_type(row),
+        price: row.price,
+        is_free: row.price == 0.0,
+        rating: row.rating(),
+        rating_count: row.rating_count,
+        installs: row.installs,
+        tags: row.tags.clone(),
+        created_at: row.created_at,
+    }
+}
+
+/// A page of the public catalog. With `cursor`, `offset` is 0 and
+/// `has_more` says whether a next page exists (its cursor is in the
+/// `Link` header).
+#[derive(Serialize, ToSchema)]
+pub struct PublicSkillPage {
+    pub skills: Vec<PublicSkillItem>,
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+    pub has_more: bool,
+}
+
+/// What every skill detail shows.
+#[derive(Serialize, ToSchema)]
+pub struct SkillCore {
+    id: Uuid,
+    name: String,
+    description: String,
+    long_description: String,
+    category: Option<String>,
+    skill_type: SkillType,
+    /// The JSON Schema of the skill's input.
+    #[schema(schema_with = any_json)]
+    input_schema: Value,
+    /// The JSON Schema of the skill's output.
+    #[schema(schema_with = any_json)]
+    output_schema: Value,
+    /// The publisher's default configuration.
+    #[schema(schema_with = any_json)]
+    config: Value,
+    price: f64,
+    is_free: bool,
+    /// The mean rating, two decimals.
+    rating: f64,
+    rating_count: i32,
+    installs: i32,
+    tags: Vec<String>,
+    license: Option<String>,
+    documentation_url: Option<String>,
+    repository_url: Option<String>,
+    python_packages: Vec<PackageRef>,
+    npm_packages: Vec<PackageRef>,
+    created_at: DateTime<Utc>,
+}
+
+fn core(row: &ListingRow, spec: &SkillSpec) -> SkillCore {
+    SkillCore {
+        id: row.id,
+        name: row.name.clone(),
+        description: row.description.clone(),
+        long_description: row.long_description.clone(),
+        category: row.category.clone(),
+        skill_type: spec.skill_type,
+        input_schema: spec.input_schema.clone(),
+        output_schema: spec.output_schema.clone(),
+        config: spec.config.clone(),
+        price: row.price,
+        is_free: row.price == 0.0,
+        rating: row.rating(),
+        rating_count: row.rating_count,
+        installs: row.installs,
+        tags: row.tags.clone(),
+        license: row.license.clone(),
+        documentation_url: spec.documentation_url.clone(),
+        repository_url: spec.repository_url.clone(),
+        python_packages: spec.python_packages.clone(),
+        npm_packages: spec.npm_packages.clone(),
+        created_at: row.created_at,
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RecentReview {
+    rating: Stars,
+    review: Option<String>,
+    created_at: DateTime<Utc>,
 }
 
 /// `GET /api/public/v1/marketplace/skills/{id}`.
-pub fn public_detail(row: &ListingRow, spec: &SkillSpec, recent: &[ReviewRow]) -> Value {
-    json!({
-        "id": row.id,
-        "name": row.name,
-        "description": row.description,
-        "long_description": row.long_description,
-        "category": row.category,
-        "skill_type": spec.skill_type,
-        "input_schema": spec.input_schema,
-        "output_schema": spec.output_schema,
-        "config": spec.config,
-        "price": row.price,
-        "is_free": row.price == 0.0,
-        "rating": row.rating(),
-        "rating_count": row.rating_count,
-        "installs": row.installs,
-        "tags": row.tags,
-        "license": row.license,
-        "documentation_url": spec.documentation_url,
-        "repository_url": spec.repository_url,
-        "python_packages": spec.python_packages,
-        "npm_packages": spec.npm_packages,
-        "recent_reviews": recent.iter().map(|r| json!({
-            "rating": rating_value(r.rating),
-            "review": r.review,
-            "created_at": r.created_at,
-        })).collect::<Vec<_>>(),
-        "created_at": row.created_at,
-    })
+#[derive(Serialize, ToSchema)]
+pub struct PublicSkillDetail {
+    #[serde(flatten)]
+    skill: SkillCore,
+    /// The five newest visible reviews.
+    recent_reviews: Vec<RecentReview>,
+}
+
+pub fn public_detail(
+    row: &ListingRow,
+    spec: &SkillSpec,
+    recent: &[ReviewRow],
+) -> PublicSkillDetail {
+    PublicSkillDetail {
+        skill: core(row, spec),
+        recent_reviews: recent
+            .iter()
+            .map(|r| RecentReview {
+                rating: Stars(r.rating),
+                review: r.review.clone(),
+                created_at: r.created_at,
+            })
+            .collect(),
+    }
 }
 
 /// `GET /api/skills/{id}`: the public detail plus what a tenant needs to
 /// install it (config schema, risk, lifecycle).
-pub fn skill_detail(row: &ListingRow, spec: &SkillSpec) -> Value {
-    let mut v = public_detail(row, spec, &[]);
-    if let Some(o) = v.as_object_mut() {
-        o.remove("recent_reviews");
-        o.insert("config_schema".into(), spec.config_schema.clone());
-        o.insert("risk_level".into(), json!(spec.risk_level));
-        o.insert("status".into(), json!(row.status));
-        o.insert("version".into(), json!(row.current_version));
-        o.insert("active_installs".into(), json!(row.active_installs));
-        o.insert("publisher_tenant_id".into(), json!(row.publisher_tenant_id));
-        o.insert("rejection_reason".into(), json!(row.rejection_reason));
-        o.insert("updated_at".into(), json!(row.updated_at));
+#[derive(Serialize, ToSchema)]
+pub struct SkillDetail {
+    #[serde(flatten)]
+    skill: SkillCore,
+    /// The JSON Schema an install's config overrides must match.
+    #[schema(schema_with = any_json)]
+    config_schema: Value,
+    risk_level: RiskLevel,
+    status: ListingStatus,
+    version: Option<String>,
+    active_installs: i32,
+    publisher_tenant_id: Uuid,
+    rejection_reason: Option<String>,
+    updated_at: DateTime<Utc>,
+}
+
+pub fn skill_detail(row: &ListingRow, spec: &SkillSpec) -> SkillDetail {
+    SkillDetail {
+        skill: core(row, spec),
+        config_schema: spec.config_schema.clone(),
+        risk_level: spec.risk_level,
+        status: ListingStatus::from_db(&row.status),
+        version: row.current_version.clone(),
+        active_installs: row.active_installs,
+        publisher_tenant_id: row.publisher_tenant_id,
+        rejection_reason: row.rejection_reason.clone(),
+        updated_at: row.updated_at,
     }
-    v
 }
 
 /// The reference's answer to a rating, shared by both rate routes.
-pub fn rated(r: &Rated) -> Value {
-    json!({
-        "success": true,
-        "rating": rating_value(r.rating),
-        "new_average": r.new_average,
-        "total_ratings": r.total_ratings,
-    })
+#[derive(Serialize, ToSchema)]
+pub struct SkillRated {
+    success: bool,
+    rating: Stars,
+    new_average: f64,
+    total_ratings: i32,
+}
+
+pub fn rated(r: &Rated) -> SkillRated {
+    SkillRated {
+        success: true,
+        rating: Stars(r.rating),
+        new_average: r.new_average,
+        total_ratings: r.total_ratings,
+    }
 }
 
 /// The `skill_type` query filter as the engine's spec filter.
@@ -124,49 +291,200 @@ pub fn skill_type_filter(raw: Option<&str>) -> Result<Option<(&'static str, Stri
         .transpose()
 }
 
+/// One entry of `packages_installed`.
+#[derive(Serialize, ToSchema)]
+pub struct InstalledPackage {
+    package_name: String,
+    /// `python` or `npm`.
+    package_type: &'static str,
+    version: String,
+    /// `installed` (added by this install) or `already_installed`.
+    status: &'static str,
+}
+
 /// `packages_installed` of an install: what it added to the inventory and
 /// what was there already.
-pub fn packages_installed(plan: &InstallPlan) -> Vec<Value> {
+pub fn packages_installed(plan: &InstallPlan) -> Vec<InstalledPackage> {
     plan.packages
         .iter()
-        .map(|p| {
-            json!({
-                "package_name": p.name,
-                "package_type": p.package_type.as_str(),
-                "version": p.version,
-                "status": if p.status == "installed" { "already_installed" } else { "installed" },
-            })
+        .map(|p| InstalledPackage {
+            package_name: p.name.clone(),
+            package_type: p.package_type.as_str(),
+            version: p.version.clone(),
+            status: if p.status == "installed" {
+                "already_installed"
+            } else {
+                "installed"
+            },
         })
         .collect()
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct PlanQuota {
+    current: i64,
+    /// `null`: unlimited.
+    limit: Option<i64>,
+    plan: &'static str,
+    after: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanGovernance {
+    risk_level: RiskLevel,
+    required_maturity: &'static str,
+    agent_maturity: Option<String>,
+    approval_required: bool,
+    approval_granted: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanConfig {
+    #[schema(schema_with = any_json)]
+    overrides: Value,
+    #[schema(schema_with = any_json)]
+    schema: Value,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanVulnerability {
+    cve: String,
+    severity: String,
+    description: String,
+    affected_versions: String,
+    safe_version: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanPackage {
+    package_name: String,
+    /// `python` or `npm`.
+    package_type: &'static str,
+    version: String,
+    whitelisted: bool,
+    vulnerabilities: Vec<PlanVulnerability>,
+    /// `installed` (already in the inventory), `will_install`, or `blocked`.
+    status: &'static str,
+    /// The error code that blocks it, when it does.
+    #[schema(value_type = Option<String>)]
+    error: Option<app::error::ErrorCode>,
+}
+
+fn plan_package(p: &PackagePlan) -> PlanPackage {
+    PlanPackage {
+        package_name: p.name.clone(),
+        package_type: p.package_type.as_str(),
+        version: p.version.clone(),
+        whitelisted: p.whitelisted,
+        vulnerabilities: p
+            .vulnerabilities
+            .iter()
+            .map(|v| PlanVulnerability {
+                cve: v.cve.clone(),
+                severity: v.severity.clone(),
+                description: v.description.clone(),
+                affected_versions: v.affected_versions.clone(),
+                safe_version: v.safe_version.clone(),
+            })
+            .collect(),
+        status: p.status,
+        error: p.problem.as_ref().map(|e| e.code),
+    }
+}
+
+/// A problem that would refuse the install, as its error would say it.
+#[derive(Serialize, ToSchema)]
+pub struct PlanError {
+    #[schema(value_type = String)]
+    code: app::error::ErrorCode,
+    message: String,
+    #[schema(schema_with = any_json)]
+    details: Option<Value>,
+}
+
 /// A dry run's answer: the whole plan, every problem, nothing written.
-pub fn install_plan(plan: &InstallPlan) -> Value {
-    json!({
-        "dry_run": true,
-        "would_install": plan.problems.is_empty(),
-        "skill_id": plan.listing.id,
-        "agent_id": plan.agent.as_ref().map(|a| a.id),
-        "already_installed": plan.already_installed,
-        "quota": {
-            "current": plan.quota_current,
-            "limit": plan.quota_limit,
-            "plan": plan.plan.as_str(),
-            "after": plan.quota_current + i64::from(!plan.already_installed),
+#[derive(Serialize, ToSchema)]
+pub struct SkillInstallPlan {
+    /// Always `true`.
+    dry_run: bool,
+    would_install: bool,
+    skill_id: Uuid,
+    agent_id: Option<Uuid>,
+    already_installed: bool,
+    quota: PlanQuota,
+    governance: PlanGovernance,
+    config: PlanConfig,
+    packages: Vec<PlanPackage>,
+    errors: Vec<PlanError>,
+}
+
+pub fn install_plan(plan: &InstallPlan) -> SkillInstallPlan {
+    SkillInstallPlan {
+        dry_run: true,
+        would_install: plan.problems.is_empty(),
+        skill_id: plan.listing.id,
+        agent_id: plan.agent.as_ref().map(|a| a.id),
+        already_installed: plan.already_installed,
+        quota: PlanQuota {
+            current: plan.quota_current,
+            limit: plan.quota_limit,
+            plan: plan.plan.as_str(),
+            after: plan.quota_current + i64::from(!plan.already_installed),
         },
-        "governance": {
-            "risk_level": plan.spec.risk_level,
-            "required_maturity": plan.required_maturity,
-            "agent_maturity": plan.agent.as_ref().map(|a| a.maturity.clone()),
-            "approval_required": plan.approval_required,
-            "approval_granted": plan.approval_granted,
+        governance: PlanGovernance {
+            risk_level: plan.spec.risk_level,
+            required_maturity: plan.required_maturity,
+            agent_maturity: plan.agent.as_ref().map(|a| a.maturity.clone()),
+            approval_required: plan.approval_required,
+            approval_granted: plan.approval_granted,
         },
-        "config": { "overrides": plan.config, "schema": plan.spec.config_schema },
-        "packages": plan.packages.iter().map(|p| p.to_json()).collect::<Vec<_>>(),
-        "errors": plan.problems.iter().map(|e| json!({
-            "code": e.code,
-            "message": e.message,
-            "details": e.details,
-        })).collect::<Vec<_>>(),
-    })
+        config: PlanConfig {
+            overrides: plan.config.clone(),
+            schema: plan.spec.config_schema.clone(),
+        },
+        packages: plan.packages.iter().map(plan_package).collect(),
+        errors: plan
+            .problems
+            .iter()
+            .map(|e| PlanError {
+                code: e.code,
+                message: e.message.clone(),
+                details: e.details.clone(),
+            })
+            .collect(),
+    }
+}
+
+// Query bounds, as `request_schemas` stated them and the parsers apply them.
+
+/// Free text in a query: anything but NUL.
+pub(super) fn query_text() -> RefOr<Schema> {
+    app::model::schema::of(json!({"type": "string", "pattern": app::model::schema::NO_NUL}))
+}
+
+pub(super) fn skill_type_param() -> RefOr<Schema> {
+    app::model::schema::of(app::model::schema::one_of(
+        SkillType::ALL,
+        SkillType::as_str,
+    ))
+}
+
+pub(super) fn sort_by_param() -> RefOr<Schema> {
+    use app::model::listing::SortBy;
+    app::model::schema::of(app::model::schema::one_of(SortBy::ALL, SortBy::as_str))
+}
+
+pub(super) fn sort_order_param() -> RefOr<Schema> {
+    use app::model::listing::SortOrder;
+    app::model::schema::of(app::model::schema::one_of(
+        SortOrder::ALL,
+        SortOrder::as_str,
+    ))
+}
+
+/// `?dry_run=true` answers the install plan and writes nothing.
+#[derive(serde::Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DryRunQuery {
+    pub dry_run: Option<bool>,
 }

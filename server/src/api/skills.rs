@@ -1,22 +1,49 @@
 //! The Skill Marketplace (`/api/skills/**`), as the reference documents it.
 
 use super::extract::{parse_id, ApiJson, ApiQuery, Auth};
-use super::lifecycle::{self, ReasonQuery};
-use super::skill_wire::{install_plan, marketplace_item, rated, skill_detail, skill_type_filter};
-use app::backend::auth::Permission;
+use super::lifecycle::{
+    self, query_param, Approval, ApproveQuery, PageQuery, ReasonQuery, Rejection,
+};
+use super::skill_wire::{
+    install_plan, marketplace_item, query_text, rated, skill_detail, skill_type_filter,
+    skill_type_param, sort_by_param, sort_order_param, DryRunQuery, SkillDetail, SkillInstallPlan,
+    SkillMarketplaceItem, SkillRated,
+};
+use app::backend::auth::{Permission, Principal};
 use app::backend::services::{listings, skills};
 use app::backend::state::AppState;
 use app::error::MarketError;
 use app::model::kind::ListingKind;
-use app::model::listing::{split_tags, SortBy};
+use app::model::listing::{split_tags, ListingStatus, SortBy};
 use app::model::page::PageParams;
-use app::model::skill::{PublishSkill, RateRequest};
+use app::model::schema;
+use app::model::skill::{InstallBody, PublishSkill, RateRequest};
 use axum::extract::{Path, State};
-use axum::http::Method;
 use axum::Json;
-use serde::Deserialize;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use utoipa::openapi::path::{Parameter, ParameterIn};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_many))
+        .routes(routes!(browse))
+        .routes(routes!(publish))
+        .routes(routes!(approve))
+        .routes(routes!(reject))
+        .routes(routes!(install))
+        .routes(routes!(rate, replace_rating))
+        .routes(routes!(create_version))
+        .routes(routes!(history))
+        .routes(routes!(rollback))
+        .routes(routes!(get_one))
+}
+
+const TAG: &str = "Skill Marketplace";
 
 const KIND: ListingKind = ListingKind::Skill;
 
@@ -24,16 +51,32 @@ fn skill_id(raw: &str) -> Result<Uuid, MarketError> {
     parse_id(raw, KIND.not_found())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BrowseQuery {
+    #[param(schema_with = query_text)]
     query: Option<String>,
+    #[param(schema_with = query_text)]
     category: Option<String>,
+    #[param(schema_with = query_text)]
     tags: Option<String>,
+    #[param(schema_with = skill_type_param)]
     skill_type: Option<String>,
+    #[param(schema_with = sort_by_param)]
     sort_by: Option<String>,
+    #[param(schema_with = sort_order_param)]
     sort_order: Option<String>,
+    #[param(schema_with = lifecycle::limit_100)]
     limit: Option<i64>,
+    #[param(schema_with = lifecycle::offset)]
     offset: Option<i64>,
+}
+
+/// `GET /api/skills/marketplace`.
+#[derive(Serialize, ToSchema)]
+pub struct SkillBrowse {
+    success: bool,
+    skills: Vec<SkillMarketplaceItem>,
 }
 
 /// The engine's browse parameters from the reference's query string.
@@ -59,73 +102,114 @@ pub fn browse_params(
     })
 }
 
-/// `GET /api/skills/marketplace`
+/// Browse and search skills
+#[utoipa::path(
+    get,
+    path = "/skills/marketplace",
+    tag = TAG,
+    params(BrowseQuery),
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = SkillBrowse))
+)]
 pub async fn browse(
     State(state): State<AppState>,
     Auth(p): Auth,
     ApiQuery(q): ApiQuery<BrowseQuery>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<SkillBrowse>, MarketError> {
     p.require(Permission::SkillView)?;
     let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
     let params = browse_params(&q, SortBy::Popularity)?;
     let (rows, _) = listings::browse(&state, Some(&p), KIND, params, page).await?;
-    Ok(Json(json!({
-        "success": true,
-        "skills": rows.iter().map(marketplace_item).collect::<Vec<_>>(),
-    })))
+    Ok(Json(SkillBrowse {
+        success: true,
+        skills: rows.iter().map(marketplace_item).collect(),
+    }))
 }
 
-/// `POST /api/skills/publish`
+/// A submission for review (`marketplace_id` is the skill's id).
+#[derive(Serialize, ToSchema)]
+pub struct SkillSubmitted {
+    success: bool,
+    marketplace_id: Uuid,
+    status: ListingStatus,
+    message: &'static str,
+}
+
+/// Submit a private skill for review
+#[utoipa::path(
+    post,
+    path = "/skills/publish",
+    tag = TAG,
+    request_body = PublishSkill,
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = SkillSubmitted))
+)]
 pub async fn publish(
     State(state): State<AppState>,
     Auth(p): Auth,
     ApiJson(req): ApiJson<PublishSkill>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<SkillSubmitted>, MarketError> {
     let row = skills::publish(&state, &p, skill_id(&req.skill_id)?, &req).await?;
-    Ok(Json(json!({
-        "success": true,
-        "marketplace_id": row.id,
-        "status": row.status,
-        "message": "Skill submitted for marketplace review",
-    })))
+    Ok(Json(SkillSubmitted {
+        success: true,
+        marketplace_id: row.id,
+        status: ListingStatus::from_db(&row.status),
+        message: "Skill submitted for marketplace review",
+    }))
 }
 
-/// `POST /api/skills/approve/{marketplace_id}?content_hash=`
+/// Approve a submission
+#[utoipa::path(
+    post,
+    path = "/skills/approve/{id}",
+    tag = TAG,
+    params(("id" = String, Path, description = "The skill's marketplace id"), ApproveQuery),
+    extensions(("x-access" = json!("operator"))),
+    responses((status = 200, body = Approval))
+)]
 pub async fn approve(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<lifecycle::ApproveQuery>,
-) -> Result<Json<Value>, MarketError> {
+    ApiQuery(q): ApiQuery<ApproveQuery>,
+) -> Result<Json<Approval>, MarketError> {
     lifecycle::approve(&state, &p, KIND, &id, q.content_hash.as_deref()).await
 }
 
-/// `POST /api/skills/reject/{marketplace_id}?reason=`
+/// Reject a submission with a reason
+#[utoipa::path(
+    post,
+    path = "/skills/reject/{id}",
+    tag = TAG,
+    params(("id" = String, Path, description = "The skill's marketplace id"), ReasonQuery),
+    extensions(("x-access" = json!("operator"))),
+    responses((status = 200, body = Rejection))
+)]
 pub async fn reject(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<ReasonQuery>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<Rejection>, MarketError> {
     lifecycle::reject(&state, &p, KIND, &id, q.reason).await
 }
 
-#[derive(Deserialize)]
-pub struct InstallBody {
-    skill_id: String,
-    #[serde(default)]
-    agent_id: Option<String>,
-    #[serde(default)]
-    config_overrides: Option<Value>,
-    #[serde(default)]
-    install_dependencies: Option<bool>,
-    #[serde(default)]
-    dry_run: Option<bool>,
+/// A done install (the installed copy's id).
+#[derive(Serialize, ToSchema)]
+pub struct SkillInstalled {
+    success: bool,
+    skill_id: Uuid,
+    /// `installed`.
+    status: &'static str,
+    message: &'static str,
 }
 
-#[derive(Deserialize)]
-pub struct DryRunQuery {
-    pub dry_run: Option<bool>,
+/// An install's answer: done, or with `dry_run` the plan.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum SkillInstallAnswer {
+    Installed(SkillInstalled),
+    DryRun(Box<SkillInstallPlan>),
 }
 
 /// Parses the optional agent id: an unknown or malformed one is a 404.
@@ -140,14 +224,24 @@ pub fn agent_id(raw: Option<&str>) -> Result<Option<Uuid>, MarketError> {
         .transpose()
 }
 
-/// `POST /api/skills/install` (`dry_run=true` in the query or body
-/// answers the plan and writes nothing)
+/// Install an approved skill into the tenant
+///
+/// `dry_run=true` in the query or body answers the plan and writes nothing.
+#[utoipa::path(
+    post,
+    path = "/skills/install",
+    tag = TAG,
+    params(DryRunQuery),
+    request_body = InstallBody,
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, description = "Installed, or the plan of a dry run", body = SkillInstallAnswer))
+)]
 pub async fn install(
     State(state): State<AppState>,
     Auth(p): Auth,
     ApiQuery(q): ApiQuery<DryRunQuery>,
     ApiJson(body): ApiJson<InstallBody>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<SkillInstallAnswer>, MarketError> {
     let req = install_request(
         &body.skill_id,
         body.agent_id.as_deref(),
@@ -156,14 +250,16 @@ pub async fn install(
     )?;
     if q.dry_run.or(body.dry_run).unwrap_or(false) {
         let plan = skills::dry_run(&state, &p, &req).await?;
-        return Ok(Json(install_plan(&plan)));
+        return Ok(Json(SkillInstallAnswer::DryRun(Box::new(install_plan(
+            &plan,
+        )))));
     }
     let (row, _) = skills::install(&state, &p, &req).await?;
-    Ok(Json(json!({
-        "success": true,
-        "skill_id": row.id,
-        "status": "installed",
-        "message": "Skill installed successfully",
+    Ok(Json(SkillInstallAnswer::Installed(SkillInstalled {
+        success: true,
+        skill_id: row.id,
+        status: "installed",
+        message: "Skill installed successfully",
     })))
 }
 
@@ -182,32 +278,85 @@ pub fn install_request(
     })
 }
 
-/// `POST /api/skills/rate/{id}` (and `PUT` to replace the caller's rating).
+/// Rate and review (once per user)
+#[utoipa::path(
+    post,
+    path = "/skills/rate/{id}",
+    tag = TAG,
+    params(("id" = String, Path, description = "The skill's id")),
+    request_body = RateRequest,
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = SkillRated))
+)]
 pub async fn rate(
     State(state): State<AppState>,
-    method: Method,
     Auth(p): Auth,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<RateRequest>,
-) -> Result<Json<Value>, MarketError> {
-    let r = listings::rate(
-        &state,
-        &p,
-        KIND,
-        skill_id(&id)?,
-        req.rating,
-        req.review,
-        method == Method::PUT,
-    )
-    .await?;
+) -> Result<Json<SkillRated>, MarketError> {
+    rate_as(&state, &p, &id, req, false).await
+}
+
+/// Replace the caller's rating
+#[utoipa::path(
+    put,
+    path = "/skills/rate/{id}",
+    tag = TAG,
+    params(("id" = String, Path, description = "The skill's id")),
+    request_body = RateRequest,
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = SkillRated))
+)]
+pub async fn replace_rating(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<RateRequest>,
+) -> Result<Json<SkillRated>, MarketError> {
+    rate_as(&state, &p, &id, req, true).await
+}
+
+/// `POST` rates once, `PUT` replaces the caller's rating.
+async fn rate_as(
+    state: &AppState,
+    p: &Principal,
+    id: &str,
+    req: RateRequest,
+    replace: bool,
+) -> Result<Json<SkillRated>, MarketError> {
+    let id = skill_id(id)?;
+    let r = listings::rate(state, p, KIND, id, req.rating, req.review, replace).await?;
     Ok(Json(rated(&r)))
 }
 
+/// `?skill_id=&version_name=&description=`: the first two are required.
 #[derive(Deserialize)]
 pub struct VersionQuery {
     skill_id: Option<String>,
     version_name: Option<String>,
     description: Option<String>,
+}
+
+// By hand: the derive never marks a `schema_with` parameter required.
+impl IntoParams for VersionQuery {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            query_param("skill_id", true, schema::id()),
+            query_param("version_name", true, schema::id()),
+            query_param(
+                "description",
+                false,
+                json!({"type": "string", "pattern": schema::NO_NUL}),
+            ),
+        ]
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SkillVersionCreated {
+    success: bool,
+    version_id: Uuid,
+    version_name: String,
 }
 
 fn required(field: &str, v: Option<String>) -> Result<String, MarketError> {
@@ -220,12 +369,20 @@ fn required(field: &str, v: Option<String>) -> Result<String, MarketError> {
     })
 }
 
-/// `POST /api/skills/version?skill_id=&version_name=&description=`
+/// Freeze a version
+#[utoipa::path(
+    post,
+    path = "/skills/version",
+    tag = TAG,
+    params(VersionQuery),
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = SkillVersionCreated))
+)]
 pub async fn create_version(
     State(state): State<AppState>,
     Auth(p): Auth,
     ApiQuery(q): ApiQuery<VersionQuery>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<SkillVersionCreated>, MarketError> {
     let id = skill_id(&required("skill_id", q.skill_id)?)?;
     let name = required("version_name", q.version_name)?;
     let v = listings::create_version(
@@ -237,62 +394,124 @@ pub async fn create_version(
         q.description.as_deref().unwrap_or(""),
     )
     .await?;
-    Ok(Json(
-        json!({ "success": true, "version_id": v.id, "version_name": v.version_name }),
-    ))
+    Ok(Json(SkillVersionCreated {
+        success: true,
+        version_id: v.id,
+        version_name: v.version_name,
+    }))
 }
 
-/// `GET /api/skills/history/{skill_id}?limit=&offset=`: one page of
-/// versions, newest first (50 unless asked, at most 100).
+/// A frozen version, without its snapshot.
+#[derive(Serialize, ToSchema)]
+pub struct SkillVersion {
+    version_id: Uuid,
+    version_name: String,
+    description: String,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SkillHistory {
+    success: bool,
+    /// Newest first.
+    history: Vec<SkillVersion>,
+}
+
+/// Version history, newest first, paged (no snapshots)
+///
+/// 50 versions a page unless asked, at most 100.
+#[utoipa::path(
+    get,
+    path = "/skills/history/{id}",
+    tag = TAG,
+    params(("id" = String, Path, description = "The skill's id"), PageQuery),
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = SkillHistory))
+)]
 pub async fn history(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<lifecycle::PageQuery>,
-) -> Result<Json<Value>, MarketError> {
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Json<SkillHistory>, MarketError> {
     let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
     let versions = listings::history(&state, &p, KIND, skill_id(&id)?, page).await?;
-    Ok(Json(json!({
-        "success": true,
-        "history": versions.iter().map(|v| json!({
-            "version_id": v.id,
-            "version_name": v.version_name,
-            "description": v.description,
-            "created_at": v.created_at,
-        })).collect::<Vec<_>>(),
-    })))
+    Ok(Json(SkillHistory {
+        success: true,
+        history: versions
+            .into_iter()
+            .map(|v| SkillVersion {
+                version_id: v.id,
+                version_name: v.version_name,
+                description: v.description,
+                created_at: v.created_at,
+            })
+            .collect(),
+    }))
 }
 
+/// `?version_id=`, required.
 #[derive(Deserialize)]
 pub struct RollbackQuery {
     version_id: Option<String>,
 }
 
-/// `POST /api/skills/rollback/{skill_id}?version_id=`
+impl IntoParams for RollbackQuery {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![query_param("version_id", true, schema::id())]
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SkillRolledBack {
+    success: bool,
+    message: String,
+}
+
+/// Restore a version's fields (on an approved skill: into review)
+#[utoipa::path(
+    post,
+    path = "/skills/rollback/{id}",
+    tag = TAG,
+    params(("id" = String, Path, description = "The skill's id"), RollbackQuery),
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = SkillRolledBack))
+)]
 pub async fn rollback(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<RollbackQuery>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<SkillRolledBack>, MarketError> {
     let id = skill_id(&id)?;
     let version_id = parse_id(
         &required("version_id", q.version_id)?,
         MarketError::route_not_found().with_message("Version not found for this item"),
     )?;
     let (change, version) = listings::rollback(&state, &p, KIND, id, version_id).await?;
-    Ok(Json(json!({
-        "success": true,
-        "message": format!("Skill {} rolled back to version {}", change.row.id, version.id),
-    })))
+    Ok(Json(SkillRolledBack {
+        success: true,
+        message: format!(
+            "Skill {} rolled back to version {}",
+            change.row.id, version.id
+        ),
+    }))
 }
 
-/// `GET /api/skills/{id}`
+/// One skill with its config schema
+#[utoipa::path(
+    get,
+    path = "/skills/{id}",
+    tag = TAG,
+    params(("id" = String, Path, description = "The skill's id")),
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = SkillDetail))
+)]
 pub async fn get_one(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(id): Path<String>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<SkillDetail>, MarketError> {
     p.require(Permission::SkillView)?;
     // The publisher reads its own skill's change in review here; everyone
     // else, the approved content.
@@ -300,18 +519,50 @@ pub async fn get_one(
     Ok(Json(skill_detail(&row, &skills::spec(&row)?)))
 }
 
+/// `?ids=a,b,c`, required.
 #[derive(Deserialize)]
 pub struct IdsQuery {
     ids: Option<String>,
 }
 
-/// `GET /api/skills?ids=a,b,c`: many at once; unknown or hidden ids are
-/// left out (and listed in `missing`).
+impl IntoParams for IdsQuery {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![query_param(
+            "ids",
+            true,
+            json!({
+                "type": "string",
+                "description": "Comma-separated skill ids, 1 to 100",
+                "pattern": schema::LIST,
+            }),
+        )]
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SkillMany {
+    success: bool,
+    skills: Vec<SkillDetail>,
+    /// The asked ids that name no skill the caller may see.
+    missing: Vec<String>,
+}
+
+/// Many skills at once (?ids=a,b,c)
+///
+/// Unknown or hidden ids are left out and listed in `missing`.
+#[utoipa::path(
+    get,
+    path = "/skills",
+    tag = TAG,
+    params(IdsQuery),
+    extensions(("x-access" = json!("required"))),
+    responses((status = 200, body = SkillMany))
+)]
 pub async fn get_many(
     State(state): State<AppState>,
     Auth(p): Auth,
     ApiQuery(q): ApiQuery<IdsQuery>,
-) -> Result<Json<Value>, MarketError> {
+) -> Result<Json<SkillMany>, MarketError> {
     p.require(Permission::SkillView)?;
     let raw: Vec<String> = q
         .ids
@@ -338,9 +589,11 @@ pub async fn get_many(
     let ids: Vec<Uuid> = raw.iter().filter_map(|s| Uuid::parse_str(s).ok()).collect();
     let rows = skills::many(&state, &p, &ids).await?;
     let found: Vec<String> = rows.iter().map(|(r, _)| r.id.to_string()).collect();
-    let skills: Vec<Value> = rows.iter().map(|(r, s)| skill_detail(r, s)).collect();
-    let missing: Vec<&String> = raw.iter().filter(|s| !found.contains(s)).collect();
-    Ok(Json(
-        json!({ "success": true, "skills": skills, "missing": missing }),
-    ))
+    let skills = rows.iter().map(|(r, s)| skill_detail(r, s)).collect();
+    let missing = raw.into_iter().filter(|s| !found.contains(s)).collect();
+    Ok(Json(SkillMany {
+        success: true,
+        skills,
+        missing,
+    }))
 }
