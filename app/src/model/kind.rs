@@ -78,6 +78,9 @@ pub struct KindSpec {
     /// Whether ratings may be given in half stars (the reference allows
     /// them for domains only).
     pub half_star_ratings: bool,
+    /// The field of a `DUPLICATE_ENTRY`'s details naming the listing that
+    /// already has the name, as the reference spells it for this kind.
+    pub existing_id_field: &'static str,
     /// The spec field holding its type (the browse page's type filter and
     /// the "type" facet; `listing_kinds.type_field` says the same to the
     /// facet triggers).
@@ -199,7 +202,8 @@ mod ops {
     /// A kind's server operations; `None` where the pages do not offer it.
     pub struct KindOps {
         /// The publish page's second form: created and into review.
-        pub publish: Option<for<'a> fn(&'a AppState, &'a Principal, NewListing) -> KindFuture<'a, Uuid>>,
+        pub publish:
+            Option<for<'a> fn(&'a AppState, &'a Principal, NewListing) -> KindFuture<'a, Uuid>>,
         /// Installs from its page (`target`: what the panel asked for);
         /// answers what was created, for the page to say.
         pub install: Option<

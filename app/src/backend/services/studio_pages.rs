@@ -94,7 +94,9 @@ pub async fn publish_other(
     specifics: KindFields,
 ) -> MarketResult<Uuid> {
     let Some(publish) = kind.ops().publish else {
-        let offered: Vec<&str> = ListingKind::publishable().map(ListingKind::as_str).collect();
+        let offered: Vec<&str> = ListingKind::publishable()
+            .map(ListingKind::as_str)
+            .collect();
         return Err(crate::model::account::invalid_enum(
             "kind",
             kind.as_str(),

@@ -12,6 +12,7 @@ pub const SPEC: KindSpec = KindSpec {
     tagline: "Ready-made agents to install into your tenant.",
     not_found: (ErrorCode::AgentNotFound, "Agent template not found"),
     half_star_ratings: false,
+    existing_id_field: "existing_template_id",
     type_field: None,
     type_on_card: false,
     install_api: ("/api/agent-marketplace/install/{id}", None),
@@ -94,8 +95,13 @@ mod ops {
                     category: Some((*category).into()),
                 };
                 let row = agent_templates::publish(state, by, agent.id, &req).await?;
-                seed_kinds::approve(state, operator, super::super::ListingKind::AgentTemplate, row.id)
-                    .await?;
+                seed_kinds::approve(
+                    state,
+                    operator,
+                    super::super::ListingKind::AgentTemplate,
+                    row.id,
+                )
+                .await?;
                 approved.push(row.id);
             }
             Ok(approved)

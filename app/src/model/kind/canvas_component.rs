@@ -13,6 +13,7 @@ pub const SPEC: KindSpec = KindSpec {
     tagline: "UI components for your canvases, with code and config schema.",
     not_found: (ErrorCode::ComponentNotFound, "Component not found"),
     half_star_ratings: false,
+    existing_id_field: "existing_component_id",
     type_field: Some("component_type"),
     type_on_card: false,
     install_api: (

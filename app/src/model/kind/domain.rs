@@ -12,6 +12,7 @@ pub const SPEC: KindSpec = KindSpec {
     tagline: "Specialist domains with their workflows, installable under your own name.",
     not_found: (ErrorCode::DomainNotFound, "Domain not found"),
     half_star_ratings: true,
+    existing_id_field: "existing_domain_id",
     type_field: None,
     type_on_card: false,
     install_api: (
@@ -142,7 +143,8 @@ mod ops {
             for (i, (name, description, category, price, license, tags)) in DEMO.iter().enumerate()
             {
                 let by = seed_kinds::publisher(publishers, i);
-                let row = domains::create(state, by, name, Some(description), Some(category)).await?;
+                let row =
+                    domains::create(state, by, name, Some(description), Some(category)).await?;
                 let submission = domains::Submission {
                     price_usd: Some(*price),
                     license_type: Some((*license).into()),

@@ -12,6 +12,7 @@ pub const SPEC: KindSpec = KindSpec {
     tagline: "Reviewed by operators, rated by the teams that run them.",
     not_found: (ErrorCode::SkillNotFound, "Skill not found or not approved"),
     half_star_ratings: false,
+    existing_id_field: "existing_skill_id",
     type_field: Some("skill_type"),
     type_on_card: true,
     install_api: ("/api/skills/install", Some("{\"skill_id\": \"{id}\"}")),

@@ -13,6 +13,7 @@ pub const SPEC: KindSpec = KindSpec {
     tagline: "Workflow templates to import into your workspace.",
     not_found: (ErrorCode::TemplateNotFound, "Template not found"),
     half_star_ratings: false,
+    existing_id_field: "existing_template_id",
     type_field: Some("template_type"),
     type_on_card: false,
     install_api: ("/api/marketplace/templates/{id}/import", None),
