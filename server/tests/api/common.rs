@@ -45,6 +45,16 @@ impl Reply {
     }
 }
 
+/// The tests' request deadline: far beyond any request of a loaded
+/// machine, so only a hang reaches it (production keeps its 30 s).
+pub const TEST_REQUEST_DEADLINE: Duration = Duration::from_secs(240);
+/// The tests' wait for a pooled connection, for the same reason.
+pub const TEST_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a test waits for the router's answer (and then for its body)
+/// before failing: past the deadline, so a slow request is the router's
+/// `408`, never a test's own timer.
+const TEST_WAIT: Duration = Duration::from_secs(300);
+
 pub fn test_config() -> Config {
     use clap::Parser;
     #[derive(Parser)]
@@ -54,12 +64,16 @@ pub fn test_config() -> Config {
     }
     let mut config = Wrapper::parse_from(["marketplace"]).config;
     // Debug-build SSR of a whole page while every other test runs on the
-    // same two cores can take seconds; the deadline is for hangs.
-    config.request_timeout_secs = 15;
+    // same two busy cores can take many seconds: no test may hinge on how
+    // fast that is, so here the deadline only catches hangs. The deadline
+    // itself is tested with a short one and a request that cannot finish
+    // (`reference_details::the_request_deadline_*`).
+    config.request_timeout_secs = TEST_REQUEST_DEADLINE.as_secs();
     config.body_limit_bytes = 64 * 1024;
-    // Two cores run every test at once: a pool wait of a few seconds is
-    // contention, not an outage.
-    config.acquire_timeout_ms = 4000;
+    // Two cores run every test at once: a pool wait of many seconds is
+    // contention, not an outage, so it too only catches hangs (an outage
+    // is a closed pool or a stopped server: those fail at once).
+    config.acquire_timeout_ms = TEST_ACQUIRE_TIMEOUT.as_millis() as u64;
     config.app_env = "development".into();
     // Rate-limit tests lower these; everything else must not hit them.
     config.rate_limit_anonymous = 100_000;
@@ -93,18 +107,17 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: Request<Body>) -> Reply {
-        let response =
-            tokio::time::timeout(Duration::from_secs(30), self.router.clone().oneshot(req))
-                .await
-                .expect("request did not finish in 30 s")
-                .expect("router is infallible");
+        let response = tokio::time::timeout(TEST_WAIT, self.router.clone().oneshot(req))
+            .await
+            .expect("request did not finish within TEST_WAIT")
+            .expect("router is infallible");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         // A streamed page must end too: a stream that stalls fails the test
         // here instead of hanging the suite.
-        let bytes = tokio::time::timeout(Duration::from_secs(30), response.into_body().collect())
+        let bytes = tokio::time::timeout(TEST_WAIT, response.into_body().collect())
             .await
-            .expect("body did not finish in 30 s")
+            .expect("body did not finish within TEST_WAIT")
             .expect("body")
             .to_bytes();
         Reply {

@@ -330,12 +330,12 @@ async fn component_filters_ratings_and_errors(pool: PgPool) {
     );
     app.call(
         "GET",
-        &format!("{C}/components?component_type=gadget"),
+        &format!("{C}/components?component_type=Gadget"),
         &Cred::Anon,
         None,
     )
     .await
-    .assert_envelope(400, "INVALID_ENUM_VALUE");
+    .assert_envelope(400, "VALIDATION_ERROR");
     app.call(
         "GET",
         &format!("{C}/components?limit=101"),

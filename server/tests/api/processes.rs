@@ -39,6 +39,16 @@ pub async fn start_with(database_url: &str, env: &[(&str, &str)]) -> Server {
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
         .env("APP_ENV", "development")
         .env("RUST_LOG", "warn")
+        // As in `test_config`: only a hang may reach the deadline or the
+        // pool wait (a test about outages sets its own).
+        .env(
+            "REQUEST_TIMEOUT_SECS",
+            crate::common::TEST_REQUEST_DEADLINE.as_secs().to_string(),
+        )
+        .env(
+            "DB_ACQUIRE_TIMEOUT_MS",
+            crate::common::TEST_ACQUIRE_TIMEOUT.as_millis().to_string(),
+        )
         .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

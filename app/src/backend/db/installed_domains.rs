@@ -31,6 +31,22 @@ pub async fn insert(
     .await
 }
 
+/// The tenant's domain with this name, in any case: the one a new copy of
+/// that name collides with (`installed_domains_name_key`).
+pub async fn id_by_name(
+    db: impl PgExecutor<'_>,
+    tenant_id: Uuid,
+    name: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM installed_domains WHERE tenant_id = $1 AND lower(name) = lower($2)",
+    )
+    .bind(tenant_id)
+    .bind(name)
+    .fetch_optional(db)
+    .await
+}
+
 pub async fn list(pool: &PgPool, tenant_id: Uuid) -> Result<Vec<InstalledDomainRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, tenant_id, template_id, name, created_at FROM installed_domains \

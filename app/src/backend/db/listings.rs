@@ -164,6 +164,26 @@ pub async fn get_by_external(
     .await
 }
 
+/// The id callers see (see [`ListingRow::public_id`]) of the tenant's
+/// listing of this kind with this name, in any case: the one a new listing
+/// of that name collides with (`listings_tenant_kind_name_key`).
+pub async fn public_id_by_name(
+    db: impl PgExecutor<'_>,
+    tenant_id: Uuid,
+    kind: &str,
+    name: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT coalesce(external_id, id::text) FROM listings \
+         WHERE publisher_tenant_id = $1 AND kind = $2 AND lower(name) = lower($3)",
+    )
+    .bind(tenant_id)
+    .bind(kind)
+    .bind(name)
+    .fetch_optional(db)
+    .await
+}
+
 pub async fn get(
     db: impl PgExecutor<'_>,
     kind: &str,

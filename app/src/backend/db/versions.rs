@@ -38,6 +38,21 @@ pub async fn insert(
     .await
 }
 
+/// The version of a listing with this name, if there is one.
+pub async fn id_by_name(
+    db: impl PgExecutor<'_>,
+    listing_id: Uuid,
+    name: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM listing_versions WHERE listing_id = $1 AND version_name = $2",
+    )
+    .bind(listing_id)
+    .bind(name)
+    .fetch_optional(db)
+    .await
+}
+
 /// A version as history lists show it: never the snapshot, which can be
 /// as large as the listing itself.
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -110,7 +110,12 @@ pub fn duplicate_email(e: sqlx::Error, email: &Email) -> MarketError {
                 ErrorCode::DuplicateEntry,
                 "An account with this e-mail already exists.",
             )
-            .with_details(serde_json::json!({ "field": "email", "value": email.as_str() }));
+            // No existing id: an account is not the caller's to address.
+            .with_details(serde_json::json!({
+                "field": "email",
+                "value": email.as_str(),
+                "suggestion": "Log in with this e-mail or sign up with another one",
+            }));
         }
     }
     e.into()

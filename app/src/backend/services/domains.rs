@@ -97,16 +97,24 @@ pub async fn install(
     };
     let mut tx = state.pool.begin().await?;
     quotas::ensure_room(&mut tx, principal.tenant_id, Quota::DomainCopies).await?;
-    let row = installed::insert(&mut *tx, principal.tenant_id, listing.id, &name)
-        .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(d) if d.is_unique_violation() => MarketError::new(
+    let row = match installed::insert(&mut *tx, principal.tenant_id, listing.id, &name).await {
+        Ok(row) => row,
+        Err(sqlx::Error::Database(d)) if d.is_unique_violation() => {
+            drop(tx);
+            let existing = installed::id_by_name(&state.pool, principal.tenant_id, &name).await?;
+            return Err(MarketError::new(
                 ErrorCode::DuplicateEntry,
                 format!("Your tenant already has a domain named '{name}'"),
             )
-            .with_details(json!({ "field": "custom_name", "value": name })),
-            _ => e.into(),
-        })?;
+            .with_details(json!({
+                "field": "custom_name",
+                "value": name,
+                "existing_domain_id": existing,
+                "suggestion": "Use a different custom_name or use the existing domain",
+            })));
+        }
+        Err(e) => return Err(e.into()),
+    };
     installs::record(&mut tx, listing.id, principal.tenant_id).await?;
     tx.commit().await?;
     Ok(row)

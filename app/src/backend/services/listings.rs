@@ -60,23 +60,60 @@ pub async fn create_with_external_id(
             Ok(row)
         }
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            let (field, value) = if e.constraint() == Some("listings_external_id_key") {
-                ("id", external_id.unwrap_or_default().to_owned())
-            } else {
-                ("name", fields.name.clone())
+            drop(tx);
+            let by_id = e.constraint() == Some("listings_external_id_key");
+            let (field, value, existing) = match external_id {
+                // The string id is the taken one, and the id callers see.
+                Some(taken) if by_id => ("id", taken.to_owned(), Some(taken.to_owned())),
+                _ => {
+                    let existing = db::public_id_by_name(
+                        &state.pool,
+                        principal.tenant_id,
+                        kind.as_str(),
+                        &fields.name,
+                    )
+                    .await?;
+                    ("name", fields.name.clone(), existing)
+                }
             };
-            Err(MarketError::new(
-                ErrorCode::DuplicateEntry,
-                format!("A listing with this {field} already exists."),
-            )
-            .with_details(serde_json::json!({
-                "field": field,
-                "value": value,
-                "suggestion": "Use a different name or update the existing listing",
-            })))
+            Err(duplicate_listing(kind, field, &value, existing))
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The field of `DUPLICATE_ENTRY` details that names the existing item, as
+/// the reference spells each kind's id (`existing_skill_id`, ...).
+fn existing_id_field(kind: ListingKind) -> &'static str {
+    match kind {
+        ListingKind::Skill => "existing_skill_id",
+        ListingKind::AgentTemplate | ListingKind::WorkflowTemplate => "existing_template_id",
+        ListingKind::Domain => "existing_domain_id",
+        ListingKind::CanvasComponent => "existing_component_id",
+    }
+}
+
+/// `409 DUPLICATE_ENTRY` for a listing whose `field` (`name` or `id`) is
+/// taken: `details` name the field, the value, the listing that has it and
+/// what to do, as the reference shows.
+fn duplicate_listing(
+    kind: ListingKind,
+    field: &str,
+    value: &str,
+    existing: Option<String>,
+) -> MarketError {
+    let singular = kind.singular();
+    let message = if field == "name" {
+        format!("A {singular} with this name already exists in your private marketplace.")
+    } else {
+        format!("A {singular} with this {field} already exists.")
+    };
+    MarketError::new(ErrorCode::DuplicateEntry, message).with_details(serde_json::json!({
+        "field": field,
+        "value": value,
+        existing_id_field(kind): existing,
+        "suggestion": format!("Use a different {field} or update the existing {singular}"),
+    }))
 }
 
 /// Listings (of every kind) a tenant may own on each plan; `None` is
@@ -1152,7 +1189,7 @@ pub async fn create_version(
         super::quotas::Quota::Versions(id),
     )
     .await?;
-    let version = versions::insert(
+    let inserted = versions::insert(
         &mut *tx,
         id,
         name,
@@ -1160,15 +1197,25 @@ pub async fn create_version(
         &snapshot,
         principal.user_id,
     )
-    .await
-    .map_err(|e| match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => MarketError::new(
-            ErrorCode::DuplicateEntry,
-            format!("Version {name} already exists for this item"),
-        )
-        .with_details(serde_json::json!({ "field": "version_name", "value": name })),
-        _ => e.into(),
-    })?;
+    .await;
+    let version = match inserted {
+        Ok(v) => v,
+        Err(sqlx::Error::Database(d)) if d.is_unique_violation() => {
+            drop(tx);
+            let existing = versions::id_by_name(&state.pool, id, name).await?;
+            return Err(MarketError::new(
+                ErrorCode::DuplicateEntry,
+                format!("Version {name} already exists for this item"),
+            )
+            .with_details(serde_json::json!({
+                "field": "version_name",
+                "value": name,
+                "existing_version_id": existing,
+                "suggestion": "Use a different version name",
+            })));
+        }
+        Err(e) => return Err(e.into()),
+    };
     db::set_current_version(&mut *tx, id, name).await?;
     tx.commit().await?;
     Ok(version)

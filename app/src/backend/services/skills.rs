@@ -205,7 +205,7 @@ pub fn check_config(schema: &Value, config: &Value) -> MarketResult<()> {
     })?;
     let errors: Vec<String> = validator
         .iter_errors(config)
-        .map(|e| e.to_string())
+        .flat_map(|e| config_error_messages(&e))
         .collect();
     if errors.is_empty() {
         return Ok(());
@@ -219,6 +219,65 @@ pub fn check_config(schema: &Value, config: &Value) -> MarketResult<()> {
         "provided_config": config,
         "errors": errors,
     })))
+}
+
+/// How a property is named in a config error: a top-level one by its
+/// name, a nested one (or an array item) by its JSON Pointer.
+fn property_name(pointer: &str, child: Option<&str>) -> String {
+    let child = child.map(|c| c.replace('~', "~0").replace('/', "~1"));
+    let full = match child {
+        Some(c) => format!("{pointer}/{c}"),
+        None => pointer.to_owned(),
+    };
+    match full.strip_prefix('/') {
+        Some(top) if !top.contains('/') => top.replace("~1", "/").replace("~0", "~"),
+        _ => full,
+    }
+}
+
+/// One config error as the reference words them, each naming the property
+/// it is about ("Additional property 'invalid_field' not allowed", "Missing
+/// required property 'timeout'", "Property 'timeout' must be of type
+/// number"); an error about several properties is one entry per property.
+fn config_error_messages(e: &jsonschema::ValidationError<'_>) -> Vec<String> {
+    use jsonschema::error::{TypeKind, ValidationErrorKind as K};
+    let at = e.instance_path().as_str();
+    let subject = if at.is_empty() {
+        "The configuration".to_owned()
+    } else {
+        format!("Property '{}'", property_name(at, None))
+    };
+    match e.kind() {
+        K::AdditionalProperties { unexpected } | K::UnevaluatedProperties { unexpected } => {
+            unexpected
+                .iter()
+                .map(|p| {
+                    format!(
+                        "Additional property '{}' not allowed",
+                        property_name(at, Some(p))
+                    )
+                })
+                .collect()
+        }
+        K::Required { property } => {
+            let name = property
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| property.to_string());
+            vec![format!(
+                "Missing required property '{}'",
+                property_name(at, Some(&name))
+            )]
+        }
+        K::Type { kind } => {
+            let types: Vec<String> = match kind {
+                TypeKind::Single(t) => vec![t.to_string()],
+                TypeKind::Multiple(set) => set.iter().map(|t| t.to_string()).collect(),
+            };
+            vec![format!("{subject} must be of type {}", types.join(" or "))]
+        }
+        _ => vec![format!("{subject}: {e}")],
+    }
 }
 
 /// What an install asks for.
