@@ -82,17 +82,6 @@ pub async fn create_with_external_id(
     }
 }
 
-/// The field of `DUPLICATE_ENTRY` details that names the existing item, as
-/// the reference spells each kind's id (`existing_skill_id`, ...).
-fn existing_id_field(kind: ListingKind) -> &'static str {
-    match kind {
-        ListingKind::Skill => "existing_skill_id",
-        ListingKind::AgentTemplate | ListingKind::WorkflowTemplate => "existing_template_id",
-        ListingKind::Domain => "existing_domain_id",
-        ListingKind::CanvasComponent => "existing_component_id",
-    }
-}
-
 /// `409 DUPLICATE_ENTRY` for a listing whose `field` (`name` or `id`) is
 /// taken: `details` name the field, the value, the listing that has it and
 /// what to do, as the reference shows.
@@ -111,7 +100,8 @@ fn duplicate_listing(
     MarketError::new(ErrorCode::DuplicateEntry, message).with_details(serde_json::json!({
         "field": field,
         "value": value,
-        existing_id_field(kind): existing,
+        // As the reference spells each kind's id: `existing_skill_id`, ...
+        kind.spec().existing_id_field: existing,
         "suggestion": format!("Use a different {field} or update the existing {singular}"),
     }))
 }
