@@ -265,7 +265,7 @@ fn sort_order() -> RefOr<Schema> {
     tag = "Canvas Marketplace",
     params(ComponentBrowseQuery),
     extensions(("x-access" = json!("optional"))),
-    responses((status = 200, body = ComponentPage))
+    responses((status = 200, description = "A page of approved components (and the caller's own)", body = ComponentPage))
 )]
 pub async fn browse(
     State(state): State<AppState>,
@@ -309,7 +309,7 @@ pub async fn browse(
     tag = "Canvas Marketplace",
     params(("component_id" = String, Path, description = "The component's id")),
     extensions(("x-access" = json!("optional"))),
-    responses((status = 200, body = ComponentDetail))
+    responses((status = 200, description = "The component", body = ComponentDetail))
 )]
 pub async fn detail(
     State(state): State<AppState>,
@@ -404,7 +404,7 @@ pub struct ComponentSubmitted {
     tag = "Canvas Marketplace",
     request_body = ComponentPublish,
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = ComponentSubmitted))
+    responses((status = 200, description = "Submitted for review", body = ComponentSubmitted))
 )]
 pub async fn publish(
     State(state): State<AppState>,
@@ -441,7 +441,7 @@ pub struct ComponentApproved {
         ApproveQuery,
     ),
     extensions(("x-access" = json!("operator"))),
-    responses((status = 200, body = ComponentApproved))
+    responses((status = 200, description = "Approved", body = ComponentApproved))
 )]
 pub async fn approve(
     State(state): State<AppState>,
@@ -476,7 +476,7 @@ pub struct ComponentRejected {
         ReasonQuery,
     ),
     extensions(("x-access" = json!("operator"))),
-    responses((status = 200, body = ComponentRejected))
+    responses((status = 200, description = "Rejected", body = ComponentRejected))
 )]
 pub async fn reject(
     State(state): State<AppState>,
@@ -520,7 +520,7 @@ pub struct ComponentInstalled {
     tag = "Canvas Marketplace",
     request_body = ComponentInstall,
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = ComponentInstalled))
+    responses((status = 200, description = "Placed on the canvas (placing it twice changes nothing)", body = ComponentInstalled))
 )]
 pub async fn install(
     State(state): State<AppState>,
@@ -592,7 +592,7 @@ async fn rate(
     params(("component_id" = String, Path, description = "The component's id")),
     request_body = ComponentRate,
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = ComponentRated))
+    responses((status = 200, description = "The rating and the new average", body = ComponentRated))
 )]
 pub async fn rate_once(
     State(state): State<AppState>,
@@ -612,7 +612,7 @@ pub async fn rate_once(
     params(("component_id" = String, Path, description = "The component's id")),
     request_body = ComponentRate,
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = ComponentRated))
+    responses((status = 200, description = "The rating and the new average", body = ComponentRated))
 )]
 pub async fn rate_again(
     State(state): State<AppState>,
@@ -634,7 +634,7 @@ pub async fn rate_again(
         PageQuery,
     ),
     extensions(("x-access" = json!("optional"))),
-    responses((status = 200, body = ComponentRatingPage))
+    responses((status = 200, description = "A page of ratings, newest first", body = ComponentRatingPage))
 )]
 pub async fn ratings(
     State(state): State<AppState>,
@@ -665,7 +665,7 @@ pub struct ComponentCategories {
     path = "/canvas-marketplace/categories",
     tag = "Canvas Marketplace",
     extensions(("x-access" = json!("public"))),
-    responses((status = 200, body = ComponentCategories))
+    responses((status = 200, description = "Categories with counts", body = ComponentCategories))
 )]
 pub async fn categories(
     State(state): State<AppState>,
@@ -688,7 +688,7 @@ pub struct ComponentTags {
     path = "/canvas-marketplace/tags",
     tag = "Canvas Marketplace",
     extensions(("x-access" = json!("public"))),
-    responses((status = 200, body = ComponentTags))
+    responses((status = 200, description = "Tags with counts", body = ComponentTags))
 )]
 pub async fn tags(State(state): State<AppState>) -> Result<Json<ComponentTags>, MarketError> {
     let rows = listings::tags(&state, KIND).await?;
@@ -789,7 +789,7 @@ pub async fn create_canvas(
     path = "/canvases",
     tag = "Canvases",
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = CanvasList))
+    responses((status = 200, description = "The canvases", body = CanvasList))
 )]
 pub async fn list_canvases(
     State(state): State<AppState>,
@@ -808,7 +808,7 @@ pub async fn list_canvases(
     tag = "Canvases",
     params(("id" = String, Path, description = "The canvas's id")),
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = Canvas))
+    responses((status = 200, description = "The canvas", body = Canvas))
 )]
 pub async fn get_canvas(
     State(state): State<AppState>,

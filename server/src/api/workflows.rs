@@ -152,7 +152,7 @@ pub struct TemplatesQuery {
     tag = "Workflow Marketplace",
     params(TemplatesQuery),
     extensions(("x-access" = json!("optional"))),
-    responses((status = 200, body = Vec<WorkflowTemplateItem>))
+    responses((status = 200, description = "The templates, most downloaded first", body = Vec<WorkflowTemplateItem>))
 )]
 pub async fn templates(
     State(state): State<AppState>,
@@ -233,7 +233,7 @@ pub struct WorkflowTemplateTypes {
     path = "/templates/types",
     tag = "Workflow Marketplace",
     extensions(("x-access" = json!("public"))),
-    responses((status = 200, body = WorkflowTemplateTypes))
+    responses((status = 200, description = "The template types", body = WorkflowTemplateTypes))
 )]
 pub async fn types() -> Json<WorkflowTemplateTypes> {
     Json(WorkflowTemplateTypes {
@@ -273,7 +273,7 @@ pub struct WorkflowFeaturedTemplate {
     tag = "Workflow Marketplace",
     params(FeaturedQuery),
     extensions(("x-access" = json!("public"))),
-    responses((status = 200, body = Vec<WorkflowFeaturedTemplate>))
+    responses((status = 200, description = "Featured templates, most downloaded first", body = Vec<WorkflowFeaturedTemplate>))
 )]
 pub async fn featured(
     State(state): State<AppState>,
@@ -320,7 +320,7 @@ pub struct WorkflowTemplateDetail {
     tag = "Workflow Marketplace",
     params(("template_id" = String, Path, description = "The template's string id or UUID")),
     extensions(("x-access" = json!("optional"))),
-    responses((status = 200, body = WorkflowTemplateDetail))
+    responses((status = 200, description = "The template", body = WorkflowTemplateDetail))
 )]
 pub async fn detail(
     State(state): State<AppState>,
@@ -348,7 +348,7 @@ pub async fn detail(
     tag = "Workflow Marketplace",
     params(("template_id" = String, Path, description = "The template's string id or UUID")),
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = WorkflowImported))
+    responses((status = 200, description = "The workflow now in the workspace", body = WorkflowImported))
 )]
 pub async fn import_template(
     State(state): State<AppState>,
@@ -379,7 +379,7 @@ pub struct WorkflowTemplateCreated {
     tag = "Workflow Marketplace",
     request_body = AdvancedTemplateInput,
     extensions(("x-access" = json!("required"))),
-    responses((status = 201, body = WorkflowTemplateCreated))
+    responses((status = 201, description = "The template, pending approval", body = WorkflowTemplateCreated))
 )]
 pub async fn create_advanced(
     State(state): State<AppState>,
@@ -464,7 +464,7 @@ pub struct WorkflowCreated {
         CreateWorkflowQuery,
     ),
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = WorkflowCreated))
+    responses((status = 200, description = "The workflow now in the workspace", body = WorkflowCreated))
 )]
 pub async fn create_workflow(
     State(state): State<AppState>,
@@ -531,7 +531,7 @@ pub struct WorkflowFile {
     tag = "Workflow Marketplace",
     request_body = WorkflowFile,
     extensions(("x-access" = json!("required"))),
-    responses((status = 201, body = WorkflowImported))
+    responses((status = 201, description = "The workflow now in the workspace", body = WorkflowImported))
 )]
 pub async fn import_file(
     State(state): State<AppState>,
@@ -640,7 +640,7 @@ pub struct WorkflowExport {
     tag = "Workflow Marketplace",
     request_body = WorkflowFile,
     extensions(("x-access" = json!("public"))),
-    responses((status = 200, body = WorkflowExport))
+    responses((status = 200, description = "The document", body = WorkflowExport))
 )]
 pub async fn export(ApiJson(body): ApiJson<Value>) -> Result<Json<WorkflowExport>, MarketError> {
     let doc = WorkflowDocument::parse(&body)?;
@@ -686,7 +686,7 @@ pub struct WorkflowStatistics {
     path = "/templates/statistics",
     tag = "Workflow Marketplace",
     extensions(("x-access" = json!("public"))),
-    responses((status = 200, body = WorkflowStatistics))
+    responses((status = 200, description = "The statistics", body = WorkflowStatistics))
 )]
 pub async fn statistics(
     State(state): State<AppState>,
@@ -747,6 +747,7 @@ pub struct WorkspaceWorkflows {
     extensions(("x-access" = json!("required"))),
     responses((
         status = 200,
+        description = "A page of the workspace, newest first",
         body = WorkspaceWorkflows,
         headers(("Link" = String, description = "`</api/workflows?limit=..&offset=..>; rel=\"next\"` after a full page")),
     ))
@@ -804,7 +805,7 @@ pub struct WorkspaceWorkflowDetail {
     tag = "Workflows",
     params(("id" = String, Path, description = "The workflow's id")),
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = WorkspaceWorkflowDetail))
+    responses((status = 200, description = "The workflow", body = WorkspaceWorkflowDetail))
 )]
 pub async fn get_one(
     State(state): State<AppState>,
