@@ -20,6 +20,7 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa::openapi::path::{Parameter, ParameterIn};
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -343,15 +344,21 @@ pub async fn reviews(
     }))
 }
 
-fn reason() -> RefOr<Schema> {
-    app::model::schema::of(app::model::schema::name(500))
+/// `?reason=`, required: 1 to 500 characters once trimmed.
+#[derive(Deserialize)]
+pub struct FlagQuery {
+    reason: Option<String>,
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct FlagQuery {
-    #[param(schema_with = reason)]
-    reason: Option<String>,
+// By hand: the derive never marks a `schema_with` parameter required.
+impl IntoParams for FlagQuery {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![lifecycle::query_param(
+            "reason",
+            true,
+            app::model::schema::present(500),
+        )]
+    }
 }
 
 #[derive(Serialize, ToSchema)]
