@@ -216,6 +216,16 @@ const LINKS: &[Link] = &[
         ],
     ),
     ("/api/marketplace/import", "id", &[("GET", "/api/workflows/{id}")]),
+    (
+        "/api/marketplace/templates/{template_id}/import",
+        "id",
+        &[("GET", "/api/workflows/{id}")],
+    ),
+    (
+        "/api/marketplace/templates/{template_id}/create-workflow",
+        "workflow_definition/workflow_id",
+        &[("GET", "/api/workflows/{id}")],
+    ),
 ];
 
 fn links(method: &str, path: &str) -> Map<String, Value> {
