@@ -75,8 +75,9 @@ pub struct AgentSkill {
     skill_id: Uuid,
     marketplace_skill_id: Uuid,
     name: String,
-    /// The install's configuration overrides (any JSON object).
-    #[schema(value_type = Object)]
+    /// The install's configuration overrides (an object, or whatever the
+    /// skill's config schema admits).
+    #[schema(schema_with = super::skill_wire::any_json)]
     config_overrides: Value,
     installed_at: DateTime<Utc>,
 }

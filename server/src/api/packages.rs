@@ -176,7 +176,7 @@ pub async fn vulnerabilities(
 
 /// A package installed in the tenant.
 #[derive(Serialize, ToSchema)]
-pub struct InstalledPackage {
+pub struct InventoryPackage {
     package_name: String,
     #[schema(schema_with = package_type)]
     package_type: String,
@@ -184,9 +184,9 @@ pub struct InstalledPackage {
     installed_at: DateTime<Utc>,
 }
 
-impl From<&InventoryRow> for InstalledPackage {
+impl From<&InventoryRow> for InventoryPackage {
     fn from(r: &InventoryRow) -> Self {
-        InstalledPackage {
+        InventoryPackage {
             package_name: r.name.clone(),
             package_type: r.package_type.clone(),
             version: r.version.clone(),
@@ -197,7 +197,7 @@ impl From<&InventoryRow> for InstalledPackage {
 
 #[derive(Serialize, ToSchema)]
 pub struct PackageInventory {
-    packages: Vec<InstalledPackage>,
+    packages: Vec<InventoryPackage>,
 }
 
 /// The tenant's installed packages
@@ -214,6 +214,6 @@ pub async fn inventory(
 ) -> Result<Json<PackageInventory>, MarketError> {
     let rows = packages::inventory(&state, &p).await?;
     Ok(Json(PackageInventory {
-        packages: rows.iter().map(InstalledPackage::from).collect(),
+        packages: rows.iter().map(InventoryPackage::from).collect(),
     }))
 }
