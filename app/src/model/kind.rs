@@ -199,25 +199,30 @@ mod ops {
         pub canvas: Uuid,
     }
 
+    /// Publishes a listing from the publish page's second form.
+    pub type Publish = for<'a> fn(&'a AppState, &'a Principal, NewListing) -> KindFuture<'a, Uuid>;
+    /// Installs from the listing page into `target`; answers what was made.
+    pub type Install =
+        for<'a> fn(&'a AppState, &'a Principal, Uuid, &'a str) -> KindFuture<'a, String>;
+    /// Makes the demo listings (operator, publishers): the approved ids.
+    pub type Seed =
+        for<'a> fn(&'a AppState, &'a Principal, &'a [Principal]) -> KindFuture<'a, Vec<Uuid>>;
+    /// Installs a demo listing for a rater.
+    pub type SeedInstall =
+        for<'a> fn(&'a AppState, &'a Principal, Uuid, &'a SeedTarget) -> KindFuture<'a, ()>;
+
     /// A kind's server operations; `None` where the pages do not offer it.
     pub struct KindOps {
         /// The publish page's second form: created and into review.
-        pub publish:
-            Option<for<'a> fn(&'a AppState, &'a Principal, NewListing) -> KindFuture<'a, Uuid>>,
+        pub publish: Option<Publish>,
         /// Installs from its page (`target`: what the panel asked for);
         /// answers what was created, for the page to say.
-        pub install: Option<
-            for<'a> fn(&'a AppState, &'a Principal, Uuid, &'a str) -> KindFuture<'a, String>,
-        >,
+        pub install: Option<Install>,
         /// Its demo listings, published by `publishers` and decided by the
         /// operator: the approved ones' ids.
-        pub seed: Option<
-            for<'a> fn(&'a AppState, &'a Principal, &'a [Principal]) -> KindFuture<'a, Vec<Uuid>>,
-        >,
+        pub seed: Option<Seed>,
         /// How a demo rater installs one of them.
-        pub seed_install: Option<
-            for<'a> fn(&'a AppState, &'a Principal, Uuid, &'a SeedTarget) -> KindFuture<'a, ()>,
-        >,
+        pub seed_install: Option<SeedInstall>,
     }
 }
 

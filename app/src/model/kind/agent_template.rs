@@ -116,7 +116,7 @@ mod ops {
         target: &'a SeedTarget,
     ) -> KindFuture<'a, ()> {
         Box::pin(async move {
-            if target.round % 4 == 0 {
+            if target.round.is_multiple_of(4) {
                 agent_templates::install(state, rater, id).await?;
             }
             Ok(())
