@@ -482,8 +482,12 @@ fn audit_action() -> RefOr<Schema> {
     schema::of(json!({"type": "string", "pattern": schema::NO_NUL}))
 }
 
+/// A UUID, or empty (no filter).
 fn target_id() -> RefOr<Schema> {
-    schema::of(json!({"type": "string", "format": "uuid"}))
+    schema::of(json!({"anyOf": [
+        {"type": "string", "format": "uuid"},
+        {"type": "string", "maxLength": 0},
+    ]}))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -576,8 +580,15 @@ fn maintenance_message() -> RefOr<Schema> {
     schema::of(or_null(schema::text(500)))
 }
 
+/// An RFC 3339 time. `format` alone only annotates (an empty string
+/// would match it), so the pattern states what always parses: days up to
+/// the 28th keep every match a real date.
 fn date_time() -> RefOr<Schema> {
-    schema::of(or_null(json!({"type": "string", "format": "date-time"})))
+    schema::of(or_null(json!({
+        "type": "string",
+        "format": "date-time",
+        "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9])$",
+    })))
 }
 
 #[derive(Serialize, ToSchema)]

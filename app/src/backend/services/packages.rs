@@ -52,9 +52,10 @@ fn package_type_schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
 }
 
 fn allowed_versions_schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    // Blank (or null) is no bound.
     crate::model::schema::of(json!({
         "type": ["string", "null"],
-        "pattern": "^>=[0-9]{1,2}(\\.[0-9]{1,2}){0,2}$",
+        "pattern": "^[\\t\\n\\x0b\\x0c\\r ]*(>=[0-9]{1,2}(\\.[0-9]{1,2}){0,2}[\\t\\n\\x0b\\x0c\\r ]*)?$",
     }))
 }
 
