@@ -90,7 +90,7 @@ pub struct PrivateSkillList {
     tag = TAG,
     params(ListQuery),
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = PrivateSkillList))
+    responses((status = 200, description = "A page of the tenant's own and installed skills", body = PrivateSkillList))
 )]
 pub async fn list(
     State(state): State<AppState>,
@@ -225,7 +225,7 @@ pub struct PrivateCustomized {
     params(("id" = String, Path, description = "The installed copy's or own skill's id")),
     request_body = CustomizeSkill,
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = PrivateCustomized))
+    responses((status = 200, description = "The skill after the change", body = PrivateCustomized))
 )]
 pub async fn customize(
     State(state): State<AppState>,
@@ -268,7 +268,7 @@ pub struct PrivateUninstalled {
     tag = TAG,
     params(("id" = String, Path, description = "The installed copy's id")),
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = PrivateUninstalled))
+    responses((status = 200, description = "Uninstalled", body = PrivateUninstalled))
 )]
 pub async fn uninstall(
     State(state): State<AppState>,
@@ -302,7 +302,7 @@ pub struct PrivateCreated {
     tag = TAG,
     request_body = SkillInput,
     extensions(("x-access" = json!("required"))),
-    responses((status = 201, body = PrivateCreated))
+    responses((status = 201, description = "The new private skill", body = PrivateCreated))
 )]
 pub async fn create(
     State(state): State<AppState>,

@@ -87,6 +87,7 @@ pub struct BrowseQuery {
     extensions(("x-access" = json!("optional"))),
     responses((
         status = 200,
+        description = "A page of approved skills (and the caller's own), newest first unless sorted",
         body = PublicSkillPage,
         headers(("Link" = String, description = "The next page, when this one is full and in creation order")),
     ))
@@ -176,7 +177,7 @@ pub async fn browse(
     tag = TAG,
     params(("id" = String, Path, description = "The skill's id")),
     extensions(("x-access" = json!("optional"))),
-    responses((status = 200, body = PublicSkillDetail))
+    responses((status = 200, description = "The skill with its five newest reviews", body = PublicSkillDetail))
 )]
 pub async fn detail(
     State(state): State<AppState>,
@@ -201,7 +202,7 @@ pub struct PublicCategories {
     path = "/public/v1/marketplace/categories",
     tag = TAG,
     extensions(("x-access" = json!("optional"))),
-    responses((status = 200, body = PublicCategories))
+    responses((status = 200, description = "The categories", body = PublicCategories))
 )]
 pub async fn categories(
     State(state): State<AppState>,
@@ -223,7 +224,7 @@ pub struct PublicTags {
     path = "/public/v1/marketplace/tags",
     tag = TAG,
     extensions(("x-access" = json!("optional"))),
-    responses((status = 200, body = PublicTags))
+    responses((status = 200, description = "Tags with counts", body = PublicTags))
 )]
 pub async fn tags(State(state): State<AppState>) -> Result<Json<PublicTags>, MarketError> {
     let tags = listings::tags(&state, KIND).await?;
@@ -248,7 +249,7 @@ pub struct PublicSubmitted {
     tag = TAG,
     request_body = SkillInput,
     extensions(("x-access" = json!("key_or_token"))),
-    responses((status = 201, body = PublicSubmitted))
+    responses((status = 201, description = "Submitted for review", body = PublicSubmitted))
 )]
 pub async fn submit(
     State(state): State<AppState>,
@@ -276,7 +277,7 @@ pub async fn submit(
     params(("id" = String, Path, description = "The skill's id")),
     request_body = RateRequest,
     extensions(("x-access" = json!("key_or_token"))),
-    responses((status = 200, body = SkillRated))
+    responses((status = 200, description = "The rating and the new average", body = SkillRated))
 )]
 pub async fn rate(
     State(state): State<AppState>,
@@ -316,7 +317,7 @@ pub struct PublicReviews {
     tag = TAG,
     params(("id" = String, Path, description = "The skill's id"), PageQuery),
     extensions(("x-access" = json!("public"))),
-    responses((status = 200, body = PublicReviews))
+    responses((status = 200, description = "A page of visible reviews, newest first", body = PublicReviews))
 )]
 pub async fn reviews(
     State(state): State<AppState>,
@@ -376,7 +377,7 @@ pub struct ReviewFlagged {
     tag = TAG,
     params(("id" = String, Path, description = "The review's id"), FlagQuery),
     extensions(("x-access" = json!("key_or_token"))),
-    responses((status = 200, body = ReviewFlagged))
+    responses((status = 200, description = "Flagged for moderation", body = ReviewFlagged))
 )]
 pub async fn flag(
     State(state): State<AppState>,

@@ -109,7 +109,7 @@ pub fn browse_params(
     tag = TAG,
     params(BrowseQuery),
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = SkillBrowse))
+    responses((status = 200, description = "Approved skills (and the caller's own), most popular first unless sorted", body = SkillBrowse))
 )]
 pub async fn browse(
     State(state): State<AppState>,
@@ -142,7 +142,7 @@ pub struct SkillSubmitted {
     tag = TAG,
     request_body = PublishSkill,
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = SkillSubmitted))
+    responses((status = 200, description = "Submitted for review", body = SkillSubmitted))
 )]
 pub async fn publish(
     State(state): State<AppState>,
@@ -165,7 +165,7 @@ pub async fn publish(
     tag = TAG,
     params(("id" = String, Path, description = "The skill's marketplace id"), ApproveQuery),
     extensions(("x-access" = json!("operator"))),
-    responses((status = 200, body = Approval))
+    responses((status = 200, description = "Approved", body = Approval))
 )]
 pub async fn approve(
     State(state): State<AppState>,
@@ -183,7 +183,7 @@ pub async fn approve(
     tag = TAG,
     params(("id" = String, Path, description = "The skill's marketplace id"), ReasonQuery),
     extensions(("x-access" = json!("operator"))),
-    responses((status = 200, body = Rejection))
+    responses((status = 200, description = "Rejected", body = Rejection))
 )]
 pub async fn reject(
     State(state): State<AppState>,
@@ -286,7 +286,7 @@ pub fn install_request(
     params(("id" = String, Path, description = "The skill's id")),
     request_body = RateRequest,
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = SkillRated))
+    responses((status = 200, description = "The rating and the new average", body = SkillRated))
 )]
 pub async fn rate(
     State(state): State<AppState>,
@@ -305,7 +305,7 @@ pub async fn rate(
     params(("id" = String, Path, description = "The skill's id")),
     request_body = RateRequest,
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = SkillRated))
+    responses((status = 200, description = "The rating and the new average", body = SkillRated))
 )]
 pub async fn replace_rating(
     State(state): State<AppState>,
@@ -376,7 +376,7 @@ fn required(field: &str, v: Option<String>) -> Result<String, MarketError> {
     tag = TAG,
     params(VersionQuery),
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = SkillVersionCreated))
+    responses((status = 200, description = "The frozen version", body = SkillVersionCreated))
 )]
 pub async fn create_version(
     State(state): State<AppState>,
@@ -426,7 +426,7 @@ pub struct SkillHistory {
     tag = TAG,
     params(("id" = String, Path, description = "The skill's id"), PageQuery),
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = SkillHistory))
+    responses((status = 200, description = "A page of versions, newest first", body = SkillHistory))
 )]
 pub async fn history(
     State(state): State<AppState>,
@@ -475,7 +475,7 @@ pub struct SkillRolledBack {
     tag = TAG,
     params(("id" = String, Path, description = "The skill's id"), RollbackQuery),
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = SkillRolledBack))
+    responses((status = 200, description = "Rolled back (an approved skill's change waits for review)", body = SkillRolledBack))
 )]
 pub async fn rollback(
     State(state): State<AppState>,
@@ -505,7 +505,7 @@ pub async fn rollback(
     tag = TAG,
     params(("id" = String, Path, description = "The skill's id")),
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = SkillDetail))
+    responses((status = 200, description = "The skill", body = SkillDetail))
 )]
 pub async fn get_one(
     State(state): State<AppState>,
@@ -556,7 +556,7 @@ pub struct SkillMany {
     tag = TAG,
     params(IdsQuery),
     extensions(("x-access" = json!("required"))),
-    responses((status = 200, body = SkillMany))
+    responses((status = 200, description = "The skills found, and the ids that were not", body = SkillMany))
 )]
 pub async fn get_many(
     State(state): State<AppState>,
