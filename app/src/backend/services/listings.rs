@@ -1023,7 +1023,7 @@ pub async fn rate(
 ) -> MarketResult<Rated> {
     principal.require(Permission::SkillView)?;
     principal.require_write()?;
-    let halves = kind == ListingKind::Domain;
+    let halves = kind.half_star_ratings();
     let valid = rating.is_finite()
         && (1.0..=5.0).contains(&rating)
         && if halves {
