@@ -140,9 +140,9 @@ pub struct PublishedTemplate {
 /// Publish one of the tenant's agents as a template (pending approval)
 #[utoipa::path(
     post,
-    path = "/agent-marketplace/publish/{id}",
+    path = "/agent-marketplace/publish/{agent_id}",
     tag = "Agent Marketplace",
-    params(("id" = String, Path, description = "The agent to publish"), PublishQuery),
+    params(("agent_id" = String, Path, description = "The agent to publish"), PublishQuery),
     extensions(("x-access" = json!("required"))),
     responses((status = 200, body = PublishedTemplate))
 )]
@@ -185,9 +185,9 @@ pub struct InstalledTemplate {
 /// Install a template as a new agent (plan limit applies)
 #[utoipa::path(
     post,
-    path = "/agent-marketplace/install/{id}",
+    path = "/agent-marketplace/install/{template_id}",
     tag = "Agent Marketplace",
-    params(("id" = String, Path, description = "The template to install")),
+    params(("template_id" = String, Path, description = "The template to install")),
     extensions(("x-access" = json!("required"))),
     responses((status = 200, body = InstalledTemplate))
 )]
@@ -208,9 +208,9 @@ pub async fn install(
 /// Approve an agent template
 #[utoipa::path(
     post,
-    path = "/agent-marketplace/approve/{id}",
+    path = "/agent-marketplace/approve/{template_id}",
     tag = "Agent Marketplace",
-    params(("id" = String, Path, description = "The template"), lifecycle::ApproveQuery),
+    params(("template_id" = String, Path, description = "The template"), lifecycle::ApproveQuery),
     extensions(("x-access" = json!("operator"))),
     responses((status = 200, body = Approval))
 )]
@@ -226,9 +226,9 @@ pub async fn approve(
 /// Reject an agent template with a reason
 #[utoipa::path(
     post,
-    path = "/agent-marketplace/reject/{id}",
+    path = "/agent-marketplace/reject/{template_id}",
     tag = "Agent Marketplace",
-    params(("id" = String, Path, description = "The template"), ReasonQuery),
+    params(("template_id" = String, Path, description = "The template"), ReasonQuery),
     extensions(("x-access" = json!("operator"))),
     responses((status = 200, body = Rejection))
 )]

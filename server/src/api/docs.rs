@@ -182,7 +182,7 @@ const LINKS: &[Link] = &[
     (
         "/api/v1/domains",
         "id",
-        &[("GET", "/api/v1/domains/marketplace/{id}")],
+        &[("GET", "/api/v1/domains/marketplace/{domain_id}")],
     ),
     (
         "/api/canvas-marketplace/components",

@@ -34,8 +34,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(create, list))
 }
 
-/// `/api/v1/domains/marketplace/**`. Its path parameter is `{id}`, as the
-/// document's operation ids and links name it.
+/// `/api/v1/domains/marketplace/**`, with the reference's `{domain_id}`.
 pub fn marketplace_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(submit))
@@ -366,9 +365,9 @@ pub struct DomainApproved {
 /// Approve a domain
 #[utoipa::path(
     post,
-    path = "/{id}/approve",
+    path = "/{domain_id}/approve",
     tag = TAG,
-    params(("id" = String, Path, description = "The domain's id"), ApproveQuery),
+    params(("domain_id" = String, Path, description = "The domain's id"), ApproveQuery),
     extensions(("x-access" = json!("operator"))),
     responses((status = 200, body = DomainApproved))
 )]
@@ -399,9 +398,9 @@ pub struct DomainRejected {
 /// Reject a domain with a reason
 #[utoipa::path(
     post,
-    path = "/{id}/reject",
+    path = "/{domain_id}/reject",
     tag = TAG,
-    params(("id" = String, Path, description = "The domain's id"), ReasonQuery),
+    params(("domain_id" = String, Path, description = "The domain's id"), ReasonQuery),
     extensions(("x-access" = json!("operator"))),
     responses((status = 200, body = DomainRejected))
 )]
@@ -647,9 +646,9 @@ async fn rate(
 /// Rate a domain (1.0 to 5.0 in halves)
 #[utoipa::path(
     post,
-    path = "/{id}/rate",
+    path = "/{domain_id}/rate",
     tag = TAG,
-    params(("id" = String, Path, description = "The domain's id")),
+    params(("domain_id" = String, Path, description = "The domain's id")),
     request_body = DomainRate,
     extensions(("x-access" = json!("required"))),
     responses((status = 200, body = DomainRated))
@@ -666,9 +665,9 @@ pub async fn rate_once(
 /// Replace the caller's rating
 #[utoipa::path(
     put,
-    path = "/{id}/rate",
+    path = "/{domain_id}/rate",
     tag = TAG,
-    params(("id" = String, Path, description = "The domain's id")),
+    params(("domain_id" = String, Path, description = "The domain's id")),
     request_body = DomainRate,
     extensions(("x-access" = json!("required"))),
     responses((status = 200, body = DomainRated))
@@ -685,9 +684,9 @@ pub async fn rate_again(
 /// Domain details
 #[utoipa::path(
     get,
-    path = "/{id}",
+    path = "/{domain_id}",
     tag = TAG,
-    params(("id" = String, Path, description = "The domain's id")),
+    params(("domain_id" = String, Path, description = "The domain's id")),
     extensions(("x-access" = json!("public"))),
     responses((status = 200, body = DomainItem))
 )]
