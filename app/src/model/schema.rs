@@ -34,6 +34,8 @@ pub const PRINTABLE: &str = concat!(
 pub const NO_NUL: &str = "^[^\\x00]*$";
 /// Present: not empty, not only blanks.
 pub const PRESENT: &str = concat!("^[^\\x00]*[^", ws!(), "\\x00][^\\x00]*$");
+/// Blank: empty or only whitespace (what an optional field's "not given" is).
+pub const BLANK: &str = concat!("^[", ws!(), "]*$");
 /// A comma-separated list with at least one non-blank item.
 pub const LIST: &str = concat!("^[^\\x00]*[^", ws!(), ",\\x00][^\\x00]*$");
 

@@ -380,12 +380,32 @@ pub async fn create(
 pub struct ComponentPublish {
     #[schema(schema_with = schemas::id)]
     component_id: String,
-    #[schema(schema_with = schemas::price)]
+    /// `null` or absent: the draft's own.
+    #[schema(schema_with = publish_price)]
     price: Option<f64>,
-    #[schema(schema_with = schemas::name100)]
+    #[schema(schema_with = publish_license)]
     license: Option<String>,
-    #[schema(schema_with = schemas::tags)]
+    #[schema(schema_with = publish_tags)]
     tags: Option<Vec<String>>,
+}
+
+/// A bound that also takes `null` (the field's absence, as serde reads it).
+fn or_null(mut v: Value) -> RefOr<Schema> {
+    let t = v["type"].clone();
+    v["type"] = json!([t, "null"]);
+    of(v)
+}
+
+fn publish_price() -> RefOr<Schema> {
+    or_null(schema::price())
+}
+
+fn publish_license() -> RefOr<Schema> {
+    or_null(schema::name(100))
+}
+
+fn publish_tags() -> RefOr<Schema> {
+    or_null(schema::tags())
 }
 
 /// A submission waiting for review.
@@ -553,7 +573,7 @@ fn whole_stars() -> RefOr<Schema> {
 }
 
 fn review_text() -> RefOr<Schema> {
-    of(schema::text(5000))
+    or_null(schema::text(5000))
 }
 
 /// The caller's rating and the new average.

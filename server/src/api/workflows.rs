@@ -406,11 +406,18 @@ pub async fn create_advanced(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CreateWorkflowQuery {
-    /// The new workflow's name (the template's by default).
-    #[param(schema_with = free_text)]
+    /// The new workflow's name (blank: the template's).
+    #[param(schema_with = workflow_name)]
     workflow_name: Option<String>,
     #[param(schema_with = parameters)]
     parameters: Option<String>,
+}
+
+fn workflow_name() -> RefOr<Schema> {
+    of(json!({"anyOf": [
+        {"type": "string", "pattern": bounds::BLANK},
+        bounds::name(300),
+    ]}))
 }
 
 fn parameters() -> RefOr<Schema> {
