@@ -8,6 +8,7 @@ use app::backend::services::packages::PackagePlan;
 use app::backend::services::skills::InstallPlan;
 use app::error::MarketError;
 use app::model::listing::{ListingStatus, PackageRef, RiskLevel, SkillSpec, SkillType};
+use app::model::package::PackageType;
 use chrono::{DateTime, Utc};
 use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
@@ -208,7 +209,7 @@ pub struct RecentReview {
     created_at: DateTime<Utc>,
 }
 
-/// `GET /api/public/v1/marketplace/skills/{id}`.
+/// A skill of the public catalog with its newest reviews.
 #[derive(Serialize, ToSchema)]
 pub struct PublicSkillDetail {
     #[serde(flatten)]
@@ -235,7 +236,7 @@ pub fn public_detail(
     }
 }
 
-/// `GET /api/skills/{id}`: the public detail plus what a tenant needs to
+/// A skill as a tenant sees it: the public detail plus what it needs to
 /// install it (config schema, risk, lifecycle).
 #[derive(Serialize, ToSchema)]
 pub struct SkillDetail {
@@ -295,11 +296,23 @@ pub fn skill_type_filter(raw: Option<&str>) -> Result<Option<(&'static str, Stri
 #[derive(Serialize, ToSchema)]
 pub struct InstalledPackage {
     package_name: String,
-    /// `python` or `npm`.
-    package_type: &'static str,
+    package_type: PackageType,
     version: String,
     /// `installed` (added by this install) or `already_installed`.
+    #[schema(schema_with = installed_status)]
     status: &'static str,
+}
+
+fn installed_status() -> RefOr<Schema> {
+    app::model::schema::of(json!({"type": "string", "enum": ["installed", "already_installed"]}))
+}
+
+fn planned_status() -> RefOr<Schema> {
+    app::model::schema::of(json!({
+        "type": "string",
+        "description": "`installed` (already in the inventory), `will_install`, or `blocked`",
+        "enum": ["installed", "will_install", "blocked"],
+    }))
 }
 
 /// `packages_installed` of an install: what it added to the inventory and
@@ -309,7 +322,7 @@ pub fn packages_installed(plan: &InstallPlan) -> Vec<InstalledPackage> {
         .iter()
         .map(|p| InstalledPackage {
             package_name: p.name.clone(),
-            package_type: p.package_type.as_str(),
+            package_type: p.package_type,
             version: p.version.clone(),
             status: if p.status == "installed" {
                 "already_installed"
@@ -358,12 +371,11 @@ pub struct PlanVulnerability {
 #[derive(Serialize, ToSchema)]
 pub struct PlanPackage {
     package_name: String,
-    /// `python` or `npm`.
-    package_type: &'static str,
+    package_type: PackageType,
     version: String,
     whitelisted: bool,
     vulnerabilities: Vec<PlanVulnerability>,
-    /// `installed` (already in the inventory), `will_install`, or `blocked`.
+    #[schema(schema_with = planned_status)]
     status: &'static str,
     /// The error code that blocks it, when it does.
     #[schema(value_type = Option<String>)]
@@ -373,7 +385,7 @@ pub struct PlanPackage {
 fn plan_package(p: &PackagePlan) -> PlanPackage {
     PlanPackage {
         package_name: p.name.clone(),
-        package_type: p.package_type.as_str(),
+        package_type: p.package_type,
         version: p.version.clone(),
         whitelisted: p.whitelisted,
         vulnerabilities: p
