@@ -12,26 +12,66 @@ use tower_sessions::Session;
 
 /// `Json<T>` whose rejections are envelopes: 415 without a JSON content
 /// type, 413 when too large, 400 for malformed or mistyped bodies (missing
-/// fields are `MISSING_REQUIRED_FIELD`).
+/// fields are `MISSING_REQUIRED_FIELD`) and for a body that is not a JSON
+/// object: every documented body is one, and serde would otherwise read an
+/// array positionally into a struct's fields.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = MarketError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
+        if !json_content_type(req.headers()) {
+            return Err(unsupported_media_type());
+        }
+        let bytes = match axum::body::Bytes::from_request(req, state).await {
+            Ok(bytes) => bytes,
+            Err(e) if e.status().as_u16() == 413 => return Err(MarketError::payload_too_large()),
+            Err(e) => return Err(MarketError::bad_request(e.body_text())),
+        };
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if first.is_some_and(|b| *b != b'{') {
+            return Err(MarketError::bad_request(
+                "The request body must be a JSON object",
+            ));
+        }
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(rejection) => Err(json_rejection(rejection)),
         }
     }
 }
 
+fn unsupported_media_type() -> MarketError {
+    MarketError::new(
+        ErrorCode::UnsupportedMediaType,
+        "Expected a request body with Content-Type: application/json",
+    )
+}
+
+/// `application/json` or any `application/*+json`, as axum's `Json` reads it.
+fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence
+            .strip_prefix("application/")
+            .is_some_and(|sub| sub.ends_with("+json"))
+}
+
 fn json_rejection(rejection: JsonRejection) -> MarketError {
     match rejection {
-        JsonRejection::MissingJsonContentType(_) => MarketError::new(
-            ErrorCode::UnsupportedMediaType,
-            "Expected a request body with Content-Type: application/json",
-        ),
+        JsonRejection::MissingJsonContentType(_) => unsupported_media_type(),
         JsonRejection::JsonSyntaxError(e) => {
             MarketError::bad_request(format!("Malformed JSON: {}", e.body_text()))
         }
