@@ -53,6 +53,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_one))
 }
 
+/// A workspace workflow's origin (the table's CHECK allows exactly these).
+fn workflow_source() -> RefOr<Schema> {
+    of(json!({"type": "string", "enum": ["template", "advanced", "file"]}))
+}
+
 fn template_type() -> RefOr<Schema> {
     schemas::template_type()
 }
@@ -715,7 +720,9 @@ pub struct WorkspaceWorkflow {
     id: Uuid,
     name: String,
     description: String,
-    /// Where it came from: `template`, `advanced` or `file`.
+    /// Where it came from: a template's import, an advanced template's
+    /// create-workflow, or a file.
+    #[schema(schema_with = workflow_source)]
     source: String,
     template_id: Option<Uuid>,
     node_count: i32,
@@ -791,7 +798,9 @@ pub struct WorkspaceWorkflowDetail {
     id: Uuid,
     name: String,
     description: String,
-    /// Where it came from: `template`, `advanced` or `file`.
+    /// Where it came from: a template's import, an advanced template's
+    /// create-workflow, or a file.
+    #[schema(schema_with = workflow_source)]
     source: String,
     template_id: Option<Uuid>,
     #[schema(value_type = Vec<Object>)]
