@@ -116,6 +116,7 @@ pub fn http_settings(config: &Config) -> HttpSettings {
             page_session: config.rate_limit_pages_session,
             redis_url: config.redis_url.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
+            pinned_window: None,
         },
     }
 }

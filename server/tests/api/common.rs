@@ -102,7 +102,15 @@ impl TestApp {
             .expect("session store migration");
         let pool = server::run::pool_with(&config, pool.connect_options().as_ref().clone());
         let state = server::run::app_state(&config, pool.clone());
-        let router = server::build_router(state, server::run::http_settings(&config));
+        let mut http = server::run::http_settings(&config);
+        // One rate-limit window for the whole test: a budget test must not
+        // see its count reset because a minute ended while it ran.
+        // Half a minute past the current one: never a window the clock
+        // itself would count in.
+        let now = chrono::Utc::now().timestamp();
+        http.rate_limits.pinned_window =
+            chrono::DateTime::from_timestamp(now - now.rem_euclid(60) + 30, 0);
+        let router = server::build_router(state, http);
         TestApp { router, pool }
     }
 

@@ -571,3 +571,38 @@ async fn the_request_deadline_cuts_off_a_request_that_cannot_finish(pool: PgPool
     assert_eq!(app.get(api).await.status, 200);
     assert_eq!(app.get(&page).await.status, 404);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_budget_test_never_sees_its_window_roll_over(pool: PgPool) {
+    let mut config = test_config();
+    config.rate_limit_anonymous = 3;
+    let app = TestApp::with_config(pool.clone(), config).await;
+    assert_eq!(app.get("/api/health").await.status, 200);
+    let bucket: String = sqlx::query_scalar("SELECT bucket FROM rate_limit_windows")
+        .fetch_one(&pool)
+        .await
+        .expect("the test's window");
+    // The wall-clock minute the test runs in, and the next, are full: a
+    // limiter counting by the clock (in this minute or, had it rolled
+    // over, the next) would refuse from here on.
+    let now = chrono::Utc::now().timestamp();
+    let minute = now - now.rem_euclid(60);
+    for m in [minute, minute + 60] {
+        sqlx::query(
+            "INSERT INTO rate_limit_windows (bucket, window_start, hits) \
+             VALUES ($1, to_timestamp($2), 1000) \
+             ON CONFLICT (bucket, window_start) DO UPDATE SET hits = 1000",
+        )
+        .bind(&bucket)
+        .bind(m as f64)
+        .execute(&pool)
+        .await
+        .expect("full minute");
+    }
+    // The test's own window counts on: two more, then the 429.
+    assert_eq!(app.get("/api/health").await.status, 200);
+    assert_eq!(app.get("/api/health").await.status, 200);
+    app.get("/api/health")
+        .await
+        .assert_envelope(429, "RATE_LIMIT_EXCEEDED");
+}
