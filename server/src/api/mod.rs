@@ -5,17 +5,16 @@ mod agent_marketplace;
 mod agents;
 mod auth;
 mod components;
-pub mod docs;
 mod domains;
 pub mod extract;
 mod health;
 mod keys;
 mod lifecycle;
 pub mod oauth;
+pub mod openapi;
 mod packages;
 mod private;
 mod public;
-mod request_schemas;
 mod reviews;
 mod skill_wire;
 mod skills;
@@ -34,7 +33,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The OpenAPI document of everything mounted, at the paths it is served on.
-pub fn openapi() -> utoipa::openapi::OpenApi {
+pub fn typed_document() -> utoipa::openapi::OpenApi {
     OpenApiRouter::<AppState>::new()
         .nest("/api", api_routes())
         .nest("/oauth", oauth_routes())
@@ -45,10 +44,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(health::routes())
         .merge(keys::routes())
-        .routes(utoipa_axum::routes!(docs::openapi_json))
-        .route("/test-console", get(docs::console_redirect))
-        .route("/test-console/", get(docs::console_index))
-        .route("/test-console/{*rest}", get(docs::console_file))
+        .routes(utoipa_axum::routes!(openapi::openapi_json))
+        .route("/test-console", get(openapi::console_redirect))
+        .route("/test-console/", get(openapi::console_index))
+        .route("/test-console/{*rest}", get(openapi::console_file))
         .merge(auth::routes())
         .merge(oauth::client_routes())
         .merge(agents::routes())

@@ -467,7 +467,7 @@ pub fn install_plan(plan: &InstallPlan) -> SkillInstallPlan {
     }
 }
 
-// Query bounds, as `request_schemas` stated them and the parsers apply them.
+// Query bounds, as the parsers apply them.
 
 /// Free text in a query: anything but NUL.
 pub(super) fn query_text() -> RefOr<Schema> {

@@ -497,7 +497,7 @@ async fn every_id_route_of_the_table_refuses_foreign_private_objects(pool: PgPoo
     // An id segment is `{id}` or `{<thing>_id}`; `{action}` is each action.
     let is_id = |seg: &str| seg == "{id}" || (seg.starts_with('{') && seg.ends_with("_id}"));
     let mut routes: Vec<Route> = Vec::new();
-    for (path, item) in server::api::docs::document()["paths"]
+    for (path, item) in server::api::openapi::document()["paths"]
         .as_object()
         .expect("paths")
     {

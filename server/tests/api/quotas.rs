@@ -156,7 +156,7 @@ struct Route {
 
 fn documented_routes() -> Vec<Route> {
     let mut out = Vec::new();
-    for (path, item) in server::api::docs::document()["paths"]
+    for (path, item) in server::api::openapi::document()["paths"]
         .as_object()
         .expect("paths")
     {

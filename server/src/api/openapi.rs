@@ -1,8 +1,8 @@
-//! The OpenAPI 3.1 document of the JSON API, generated from one table of
-//! documented routes, and the offline explorer at `/api/test-console`.
-//! The document is checked by deserialising it into utoipa's typed model.
+//! The OpenAPI 3.1 document of the JSON API and the offline explorer at
+//! `/api/test-console`. The operations come from the typed handlers the
+//! router mounts (`#[utoipa::path]` on each, mounted with `routes!`); what
+//! every operation shares is added here once.
 
-use super::request_schemas;
 use axum::extract::Path;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -43,98 +43,7 @@ impl Access {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
-pub struct RouteDoc {
-    pub method: &'static str,
-    pub path: &'static str,
-    pub tag: &'static str,
-    pub summary: &'static str,
-    pub access: Access,
-    pub query: &'static [&'static str],
-    pub json_body: bool,
-    pub ok: u16,
-}
-
-// Positional on purpose: one line per route reads as a table.
-#[allow(clippy::too_many_arguments)]
-const fn r(
-    method: &'static str,
-    path: &'static str,
-    tag: &'static str,
-    summary: &'static str,
-    access: Access,
-    query: &'static [&'static str],
-    json_body: bool,
-    ok: u16,
-) -> RouteDoc {
-    RouteDoc {
-        method,
-        path,
-        tag,
-        summary,
-        access,
-        query,
-        json_body,
-        ok,
-    }
-}
-
 use Access::*;
-
-/// Every documented JSON route. Paths are relative to the server root.
-pub const ROUTES: &[RouteDoc] = &[
-    r(
-        "GET",
-        "/api/health",
-        "Service",
-        "Health with a real database round trip",
-        Public,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "POST",
-        "/api/keys",
-        "Accounts",
-        "Create an API key (shown once)",
-        Required,
-        &[],
-        true,
-        201,
-    ),
-    r(
-        "GET",
-        "/api/keys",
-        "Accounts",
-        "The caller's API keys, without secrets",
-        Required,
-        &[],
-        false,
-        200,
-    ),
-    r(
-        "DELETE",
-        "/api/keys/{id}",
-        "Accounts",
-        "Revoke an API key at once",
-        Required,
-        &[],
-        false,
-        204,
-    ),
-];
-
-/// Routes whose success answer is a JSON array (the reference's shapes).
-const ARRAY_RESPONSES: &[&str] = &[];
-
-/// Query parameters without which the route answers 400.
-fn query_required(path: &str, name: &str) -> bool {
-    match name {
-        "reason" => path.ends_with("/reject"),
-        _ => false,
-    }
-}
 
 fn operation_id(method: &str, path: &str) -> String {
     format!(
@@ -215,7 +124,11 @@ const LINKS: &[Link] = &[
             ),
         ],
     ),
-    ("/api/marketplace/import", "id", &[("GET", "/api/workflows/{id}")]),
+    (
+        "/api/marketplace/import",
+        "id",
+        &[("GET", "/api/workflows/{id}")],
+    ),
     (
         "/api/marketplace/templates/{template_id}/import",
         "id",
@@ -252,48 +165,6 @@ fn links(method: &str, path: &str) -> Map<String, Value> {
     out
 }
 
-/// An operation from the legacy table (routes whose handler is not typed yet).
-fn legacy_operation(route: &RouteDoc) -> Value {
-    let mut parameters: Vec<Value> = route
-        .path
-        .split('/')
-        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
-        .collect();
-    parameters.extend(route.query.iter().map(|name| {
-        json!({
-            "name": name,
-            "in": "query",
-            "required": query_required(route.path, name),
-            "schema": request_schemas::query(route.path, name),
-        })
-    }));
-    let mut responses = Map::new();
-    let ok = if route.ok == 204 {
-        json!({"description": "Done"})
-    } else {
-        let kind = if ARRAY_RESPONSES.contains(&route.path) {
-            "array"
-        } else {
-            "object"
-        };
-        json!({"description": "Success", "content": {"application/json": {"schema": {"type": kind}}}})
-    };
-    responses.insert(route.ok.to_string(), ok);
-    let mut op = json!({
-        "tags": [route.tag],
-        "summary": route.summary,
-        "parameters": parameters,
-        "responses": responses,
-        "x-access": route.access.as_str(),
-        "x-legacy": true,
-    });
-    if route.json_body {
-        op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": request_schemas::body(route.method, route.path)}}});
-    }
-    op
-}
-
 /// What every operation shares, said once: its id, who may call it, the
 /// error answers its door and its kind of work can give, and the links the
 /// stateful fuzzing follows. A typed handler states its access in the
@@ -326,7 +197,11 @@ fn shared_rules(op: &mut Value, method: &str, path: &str) {
         // OpenAPI requires a description on every response.
         for (status, response) in responses.iter_mut() {
             if response["description"].as_str().is_none_or(str::is_empty) {
-                response["description"] = json!(if status.starts_with('2') { "Success" } else { "Error" });
+                response["description"] = json!(if status.starts_with('2') {
+                    "Success"
+                } else {
+                    "Error"
+                });
             }
         }
         for c in codes {
@@ -355,24 +230,16 @@ fn shared_rules(op: &mut Value, method: &str, path: &str) {
     op["operationId"] = json!(operation_id(method, path));
 }
 
-/// The document, built once: the typed operations the router mounts, then
-/// the rows of the legacy table for handlers not typed yet, each finished
-/// by the shared rules.
+/// The document, built once: the typed operations the router mounts, each
+/// finished by the shared rules.
 pub fn document() -> &'static Value {
     static DOC: OnceLock<Value> = OnceLock::new();
     DOC.get_or_init(|| {
-        let typed = serde_json::to_value(super::openapi()).unwrap_or_else(|e| {
+        let typed = serde_json::to_value(super::typed_document()).unwrap_or_else(|e| {
             tracing::error!(error = %e, "the typed OpenAPI document does not serialise");
             json!({})
         });
         let mut paths = typed["paths"].as_object().cloned().unwrap_or_default();
-        for route in ROUTES {
-            let entry = paths.entry(route.path.to_owned()).or_insert_with(|| json!({}));
-            let method = route.method.to_lowercase();
-            if entry[&method].is_null() {
-                entry[&method] = legacy_operation(route);
-            }
-        }
         for (path, item) in paths.iter_mut() {
             if let Some(item) = item.as_object_mut() {
                 for (method, op) in item.iter_mut() {
