@@ -17,6 +17,7 @@ mod domains;
 mod envelope;
 mod faults;
 mod fixtures;
+mod fuzz_findings;
 mod governance;
 mod health;
 mod identity;

@@ -184,6 +184,27 @@ pub async fn public_id_by_name(
     .await
 }
 
+/// The public id of another of the tenant's listings of this kind that has
+/// `name` (the unique index compares lower-cased names).
+pub async fn other_with_name(
+    db: impl PgExecutor<'_>,
+    tenant_id: Uuid,
+    kind: &str,
+    name: &str,
+    except: Uuid,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT coalesce(external_id, id::text) FROM listings \
+         WHERE publisher_tenant_id = $1 AND kind = $2 AND lower(name) = lower($3) AND id <> $4",
+    )
+    .bind(tenant_id)
+    .bind(kind)
+    .bind(name)
+    .bind(except)
+    .fetch_optional(db)
+    .await
+}
+
 pub async fn get(
     db: impl PgExecutor<'_>,
     kind: &str,

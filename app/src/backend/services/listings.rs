@@ -752,11 +752,33 @@ async fn change_locked(
         None => live.clone(),
     };
     change(&mut content)?;
+    // A rename onto another of the tenant's listings is the create's 409,
+    // here and not only when an operator approves it later. The row lock
+    // does not cover the other listing: a rename racing a create of that
+    // name still meets the unique index, which write_fields reports.
+    if content.name != live.name {
+        if let Some(existing) = db::other_with_name(
+            &mut *tx,
+            row.publisher_tenant_id,
+            kind.as_str(),
+            &content.name,
+            row.id,
+        )
+        .await?
+        {
+            return Err(duplicate_listing(kind, "name", &content.name, Some(existing)));
+        }
+    }
     let before_hash = content_hash_of(&live)?;
     let after_hash = content_hash_of(&content)?;
     let version_name = version.map(|v| v.version_name.as_str());
     let (row, in_review) = if status != ListingStatus::Approved {
-        let written = db::write_fields(&mut *tx, row.id, &content).await?;
+        let written = match db::write_fields(&mut *tx, row.id, &content).await {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                return Err(duplicate_listing(kind, "name", &content.name, None));
+            }
+            other => other?,
+        };
         if let Some(v) = version_name {
             db::set_current_version(&mut *tx, row.id, v).await?;
         }
