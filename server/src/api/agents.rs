@@ -33,13 +33,19 @@ fn maturity() -> RefOr<Schema> {
     of(json!({"type": "string", "enum": MATURITIES}))
 }
 
+fn maturity_or_null() -> RefOr<Schema> {
+    of(super::lifecycle::or_null(
+        json!({"type": "string", "enum": MATURITIES}),
+    ))
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct CreateAgent {
     #[schema(schema_with = agent_name)]
     name: String,
     /// `student` unless a tenant admin starts it at `intern`.
     #[serde(default)]
-    #[schema(schema_with = maturity)]
+    #[schema(schema_with = maturity_or_null)]
     maturity: Option<String>,
 }
 

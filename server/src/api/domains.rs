@@ -2,7 +2,7 @@
 //! tenant's own domains (`/api/v1/domains`).
 
 use super::extract::{parse_id, ApiJson, ApiQuery, Auth, MaybeAuth};
-use super::lifecycle::{self, ApproveQuery, ReasonQuery};
+use super::lifecycle::{self, or_null, ApproveQuery, ReasonQuery};
 use super::skill_wire::rating_value;
 use app::backend::db::listings::ListingRow;
 use app::backend::services::domains::{self, Submission};
@@ -103,18 +103,20 @@ pub struct DomainCreate {
 // derive cannot say (an object with both alternatives).
 impl PartialSchema for DomainCreate {
     fn schema() -> RefOr<Schema> {
-        let properties = json!({
-            "name": name(200),
-            "domain_name": name(200),
-            "description": text(2000),
-            "category": name(100),
-        });
+        // The required one is a string; the others may also be `null`.
+        let properties = |required: &str| {
+            let mut p = json!({
+                "name": or_null(name(200)),
+                "domain_name": or_null(name(200)),
+                "description": or_null(text(2000)),
+                "category": or_null(name(100)),
+            });
+            p[required] = name(200);
+            object(&[required], p)
+        };
         of(json!({
             "description": "`name`, or its synonym `domain_name`, is required",
-            "anyOf": [
-                object(&["name"], properties.clone()),
-                object(&["domain_name"], properties),
-            ],
+            "anyOf": [properties("name"), properties("domain_name")],
         }))
     }
 }
@@ -255,15 +257,15 @@ fn any_id() -> RefOr<Schema> {
 }
 
 fn price_usd() -> RefOr<Schema> {
-    of(price())
+    of(or_null(price()))
 }
 
 fn license_type() -> RefOr<Schema> {
-    of(name(100))
+    of(or_null(name(100)))
 }
 
 fn tag_list() -> RefOr<Schema> {
-    of(tags())
+    of(or_null(tags()))
 }
 
 /// A draft domain sent for review with its marketplace details.
@@ -546,7 +548,7 @@ pub async fn stats(State(state): State<AppState>) -> Result<Json<DomainStats>, M
 }
 
 fn custom_name() -> RefOr<Schema> {
-    of(name(200))
+    of(or_null(name(200)))
 }
 
 /// An approved domain to copy into the tenant.
@@ -597,7 +599,7 @@ fn half_stars() -> RefOr<Schema> {
 }
 
 fn review_text() -> RefOr<Schema> {
-    of(text(5000))
+    of(or_null(text(5000)))
 }
 
 /// A rating of a domain: 1.0 to 5.0 in halves.

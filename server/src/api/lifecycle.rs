@@ -48,6 +48,23 @@ pub fn query_param(param: &str, required: bool, schema: Value) -> Parameter {
         .build()
 }
 
+/// The schema of an optional body field that may also come as `null`
+/// (serde reads `null` as absent, so the request is accepted).
+pub fn or_null(mut v: Value) -> Value {
+    v["type"] = match v["type"].take() {
+        Value::String(t) => json!([t, "null"]),
+        Value::Array(mut types) => {
+            types.push(json!("null"));
+            Value::Array(types)
+        }
+        other => other,
+    };
+    if let Some(values) = v.get_mut("enum").and_then(Value::as_array_mut) {
+        values.push(Value::Null);
+    }
+    v
+}
+
 /// The approve routes' `?content_hash=`: the review queue's hash of the
 /// content the operator saw. Absent, the approval is of what is under
 /// review now, as the reference's routes (which take nothing) expect.
