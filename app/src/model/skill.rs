@@ -14,47 +14,47 @@ pub struct SkillInput {
     #[schema(schema_with = name200)]
     pub name: String,
     #[serde(default)]
-    #[schema(schema_with = description)]
+    #[schema(schema_with = opt_description)]
     pub description: Option<String>,
     /// Required: a missing one is `MISSING_REQUIRED_FIELD`.
     #[serde(default)]
     #[schema(schema_with = skill_type, required = true)]
     pub skill_type: Option<String>,
     #[serde(default)]
-    #[schema(schema_with = nested_schema)]
+    #[schema(schema_with = opt_nested_schema)]
     pub input_schema: Option<Value>,
     #[serde(default)]
-    #[schema(schema_with = nested_schema)]
+    #[schema(schema_with = opt_nested_schema)]
     pub output_schema: Option<Value>,
     #[serde(default)]
-    #[schema(schema_with = config)]
+    #[schema(schema_with = opt_config)]
     pub config: Option<Value>,
     #[serde(default)]
-    #[schema(schema_with = nested_schema)]
+    #[schema(schema_with = opt_nested_schema)]
     pub config_schema: Option<Value>,
     #[serde(default)]
-    #[schema(schema_with = code)]
+    #[schema(schema_with = opt_code)]
     pub code: Option<String>,
     #[serde(default)]
-    #[schema(schema_with = long_description)]
+    #[schema(schema_with = opt_long_description)]
     pub long_description: Option<String>,
     #[serde(default)]
-    #[schema(schema_with = name100)]
+    #[schema(schema_with = opt_name100)]
     pub category: Option<String>,
     #[serde(default)]
     #[schema(schema_with = tags)]
     pub tags: Vec<String>,
     #[serde(default)]
-    #[schema(schema_with = price)]
+    #[schema(schema_with = opt_price)]
     pub price: Option<f64>,
     #[serde(default)]
-    #[schema(schema_with = name100)]
+    #[schema(schema_with = opt_name100)]
     pub license: Option<String>,
     #[serde(default)]
-    #[schema(schema_with = url)]
+    #[schema(schema_with = opt_url)]
     pub documentation_url: Option<String>,
     #[serde(default)]
-    #[schema(schema_with = url)]
+    #[schema(schema_with = opt_url)]
     pub repository_url: Option<String>,
     #[serde(default)]
     #[schema(schema_with = packages)]
@@ -63,55 +63,38 @@ pub struct SkillInput {
     #[schema(schema_with = packages)]
     pub npm_packages: Vec<PackageRef>,
     #[serde(default)]
-    #[schema(schema_with = risk_level)]
+    #[schema(schema_with = opt_risk_level)]
     pub risk_level: Option<String>,
 }
 
-// The bounds of the fields above, as the parsers apply them.
+// The bounds of the fields, as the parsers apply them. An optional
+// field's `null` is its absence, so its schema admits `null` too.
+
+/// The same bound, or `null`.
+fn or_null(mut v: Value) -> Value {
+    if let Some(t) = v.get("type").cloned() {
+        v["type"] = json!([t, "null"]);
+    }
+    if let Some(e) = v.get_mut("enum").and_then(Value::as_array_mut) {
+        e.push(Value::Null);
+    }
+    v
+}
+
+/// Config overrides: any JSON object, checked against the skill's
+/// config_schema (documented as the empty object, always accepted).
+fn overrides_value() -> Value {
+    json!({"type": "object", "maxProperties": 0})
+}
+
 fn name200() -> RefOr<Schema> {
     s::of(s::name(200))
-}
-fn name100() -> RefOr<Schema> {
-    s::of(s::name(100))
-}
-fn description() -> RefOr<Schema> {
-    s::of(s::text(2000))
-}
-fn long_description() -> RefOr<Schema> {
-    s::of(s::text(100_000))
-}
-fn code() -> RefOr<Schema> {
-    s::of(s::text(200_000))
 }
 fn skill_type() -> RefOr<Schema> {
     s::of(s::one_of(SkillType::ALL, SkillType::as_str))
 }
-fn risk_level() -> RefOr<Schema> {
-    s::of(s::one_of(RiskLevel::ALL, RiskLevel::as_str))
-}
-fn nested_schema() -> RefOr<Schema> {
-    s::of(s::nested_schema())
-}
-fn config() -> RefOr<Schema> {
-    s::of(json!({
-        "type": "object",
-        "maxProperties": 0,
-        "description": "Any JSON object (checked against config_schema at install)",
-    }))
-}
-/// Config overrides: any JSON object, checked against the skill's
-/// config_schema (documented as the empty object, always accepted).
-fn overrides() -> RefOr<Schema> {
-    s::of(json!({"type": "object", "maxProperties": 0}))
-}
 fn tags() -> RefOr<Schema> {
     s::of(s::tags())
-}
-fn price() -> RefOr<Schema> {
-    s::of(s::price())
-}
-fn url() -> RefOr<Schema> {
-    s::of(s::url())
 }
 fn packages() -> RefOr<Schema> {
     s::of(s::packages())
@@ -119,16 +102,68 @@ fn packages() -> RefOr<Schema> {
 fn id() -> RefOr<Schema> {
     s::of(s::id())
 }
-fn review() -> RefOr<Schema> {
-    s::of(s::text(5000))
+
+fn opt_name200() -> RefOr<Schema> {
+    s::of(or_null(s::name(200)))
 }
-fn environment_vars() -> RefOr<Schema> {
+fn opt_name100() -> RefOr<Schema> {
+    s::of(or_null(s::name(100)))
+}
+fn opt_description() -> RefOr<Schema> {
+    s::of(or_null(s::text(2000)))
+}
+fn opt_long_description() -> RefOr<Schema> {
+    s::of(or_null(s::text(100_000)))
+}
+fn opt_code() -> RefOr<Schema> {
+    s::of(or_null(s::text(200_000)))
+}
+fn opt_risk_level() -> RefOr<Schema> {
+    s::of(or_null(s::one_of(RiskLevel::ALL, RiskLevel::as_str)))
+}
+fn opt_nested_schema() -> RefOr<Schema> {
+    s::of(or_null(s::nested_schema()))
+}
+fn opt_config() -> RefOr<Schema> {
+    s::of(or_null(json!({
+        "type": "object",
+        "maxProperties": 0,
+        "description": "Any JSON object (checked against config_schema at install)",
+    })))
+}
+fn opt_overrides() -> RefOr<Schema> {
+    s::of(or_null(overrides_value()))
+}
+fn opt_tags() -> RefOr<Schema> {
+    s::of(or_null(s::tags()))
+}
+fn opt_price() -> RefOr<Schema> {
+    s::of(or_null(s::price()))
+}
+fn opt_url() -> RefOr<Schema> {
+    s::of(or_null(s::url()))
+}
+fn opt_packages() -> RefOr<Schema> {
+    s::of(or_null(s::packages()))
+}
+/// An optional agent id: absent, `null` and `""` all mean none.
+fn opt_agent_id() -> RefOr<Schema> {
     s::of(json!({
+        "type": ["string", "null"],
+        "maxLength": 100,
+        "pattern": format!("^$|{}", s::PRESENT),
+    }))
+}
+fn opt_review() -> RefOr<Schema> {
+    s::of(or_null(s::text(5000)))
+}
+fn opt_environment_vars() -> RefOr<Schema> {
+    s::of(or_null(json!({
         "type": "object",
         "maxProperties": 100,
         "additionalProperties": {"type": "string", "maxLength": 1000},
         "propertyNames": {"type": "string", "pattern": "^[A-Z_][A-Z0-9_]{0,63}$"},
-    }))
+    })))
 }
 
 /// `POST /api/skills/publish`.
@@ -137,19 +172,19 @@ pub struct PublishSkill {
     #[schema(schema_with = id)]
     pub skill_id: String,
     #[serde(default)]
-    #[schema(schema_with = price)]
+    #[schema(schema_with = opt_price)]
     pub price: Option<f64>,
     #[serde(default)]
-    #[schema(schema_with = name100)]
+    #[schema(schema_with = opt_name100)]
     pub category: Option<String>,
     #[serde(default)]
-    #[schema(schema_with = tags)]
+    #[schema(schema_with = opt_tags)]
     pub tags: Option<Vec<String>>,
     #[serde(default)]
-    #[schema(schema_with = long_description)]
+    #[schema(schema_with = opt_long_description)]
     pub long_description: Option<String>,
     #[serde(default)]
-    #[schema(schema_with = url)]
+    #[schema(schema_with = opt_url)]
     pub documentation_url: Option<String>,
 }
 
@@ -159,10 +194,10 @@ pub struct InstallBody {
     #[schema(schema_with = id)]
     pub skill_id: String,
     #[serde(default)]
-    #[schema(schema_with = id)]
+    #[schema(schema_with = opt_agent_id)]
     pub agent_id: Option<String>,
     #[serde(default)]
-    #[schema(schema_with = overrides)]
+    #[schema(schema_with = opt_overrides)]
     pub config_overrides: Option<Value>,
     /// Install the skill's packages too (default `true`).
     #[serde(default)]
@@ -179,10 +214,10 @@ pub struct PrivateInstallBody {
     #[schema(schema_with = id)]
     pub marketplace_skill_id: String,
     #[serde(default)]
-    #[schema(schema_with = id)]
+    #[schema(schema_with = opt_agent_id)]
     pub agent_id: Option<String>,
     #[serde(default)]
-    #[schema(schema_with = overrides)]
+    #[schema(schema_with = opt_overrides)]
     pub config_overrides: Option<Value>,
     /// Install the skill's packages too (default `true`).
     #[serde(default)]
@@ -211,43 +246,43 @@ pub struct InstallSkill {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CustomizeSkill {
     #[serde(default)]
-    #[schema(schema_with = name200)]
+    #[schema(schema_with = opt_name200)]
     pub name: Option<String>,
     #[serde(default)]
-    #[schema(schema_with = description)]
+    #[schema(schema_with = opt_description)]
     pub description: Option<String>,
     #[serde(default)]
-    #[schema(schema_with = overrides)]
+    #[schema(schema_with = opt_overrides)]
     pub config_overrides: Option<Value>,
     #[serde(default)]
-    #[schema(schema_with = environment_vars)]
+    #[schema(schema_with = opt_environment_vars)]
     pub environment_vars: Option<Value>,
     #[serde(default)]
-    #[schema(schema_with = code)]
+    #[schema(schema_with = opt_code)]
     pub code: Option<String>,
     #[serde(default)]
-    #[schema(schema_with = nested_schema)]
+    #[schema(schema_with = opt_nested_schema)]
     pub input_schema: Option<Value>,
     #[serde(default)]
-    #[schema(schema_with = nested_schema)]
+    #[schema(schema_with = opt_nested_schema)]
     pub output_schema: Option<Value>,
     #[serde(default)]
-    #[schema(schema_with = nested_schema)]
+    #[schema(schema_with = opt_nested_schema)]
     pub config_schema: Option<Value>,
     #[serde(default)]
-    #[schema(schema_with = overrides)]
+    #[schema(schema_with = opt_overrides)]
     pub config: Option<Value>,
     #[serde(default)]
-    #[schema(schema_with = packages)]
+    #[schema(schema_with = opt_packages)]
     pub python_packages: Option<Vec<PackageRef>>,
     #[serde(default)]
-    #[schema(schema_with = packages)]
+    #[schema(schema_with = opt_packages)]
     pub npm_packages: Option<Vec<PackageRef>>,
     #[serde(default)]
-    #[schema(schema_with = name100)]
+    #[schema(schema_with = opt_name100)]
     pub category: Option<String>,
     #[serde(default)]
-    #[schema(schema_with = tags)]
+    #[schema(schema_with = opt_tags)]
     pub tags: Option<Vec<String>>,
 }
 
@@ -258,6 +293,6 @@ pub struct RateRequest {
     #[schema(minimum = 1, maximum = 5, multiple_of = 1.0)]
     pub rating: f64,
     #[serde(default)]
-    #[schema(schema_with = review)]
+    #[schema(schema_with = opt_review)]
     pub review: Option<String>,
 }

@@ -342,14 +342,21 @@ impl IntoParams for VersionQuery {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
         vec![
             query_param("skill_id", true, schema::id()),
-            query_param("version_name", true, schema::id()),
-            query_param(
-                "description",
-                false,
-                json!({"type": "string", "pattern": schema::NO_NUL}),
-            ),
+            query_param("version_name", true, version_name()),
+            query_param("description", false, schema::text(2000)),
         ]
     }
+}
+
+/// What `create_version` accepts: 1 to 64 of `A-Z a-z 0-9 . _ - +` once
+/// trimmed (of Unicode White_Space, spelt out as in `schema::PRINTABLE`).
+fn version_name() -> Value {
+    const WS: &str =
+        "\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+    json!({
+        "type": "string",
+        "pattern": format!("^[{WS}]*[A-Za-z0-9._+-]{{1,64}}[{WS}]*$"),
+    })
 }
 
 #[derive(Serialize, ToSchema)]
