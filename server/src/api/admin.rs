@@ -1,6 +1,7 @@
 //! `/api/admin/*`: operator routes (GOVERNANCE_APPROVE).
 
 use super::extract::{parse_id, ApiJson, ApiQuery, Auth};
+use super::lifecycle::{ApproveQuery, ReasonQuery};
 use app::backend::services::listings::{self, Decision};
 use app::backend::services::{governance, packages};
 use app::backend::state::AppState;
@@ -21,7 +22,10 @@ use uuid::Uuid;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(review_queue))
-        .routes(routes!(decide))
+        .routes(routes!(approve_listing))
+        .routes(routes!(reject_listing))
+        .routes(routes!(suspend_listing))
+        .routes(routes!(approve_risk))
         .routes(routes!(flags))
         .routes(routes!(hide))
         .routes(routes!(restore))
@@ -160,53 +164,7 @@ pub async fn review_queue(
     }))
 }
 
-/// The operator's decisions on a listing, as the path names them.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "kebab-case")]
-#[allow(dead_code)] // documents the path segment the handler parses
-pub enum ListingAction {
-    Approve,
-    Reject,
-    Suspend,
-    ApproveRisk,
-}
-
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct DecideQuery {
-    /// Required to reject or suspend (1 to 500 characters).
-    #[param(schema_with = reason)]
-    reason: Option<String>,
-    /// For approve: the review queue's content_hash of what the operator
-    /// saw; content changed since is 409 CONFLICTING_OPERATION (absent:
-    /// what is under review now).
-    #[param(schema_with = content_hash)]
-    content_hash: Option<String>,
-}
-
-fn reason() -> RefOr<Schema> {
-    let mut s = schema::name(500);
-    s["description"] = json!("Required to reject or suspend");
-    schema::of(s)
-}
-
-fn content_hash() -> RefOr<Schema> {
-    schema::of(json!({
-        "type": "string",
-        "pattern": "^sha256:[0-9a-f]{64}$",
-        "description": "The review queue's content_hash of what the operator saw: content changed since is 409 CONFLICTING_OPERATION (absent: what is under review now)",
-    }))
-}
-
-/// A decision's answer: `reason` after approve, reject or suspend;
-/// `risk_approved_at` after approve-risk.
-#[derive(Serialize, ToSchema)]
-#[serde(untagged)]
-pub enum Decided {
-    Status(StatusDecided),
-    Risk(RiskApproved),
-}
-
+/// A decision's answer after approve, reject or suspend.
 #[derive(Serialize, ToSchema)]
 pub struct StatusDecided {
     success: bool,
@@ -220,6 +178,7 @@ pub struct StatusDecided {
     reason: Option<String>,
 }
 
+/// The answer after approve-risk.
 #[derive(Serialize, ToSchema)]
 pub struct RiskApproved {
     success: bool,
@@ -232,59 +191,128 @@ pub struct RiskApproved {
     risk_approved_at: Option<DateTime<Utc>>,
 }
 
-/// Approve, reject or suspend a listing of any kind, or approve its risk
-///
-/// `approve` and `reject` decide a pending listing (or a change in review
-/// of an approved one; workflow templates have no approve route of their
-/// own), `suspend` an approved one; `approve-risk` explicitly approves a
-/// high-risk listing for installs. `reject` and `suspend` need a `reason`;
-/// `approve` may pin the content with `content_hash`. Needs the
-/// GOVERNANCE_APPROVE permission (platform operators).
-#[utoipa::path(
-    post,
-    path = "/admin/listings/{id}/{action}",
-    tag = "Operators",
-    params(
-        ("id" = String, Path, description = "The listing's id"),
-        ("action" = inline(ListingAction), Path, description = "What to do with the listing"),
-        DecideQuery,
-    ),
-    extensions(("x-access" = json!("operator"))),
-    responses((status = 200, description = "The listing after the decision", body = Decided))
-)]
-pub async fn decide(
-    State(state): State<AppState>,
-    Auth(p): Auth,
-    Path((id, action)): Path<(String, String)>,
-    ApiQuery(q): ApiQuery<DecideQuery>,
-) -> Result<Json<Decided>, MarketError> {
-    let not_found = || MarketError::new(ErrorCode::NotFound, "Listing not found");
-    let id = parse_id(&id, not_found())?;
-    let reason = q.reason.unwrap_or_default();
-    let decision = match action.as_str() {
-        "approve-risk" => {
-            let row = listings::approve_risk(&state, &p, id).await?;
-            return Ok(Json(Decided::Risk(RiskApproved {
-                success: true,
-                listing_id: row.id,
-                kind: row.kind,
-                status: row.status,
-                risk_approved_at: row.risk_approved_at,
-            })));
-        }
-        "approve" => Decision::Approve,
-        "reject" => Decision::Reject(reason),
-        "suspend" => Decision::Suspend(reason),
-        _ => return Err(MarketError::route_not_found()),
-    };
-    let row = listings::decide_any(&state, &p, id, decision, q.content_hash.as_deref()).await?;
-    Ok(Json(Decided::Status(StatusDecided {
+// One operation per action, so each documents its own query rules (a
+// reason is required to reject or suspend, a content hash may pin an
+// approval); an unknown action is the API's 404, like any unknown path.
+async fn decide(
+    state: &AppState,
+    p: &app::backend::auth::Principal,
+    id: &str,
+    decision: Decision,
+    content_hash: Option<&str>,
+) -> Result<Json<StatusDecided>, MarketError> {
+    let id = parse_id(
+        id,
+        MarketError::new(ErrorCode::NotFound, "Listing not found"),
+    )?;
+    let row = listings::decide_any(state, p, id, decision, content_hash).await?;
+    Ok(Json(StatusDecided {
         success: true,
         listing_id: row.id,
         kind: row.kind,
         status: row.status,
         reason: row.rejection_reason,
-    })))
+    }))
+}
+
+/// Approve a pending listing of any kind (or a change in review)
+///
+/// Workflow templates have no approve route of their own. Needs the
+/// GOVERNANCE_APPROVE permission (platform operators).
+#[utoipa::path(
+    post,
+    path = "/admin/listings/{id}/approve",
+    tag = "Operators",
+    params(("id" = String, Path, description = "The listing's id"), ApproveQuery),
+    extensions(("x-access" = json!("operator"))),
+    responses((status = 200, description = "The listing after the decision", body = StatusDecided))
+)]
+pub async fn approve_listing(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<ApproveQuery>,
+) -> Result<Json<StatusDecided>, MarketError> {
+    decide(
+        &state,
+        &p,
+        &id,
+        Decision::Approve,
+        q.content_hash.as_deref(),
+    )
+    .await
+}
+
+/// Reject a pending listing of any kind (or a change in review), with a reason
+///
+/// Needs the GOVERNANCE_APPROVE permission (platform operators).
+#[utoipa::path(
+    post,
+    path = "/admin/listings/{id}/reject",
+    tag = "Operators",
+    params(("id" = String, Path, description = "The listing's id"), ReasonQuery),
+    extensions(("x-access" = json!("operator"))),
+    responses((status = 200, description = "The listing after the decision", body = StatusDecided))
+)]
+pub async fn reject_listing(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<ReasonQuery>,
+) -> Result<Json<StatusDecided>, MarketError> {
+    let reason = q.reason.unwrap_or_default();
+    decide(&state, &p, &id, Decision::Reject(reason), None).await
+}
+
+/// Suspend an approved listing of any kind, with a reason
+///
+/// Needs the GOVERNANCE_APPROVE permission (platform operators).
+#[utoipa::path(
+    post,
+    path = "/admin/listings/{id}/suspend",
+    tag = "Operators",
+    params(("id" = String, Path, description = "The listing's id"), ReasonQuery),
+    extensions(("x-access" = json!("operator"))),
+    responses((status = 200, description = "The listing after the decision", body = StatusDecided))
+)]
+pub async fn suspend_listing(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<ReasonQuery>,
+) -> Result<Json<StatusDecided>, MarketError> {
+    let reason = q.reason.unwrap_or_default();
+    decide(&state, &p, &id, Decision::Suspend(reason), None).await
+}
+
+/// Explicitly approve a high-risk listing for installs
+///
+/// Needs the GOVERNANCE_APPROVE permission (platform operators).
+#[utoipa::path(
+    post,
+    path = "/admin/listings/{id}/approve-risk",
+    tag = "Operators",
+    params(("id" = String, Path, description = "The listing's id")),
+    extensions(("x-access" = json!("operator"))),
+    responses((status = 200, description = "The listing with its risk approval", body = RiskApproved))
+)]
+pub async fn approve_risk(
+    State(state): State<AppState>,
+    Auth(p): Auth,
+    Path(id): Path<String>,
+) -> Result<Json<RiskApproved>, MarketError> {
+    let id = parse_id(
+        &id,
+        MarketError::new(ErrorCode::NotFound, "Listing not found"),
+    )?;
+    let row = listings::approve_risk(&state, &p, id).await?;
+    Ok(Json(RiskApproved {
+        success: true,
+        listing_id: row.id,
+        kind: row.kind,
+        status: row.status,
+        risk_approved_at: row.risk_approved_at,
+    }))
 }
 
 #[derive(Serialize, ToSchema)]
