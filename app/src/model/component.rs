@@ -20,7 +20,13 @@ pub struct ComponentType(String);
 
 impl ComponentType {
     pub const KNOWN: &'static [&'static str] = &[
-        "component", "widget", "layout", "chart", "form", "template", "canvas",
+        "component",
+        "widget",
+        "layout",
+        "chart",
+        "form",
+        "template",
+        "canvas",
     ];
     pub const MAX_LEN: usize = 40;
     pub const DEFAULT: &'static str = "component";
@@ -278,7 +284,17 @@ mod tests {
         }
         let long = "a".repeat(ComponentType::MAX_LEN);
         assert!(ComponentType::parse(&long).is_ok());
-        for t in ["", "Canvas", "1chart", "-x", " canvas", "canvas ", "ca nvas", "é", &format!("{long}a")] {
+        for t in [
+            "",
+            "Canvas",
+            "1chart",
+            "-x",
+            " canvas",
+            "canvas ",
+            "ca nvas",
+            "é",
+            &format!("{long}a"),
+        ] {
             let bad_type = ComponentInput {
                 name: "x".into(),
                 component_type: Some(t.into()),

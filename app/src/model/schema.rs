@@ -10,7 +10,8 @@ use utoipa::openapi::{ObjectBuilder, RefOr, Schema};
 /// A schema from its JSON form (these are literals checked by the
 /// document's tests; a malformed one would show as an empty object there).
 pub fn of(v: Value) -> RefOr<Schema> {
-    serde_json::from_value(v).unwrap_or_else(|_| RefOr::T(Schema::Object(ObjectBuilder::new().build())))
+    serde_json::from_value(v)
+        .unwrap_or_else(|_| RefOr::T(Schema::Object(ObjectBuilder::new().build())))
 }
 
 pub fn object(required: &[&str], properties: Value) -> Value {

@@ -766,7 +766,12 @@ async fn change_locked(
         )
         .await?
         {
-            return Err(duplicate_listing(kind, "name", &content.name, Some(existing)));
+            return Err(duplicate_listing(
+                kind,
+                "name",
+                &content.name,
+                Some(existing),
+            ));
         }
     }
     let before_hash = content_hash_of(&live)?;
