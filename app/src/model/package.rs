@@ -6,6 +6,28 @@ use serde::{Deserialize, Serialize};
 
 wire_enum!(PackageType, "package_type", { Python => "python", Npm => "npm" });
 
+/// A package installed in a tenant (its inventory).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InstalledPackage {
+    pub package_type: PackageType,
+    pub name: String,
+    pub version: String,
+    pub installed_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A known vulnerability of a range of a package's versions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KnownVulnerability {
+    pub package_type: PackageType,
+    pub name: String,
+    pub cve: String,
+    /// `LOW`, `MEDIUM`, `HIGH` or `CRITICAL`.
+    pub severity: String,
+    pub description: String,
+    pub affected_versions: String,
+    pub safe_version: Option<String>,
+}
+
 /// A package name in its registry's canonical form: python names are
 /// case-insensitive with `-_.` equivalent (PEP 503); npm names are
 /// lower-case, optionally `@scope/`.

@@ -2,11 +2,10 @@
 //! tenant's package inventory.
 
 use super::extract::{ApiJson, ApiQuery, Auth};
-use app::backend::db::packages::{InventoryRow, VulnerabilityRow};
 use app::backend::services::packages::{self, SEVERITIES};
 use app::backend::state::AppState;
 use app::error::MarketError;
-use app::model::package::PackageType;
+use app::model::package::{InstalledPackage, KnownVulnerability, PackageType};
 use app::model::schema::{of, one_of, present};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -128,19 +127,18 @@ pub struct Vulnerability {
     description: String,
     affected_versions: String,
     safe_version: Option<String>,
-    #[schema(schema_with = package_type)]
-    package_type: String,
+    package_type: PackageType,
 }
 
-impl From<&VulnerabilityRow> for Vulnerability {
-    fn from(v: &VulnerabilityRow) -> Self {
+impl From<KnownVulnerability> for Vulnerability {
+    fn from(v: KnownVulnerability) -> Self {
         Vulnerability {
-            cve: v.cve.clone(),
-            severity: v.severity.clone(),
-            description: v.description.clone(),
-            affected_versions: v.affected_versions.clone(),
-            safe_version: v.safe_version.clone(),
-            package_type: v.package_type.clone(),
+            cve: v.cve,
+            severity: v.severity,
+            description: v.description,
+            affected_versions: v.affected_versions,
+            safe_version: v.safe_version,
+            package_type: v.package_type,
         }
     }
 }
@@ -170,7 +168,7 @@ pub async fn vulnerabilities(
     let (name, rows) = packages::vulnerabilities(&state, &name, q.package_type.as_deref()).await?;
     Ok(Json(PackageVulnerabilities {
         package_name: name,
-        vulnerabilities: rows.iter().map(Vulnerability::from).collect(),
+        vulnerabilities: rows.into_iter().map(Vulnerability::from).collect(),
     }))
 }
 
@@ -178,18 +176,17 @@ pub async fn vulnerabilities(
 #[derive(Serialize, ToSchema)]
 pub struct InventoryPackage {
     package_name: String,
-    #[schema(schema_with = package_type)]
-    package_type: String,
+    package_type: PackageType,
     version: String,
     installed_at: DateTime<Utc>,
 }
 
-impl From<&InventoryRow> for InventoryPackage {
-    fn from(r: &InventoryRow) -> Self {
+impl From<InstalledPackage> for InventoryPackage {
+    fn from(r: InstalledPackage) -> Self {
         InventoryPackage {
-            package_name: r.name.clone(),
-            package_type: r.package_type.clone(),
-            version: r.version.clone(),
+            package_name: r.name,
+            package_type: r.package_type,
+            version: r.version,
             installed_at: r.installed_at,
         }
     }
@@ -214,6 +211,6 @@ pub async fn inventory(
 ) -> Result<Json<PackageInventory>, MarketError> {
     let rows = packages::inventory(&state, &p).await?;
     Ok(Json(PackageInventory {
-        packages: rows.iter().map(InventoryPackage::from).collect(),
+        packages: rows.into_iter().map(InventoryPackage::from).collect(),
     }))
 }

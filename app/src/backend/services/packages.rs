@@ -12,7 +12,7 @@ use crate::backend::version_ranges::{admits_affected, PkgRange, PkgVersion};
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::invalid_enum;
 use crate::model::listing::PackageRef;
-use crate::model::package::{canonical_name, PackageType};
+use crate::model::package::{canonical_name, InstalledPackage, KnownVulnerability, PackageType};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -166,7 +166,7 @@ pub async fn vulnerabilities(
     state: &AppState,
     name: &str,
     package_type: Option<&str>,
-) -> MarketResult<(String, Vec<VulnerabilityRow>)> {
+) -> MarketResult<(String, Vec<KnownVulnerability>)> {
     let t = package_type.map(PackageType::parse).transpose()?;
     // Without a type, the name is looked up as each ecosystem spells it. A
     // name no registry allows names no package: 404, like a malformed id.
@@ -181,7 +181,11 @@ pub async fn vulnerabilities(
             rows.extend(db::vulnerabilities(&state.pool, Some("python"), &py).await?);
         }
     }
-    Ok((name, rows))
+    let known = rows
+        .into_iter()
+        .map(known_vulnerability)
+        .collect::<MarketResult<_>>()?;
+    Ok((name, known))
 }
 
 pub struct Request {
@@ -233,9 +237,44 @@ pub async fn request(
     Ok((id, at, name))
 }
 
-pub async fn inventory(state: &AppState, principal: &Principal) -> MarketResult<Vec<InventoryRow>> {
+pub async fn inventory(
+    state: &AppState,
+    principal: &Principal,
+) -> MarketResult<Vec<InstalledPackage>> {
     principal.require(Permission::SkillView)?;
-    Ok(db::inventory(&state.pool, principal.tenant_id).await?)
+    db::inventory(&state.pool, principal.tenant_id)
+        .await?
+        .into_iter()
+        .map(|r: InventoryRow| {
+            Ok(InstalledPackage {
+                package_type: stored_type(&r.package_type)?,
+                name: r.name,
+                version: r.version,
+                installed_at: r.installed_at,
+            })
+        })
+        .collect()
+}
+
+/// A package type read back from the database (its CHECK allows only the
+/// known ones).
+fn stored_type(t: &str) -> MarketResult<PackageType> {
+    PackageType::parse(t).map_err(|_| {
+        tracing::error!(package_type = t, "unknown package type in the database");
+        MarketError::internal()
+    })
+}
+
+fn known_vulnerability(v: VulnerabilityRow) -> MarketResult<KnownVulnerability> {
+    Ok(KnownVulnerability {
+        package_type: stored_type(&v.package_type)?,
+        name: v.name,
+        cve: v.cve,
+        severity: v.severity,
+        description: v.description,
+        affected_versions: v.affected_versions,
+        safe_version: v.safe_version,
+    })
 }
 
 /// What installing one declared package means for the tenant.
