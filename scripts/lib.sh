@@ -12,6 +12,10 @@ CARGO_LEPTOS_VERSION="0.3.10"
 # the same RUSTFLAGS or every dependency is built twice.
 export RUSTFLAGS="--cfg erase_components"
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+# Where cargo puts the binary (CARGO_TARGET_DIR, e.g. a warm one shared by
+# two checkouts, or ./target); logs and reports go to ./target either way.
+BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/marketplace"
+mkdir -p "$ROOT/target"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
