@@ -2,6 +2,7 @@
 
 use crate::components::layout::Layout;
 use crate::model::kind::ListingKind;
+use crate::pages::account::analytics::AnalyticsPage;
 use crate::pages::account::studio::{AgentsPage, SubmissionsPage, WorkspacePage};
 use crate::pages::account::{keys::AccountPage, login::LoginPage, signup::SignupPage};
 use crate::pages::{
@@ -52,6 +53,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/account/agents") view=AgentsPage ssr=SsrMode::InOrder />
                     <Route path=path!("/account/submissions") view=SubmissionsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/account/analytics") view=AnalyticsPage ssr=SsrMode::InOrder />
                     <Route path=path!("/account/workspace") view=WorkspacePage ssr=SsrMode::InOrder />
                     <Route path=path!("/publish") view=PublishPage ssr=SsrMode::InOrder />
                     <Route path=path!("/admin") view=OperatorPage ssr=SsrMode::InOrder />

@@ -2,6 +2,7 @@
 //! SQL in [`db`]; the doors (server functions, JSON routes) only translate.
 
 pub mod auth;
+pub mod charts;
 pub mod client_ip;
 pub mod db;
 pub mod markdown;

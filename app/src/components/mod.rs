@@ -1,5 +1,6 @@
 //! Presentational pieces shared by the pages.
 
+pub mod chart;
 pub mod error_notice;
 pub mod form;
 pub mod island_form;

@@ -9,5 +9,6 @@ pub mod package;
 pub mod page;
 pub mod schema;
 pub mod skill;
+pub mod stats;
 pub mod studio;
 pub mod workflow;

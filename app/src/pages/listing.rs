@@ -132,6 +132,7 @@ fn Detail(kind: ListingKind, d: ListingDetail, targets: Targets, rated: bool) ->
                         }.into_any()
                     }}
                 </section>
+                <crate::pages::listing_charts::PublisherCharts id=c.id.clone() />
             </article>
             <aside class="min-w-0 space-y-6">
                 <section class="rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900" aria-labelledby="install">

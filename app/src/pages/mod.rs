@@ -4,6 +4,7 @@ pub mod account;
 pub mod browse;
 pub mod home;
 pub mod listing;
+pub mod listing_charts;
 pub mod not_found;
 pub mod operator;
 pub mod publish;

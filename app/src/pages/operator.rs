@@ -35,6 +35,7 @@ pub fn OperatorPage() -> impl IntoView {
     };
     // Server-rendered only: each decision posts and reloads the desk.
     let desk = Resource::new(|| (), |_| load_operator_desk());
+    let health = Resource::new(|| (), |_| crate::server_fns::stats::queue_chart());
     let error = Memo::new(move |_| {
         actions
             .decide
@@ -49,6 +50,14 @@ pub fn OperatorPage() -> impl IntoView {
         <Meta name="description" content="Review submissions, moderate reviews and run the marketplace." />
         <h1 class="text-3xl font-semibold tracking-tight">"Operator desk"</h1>
         <div class="mt-4"><FormAlert message=Signal::derive(move || form_message(&error.get(), &[])) /></div>
+        <Suspense fallback=|| ()>
+            {move || health.get().and_then(Result::ok).map(|chart| view! {
+                <section aria-labelledby="health-title" class=format!("{CARD} mt-6") data-testid="queue-health">
+                    <h2 id="health-title" class="sr-only">"Queue health"</h2>
+                    <crate::components::chart::Chart chart />
+                </section>
+            })}
+        </Suspense>
         <Suspense fallback=|| view! { <div class="mt-6 h-64 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800" aria-busy="true"></div> }>
             {move || desk.get().map(|r| match r {
                 Ok(d) => view! { <Desk d actions /> }.into_any(),

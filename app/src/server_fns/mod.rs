@@ -6,6 +6,7 @@ pub mod browse;
 pub mod catalog;
 pub mod keys;
 pub mod operator;
+pub mod stats;
 pub mod studio;
 
 /// Gives a failed server function the HTTP status of its error code, so

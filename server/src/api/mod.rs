@@ -18,6 +18,7 @@ mod public;
 mod reviews;
 mod skill_wire;
 mod skills;
+mod stats;
 mod workflows;
 
 use app::backend::state::AppState;
@@ -76,6 +77,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(admin::routes())
         // Reviews of any kind of listing
         .merge(reviews::routes())
+        // Analytics of any kind of listing, and of the review queue
+        .merge(stats::routes())
         // Private Marketplace
         .merge(private::routes())
 }

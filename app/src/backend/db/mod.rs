@@ -15,6 +15,7 @@ pub mod packages;
 pub mod quotas;
 pub mod rate_limit;
 pub mod reviews;
+pub mod stats;
 pub mod versions;
 pub mod workflows;
 

@@ -19,5 +19,6 @@ pub mod quotas;
 pub mod seed;
 pub mod seed_kinds;
 pub mod skills;
+pub mod stats;
 pub mod studio_pages;
 pub mod workflows;

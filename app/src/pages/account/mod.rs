@@ -1,5 +1,6 @@
 //! Sign up, log in, and the account page with API keys.
 
+pub mod analytics;
 pub mod keys;
 pub mod login;
 pub mod signup;

@@ -21,6 +21,7 @@ pub fn AccountNav(current: &'static str) -> impl IntoView {
         ("/account/agents", "Agents"),
         ("/account/workspace", "Workspace"),
         ("/account/submissions", "Submissions"),
+        ("/account/analytics", "Analytics"),
         ("/publish", "Publish"),
     ];
     view! {
