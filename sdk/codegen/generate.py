@@ -499,6 +499,11 @@ def build_ops(doc: Doc) -> list:
                 op.items is not None or (op.response or ("",))[0] == "list"
             )
             ops.append(op)
+    # An alias is called through its canonical operation's method.
+    by_id = {op.id: op for op in ops}
+    for op in ops:
+        if op.alias_of:
+            op.name = by_id[op.alias_of].name
     # Clashes within a namespace are a naming bug, never resolved silently.
     seen = {}
     for op in ops:
@@ -702,7 +707,7 @@ def gen_js(ops) -> str:
                 default = "" if any_required else " = {}"
                 out.append(
                     f"  {camel(op.name)}(args: {argt}{default}): Promise<{ret}> {{\n"
-                    f"    return this.transport.call(OPERATIONS.{op.id}, args as Record<string, unknown>) as Promise<{ret}>;\n  }}\n"
+                    f"    return this.transport.call(OPERATIONS.{op.id}, args as unknown as Record<string, unknown>) as Promise<{ret}>;\n  }}\n"
                 )
             else:
                 out.append(
@@ -728,10 +733,13 @@ def gen_js(ops) -> str:
             out.append(
                 f'Object.defineProperty({cls}.prototype.{camel(op.name)}, "operationId", {{ value: {json.dumps(op.id)} }});\n'
             )
-    out.append("\nexport const NAMESPACES = {\n")
+    out.append("\n/** The client's namespaces, one per marketplace or area. */\nexport interface Namespaces {\n")
     for ns in namespaces(ops):
-        out.append(f"  {camel(ns)}: {pascal(ns)}Api,\n")
-    out.append("} as const;\n")
+        out.append(f"  readonly {camel(ns)}: {pascal(ns)}Api;\n")
+    out.append("}\n\nexport function createNamespaces(transport: Transport): Namespaces {\n  return {\n")
+    for ns in namespaces(ops):
+        out.append(f"    {camel(ns)}: new {pascal(ns)}Api(transport),\n")
+    out.append("  };\n}\n")
     return "".join(out)
 
 

@@ -44,15 +44,15 @@ export const OPERATIONS: Record<string, Operation> = {
   get_api_canvases: { id: "get_api_canvases", method: "GET", path: "/api/canvases", params: [], body: null, items: "canvases", paged: false, namespace: "canvases", name: "list", aliasOf: null },
   post_api_canvases: { id: "post_api_canvases", method: "POST", path: "/api/canvases", params: [["name", "name", "body", true]], body: "json", items: "components", paged: false, namespace: "canvases", name: "create", aliasOf: null },
   get_api_canvases__id_: { id: "get_api_canvases__id_", method: "GET", path: "/api/canvases/{id}", params: [["canvasId", "id", "path", true]], body: null, items: "components", paged: false, namespace: "canvases", name: "get", aliasOf: null },
-  get_api_components: { id: "get_api_components", method: "GET", path: "/api/components", params: [["query", "query", "query", false], ["category", "category", "query", false], ["tags", "tags", "query", false], ["componentType", "component_type", "query", false], ["minPrice", "min_price", "query", false], ["maxPrice", "max_price", "query", false], ["isFree", "is_free", "query", false], ["isFeatured", "is_featured", "query", false], ["sortBy", "sort_by", "query", false], ["sortOrder", "sort_order", "query", false], ["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "components", paged: true, namespace: "components", name: "list", aliasOf: "get_api_canvas_marketplace_components" },
+  get_api_components: { id: "get_api_components", method: "GET", path: "/api/components", params: [["query", "query", "query", false], ["category", "category", "query", false], ["tags", "tags", "query", false], ["componentType", "component_type", "query", false], ["minPrice", "min_price", "query", false], ["maxPrice", "max_price", "query", false], ["isFree", "is_free", "query", false], ["isFeatured", "is_featured", "query", false], ["sortBy", "sort_by", "query", false], ["sortOrder", "sort_order", "query", false], ["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "components", paged: true, namespace: "components", name: "browse", aliasOf: "get_api_canvas_marketplace_components" },
   post_api_components: { id: "post_api_components", method: "POST", path: "/api/components", params: [["category", "category", "body", false], ["code", "code", "body", false], ["componentType", "component_type", "body", false], ["configSchema", "config_schema", "body", false], ["cssDependencies", "css_dependencies", "body", false], ["demoUrl", "demo_url", "body", false], ["dependencies", "dependencies", "body", false], ["description", "description", "body", false], ["license", "license", "body", false], ["name", "name", "body", true], ["previewUrl", "preview_url", "body", false], ["price", "price", "body", false], ["tags", "tags", "body", false], ["thumbnailUrl", "thumbnail_url", "body", false], ["version", "version", "body", false]], body: "json", items: null, paged: false, namespace: "components", name: "create", aliasOf: "post_api_canvas_marketplace_components" },
   post_api_components_install: { id: "post_api_components_install", method: "POST", path: "/api/components/install", params: [["canvasId", "canvas_id", "body", true], ["componentId", "component_id", "body", true]], body: "json", items: null, paged: false, namespace: "components", name: "install", aliasOf: "post_api_canvas_marketplace_components_install" },
   post_api_components_publish: { id: "post_api_components_publish", method: "POST", path: "/api/components/publish", params: [["componentId", "component_id", "body", true], ["license", "license", "body", false], ["price", "price", "body", false], ["tags", "tags", "body", false]], body: "json", items: null, paged: false, namespace: "components", name: "publish", aliasOf: "post_api_canvas_marketplace_components_publish" },
   get_api_components__component_id_: { id: "get_api_components__component_id_", method: "GET", path: "/api/components/{component_id}", params: [["componentId", "component_id", "path", true]], body: null, items: null, paged: false, namespace: "components", name: "get", aliasOf: "get_api_canvas_marketplace_components__component_id_" },
   post_api_components__component_id__approve: { id: "post_api_components__component_id__approve", method: "POST", path: "/api/components/{component_id}/approve", params: [["componentId", "component_id", "path", true], ["contentHash", "content_hash", "query", false]], body: null, items: null, paged: false, namespace: "components", name: "approve", aliasOf: "post_api_canvas_marketplace_components__component_id__approve" },
   post_api_components__component_id__rate: { id: "post_api_components__component_id__rate", method: "POST", path: "/api/components/{component_id}/rate", params: [["componentId", "component_id", "path", true], ["rating", "rating", "body", true], ["review", "review", "body", false]], body: "json", items: null, paged: false, namespace: "components", name: "rate", aliasOf: "post_api_canvas_marketplace_components__component_id__rate" },
-  put_api_components__component_id__rate: { id: "put_api_components__component_id__rate", method: "PUT", path: "/api/components/{component_id}/rate", params: [["componentId", "component_id", "path", true], ["rating", "rating", "body", true], ["review", "review", "body", false]], body: "json", items: null, paged: false, namespace: "components", name: "updateRate", aliasOf: "put_api_canvas_marketplace_components__component_id__rate" },
-  get_api_components__component_id__ratings: { id: "get_api_components__component_id__ratings", method: "GET", path: "/api/components/{component_id}/ratings", params: [["componentId", "component_id", "path", true], ["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "ratings", paged: true, namespace: "components", name: "listRatings", aliasOf: "get_api_canvas_marketplace_components__component_id__ratings" },
+  put_api_components__component_id__rate: { id: "put_api_components__component_id__rate", method: "PUT", path: "/api/components/{component_id}/rate", params: [["componentId", "component_id", "path", true], ["rating", "rating", "body", true], ["review", "review", "body", false]], body: "json", items: null, paged: false, namespace: "components", name: "updateRating", aliasOf: "put_api_canvas_marketplace_components__component_id__rate" },
+  get_api_components__component_id__ratings: { id: "get_api_components__component_id__ratings", method: "GET", path: "/api/components/{component_id}/ratings", params: [["componentId", "component_id", "path", true], ["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "ratings", paged: true, namespace: "components", name: "ratings", aliasOf: "get_api_canvas_marketplace_components__component_id__ratings" },
   post_api_components__component_id__reject: { id: "post_api_components__component_id__reject", method: "POST", path: "/api/components/{component_id}/reject", params: [["componentId", "component_id", "path", true], ["reason", "reason", "query", true]], body: null, items: null, paged: false, namespace: "components", name: "reject", aliasOf: "post_api_canvas_marketplace_components__component_id__reject" },
   get_api_health: { id: "get_api_health", method: "GET", path: "/api/health", params: [], body: null, items: null, paged: false, namespace: "service", name: "health", aliasOf: null },
   get_api_keys: { id: "get_api_keys", method: "GET", path: "/api/keys", params: [], body: null, items: "keys", paged: false, namespace: "keys", name: "list", aliasOf: null },
@@ -127,62 +127,62 @@ export class SkillsApi {
 
   /** GET /api/skills: Many skills at once (?ids=a,b,c) */
   getMany(args: SkillsGetManyArgs): Promise<Result<components["schemas"]["SkillMany"]>> {
-    return this.transport.call(OPERATIONS.get_api_skills, args as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillMany"]>>;
+    return this.transport.call(OPERATIONS.get_api_skills, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillMany"]>>;
   }
 
   /** POST /api/skills/approve/{id}: Approve a submission */
   approve(args: SkillsApproveArgs): Promise<Result<components["schemas"]["Approval"]>> {
-    return this.transport.call(OPERATIONS.post_api_skills_approve__id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["Approval"]>>;
+    return this.transport.call(OPERATIONS.post_api_skills_approve__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Approval"]>>;
   }
 
   /** GET /api/skills/history/{id}: Version history, newest first, paged (no snapshots) (one page; `client.iterAll(client.skills.history, args)` walks them all) */
   history(args: SkillsHistoryArgs): Promise<Result<components["schemas"]["SkillHistory"]>> {
-    return this.transport.call(OPERATIONS.get_api_skills_history__id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillHistory"]>>;
+    return this.transport.call(OPERATIONS.get_api_skills_history__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillHistory"]>>;
   }
 
   /** POST /api/skills/install: Install an approved skill into the tenant */
   install(args: SkillsInstallArgs): Promise<Result<components["schemas"]["SkillInstallAnswer"]>> {
-    return this.transport.call(OPERATIONS.post_api_skills_install, args as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillInstallAnswer"]>>;
+    return this.transport.call(OPERATIONS.post_api_skills_install, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillInstallAnswer"]>>;
   }
 
   /** GET /api/skills/marketplace: Browse and search skills (one page; `client.iterAll(client.skills.browse, args)` walks them all) */
   browse(args: SkillsBrowseArgs = {}): Promise<Result<components["schemas"]["SkillBrowse"]>> {
-    return this.transport.call(OPERATIONS.get_api_skills_marketplace, args as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillBrowse"]>>;
+    return this.transport.call(OPERATIONS.get_api_skills_marketplace, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillBrowse"]>>;
   }
 
   /** POST /api/skills/publish: Submit a private skill for review */
   publish(args: SkillsPublishArgs): Promise<Result<components["schemas"]["SkillSubmitted"]>> {
-    return this.transport.call(OPERATIONS.post_api_skills_publish, args as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillSubmitted"]>>;
+    return this.transport.call(OPERATIONS.post_api_skills_publish, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillSubmitted"]>>;
   }
 
   /** POST /api/skills/rate/{id}: Rate and review (once per user) */
   rate(args: SkillsRateArgs): Promise<Result<components["schemas"]["SkillRated"]>> {
-    return this.transport.call(OPERATIONS.post_api_skills_rate__id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillRated"]>>;
+    return this.transport.call(OPERATIONS.post_api_skills_rate__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillRated"]>>;
   }
 
   /** PUT /api/skills/rate/{id}: Replace the caller's rating */
   updateRating(args: SkillsUpdateRatingArgs): Promise<Result<components["schemas"]["SkillRated"]>> {
-    return this.transport.call(OPERATIONS.put_api_skills_rate__id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillRated"]>>;
+    return this.transport.call(OPERATIONS.put_api_skills_rate__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillRated"]>>;
   }
 
   /** POST /api/skills/reject/{id}: Reject a submission with a reason */
   reject(args: SkillsRejectArgs): Promise<Result<components["schemas"]["Rejection"]>> {
-    return this.transport.call(OPERATIONS.post_api_skills_reject__id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["Rejection"]>>;
+    return this.transport.call(OPERATIONS.post_api_skills_reject__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Rejection"]>>;
   }
 
   /** POST /api/skills/rollback/{id}: Restore a version's fields (on an approved skill: into review) */
   rollback(args: SkillsRollbackArgs): Promise<Result<components["schemas"]["SkillRolledBack"]>> {
-    return this.transport.call(OPERATIONS.post_api_skills_rollback__id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillRolledBack"]>>;
+    return this.transport.call(OPERATIONS.post_api_skills_rollback__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillRolledBack"]>>;
   }
 
   /** POST /api/skills/version: Freeze a version */
   createVersion(args: SkillsCreateVersionArgs): Promise<Result<components["schemas"]["SkillVersionCreated"]>> {
-    return this.transport.call(OPERATIONS.post_api_skills_version, args as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillVersionCreated"]>>;
+    return this.transport.call(OPERATIONS.post_api_skills_version, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillVersionCreated"]>>;
   }
 
   /** GET /api/skills/{id}: One skill with its config schema */
   get(args: SkillsGetArgs): Promise<Result<components["schemas"]["SkillDetail"]>> {
-    return this.transport.call(OPERATIONS.get_api_skills__id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillDetail"]>>;
+    return this.transport.call(OPERATIONS.get_api_skills__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillDetail"]>>;
   }
 }
 
@@ -300,27 +300,27 @@ export class AgentTemplatesApi {
 
   /** POST /api/agent-marketplace/approve/{template_id}: Approve an agent template */
   approve(args: AgentTemplatesApproveArgs): Promise<Result<components["schemas"]["Approval"]>> {
-    return this.transport.call(OPERATIONS.post_api_agent_marketplace_approve__template_id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["Approval"]>>;
+    return this.transport.call(OPERATIONS.post_api_agent_marketplace_approve__template_id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Approval"]>>;
   }
 
   /** GET /api/agent-marketplace/browse: Browse approved agent templates (one page; `client.iterAll(client.agentTemplates.browse, args)` walks them all) */
   browse(args: AgentTemplatesBrowseArgs = {}): Promise<Result<components["schemas"]["AgentTemplatePage"]>> {
-    return this.transport.call(OPERATIONS.get_api_agent_marketplace_browse, args as Record<string, unknown>) as Promise<Result<components["schemas"]["AgentTemplatePage"]>>;
+    return this.transport.call(OPERATIONS.get_api_agent_marketplace_browse, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["AgentTemplatePage"]>>;
   }
 
   /** POST /api/agent-marketplace/install/{template_id}: Install a template as a new agent (plan limit applies) */
   install(args: AgentTemplatesInstallArgs): Promise<Result<components["schemas"]["InstalledTemplate"]>> {
-    return this.transport.call(OPERATIONS.post_api_agent_marketplace_install__template_id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["InstalledTemplate"]>>;
+    return this.transport.call(OPERATIONS.post_api_agent_marketplace_install__template_id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["InstalledTemplate"]>>;
   }
 
   /** POST /api/agent-marketplace/publish/{agent_id}: Publish one of the tenant's agents as a template (pending approval) */
   publish(args: AgentTemplatesPublishArgs): Promise<Result<components["schemas"]["PublishedTemplate"]>> {
-    return this.transport.call(OPERATIONS.post_api_agent_marketplace_publish__agent_id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["PublishedTemplate"]>>;
+    return this.transport.call(OPERATIONS.post_api_agent_marketplace_publish__agent_id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PublishedTemplate"]>>;
   }
 
   /** POST /api/agent-marketplace/reject/{template_id}: Reject an agent template with a reason */
   reject(args: AgentTemplatesRejectArgs): Promise<Result<components["schemas"]["Rejection"]>> {
-    return this.transport.call(OPERATIONS.post_api_agent_marketplace_reject__template_id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["Rejection"]>>;
+    return this.transport.call(OPERATIONS.post_api_agent_marketplace_reject__template_id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Rejection"]>>;
   }
 }
 
@@ -376,12 +376,12 @@ export class DomainsApi {
 
   /** POST /api/v1/domains: Create a draft domain of the tenant */
   create(args: DomainsCreateArgs = {}): Promise<Result<components["schemas"]["DomainCreated"]>> {
-    return this.transport.call(OPERATIONS.post_api_v1_domains, args as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainCreated"]>>;
+    return this.transport.call(OPERATIONS.post_api_v1_domains, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainCreated"]>>;
   }
 
   /** POST /api/v1/domains/marketplace/install: Install a domain under a custom name */
   install(args: DomainsInstallArgs): Promise<Result<components["schemas"]["DomainInstalled"]>> {
-    return this.transport.call(OPERATIONS.post_api_v1_domains_marketplace_install, args as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainInstalled"]>>;
+    return this.transport.call(OPERATIONS.post_api_v1_domains_marketplace_install, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainInstalled"]>>;
   }
 
   /** GET /api/v1/domains/marketplace/my-submissions: Domains the tenant submitted */
@@ -391,7 +391,7 @@ export class DomainsApi {
 
   /** GET /api/v1/domains/marketplace/search: Search approved domains (one page; `client.iterAll(client.domains.browse, args)` walks them all) */
   browse(args: DomainsBrowseArgs = {}): Promise<Result<Array<components["schemas"]["DomainItem"]>>> {
-    return this.transport.call(OPERATIONS.get_api_v1_domains_marketplace_search, args as Record<string, unknown>) as Promise<Result<Array<components["schemas"]["DomainItem"]>>>;
+    return this.transport.call(OPERATIONS.get_api_v1_domains_marketplace_search, args as unknown as Record<string, unknown>) as Promise<Result<Array<components["schemas"]["DomainItem"]>>>;
   }
 
   /** GET /api/v1/domains/marketplace/stats: Submission, approval and install counts */
@@ -401,37 +401,37 @@ export class DomainsApi {
 
   /** POST /api/v1/domains/marketplace/submit: Submit a draft domain with price, license and tags */
   submit(args: DomainsSubmitArgs): Promise<Result<components["schemas"]["DomainSubmitted"]>> {
-    return this.transport.call(OPERATIONS.post_api_v1_domains_marketplace_submit, args as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainSubmitted"]>>;
+    return this.transport.call(OPERATIONS.post_api_v1_domains_marketplace_submit, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainSubmitted"]>>;
   }
 
   /** GET /api/v1/domains/marketplace/trending: Domains by time-decayed recent installs (one page; `client.iterAll(client.domains.trending, args)` walks them all) */
   trending(args: DomainsTrendingArgs = {}): Promise<Result<Array<components["schemas"]["TrendingDomain"]>>> {
-    return this.transport.call(OPERATIONS.get_api_v1_domains_marketplace_trending, args as Record<string, unknown>) as Promise<Result<Array<components["schemas"]["TrendingDomain"]>>>;
+    return this.transport.call(OPERATIONS.get_api_v1_domains_marketplace_trending, args as unknown as Record<string, unknown>) as Promise<Result<Array<components["schemas"]["TrendingDomain"]>>>;
   }
 
   /** GET /api/v1/domains/marketplace/{domain_id}: Domain details */
   get(args: DomainsGetArgs): Promise<Result<components["schemas"]["DomainItem"]>> {
-    return this.transport.call(OPERATIONS.get_api_v1_domains_marketplace__domain_id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainItem"]>>;
+    return this.transport.call(OPERATIONS.get_api_v1_domains_marketplace__domain_id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainItem"]>>;
   }
 
   /** POST /api/v1/domains/marketplace/{domain_id}/approve: Approve a domain */
   approve(args: DomainsApproveArgs): Promise<Result<components["schemas"]["DomainApproved"]>> {
-    return this.transport.call(OPERATIONS.post_api_v1_domains_marketplace__domain_id__approve, args as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainApproved"]>>;
+    return this.transport.call(OPERATIONS.post_api_v1_domains_marketplace__domain_id__approve, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainApproved"]>>;
   }
 
   /** POST /api/v1/domains/marketplace/{domain_id}/rate: Rate a domain (1.0 to 5.0 in halves) */
   rate(args: DomainsRateArgs): Promise<Result<components["schemas"]["DomainRated"]>> {
-    return this.transport.call(OPERATIONS.post_api_v1_domains_marketplace__domain_id__rate, args as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainRated"]>>;
+    return this.transport.call(OPERATIONS.post_api_v1_domains_marketplace__domain_id__rate, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainRated"]>>;
   }
 
   /** PUT /api/v1/domains/marketplace/{domain_id}/rate: Replace the caller's rating */
   updateRating(args: DomainsUpdateRatingArgs): Promise<Result<components["schemas"]["DomainRated"]>> {
-    return this.transport.call(OPERATIONS.put_api_v1_domains_marketplace__domain_id__rate, args as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainRated"]>>;
+    return this.transport.call(OPERATIONS.put_api_v1_domains_marketplace__domain_id__rate, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainRated"]>>;
   }
 
   /** POST /api/v1/domains/marketplace/{domain_id}/reject: Reject a domain with a reason */
   reject(args: DomainsRejectArgs): Promise<Result<components["schemas"]["DomainRejected"]>> {
-    return this.transport.call(OPERATIONS.post_api_v1_domains_marketplace__domain_id__reject, args as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainRejected"]>>;
+    return this.transport.call(OPERATIONS.post_api_v1_domains_marketplace__domain_id__reject, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainRejected"]>>;
   }
 }
 
@@ -531,52 +531,52 @@ export class ComponentsApi {
 
   /** GET /api/canvas-marketplace/components: Browse components (also /api/components) (one page; `client.iterAll(client.components.browse, args)` walks them all) */
   browse(args: ComponentsBrowseArgs = {}): Promise<Result<components["schemas"]["ComponentPage"]>> {
-    return this.transport.call(OPERATIONS.get_api_canvas_marketplace_components, args as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentPage"]>>;
+    return this.transport.call(OPERATIONS.get_api_canvas_marketplace_components, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentPage"]>>;
   }
 
   /** POST /api/canvas-marketplace/components: Create a draft component */
   create(args: ComponentsCreateArgs): Promise<Result<components["schemas"]["ComponentCreated"]>> {
-    return this.transport.call(OPERATIONS.post_api_canvas_marketplace_components, args as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentCreated"]>>;
+    return this.transport.call(OPERATIONS.post_api_canvas_marketplace_components, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentCreated"]>>;
   }
 
   /** POST /api/canvas-marketplace/components/install: Install a component onto one of the tenant's canvases */
   install(args: ComponentsInstallArgs): Promise<Result<components["schemas"]["ComponentInstalled"]>> {
-    return this.transport.call(OPERATIONS.post_api_canvas_marketplace_components_install, args as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentInstalled"]>>;
+    return this.transport.call(OPERATIONS.post_api_canvas_marketplace_components_install, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentInstalled"]>>;
   }
 
   /** POST /api/canvas-marketplace/components/publish: Submit a draft component for review */
   publish(args: ComponentsPublishArgs): Promise<Result<components["schemas"]["ComponentSubmitted"]>> {
-    return this.transport.call(OPERATIONS.post_api_canvas_marketplace_components_publish, args as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentSubmitted"]>>;
+    return this.transport.call(OPERATIONS.post_api_canvas_marketplace_components_publish, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentSubmitted"]>>;
   }
 
   /** GET /api/canvas-marketplace/components/{component_id}: Component details with code, config schema and recent ratings */
   get(args: ComponentsGetArgs): Promise<Result<components["schemas"]["ComponentDetail"]>> {
-    return this.transport.call(OPERATIONS.get_api_canvas_marketplace_components__component_id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentDetail"]>>;
+    return this.transport.call(OPERATIONS.get_api_canvas_marketplace_components__component_id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentDetail"]>>;
   }
 
   /** POST /api/canvas-marketplace/components/{component_id}/approve: Approve a component */
   approve(args: ComponentsApproveArgs): Promise<Result<components["schemas"]["ComponentApproved"]>> {
-    return this.transport.call(OPERATIONS.post_api_canvas_marketplace_components__component_id__approve, args as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentApproved"]>>;
+    return this.transport.call(OPERATIONS.post_api_canvas_marketplace_components__component_id__approve, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentApproved"]>>;
   }
 
   /** POST /api/canvas-marketplace/components/{component_id}/rate: Rate and review a component */
   rate(args: ComponentsRateArgs): Promise<Result<components["schemas"]["ComponentRated"]>> {
-    return this.transport.call(OPERATIONS.post_api_canvas_marketplace_components__component_id__rate, args as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentRated"]>>;
+    return this.transport.call(OPERATIONS.post_api_canvas_marketplace_components__component_id__rate, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentRated"]>>;
   }
 
   /** PUT /api/canvas-marketplace/components/{component_id}/rate: Replace the caller's rating */
   updateRating(args: ComponentsUpdateRatingArgs): Promise<Result<components["schemas"]["ComponentRated"]>> {
-    return this.transport.call(OPERATIONS.put_api_canvas_marketplace_components__component_id__rate, args as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentRated"]>>;
+    return this.transport.call(OPERATIONS.put_api_canvas_marketplace_components__component_id__rate, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentRated"]>>;
   }
 
   /** GET /api/canvas-marketplace/components/{component_id}/ratings: Ratings with helpful counts and author responses (one page; `client.iterAll(client.components.ratings, args)` walks them all) */
   ratings(args: ComponentsRatingsArgs): Promise<Result<components["schemas"]["ComponentRatingPage"]>> {
-    return this.transport.call(OPERATIONS.get_api_canvas_marketplace_components__component_id__ratings, args as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentRatingPage"]>>;
+    return this.transport.call(OPERATIONS.get_api_canvas_marketplace_components__component_id__ratings, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentRatingPage"]>>;
   }
 
   /** POST /api/canvas-marketplace/components/{component_id}/reject: Reject a component with a reason */
   reject(args: ComponentsRejectArgs): Promise<Result<components["schemas"]["ComponentRejected"]>> {
-    return this.transport.call(OPERATIONS.post_api_canvas_marketplace_components__component_id__reject, args as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentRejected"]>>;
+    return this.transport.call(OPERATIONS.post_api_canvas_marketplace_components__component_id__reject, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentRejected"]>>;
   }
 
   /** GET /api/canvas-marketplace/tags: Popular component tags with counts */
@@ -698,27 +698,27 @@ export class WorkflowsApi {
 
   /** POST /api/marketplace/export: Export a workflow document with metadata */
   export(args: WorkflowsExportArgs): Promise<Result<components["schemas"]["WorkflowExport"]>> {
-    return this.transport.call(OPERATIONS.post_api_marketplace_export, args as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkflowExport"]>>;
+    return this.transport.call(OPERATIONS.post_api_marketplace_export, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkflowExport"]>>;
   }
 
   /** POST /api/marketplace/import: Import a workflow file (multipart 'file' or a JSON body) */
   importFile(args: WorkflowsImportFileArgs): Promise<Result<components["schemas"]["WorkflowImported"]>> {
-    return this.transport.call(OPERATIONS.post_api_marketplace_import, args as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkflowImported"]>>;
+    return this.transport.call(OPERATIONS.post_api_marketplace_import, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkflowImported"]>>;
   }
 
   /** GET /api/marketplace/templates: Workflow templates (tags may repeat) */
   browse(args: WorkflowsBrowseArgs = {}): Promise<Result<Array<components["schemas"]["WorkflowTemplateItem"]>>> {
-    return this.transport.call(OPERATIONS.get_api_marketplace_templates, args as Record<string, unknown>) as Promise<Result<Array<components["schemas"]["WorkflowTemplateItem"]>>>;
+    return this.transport.call(OPERATIONS.get_api_marketplace_templates, args as unknown as Record<string, unknown>) as Promise<Result<Array<components["schemas"]["WorkflowTemplateItem"]>>>;
   }
 
   /** POST /api/marketplace/templates/advanced: Create an advanced template (pending approval) */
   createAdvanced(args: WorkflowsCreateAdvancedArgs): Promise<Result<components["schemas"]["WorkflowTemplateCreated"]>> {
-    return this.transport.call(OPERATIONS.post_api_marketplace_templates_advanced, args as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkflowTemplateCreated"]>>;
+    return this.transport.call(OPERATIONS.post_api_marketplace_templates_advanced, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkflowTemplateCreated"]>>;
   }
 
   /** GET /api/marketplace/templates/featured: Featured templates (one page; `client.iterAll(client.workflows.featured, args)` walks them all) */
   featured(args: WorkflowsFeaturedArgs = {}): Promise<Result<Array<components["schemas"]["WorkflowFeaturedTemplate"]>>> {
-    return this.transport.call(OPERATIONS.get_api_marketplace_templates_featured, args as Record<string, unknown>) as Promise<Result<Array<components["schemas"]["WorkflowFeaturedTemplate"]>>>;
+    return this.transport.call(OPERATIONS.get_api_marketplace_templates_featured, args as unknown as Record<string, unknown>) as Promise<Result<Array<components["schemas"]["WorkflowFeaturedTemplate"]>>>;
   }
 
   /** GET /api/marketplace/templates/statistics: Counts and downloads by category, type and complexity */
@@ -733,27 +733,27 @@ export class WorkflowsApi {
 
   /** GET /api/marketplace/templates/{template_id}: Template details with workflow_data (UUID or string id) */
   get(args: WorkflowsGetArgs): Promise<Result<components["schemas"]["WorkflowTemplateDetail"]>> {
-    return this.transport.call(OPERATIONS.get_api_marketplace_templates__template_id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkflowTemplateDetail"]>>;
+    return this.transport.call(OPERATIONS.get_api_marketplace_templates__template_id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkflowTemplateDetail"]>>;
   }
 
   /** POST /api/marketplace/templates/{template_id}/create-workflow: Create a workflow from a template with checked inputs */
   createWorkflow(args: WorkflowsCreateWorkflowArgs): Promise<Result<components["schemas"]["WorkflowCreated"]>> {
-    return this.transport.call(OPERATIONS.post_api_marketplace_templates__template_id__create_workflow, args as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkflowCreated"]>>;
+    return this.transport.call(OPERATIONS.post_api_marketplace_templates__template_id__create_workflow, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkflowCreated"]>>;
   }
 
   /** POST /api/marketplace/templates/{template_id}/import: Import a template into the workspace */
   install(args: WorkflowsInstallArgs): Promise<Result<components["schemas"]["WorkflowImported"]>> {
-    return this.transport.call(OPERATIONS.post_api_marketplace_templates__template_id__import, args as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkflowImported"]>>;
+    return this.transport.call(OPERATIONS.post_api_marketplace_templates__template_id__import, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkflowImported"]>>;
   }
 
   /** GET /api/workflows: The tenant's workspace workflows, newest first, paged (a full page links the next) (one page; `client.iterAll(client.workflows.listWorkspace, args)` walks them all) */
   listWorkspace(args: WorkflowsListWorkspaceArgs = {}): Promise<Result<components["schemas"]["WorkspaceWorkflows"]>> {
-    return this.transport.call(OPERATIONS.get_api_workflows, args as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkspaceWorkflows"]>>;
+    return this.transport.call(OPERATIONS.get_api_workflows, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkspaceWorkflows"]>>;
   }
 
   /** GET /api/workflows/{id}: One workspace workflow with nodes, edges and definition */
   getWorkspace(args: WorkflowsGetWorkspaceArgs): Promise<Result<components["schemas"]["WorkspaceWorkflowDetail"]>> {
-    return this.transport.call(OPERATIONS.get_api_workflows__id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkspaceWorkflowDetail"]>>;
+    return this.transport.call(OPERATIONS.get_api_workflows__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkspaceWorkflowDetail"]>>;
   }
 }
 
@@ -867,32 +867,32 @@ export class PublicApi {
 
   /** POST /api/public/v1/marketplace/reviews/{id}/flag: Flag a review for moderation */
   flagReview(args: PublicFlagReviewArgs): Promise<Result<components["schemas"]["ReviewFlagged"]>> {
-    return this.transport.call(OPERATIONS.post_api_public_v1_marketplace_reviews__id__flag, args as Record<string, unknown>) as Promise<Result<components["schemas"]["ReviewFlagged"]>>;
+    return this.transport.call(OPERATIONS.post_api_public_v1_marketplace_reviews__id__flag, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ReviewFlagged"]>>;
   }
 
   /** GET /api/public/v1/marketplace/skills: Browse the public catalog (one page; `client.iterAll(client.public.browse, args)` walks them all) */
   browse(args: PublicBrowseArgs = {}): Promise<Result<components["schemas"]["PublicSkillPage"]>> {
-    return this.transport.call(OPERATIONS.get_api_public_v1_marketplace_skills, args as Record<string, unknown>) as Promise<Result<components["schemas"]["PublicSkillPage"]>>;
+    return this.transport.call(OPERATIONS.get_api_public_v1_marketplace_skills, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PublicSkillPage"]>>;
   }
 
   /** GET /api/public/v1/marketplace/skills/{id}: Skill details with recent reviews */
   get(args: PublicGetArgs): Promise<Result<components["schemas"]["PublicSkillDetail"]>> {
-    return this.transport.call(OPERATIONS.get_api_public_v1_marketplace_skills__id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["PublicSkillDetail"]>>;
+    return this.transport.call(OPERATIONS.get_api_public_v1_marketplace_skills__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PublicSkillDetail"]>>;
   }
 
   /** POST /api/public/v1/marketplace/skills/{id}/rate: Rate a skill */
   rate(args: PublicRateArgs): Promise<Result<components["schemas"]["SkillRated"]>> {
-    return this.transport.call(OPERATIONS.post_api_public_v1_marketplace_skills__id__rate, args as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillRated"]>>;
+    return this.transport.call(OPERATIONS.post_api_public_v1_marketplace_skills__id__rate, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillRated"]>>;
   }
 
   /** GET /api/public/v1/marketplace/skills/{id}/reviews: Reviews of a skill (one page; `client.iterAll(client.public.reviews, args)` walks them all) */
   reviews(args: PublicReviewsArgs): Promise<Result<components["schemas"]["PublicReviews"]>> {
-    return this.transport.call(OPERATIONS.get_api_public_v1_marketplace_skills__id__reviews, args as Record<string, unknown>) as Promise<Result<components["schemas"]["PublicReviews"]>>;
+    return this.transport.call(OPERATIONS.get_api_public_v1_marketplace_skills__id__reviews, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PublicReviews"]>>;
   }
 
   /** POST /api/public/v1/marketplace/submit: Submit a skill for review */
   submit(args: PublicSubmitArgs): Promise<Result<components["schemas"]["PublicSubmitted"]>> {
-    return this.transport.call(OPERATIONS.post_api_public_v1_marketplace_submit, args as Record<string, unknown>) as Promise<Result<components["schemas"]["PublicSubmitted"]>>;
+    return this.transport.call(OPERATIONS.post_api_public_v1_marketplace_submit, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PublicSubmitted"]>>;
   }
 
   /** GET /api/public/v1/marketplace/tags: Tags with usage counts */
@@ -985,27 +985,27 @@ export class PrivateApi {
 
   /** GET /api/v1/skills/private: The tenant's own and installed skills (one page; `client.iterAll(client.private.list, args)` walks them all) */
   list(args: PrivateListArgs = {}): Promise<Result<components["schemas"]["PrivateSkillList"]>> {
-    return this.transport.call(OPERATIONS.get_api_v1_skills_private, args as Record<string, unknown>) as Promise<Result<components["schemas"]["PrivateSkillList"]>>;
+    return this.transport.call(OPERATIONS.get_api_v1_skills_private, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PrivateSkillList"]>>;
   }
 
   /** POST /api/v1/skills/private: Create a private skill */
   create(args: PrivateCreateArgs): Promise<Result<components["schemas"]["PrivateCreated"]>> {
-    return this.transport.call(OPERATIONS.post_api_v1_skills_private, args as Record<string, unknown>) as Promise<Result<components["schemas"]["PrivateCreated"]>>;
+    return this.transport.call(OPERATIONS.post_api_v1_skills_private, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PrivateCreated"]>>;
   }
 
   /** POST /api/v1/skills/private/install: Install a marketplace skill */
   install(args: PrivateInstallArgs): Promise<Result<components["schemas"]["PrivateInstallAnswer"]>> {
-    return this.transport.call(OPERATIONS.post_api_v1_skills_private_install, args as Record<string, unknown>) as Promise<Result<components["schemas"]["PrivateInstallAnswer"]>>;
+    return this.transport.call(OPERATIONS.post_api_v1_skills_private_install, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PrivateInstallAnswer"]>>;
   }
 
   /** DELETE /api/v1/skills/private/{id}: Uninstall a skill */
   delete(args: PrivateDeleteArgs): Promise<Result<components["schemas"]["PrivateUninstalled"]>> {
-    return this.transport.call(OPERATIONS.delete_api_v1_skills_private__id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["PrivateUninstalled"]>>;
+    return this.transport.call(OPERATIONS.delete_api_v1_skills_private__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PrivateUninstalled"]>>;
   }
 
   /** PUT /api/v1/skills/private/{id}: Customize an installed skill, or edit an own skill (an approved one: into review) */
   update(args: PrivateUpdateArgs): Promise<Result<components["schemas"]["PrivateCustomized"]>> {
-    return this.transport.call(OPERATIONS.put_api_v1_skills_private__id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["PrivateCustomized"]>>;
+    return this.transport.call(OPERATIONS.put_api_v1_skills_private__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PrivateCustomized"]>>;
   }
 }
 
@@ -1102,17 +1102,17 @@ export class AgentsApi {
 
   /** POST /api/agents: Create an agent at student (counts against the plan; a tenant admin may start it at intern, as one graduation) */
   create(args: AgentsCreateArgs): Promise<Result<components["schemas"]["Agent"]>> {
-    return this.transport.call(OPERATIONS.post_api_agents, args as Record<string, unknown>) as Promise<Result<components["schemas"]["Agent"]>>;
+    return this.transport.call(OPERATIONS.post_api_agents, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Agent"]>>;
   }
 
   /** GET /api/agents/{id}: One agent with its installed skills */
   get(args: AgentsGetArgs): Promise<Result<components["schemas"]["AgentDetail"]>> {
-    return this.transport.call(OPERATIONS.get_api_agents__id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["AgentDetail"]>>;
+    return this.transport.call(OPERATIONS.get_api_agents__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["AgentDetail"]>>;
   }
 
   /** POST /api/agents/{id}/graduate: Raise an agent's maturity one level (tenant admins) */
   graduate(args: AgentsGraduateArgs): Promise<Result<components["schemas"]["Graduated"]>> {
-    return this.transport.call(OPERATIONS.post_api_agents__id__graduate, args as Record<string, unknown>) as Promise<Result<components["schemas"]["Graduated"]>>;
+    return this.transport.call(OPERATIONS.post_api_agents__id__graduate, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Graduated"]>>;
   }
 }
 
@@ -1150,12 +1150,12 @@ export class KeysApi {
 
   /** POST /api/keys: Create an API key (shown once) */
   create(args: KeysCreateArgs): Promise<Result<components["schemas"]["CreatedKey"]>> {
-    return this.transport.call(OPERATIONS.post_api_keys, args as Record<string, unknown>) as Promise<Result<components["schemas"]["CreatedKey"]>>;
+    return this.transport.call(OPERATIONS.post_api_keys, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["CreatedKey"]>>;
   }
 
   /** DELETE /api/keys/{id}: Revoke an API key at once */
   delete(args: KeysDeleteArgs): Promise<Result<Record<string, never>>> {
-    return this.transport.call(OPERATIONS.delete_api_keys__id_, args as Record<string, unknown>) as Promise<Result<Record<string, never>>>;
+    return this.transport.call(OPERATIONS.delete_api_keys__id_, args as unknown as Record<string, unknown>) as Promise<Result<Record<string, never>>>;
   }
 }
 
@@ -1186,62 +1186,62 @@ export class AdminApi {
 
   /** GET /api/admin/audit: The audit log of governance actions (one page; `client.iterAll(client.admin.auditLog, args)` walks them all) */
   auditLog(args: AdminAuditLogArgs = {}): Promise<Result<components["schemas"]["AuditLog"]>> {
-    return this.transport.call(OPERATIONS.get_api_admin_audit, args as Record<string, unknown>) as Promise<Result<components["schemas"]["AuditLog"]>>;
+    return this.transport.call(OPERATIONS.get_api_admin_audit, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["AuditLog"]>>;
   }
 
   /** GET /api/admin/flags: Flagged reviews, most flagged first (one page; `client.iterAll(client.admin.flaggedReviews, args)` walks them all) */
   flaggedReviews(args: AdminFlaggedReviewsArgs = {}): Promise<Result<components["schemas"]["FlaggedReviews"]>> {
-    return this.transport.call(OPERATIONS.get_api_admin_flags, args as Record<string, unknown>) as Promise<Result<components["schemas"]["FlaggedReviews"]>>;
+    return this.transport.call(OPERATIONS.get_api_admin_flags, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["FlaggedReviews"]>>;
   }
 
   /** POST /api/admin/listings/{id}/approve: Approve a pending listing of any kind (or a change in review) */
   approveListing(args: AdminApproveListingArgs): Promise<Result<components["schemas"]["StatusDecided"]>> {
-    return this.transport.call(OPERATIONS.post_api_admin_listings__id__approve, args as Record<string, unknown>) as Promise<Result<components["schemas"]["StatusDecided"]>>;
+    return this.transport.call(OPERATIONS.post_api_admin_listings__id__approve, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["StatusDecided"]>>;
   }
 
   /** POST /api/admin/listings/{id}/approve-risk: Explicitly approve a high-risk listing for installs */
   approveRisk(args: AdminApproveRiskArgs): Promise<Result<components["schemas"]["RiskApproved"]>> {
-    return this.transport.call(OPERATIONS.post_api_admin_listings__id__approve_risk, args as Record<string, unknown>) as Promise<Result<components["schemas"]["RiskApproved"]>>;
+    return this.transport.call(OPERATIONS.post_api_admin_listings__id__approve_risk, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["RiskApproved"]>>;
   }
 
   /** POST /api/admin/listings/{id}/reject: Reject a pending listing of any kind (or a change in review), with a reason */
   rejectListing(args: AdminRejectListingArgs): Promise<Result<components["schemas"]["StatusDecided"]>> {
-    return this.transport.call(OPERATIONS.post_api_admin_listings__id__reject, args as Record<string, unknown>) as Promise<Result<components["schemas"]["StatusDecided"]>>;
+    return this.transport.call(OPERATIONS.post_api_admin_listings__id__reject, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["StatusDecided"]>>;
   }
 
   /** POST /api/admin/listings/{id}/suspend: Suspend an approved listing of any kind, with a reason */
   suspendListing(args: AdminSuspendListingArgs): Promise<Result<components["schemas"]["StatusDecided"]>> {
-    return this.transport.call(OPERATIONS.post_api_admin_listings__id__suspend, args as Record<string, unknown>) as Promise<Result<components["schemas"]["StatusDecided"]>>;
+    return this.transport.call(OPERATIONS.post_api_admin_listings__id__suspend, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["StatusDecided"]>>;
   }
 
   /** PUT /api/admin/maintenance: Switch maintenance mode (writes answer 503) */
   setMaintenance(args: AdminSetMaintenanceArgs): Promise<Result<components["schemas"]["MaintenanceState"]>> {
-    return this.transport.call(OPERATIONS.put_api_admin_maintenance, args as Record<string, unknown>) as Promise<Result<components["schemas"]["MaintenanceState"]>>;
+    return this.transport.call(OPERATIONS.put_api_admin_maintenance, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["MaintenanceState"]>>;
   }
 
   /** PUT /api/admin/packages/{name}: Whitelist state, allowed versions and vulnerabilities of a package */
   putPackage(args: AdminPutPackageArgs): Promise<Result<components["schemas"]["WhitelistedPackage"]>> {
-    return this.transport.call(OPERATIONS.put_api_admin_packages__name_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["WhitelistedPackage"]>>;
+    return this.transport.call(OPERATIONS.put_api_admin_packages__name_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["WhitelistedPackage"]>>;
   }
 
   /** GET /api/admin/review-queue: Pending listings of every kind, oldest first (one page; `client.iterAll(client.admin.reviewQueue, args)` walks them all) */
   reviewQueue(args: AdminReviewQueueArgs = {}): Promise<Result<components["schemas"]["ReviewQueue"]>> {
-    return this.transport.call(OPERATIONS.get_api_admin_review_queue, args as Record<string, unknown>) as Promise<Result<components["schemas"]["ReviewQueue"]>>;
+    return this.transport.call(OPERATIONS.get_api_admin_review_queue, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ReviewQueue"]>>;
   }
 
   /** POST /api/admin/reviews/{id}/hide: Hide a review (its rating leaves the average) */
   hideReview(args: AdminHideReviewArgs): Promise<Result<components["schemas"]["ReviewVisibility"]>> {
-    return this.transport.call(OPERATIONS.post_api_admin_reviews__id__hide, args as Record<string, unknown>) as Promise<Result<components["schemas"]["ReviewVisibility"]>>;
+    return this.transport.call(OPERATIONS.post_api_admin_reviews__id__hide, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ReviewVisibility"]>>;
   }
 
   /** POST /api/admin/reviews/{id}/restore: Restore a hidden review */
   restoreReview(args: AdminRestoreReviewArgs): Promise<Result<components["schemas"]["ReviewVisibility"]>> {
-    return this.transport.call(OPERATIONS.post_api_admin_reviews__id__restore, args as Record<string, unknown>) as Promise<Result<components["schemas"]["ReviewVisibility"]>>;
+    return this.transport.call(OPERATIONS.post_api_admin_reviews__id__restore, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ReviewVisibility"]>>;
   }
 
   /** PUT /api/admin/tenants/{id}: Change a tenant's plan or marketplace access */
   updateTenant(args: AdminUpdateTenantArgs): Promise<Result<components["schemas"]["Tenant"]>> {
-    return this.transport.call(OPERATIONS.put_api_admin_tenants__id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["Tenant"]>>;
+    return this.transport.call(OPERATIONS.put_api_admin_tenants__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Tenant"]>>;
   }
 }
 
@@ -1347,7 +1347,7 @@ export class AuthApi {
 
   /** POST /api/auth/login: Log in; starts a new session */
   login(args: AuthLoginArgs): Promise<Result<components["schemas"]["AuthReply"]>> {
-    return this.transport.call(OPERATIONS.post_api_auth_login, args as Record<string, unknown>) as Promise<Result<components["schemas"]["AuthReply"]>>;
+    return this.transport.call(OPERATIONS.post_api_auth_login, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["AuthReply"]>>;
   }
 
   /** POST /api/auth/logout: End the session */
@@ -1362,7 +1362,7 @@ export class AuthApi {
 
   /** POST /api/auth/signup: Create a tenant and its owner; starts a session */
   signup(args: AuthSignupArgs): Promise<Result<components["schemas"]["AuthReply"]>> {
-    return this.transport.call(OPERATIONS.post_api_auth_signup, args as Record<string, unknown>) as Promise<Result<components["schemas"]["AuthReply"]>>;
+    return this.transport.call(OPERATIONS.post_api_auth_signup, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["AuthReply"]>>;
   }
 }
 
@@ -1394,12 +1394,12 @@ export class CanvasesApi {
 
   /** POST /api/canvases: Create a canvas (components install into it) */
   create(args: CanvasesCreateArgs): Promise<Result<components["schemas"]["Canvas"]>> {
-    return this.transport.call(OPERATIONS.post_api_canvases, args as Record<string, unknown>) as Promise<Result<components["schemas"]["Canvas"]>>;
+    return this.transport.call(OPERATIONS.post_api_canvases, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Canvas"]>>;
   }
 
   /** GET /api/canvases/{id}: One canvas with its installed components */
   get(args: CanvasesGetArgs): Promise<Result<components["schemas"]["Canvas"]>> {
-    return this.transport.call(OPERATIONS.get_api_canvases__id_, args as Record<string, unknown>) as Promise<Result<components["schemas"]["Canvas"]>>;
+    return this.transport.call(OPERATIONS.get_api_canvases__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Canvas"]>>;
   }
 }
 
@@ -1445,22 +1445,22 @@ export class OauthApi {
 
   /** POST /api/oauth/clients: Register an OAuth client (secret shown once; a session only) */
   createClient(args: OauthCreateClientArgs): Promise<Result<components["schemas"]["RegisteredClient"]>> {
-    return this.transport.call(OPERATIONS.post_api_oauth_clients, args as Record<string, unknown>) as Promise<Result<components["schemas"]["RegisteredClient"]>>;
+    return this.transport.call(OPERATIONS.post_api_oauth_clients, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["RegisteredClient"]>>;
   }
 
   /** DELETE /api/oauth/clients/{id}: Delete an OAuth client (by client_id) and every token it was issued */
   deleteClient(args: OauthDeleteClientArgs): Promise<Result<Record<string, never>>> {
-    return this.transport.call(OPERATIONS.delete_api_oauth_clients__id_, args as Record<string, unknown>) as Promise<Result<Record<string, never>>>;
+    return this.transport.call(OPERATIONS.delete_api_oauth_clients__id_, args as unknown as Record<string, unknown>) as Promise<Result<Record<string, never>>>;
   }
 
   /** POST /oauth/revoke: Revoke a token and its refresh family (RFC 7009; 200 for unknown tokens) */
   revoke(args: OauthRevokeArgs = {}): Promise<Result<components["schemas"]["Revoked"]>> {
-    return this.transport.call(OPERATIONS.post_oauth_revoke, args as Record<string, unknown>) as Promise<Result<components["schemas"]["Revoked"]>>;
+    return this.transport.call(OPERATIONS.post_oauth_revoke, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Revoked"]>>;
   }
 
   /** POST /oauth/token: Token endpoint: authorization_code (PKCE), client_credentials, refresh_token */
   token(args: OauthTokenArgs = {}): Promise<Result<components["schemas"]["TokenReply"]>> {
-    return this.transport.call(OPERATIONS.post_oauth_token, args as Record<string, unknown>) as Promise<Result<components["schemas"]["TokenReply"]>>;
+    return this.transport.call(OPERATIONS.post_oauth_token, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["TokenReply"]>>;
   }
 }
 
@@ -1512,12 +1512,12 @@ export class PackagesApi {
 
   /** POST /api/packages/request: Ask operators to whitelist a package */
   request(args: PackagesRequestArgs): Promise<Result<components["schemas"]["PackageRequested"]>> {
-    return this.transport.call(OPERATIONS.post_api_packages_request, args as Record<string, unknown>) as Promise<Result<components["schemas"]["PackageRequested"]>>;
+    return this.transport.call(OPERATIONS.post_api_packages_request, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PackageRequested"]>>;
   }
 
   /** GET /api/packages/{name}/vulnerabilities: Known CVEs of a package by version range */
   vulnerabilities(args: PackagesVulnerabilitiesArgs): Promise<Result<components["schemas"]["PackageVulnerabilities"]>> {
-    return this.transport.call(OPERATIONS.get_api_packages__name__vulnerabilities, args as Record<string, unknown>) as Promise<Result<components["schemas"]["PackageVulnerabilities"]>>;
+    return this.transport.call(OPERATIONS.get_api_packages__name__vulnerabilities, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PackageVulnerabilities"]>>;
   }
 }
 
@@ -1545,12 +1545,12 @@ export class ReviewsApi {
 
   /** PUT /api/reviews/{id}/response: The publisher's answer to a review of its listing */
   respond(args: ReviewsRespondArgs): Promise<Result<components["schemas"]["ReviewAnswered"]>> {
-    return this.transport.call(OPERATIONS.put_api_reviews__id__response, args as Record<string, unknown>) as Promise<Result<components["schemas"]["ReviewAnswered"]>>;
+    return this.transport.call(OPERATIONS.put_api_reviews__id__response, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ReviewAnswered"]>>;
   }
 
   /** POST /api/reviews/{id}/vote: Vote a review helpful or not (one vote per user, changeable) */
   vote(args: ReviewsVoteArgs): Promise<Result<components["schemas"]["ReviewVoted"]>> {
-    return this.transport.call(OPERATIONS.post_api_reviews__id__vote, args as Record<string, unknown>) as Promise<Result<components["schemas"]["ReviewVoted"]>>;
+    return this.transport.call(OPERATIONS.post_api_reviews__id__vote, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ReviewVoted"]>>;
   }
 }
 
@@ -1570,22 +1570,45 @@ export interface ReviewsVoteArgs {
 Object.defineProperty(ReviewsApi.prototype.respond, "operationId", { value: "put_api_reviews__id__response" });
 Object.defineProperty(ReviewsApi.prototype.vote, "operationId", { value: "post_api_reviews__id__vote" });
 
-export const NAMESPACES = {
-  skills: SkillsApi,
-  agentTemplates: AgentTemplatesApi,
-  domains: DomainsApi,
-  components: ComponentsApi,
-  workflows: WorkflowsApi,
-  public: PublicApi,
-  private: PrivateApi,
-  agents: AgentsApi,
-  keys: KeysApi,
-  webhooks: WebhooksApi,
-  admin: AdminApi,
-  auth: AuthApi,
-  canvases: CanvasesApi,
-  service: ServiceApi,
-  oauth: OauthApi,
-  packages: PackagesApi,
-  reviews: ReviewsApi,
-} as const;
+/** The client's namespaces, one per marketplace or area. */
+export interface Namespaces {
+  readonly skills: SkillsApi;
+  readonly agentTemplates: AgentTemplatesApi;
+  readonly domains: DomainsApi;
+  readonly components: ComponentsApi;
+  readonly workflows: WorkflowsApi;
+  readonly public: PublicApi;
+  readonly private: PrivateApi;
+  readonly agents: AgentsApi;
+  readonly keys: KeysApi;
+  readonly webhooks: WebhooksApi;
+  readonly admin: AdminApi;
+  readonly auth: AuthApi;
+  readonly canvases: CanvasesApi;
+  readonly service: ServiceApi;
+  readonly oauth: OauthApi;
+  readonly packages: PackagesApi;
+  readonly reviews: ReviewsApi;
+}
+
+export function createNamespaces(transport: Transport): Namespaces {
+  return {
+    skills: new SkillsApi(transport),
+    agentTemplates: new AgentTemplatesApi(transport),
+    domains: new DomainsApi(transport),
+    components: new ComponentsApi(transport),
+    workflows: new WorkflowsApi(transport),
+    public: new PublicApi(transport),
+    private: new PrivateApi(transport),
+    agents: new AgentsApi(transport),
+    keys: new KeysApi(transport),
+    webhooks: new WebhooksApi(transport),
+    admin: new AdminApi(transport),
+    auth: new AuthApi(transport),
+    canvases: new CanvasesApi(transport),
+    service: new ServiceApi(transport),
+    oauth: new OauthApi(transport),
+    packages: new PackagesApi(transport),
+    reviews: new ReviewsApi(transport),
+  };
+}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any, AsyncIterator, Callable, Dict, Iterator, Mapping, Optional
 
@@ -87,9 +88,11 @@ class _Auth:
             self.on_token(reply)
 
 
-def _settings(base_url: str, timeout: float, max_retries: int, max_total_wait: float, user_agent: Optional[str]) -> Settings:
+def _settings(base_url: Optional[str], timeout: float, max_retries: int, max_total_wait: float, user_agent: Optional[str]) -> Settings:
     ua = USER_AGENT if not user_agent else f"{user_agent} {USER_AGENT}"
-    return Settings(base_url.rstrip("/"), timeout, max_retries, max_total_wait, ua)
+    # Unset, the base URL is $ATOM_SAAS_BASE_URL, else the local default.
+    url = base_url or os.environ.get("ATOM_SAAS_BASE_URL") or DEFAULT_BASE_URL
+    return Settings(url.rstrip("/"), timeout, max_retries, max_total_wait, ua)
 
 
 class MarketplaceClient(Namespaces):
@@ -107,7 +110,7 @@ class MarketplaceClient(Namespaces):
         self,
         api_key: Optional[str] = None,
         access_token: Optional[str] = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: Optional[str] = None,
         timeout: float = 30,
         max_retries: int = 3,
         *,
@@ -230,7 +233,7 @@ class AsyncMarketplaceClient(AsyncNamespaces):
         self,
         api_key: Optional[str] = None,
         access_token: Optional[str] = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: Optional[str] = None,
         timeout: float = 30,
         max_retries: int = 3,
         *,

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional, Tuple
 from urllib.parse import quote
 
+from pydantic import RootModel
+
 from . import models
 from ._errors_base import MarketplaceError
 from ._namespace import Operation
@@ -106,6 +108,11 @@ def parse(op: Optional[Operation], status: int, headers: Mapping[str, str], cont
     value: Any
     if kind == "model" and model is not None:
         value = model.model_validate(data)
+        # A oneOf answer (done or a dry run's plan) is the alternative itself.
+        if isinstance(value, RootModel):
+            value = value.root
+            if isinstance(value, dict):
+                value = JsonObject(value)
     elif kind == "list" and model is not None and isinstance(data, list):
         value = JsonList(model.model_validate(item) for item in data)
     elif isinstance(data, dict):

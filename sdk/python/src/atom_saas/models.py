@@ -681,12 +681,6 @@ class InstalledTemplate(ApiModel):
     success: bool
 
 
-class ListingStatus(
-    RootModel[Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']]
-):
-    root: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
-
-
 class LoginRequest(ApiModel):
     email: str
     password: str
@@ -768,10 +762,6 @@ class PackageRequestBody(ApiModel):
     package_type: Literal['python', 'npm']
     reason: str
     version: Optional[str] = None
-
-
-class PackageType(RootModel[Literal['python', 'npm']]):
-    root: Literal['python', 'npm']
 
 
 class PlanConfig(ApiModel):
@@ -879,7 +869,7 @@ class PublicSubmitted(ApiModel):
 
     message: str
     skill_id: str
-    status: ListingStatus
+    status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
     success: bool
 
 
@@ -906,7 +896,7 @@ class PublishedTemplate(ApiModel):
     """
 
     message: str = Field(..., examples=['Agent submitted for marketplace review'])
-    status: ListingStatus
+    status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
     success: bool
     template_id: str
 
@@ -965,7 +955,7 @@ class Rejection(ApiModel):
 
     marketplace_id: str
     reason: Optional[str] = None
-    status: ListingStatus
+    status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
     success: bool
 
 
@@ -1051,18 +1041,6 @@ class RiskApproved(ApiModel):
     risk_approved_at: Optional[str]
     status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
     success: bool
-
-
-class RiskLevel(RootModel[Literal['low', 'medium', 'high']]):
-    root: Literal['low', 'medium', 'high']
-
-
-class Role(RootModel[Literal['member', 'admin', 'owner', 'super_admin']]):
-    root: Literal['member', 'admin', 'owner', 'super_admin']
-
-
-class Scope(RootModel[Literal['read', 'read_write']]):
-    root: Literal['read', 'read_write']
 
 
 class Services(ApiModel):
@@ -1170,12 +1148,8 @@ class SkillSubmitted(ApiModel):
 
     marketplace_id: str
     message: str
-    status: ListingStatus
+    status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
     success: bool
-
-
-class SkillType(RootModel[Literal['api', 'function', 'script', 'docker', 'container']]):
-    root: Literal['api', 'function', 'script', 'docker', 'container']
 
 
 class SkillVersion(ApiModel):
@@ -1193,14 +1167,6 @@ class SkillVersionCreated(ApiModel):
     success: bool
     version_id: str
     version_name: str
-
-
-class Stars(RootModel[float]):
-    root: float
-    """
-    A rating of one review: whole stars are sent as integers (`5`), halves
-    as numbers (`4.5`).
-    """
 
 
 class StatusDecided(ApiModel):
@@ -1275,7 +1241,7 @@ class Vulnerability(ApiModel):
     affected_versions: str
     cve: str
     description: str
-    package_type: PackageType
+    package_type: Literal['python', 'npm']
     safe_version: Optional[str] = None
     severity: Literal['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']
 
@@ -1387,7 +1353,7 @@ class WorkflowTemplateCreated(ApiModel):
     id: str
     input_schema: list[InputField]
     name: str
-    status: ListingStatus
+    status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
     steps: list[WorkflowStep]
 
 
@@ -1512,12 +1478,12 @@ class Approval(ApiModel):
 
     approved_at: Optional[str] = None
     marketplace_id: str
-    status: ListingStatus
+    status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
     success: bool
 
 
 class AuthReply(ApiModel):
-    role: Role
+    role: Literal['member', 'admin', 'owner', 'super_admin']
     tenant_id: str
     user_id: str
 
@@ -1547,7 +1513,7 @@ class ComponentApproved(ApiModel):
     """
 
     component_id: str
-    status: ListingStatus
+    status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
 
 
 class ComponentCategories(ApiModel):
@@ -1568,7 +1534,7 @@ class ComponentCreated(ApiModel):
     The same id, under the name `components/publish` takes it.
     """
     id: str
-    status: ListingStatus
+    status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
 
 
 class ComponentDetail(ComponentItem):
@@ -1592,7 +1558,7 @@ class ComponentRejected(ApiModel):
 
     component_id: str
     reason: Optional[str] = None
-    status: ListingStatus
+    status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
 
 
 class ComponentTags(ApiModel):
@@ -1613,12 +1579,12 @@ class CreatedKey(ApiModel):
     """
     name: str
     prefix: str
-    scope: Scope
+    scope: Literal['read', 'read_write']
 
 
 class DomainApproved(ApiModel):
     domain_id: str
-    status: ListingStatus
+    status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
     success: bool
 
 
@@ -1633,13 +1599,13 @@ class DomainCreated(ApiModel):
     """
     id: str
     name: str
-    status: ListingStatus
+    status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
 
 
 class DomainRejected(ApiModel):
     domain_id: str
     reason: Optional[str] = None
-    status: ListingStatus
+    status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
     success: bool
 
 
@@ -1653,14 +1619,14 @@ class DomainSubmission(ApiModel):
     install_count: int
     price_usd: float
     rating_average: float
-    status: ListingStatus
+    status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
 
 
 class DomainSubmitted(ApiModel):
     domain_id: str
     license_type: Optional[str] = None
     price_usd: float
-    status: ListingStatus
+    status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
     success: bool
 
 
@@ -1690,7 +1656,7 @@ class InstalledPackage(ApiModel):
     """
 
     package_name: str
-    package_type: PackageType
+    package_type: Literal['python', 'npm']
     status: Literal['installed', 'already_installed']
     version: str
 
@@ -1702,7 +1668,7 @@ class InventoryPackage(ApiModel):
 
     installed_at: str
     package_name: str
-    package_type: PackageType
+    package_type: Literal['python', 'npm']
     version: str
 
 
@@ -1714,7 +1680,7 @@ class KeyInfo(ApiModel):
     last_used_at: Optional[str] = None
     name: str
     prefix: str
-    scope: Scope
+    scope: Literal['read', 'read_write']
 
 
 class KeyList(ApiModel):
@@ -1727,7 +1693,7 @@ class Me(ApiModel):
     permissions: list[
         Literal['SKILL_VIEW', 'SKILL_MANAGE', 'TENANT_ADMIN', 'GOVERNANCE_APPROVE']
     ]
-    role: Role
+    role: Literal['member', 'admin', 'owner', 'super_admin']
     tenant_id: str
     user_id: str
 
@@ -1746,7 +1712,7 @@ class PackageRequested(ApiModel):
     """
     The name in its registry's canonical form.
     """
-    package_type: PackageType
+    package_type: Literal['python', 'npm']
     request_id: str
     status: str = Field(..., examples=['pending'])
     version: str
@@ -1765,7 +1731,7 @@ class PlanGovernance(ApiModel):
     approval_granted: bool
     approval_required: bool
     required_maturity: str
-    risk_level: RiskLevel
+    risk_level: Literal['low', 'medium', 'high']
 
 
 class PlanPackage(ApiModel):
@@ -1774,7 +1740,7 @@ class PlanPackage(ApiModel):
     The error code that blocks it, when it does.
     """
     package_name: str
-    package_type: PackageType
+    package_type: Literal['python', 'npm']
     status: Literal['installed', 'will_install', 'blocked']
     """
     `installed` (already in the inventory), `will_install`, or `blocked`
@@ -1815,7 +1781,9 @@ class PrivateSkillItem(ApiModel):
     """
     The mean rating, two decimals.
     """
-    skill_type: Optional[SkillType] = None
+    skill_type: Optional[
+        Literal['api', 'function', 'script', 'docker', 'container']
+    ] = None
 
 
 class PrivateSkillList(ApiModel):
@@ -1830,7 +1798,11 @@ class PublicReview(ApiModel):
     created_at: str
     helpful_count: int
     id: str
-    rating: Stars
+    rating: float
+    """
+    A rating of one review: whole stars are sent as integers (`5`), halves
+    as numbers (`4.5`).
+    """
     review: Optional[str] = None
 
 
@@ -1859,7 +1831,9 @@ class PublicSkillItem(ApiModel):
     The mean rating, two decimals.
     """
     rating_count: int
-    skill_type: Optional[SkillType] = None
+    skill_type: Optional[
+        Literal['api', 'function', 'script', 'docker', 'container']
+    ] = None
     tags: list[str]
 
 
@@ -1879,7 +1853,11 @@ class PublicSkillPage(ApiModel):
 
 class RecentReview(ApiModel):
     created_at: str
-    rating: Stars
+    rating: float
+    """
+    A rating of one review: whole stars are sent as integers (`5`), halves
+    as numbers (`4.5`).
+    """
     review: Optional[str] = None
 
 
@@ -1910,7 +1888,7 @@ class SkillCore(ApiModel):
     """
     rating_count: int
     repository_url: Optional[str] = None
-    skill_type: SkillType
+    skill_type: Literal['api', 'function', 'script', 'docker', 'container']
     tags: list[str]
 
 
@@ -1924,8 +1902,8 @@ class SkillDetail(SkillCore):
     config_schema: Optional[Union[dict[str, Any], list[Any], str, float, int, bool]]
     publisher_tenant_id: str
     rejection_reason: Optional[str] = None
-    risk_level: RiskLevel
-    status: ListingStatus
+    risk_level: Literal['low', 'medium', 'high']
+    status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
     updated_at: str
     version: Optional[str] = None
 
@@ -1985,7 +1963,9 @@ class SkillMarketplaceItem(ApiModel):
     The mean rating, two decimals.
     """
     rating_count: int
-    skill_type: Optional[SkillType] = None
+    skill_type: Optional[
+        Literal['api', 'function', 'script', 'docker', 'container']
+    ] = None
     tags: list[str]
 
 
@@ -1995,7 +1975,11 @@ class SkillRated(ApiModel):
     """
 
     new_average: float
-    rating: Stars
+    rating: float
+    """
+    A rating of one review: whole stars are sent as integers (`5`), halves
+    as numbers (`4.5`).
+    """
     success: bool
     total_ratings: int
 
@@ -2049,7 +2033,7 @@ class WorkflowTemplateDetail(WorkflowTemplateItem):
     benefits: list[str]
     input_schema: list[InputField]
     prerequisites: list[str]
-    status: ListingStatus
+    status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
     steps: list[WorkflowStep]
     use_cases: list[str]
     workflow_data: WorkflowGraph

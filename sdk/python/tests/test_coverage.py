@@ -1,0 +1,29 @@
+"""Every operation the live server documents has its method, and the
+generated table is the served document's (a stale SDK fails here)."""
+
+from atom_saas import MarketplaceClient
+from atom_saas._operations import OPERATIONS
+
+CONTRACT = ["skills", "agent_templates", "domains", "components", "workflows",
+            "public", "private", "agents", "keys", "webhooks", "admin"]
+
+
+def test_every_documented_operation_has_a_method():
+    client = MarketplaceClient()
+    doc = client.service.openapi()
+    served = {}
+    for path, item in doc.paths.items():
+        for method, op in item.items():
+            served[op["operationId"]] = (method.upper(), path)
+    assert served, "the served document lists no operation"
+    missing = sorted(set(served) - set(OPERATIONS))
+    assert not missing, f"operations without a method (run scripts/sdk-generate): {missing}"
+    extra = sorted(set(OPERATIONS) - set(served))
+    assert not extra, f"methods for operations the server no longer has: {extra}"
+    for op_id, (method, path) in served.items():
+        op = OPERATIONS[op_id]
+        assert (op.method, op.path) == (method, path)
+        bound = getattr(getattr(client, op.namespace), op.name)
+        assert bound.operation_id == (op.alias_of or op_id)
+    for ns in CONTRACT:
+        assert hasattr(client, ns), ns
