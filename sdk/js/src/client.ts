@@ -218,8 +218,15 @@ export class MarketplaceClient implements Transport {
       yield* items;
       const link = page.response ? nextLink(page.response.headers) : null;
       if (link) {
-        const url = new URL(link, this.baseUrl + "/").toString();
-        page = (await this.send(op, { method: "GET", url })) as typeof page;
+        // The caller's filters the link does not repeat are kept (a cursor
+        // continues the same search; a link that dropped them would page
+        // through the whole catalog).
+        const url = new URL(link, this.baseUrl + "/");
+        const first = new URL(build(op, current, this.baseUrl).url);
+        for (const [k, v] of first.searchParams) {
+          if (k !== "offset" && k !== "cursor" && !url.searchParams.has(k)) url.searchParams.set(k, v);
+        }
+        page = (await this.send(op, { method: "GET", url: url.toString() })) as typeof page;
         continue;
       }
       const offsetParam = op.params.find(([, wire, loc]) => wire === "offset" && loc === "query");

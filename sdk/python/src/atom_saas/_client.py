@@ -19,6 +19,7 @@ from ._transport import (
     Settings,
     build,
     error_from,
+    follow,
     next_page,
     page_items,
     parse,
@@ -218,8 +219,7 @@ class MarketplaceClient(Namespaces):
                 return
             kind, value = step
             if kind == "url":
-                url = str(httpx.URL(self._settings.base_url + "/").join(value))
-                page = self._send(op, RequestSpec("GET", url, {}, None, None))
+                page = self._send(op, follow(op, args, value, self._settings.base_url))
             else:
                 args = value
                 page = method(**args)
@@ -337,8 +337,7 @@ class AsyncMarketplaceClient(AsyncNamespaces):
                 return
             kind, value = step
             if kind == "url":
-                url = str(httpx.URL(self._settings.base_url + "/").join(value))
-                page = await self._send(op, RequestSpec("GET", url, {}, None, None))
+                page = await self._send(op, follow(op, args, value, self._settings.base_url))
             else:
                 args = value
                 page = await method(**args)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional, Tuple
 from urllib.parse import quote
 
+import httpx
 from pydantic import RootModel
 
 from . import models
@@ -226,3 +227,14 @@ def next_page(
     if count < int(size):
         return None
     return ("args", {**args, offset_param.name: offset})
+
+
+def follow(op: Operation, args: Mapping[str, Any], link: str, base_url: str) -> RequestSpec:
+    """The request for a `Link: rel="next"` target. The caller's filters the
+    link does not repeat are kept (a cursor continues the same search; a
+    link that dropped them would page through the whole catalog)."""
+    first = build(op, args, base_url)
+    target = httpx.URL(base_url + "/").join(link)
+    params = {k: v for k, v in first.params.items() if k not in ("offset", "cursor")}
+    params.update(dict(target.params.multi_items()))
+    return RequestSpec("GET", str(target.copy_with(query=None)), params, None, None)
