@@ -28,6 +28,9 @@ pub enum Command {
     /// Operator commands; each prints one JSON object.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Print the OpenAPI document (`/api/openapi.json`) without a database
+    /// or a server: what `scripts/sdk-generate` builds the SDKs from.
+    Openapi,
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,6 +13,7 @@ async fn main() -> ExitCode {
         Command::Migrate => server::run::migrate(cli.config).await,
         Command::Admin(cmd) => server::run::admin(cli.config, cmd).await,
         Command::Seed { demo } => server::run::seed(cli.config, demo).await,
+        Command::Openapi => server::run::print_openapi(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -208,6 +208,14 @@ pub async fn admin(config: Config, cmd: AdminCommand) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// `openapi`: the served document, pretty-printed with sorted keys so a
+/// regenerated SDK diffs only where the contract changed.
+pub fn print_openapi() -> Result<(), BoxError> {
+    let doc = serde_json::to_string_pretty(crate::api::openapi::document())?;
+    println!("{doc}");
+    Ok(())
+}
+
 /// `seed --demo`: the demo catalog, once.
 pub async fn seed(config: Config, demo: bool) -> Result<(), BoxError> {
     if !demo {
