@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod metrics;
 pub mod middleware;
+pub mod progress;
 pub mod run;
 pub mod telemetry;
 

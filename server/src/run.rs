@@ -232,7 +232,10 @@ pub async fn seed(config: Config, demo: bool) -> Result<(), BoxError> {
     let pool = connect_lazy(&config)?;
     migrate_pool(&pool).await?;
     let state = app_state(&config, pool);
-    let created = app::backend::services::seed::demo(&state).await?;
+    let progress = crate::progress::Progress::new("seed");
+    let created = app::backend::services::seed::demo_with_progress(&state, &progress).await;
+    progress.finish();
+    let created = created?;
     println!("{}", serde_json::json!({ "seeded": created }));
     Ok(())
 }

@@ -38,6 +38,9 @@ pub struct ListingCard {
     pub installs: i32,
     pub publisher: String,
     pub type_label: Option<String>,
+    /// The federation peer a mirrored listing came from (`None`: local).
+    #[serde(default)]
+    pub mirrored_from: Option<String>,
 }
 
 /// What the browse page asks for; every field lives in the query string.
@@ -54,19 +57,26 @@ pub struct BrowseRequest {
     pub kind_type: Option<String>,
 }
 
-/// Counts of approved listings per facet value, for the browse filters.
+/// Facets count at most this many matches (exact below it).
+pub const FACET_CAP: i64 = 1000;
+
+/// Counts of the current results per facet value, for the browse filters.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Facets {
     pub types: Vec<(String, i64)>,
     pub tags: Vec<(String, i64)>,
     pub free: i64,
     pub paid: i64,
+    /// Counted over the first `FACET_CAP` matches only: lower bounds.
+    pub capped: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BrowsePage {
     pub items: Vec<ListingCard>,
     pub total: i64,
+    /// `total` reached the count's cap: there are at least that many.
+    pub total_capped: bool,
     pub page: i64,
     pub pages: i64,
     pub categories: Vec<(String, i64)>,
@@ -81,6 +91,12 @@ pub struct ReviewView {
     pub helpful_count: i32,
     pub author_response: Option<String>,
     pub created_at: String,
+    /// The reviewer's tenant.
+    pub tenant_name: String,
+    /// The reviewer's tenant had the listing installed when rating, at
+    /// `version`.
+    pub verified_install: bool,
+    pub version: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -88,6 +104,24 @@ pub struct VersionView {
     pub name: String,
     pub description: String,
     pub created_at: String,
+    /// What it changed since the version before (stored when it was
+    /// frozen); `None` for versions from before the version gate.
+    #[serde(default)]
+    pub change: Option<VersionChange>,
+}
+
+/// A version's change summary as the listing page shows it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct VersionChange {
+    /// `None`: the first version.
+    pub previous_version: Option<String>,
+    /// `major`, `minor` or `patch`.
+    pub bump: Option<String>,
+    pub schema_changed: bool,
+    /// Each breaking change as `schema path: change`.
+    pub breaking: Vec<String>,
+    pub capabilities_widened: Vec<String>,
+    pub capabilities_narrowed: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -106,4 +140,8 @@ pub struct ListingDetail {
     pub distribution: [i64; 5],
     pub versions: Vec<VersionView>,
     pub created_at: String,
+    /// Set while the publisher has deprecated the listing.
+    pub deprecation: Option<super::deprecation::DeprecationNotice>,
+    /// The page's viewer is logged in (else it offers "Log in to rate").
+    pub signed_in: bool,
 }

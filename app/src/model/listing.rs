@@ -107,6 +107,18 @@ pub struct SkillSpec {
     #[serde(default)]
     pub repository_url: Option<String>,
     pub risk_level: RiskLevel,
+    /// What the skill is granted (absent in specs stored before manifests:
+    /// none).
+    #[serde(default)]
+    pub capabilities: crate::model::capability::Capabilities,
+}
+
+impl SkillSpec {
+    /// The higher of the declared risk and the one the manifest implies:
+    /// what governance judges an install by.
+    pub fn effective_risk_level(&self) -> RiskLevel {
+        crate::model::capability::max_risk(self.risk_level, self.capabilities.implied_risk())
+    }
 }
 
 /// Limits on what a submitted skill may carry.

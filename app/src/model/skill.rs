@@ -1,5 +1,6 @@
 //! What clients send to create, submit and publish skills.
 
+use crate::model::capability::{CapabilitiesInput, HOST_PATTERN, MAX_HOSTS, MAX_SECRETS, SECRET_PATTERN};
 use crate::model::listing::{PackageRef, RiskLevel, SkillType};
 use crate::model::schema as s;
 use serde::{Deserialize, Serialize};
@@ -65,6 +66,10 @@ pub struct SkillInput {
     #[serde(default)]
     #[schema(schema_with = opt_risk_level)]
     pub risk_level: Option<String>,
+    /// What the skill may do; absent parts (and an absent manifest) are none.
+    #[serde(default)]
+    #[schema(schema_with = opt_capabilities)]
+    pub capabilities: Option<CapabilitiesInput>,
 }
 
 // The bounds of the fields, as the parsers apply them. An optional
@@ -130,6 +135,29 @@ fn opt_config() -> RefOr<Schema> {
         "maxProperties": 0,
         "description": "Any JSON object (checked against config_schema at install)",
     })))
+}
+/// A capability manifest as the parser reads it: every part optional and
+/// nullable, unknown parts ignored.
+fn opt_capabilities() -> RefOr<Schema> {
+    s::of(json!({
+        "type": ["object", "null"],
+        "properties": {
+            "network": {
+                "type": ["array", "null"],
+                "maxItems": MAX_HOSTS,
+                "items": {"type": "string", "maxLength": 253, "pattern": HOST_PATTERN},
+                "description": "Host patterns: `api.example.com`, `*.example.com` (subdomains) or `*`",
+            },
+            "secrets": {
+                "type": ["array", "null"],
+                "maxItems": MAX_SECRETS,
+                "items": {"type": "string", "pattern": SECRET_PATTERN},
+            },
+            "filesystem": {"type": ["string", "null"], "enum": ["none", "read", "write", null]},
+            "shell": {"type": ["boolean", "null"]},
+            "docker": {"type": ["boolean", "null"]},
+        },
+    }))
 }
 fn opt_overrides() -> RefOr<Schema> {
     s::of(or_null(overrides_value()))
@@ -284,6 +312,11 @@ pub struct CustomizeSkill {
     #[serde(default)]
     #[schema(schema_with = opt_tags)]
     pub tags: Option<Vec<String>>,
+    /// The whole manifest (absent: unchanged; absent parts of a given one
+    /// are none). Widening an approved skill's puts it back in review.
+    #[serde(default)]
+    #[schema(schema_with = opt_capabilities)]
+    pub capabilities: Option<CapabilitiesInput>,
 }
 
 /// A rating in whole stars with an optional review (the skill and

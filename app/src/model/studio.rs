@@ -44,6 +44,21 @@ pub struct QueueItem {
     /// What the approve form pins: a change after the page was rendered
     /// makes the approval fail instead of approving unseen content.
     pub content_hash: String,
+    /// For a change to an approved listing: each field that differs from
+    /// the live content (empty for a new listing).
+    #[serde(default)]
+    pub content_diff: Vec<FieldChange>,
+    /// For skills: the capability manifest live and under review.
+    #[serde(default)]
+    pub capability_diff: Option<crate::model::capability::CapabilityDiff>,
+}
+
+/// One field of a listing before and after a change, as text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: String,
+    pub after: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -75,9 +75,11 @@ fn Detail(kind: ListingKind, d: ListingDetail, targets: Targets, rated: bool) ->
         </nav>
         <div class="mt-4 grid grid-cols-1 gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
             <article class="min-w-0 space-y-8">
+                {d.deprecation.clone().map(|n| view! { <crate::components::trust::DeprecationBanner n /> })}
                 <header>
                     <h1 class="text-3xl font-semibold tracking-tight">{c.name.clone()}</h1>
                     <p class="mt-1 text-slate-600 dark:text-slate-400">"by " {c.publisher.clone()}</p>
+                    {c.mirrored_from.clone().map(|peer| view! { <crate::components::listing_card::MirroredBadge peer /> })}
                     <div class="mt-3 flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
                         <Stars rating=c.rating count=c.rating_count />
                         <span class="tabular-nums">{format!("{} installs", c.installs)}</span>
@@ -121,7 +123,11 @@ fn Detail(kind: ListingKind, d: ListingDetail, targets: Targets, rated: bool) ->
                             }).collect_view()}
                         </ul>
                     </div>
-                    <ReviewForm kind id=c.id.clone() saved=rated />
+                    {if d.signed_in {
+                        view! { <ReviewForm kind id=c.id.clone() saved=rated /> }.into_any()
+                    } else {
+                        view! { <crate::components::trust::LogInToRate href=format!("{}/{}", kind.path(), c.id) /> }.into_any()
+                    }}
                     {if d.reviews.is_empty() {
                         view! { <p class="mt-4 text-slate-600 dark:text-slate-400">"No written reviews yet."</p> }.into_any()
                     } else {
@@ -165,13 +171,45 @@ fn Detail(kind: ListingKind, d: ListingDetail, targets: Targets, rated: bool) ->
                         view! { <p class="mt-2 text-sm text-slate-500">"No versions yet."</p> }.into_any()
                     } else {
                         view! { <ol class="mt-2 space-y-2 text-sm">{d.versions.iter().map(|v| view! {
-                            <li><span class="font-mono">{v.name.clone()}</span><span class="text-slate-500">{format!(" · {}", v.created_at)}</span>
-                                {(!v.description.is_empty()).then(|| view! { <p class="text-slate-600 dark:text-slate-400">{v.description.clone()}</p> })}</li>
+                            <li data-testid="version"><span class="font-mono">{v.name.clone()}</span><span class="text-slate-500">{format!(" · {}", v.created_at)}</span>
+                                {(!v.description.is_empty()).then(|| view! { <p class="text-slate-600 dark:text-slate-400">{v.description.clone()}</p> })}
+                                {v.change.clone().map(|c| view! { <VersionChangeSummary c /> })}</li>
                         }).collect_view()}</ol> }.into_any()
                     }}
                 </section>
             </aside>
         </div>
+    }
+}
+
+/// What a version changed since the one before: breaking or not, and the
+/// capabilities it widened or narrowed (stored with the version).
+#[component]
+fn VersionChangeSummary(c: crate::model::catalog::VersionChange) -> impl IntoView {
+    const BADGE: &str = "inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium";
+    let (label, tone) = match (&c.previous_version, c.breaking.is_empty(), c.schema_changed) {
+        (None, _, _) => ("First version".to_owned(), "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300"),
+        (Some(_), false, _) => (format!("Breaking ({})", c.breaking.len()), "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200"),
+        (Some(_), true, true) => ("Compatible schema change".to_owned(), "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200"),
+        (Some(_), true, false) => ("No schema change".to_owned(), "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300"),
+    };
+    let bump = c.bump.clone().zip(c.previous_version.clone()).map(|(b, p)| format!("{b} bump from {p}"));
+    view! {
+        <div class="mt-1 flex flex-wrap items-center gap-1" data-testid="version-change">
+            <span class=format!("{BADGE} {tone}")>{label}</span>
+            {(!c.capabilities_widened.is_empty()).then(|| view! {
+                <span class=format!("{BADGE} bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200")>{format!("Capabilities widened: {}", c.capabilities_widened.join(", "))}</span>
+            })}
+            {(!c.capabilities_narrowed.is_empty()).then(|| view! {
+                <span class=format!("{BADGE} bg-sky-100 text-sky-900 dark:bg-sky-950 dark:text-sky-200")>{format!("Capabilities narrowed: {}", c.capabilities_narrowed.join(", "))}</span>
+            })}
+            {bump.map(|b| view! { <span class="text-xs text-slate-500 dark:text-slate-400">{b}</span> })}
+        </div>
+        {(!c.breaking.is_empty()).then(|| view! {
+            <ul class="mt-1 list-disc pl-5 text-xs text-slate-600 dark:text-slate-400" aria-label="Breaking changes">
+                {c.breaking.iter().map(|b| view! { <li class="break-all font-mono">{b.clone()}</li> }).collect_view()}
+            </ul>
+        })}
     }
 }
 
@@ -225,6 +263,7 @@ fn ReviewItem(kind: ListingKind, r: ReviewView) -> impl IntoView {
     view! {
         <li class="py-4" data-testid="review">
             <div class="flex items-center justify-between"><Stars rating=r.rating /><span class="text-xs text-slate-500">{r.created_at.clone()}</span></div>
+            <crate::components::trust::Reviewer r=r.clone() />
             {r.review.clone().map(|t| view! { <p class="mt-2 whitespace-pre-wrap">{t}</p> })}
             {r.author_response.clone().map(|t| view! {
                 <div class="mt-3 rounded-lg bg-slate-100 p-3 text-sm dark:bg-slate-800"><p class="font-medium">"Response from the publisher"</p><p class="mt-1 whitespace-pre-wrap">{t}</p></div>

@@ -7,7 +7,8 @@
 
 use crate::components::form::{form_message, FormAlert, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON};
 use crate::components::listing_card::price_label;
-use crate::model::studio::{FlaggedReview, OperatorDesk, QueueItem};
+use crate::model::capability::CapabilityDiff;
+use crate::model::studio::{FieldChange, FlaggedReview, OperatorDesk, QueueItem};
 use crate::pages::account::studio::needs_login;
 use crate::server_fns::operator::{
     load_operator_desk, DecideListing, SetMaintenance, SetReviewHidden,
@@ -82,6 +83,7 @@ fn Desk(d: OperatorDesk, actions: Actions) -> impl IntoView {
             </section>
             <div class="min-w-0 space-y-8">
                 <Maintenance on=d.maintenance message=d.maintenance_message.clone() action=actions.maintenance />
+                <crate::pages::operator_federation::FederationPeers />
                 <section aria-labelledby="flags-title" class=CARD>
                     <h2 id="flags-title" class="font-semibold">"Flagged reviews"</h2>
                     {if d.flagged.is_empty() {
@@ -132,6 +134,8 @@ fn QueueCard(item: QueueItem, decide: ServerAction<DecideListing>) -> impl IntoV
                 <div><dt class="text-slate-500">"Risk"</dt><dd class="font-medium">{item.risk_level.clone().unwrap_or_else(|| "—".into())}</dd></div>
                 <div><dt class="text-slate-500">"Packages"</dt><dd>{if item.packages.is_empty() { "none".to_owned() } else { item.packages.join(", ") }}</dd></div>
             </dl>
+            {item.capability_diff.clone().map(|d| view! { <CapabilityDiffView d /> })}
+            {(!item.content_diff.is_empty()).then(|| view! { <ContentDiffView changes=item.content_diff.clone() /> })}
             {(!item.long_description_html.is_empty()).then(|| view! {
                 <details class="mt-3 text-sm"><summary class="cursor-pointer font-medium">"Full description"</summary>
                     // Sanitised on the server (backend::markdown).
@@ -159,6 +163,88 @@ fn QueueCard(item: QueueItem, decide: ServerAction<DecideListing>) -> impl IntoV
                 </ActionForm>
             </div>
         </li>
+    }
+}
+
+/// The manifest live now and under review, part by part, the widened
+/// parts marked: what an approval would grant the skill beyond today.
+#[component]
+fn CapabilityDiffView(d: CapabilityDiff) -> impl IntoView {
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_owned()
+        } else {
+            v.join(", ")
+        }
+    };
+    let rows: Vec<(&'static str, String, String)> = vec![
+        ("network", list(&d.before.network), list(&d.after.network)),
+        ("secrets", list(&d.before.secrets), list(&d.after.secrets)),
+        (
+            "filesystem",
+            d.before.filesystem.as_str().to_owned(),
+            d.after.filesystem.as_str().to_owned(),
+        ),
+        ("shell", yes_no(d.before.shell), yes_no(d.after.shell)),
+        ("docker", yes_no(d.before.docker), yes_no(d.after.docker)),
+    ];
+    let summary = if d.widened.is_empty() {
+        if d.narrowed.is_empty() {
+            "Capabilities unchanged".to_owned()
+        } else {
+            format!("Capabilities narrowed: {}", d.narrowed.join(", "))
+        }
+    } else {
+        format!("Capabilities widened: {}", d.widened.join(", "))
+    };
+    let widened = d.widened.clone();
+    view! {
+        <div class="mt-3" data-testid="capability-diff">
+            <p class=if widened.is_empty() { "text-sm font-medium" } else { "text-sm font-medium text-red-700 dark:text-red-400" } data-testid="capability-summary">{summary}</p>
+            <div class="mt-1 overflow-x-auto">
+                <table class="w-full min-w-[18rem] text-left text-sm">
+                    <caption class="sr-only">"Capabilities before and after this change"</caption>
+                    <thead class="text-xs text-slate-500"><tr><th scope="col" class="py-1 pr-3 font-medium">"Capability"</th><th scope="col" class="py-1 pr-3 font-medium">"Live"</th><th scope="col" class="py-1 font-medium">"Under review"</th></tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|(name, before, after)| {
+                            let wide = widened.iter().any(|w| w == name);
+                            view! {
+                                <tr class=if wide { "bg-red-50 dark:bg-red-950/40" } else { "" } data-widened=if wide { "true" } else { "false" }>
+                                    <th scope="row" class="py-1 pr-3 font-medium">{name}{wide.then(|| view! { <span class="ml-1 text-xs font-semibold text-red-700 dark:text-red-400">"widened"</span> })}</th>
+                                    <td class="break-all py-1 pr-3 font-mono text-xs">{before}</td>
+                                    <td class="break-all py-1 font-mono text-xs">{after}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </div>
+    }
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_owned()
+}
+
+/// Each changed field, the live text above the text under review.
+#[component]
+fn ContentDiffView(changes: Vec<FieldChange>) -> impl IntoView {
+    view! {
+        <details class="mt-3 text-sm" open data-testid="content-diff">
+            <summary class="cursor-pointer font-medium">{format!("Content changes ({})", changes.len())}</summary>
+            <dl class="mt-2 space-y-3">
+                {changes.into_iter().map(|c| view! {
+                    <div data-testid="content-change">
+                        <dt class="font-mono text-xs font-semibold">{c.field}</dt>
+                        <dd class="mt-1 grid gap-1 sm:grid-cols-2">
+                            <pre class="max-h-48 overflow-auto whitespace-pre-wrap break-all rounded bg-red-50 p-2 text-xs text-red-900 dark:bg-red-950/40 dark:text-red-200" tabindex="0"><span class="sr-only">"Live: "</span>{c.before}</pre>
+                            <pre class="max-h-48 overflow-auto whitespace-pre-wrap break-all rounded bg-emerald-50 p-2 text-xs text-emerald-900 dark:bg-emerald-950/40 dark:text-emerald-200" tabindex="0"><span class="sr-only">"Under review: "</span>{c.after}</pre>
+                        </dd>
+                    </div>
+                }).collect_view()}
+            </dl>
+        </details>
     }
 }
 

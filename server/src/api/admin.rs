@@ -6,6 +6,7 @@ use app::backend::services::listings::{self, Decision};
 use app::backend::services::{governance, packages};
 use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
+use app::model::capability::CapabilityDiff;
 use app::model::kind::ListingKind;
 use app::model::page::PageParams;
 use app::model::schema;
@@ -109,6 +110,10 @@ pub struct QueueItem {
     change: String,
     /// Pins the content an approval is about (`?content_hash=`).
     content_hash: String,
+    /// Skills only (`null` otherwise): the capability manifest live now
+    /// (none for a new listing) and under review, and the parts the change
+    /// widens. Approving a widening withdraws an earlier approve-risk.
+    capability_diff: Option<CapabilityDiff>,
 }
 
 fn change() -> RefOr<Schema> {
@@ -156,6 +161,7 @@ pub async fn review_queue(
                     spec: r.spec,
                     change: q.change,
                     content_hash: q.content_hash,
+                    capability_diff: q.capability_diff,
                 }
             })
             .collect(),

@@ -7,6 +7,8 @@ use app::backend::services::listings::Rated;
 use app::backend::services::packages::PackagePlan;
 use app::backend::services::skills::InstallPlan;
 use app::error::MarketError;
+use app::model::capability::Capabilities;
+use app::model::deprecation::DeprecationFields;
 use app::model::listing::{ListingStatus, PackageRef, RiskLevel, SkillSpec, SkillType};
 use app::model::package::PackageType;
 use chrono::{DateTime, Utc};
@@ -77,6 +79,12 @@ pub struct SkillMarketplaceItem {
     tags: Vec<String>,
     is_approved: bool,
     created_at: DateTime<Utc>,
+    /// `deprecated` and `deprecation` (null unless deprecated).
+    #[serde(flatten)]
+    deprecation: DeprecationFields,
+    /// Where a mirrored listing came from (`null`: a local listing).
+    #[schema(required)]
+    origin: Option<app::model::federation::Origin>,
 }
 
 pub fn marketplace_item(row: &ListingRow) -> SkillMarketplaceItem {
@@ -93,6 +101,8 @@ pub fn marketplace_item(row: &ListingRow) -> SkillMarketplaceItem {
         tags: row.tags.clone(),
         is_approved: row.status == "approved",
         created_at: row.created_at,
+        deprecation: row.deprecation_fields(),
+        origin: row.origin(),
     }
 }
 
@@ -112,6 +122,12 @@ pub struct PublicSkillItem {
     installs: i32,
     tags: Vec<String>,
     created_at: DateTime<Utc>,
+    /// `deprecated` and `deprecation` (null unless deprecated).
+    #[serde(flatten)]
+    deprecation: DeprecationFields,
+    /// Where a mirrored listing came from (`null`: a local listing).
+    #[schema(required)]
+    origin: Option<app::model::federation::Origin>,
 }
 
 pub fn public_item(row: &ListingRow) -> PublicSkillItem {
@@ -128,6 +144,8 @@ pub fn public_item(row: &ListingRow) -> PublicSkillItem {
         installs: row.installs,
         tags: row.tags.clone(),
         created_at: row.created_at,
+        deprecation: row.deprecation_fields(),
+        origin: row.origin(),
     }
 }
 
@@ -174,6 +192,12 @@ pub struct SkillCore {
     python_packages: Vec<PackageRef>,
     npm_packages: Vec<PackageRef>,
     created_at: DateTime<Utc>,
+    /// `deprecated` and `deprecation` (null unless deprecated).
+    #[serde(flatten)]
+    deprecation: DeprecationFields,
+    /// Where a mirrored listing came from (`null`: a local listing).
+    #[schema(required)]
+    origin: Option<app::model::federation::Origin>,
 }
 
 fn core(row: &ListingRow, spec: &SkillSpec) -> SkillCore {
@@ -199,6 +223,8 @@ fn core(row: &ListingRow, spec: &SkillSpec) -> SkillCore {
         python_packages: spec.python_packages.clone(),
         npm_packages: spec.npm_packages.clone(),
         created_at: row.created_at,
+        deprecation: row.deprecation_fields(),
+        origin: row.origin(),
     }
 }
 
@@ -207,6 +233,10 @@ pub struct RecentReview {
     rating: Stars,
     review: Option<String>,
     created_at: DateTime<Utc>,
+    /// The rater's tenant had the skill installed when rating.
+    verified_install: bool,
+    /// The skill's version then (verified ratings only).
+    version: Option<String>,
 }
 
 /// A skill of the public catalog with its newest reviews.
@@ -231,6 +261,8 @@ pub fn public_detail(
                 rating: Stars(r.rating),
                 review: r.review.clone(),
                 created_at: r.created_at,
+                verified_install: r.verified_install,
+                version: r.version.clone(),
             })
             .collect(),
     }
@@ -246,6 +278,12 @@ pub struct SkillDetail {
     #[schema(schema_with = any_json)]
     config_schema: Value,
     risk_level: RiskLevel,
+    /// The higher of `risk_level` and the risk the capabilities imply
+    /// (`shell`/`docker` high, network or filesystem `write` medium):
+    /// what installs are governed by.
+    effective_risk_level: RiskLevel,
+    /// What the skill may do, all five parts.
+    capabilities: Capabilities,
     status: ListingStatus,
     version: Option<String>,
     active_installs: i32,
@@ -259,6 +297,8 @@ pub fn skill_detail(row: &ListingRow, spec: &SkillSpec) -> SkillDetail {
         skill: core(row, spec),
         config_schema: spec.config_schema.clone(),
         risk_level: spec.risk_level,
+        effective_risk_level: spec.effective_risk_level(),
+        capabilities: spec.capabilities.clone(),
         status: ListingStatus::from_db(&row.status),
         version: row.current_version.clone(),
         active_installs: row.active_installs,
@@ -275,6 +315,10 @@ pub struct SkillRated {
     rating: Stars,
     new_average: f64,
     total_ratings: i32,
+    /// The rater's tenant had the skill installed when rating.
+    verified_install: bool,
+    /// The skill's version then (verified ratings only).
+    version: Option<String>,
 }
 
 pub fn rated(r: &Rated) -> SkillRated {
@@ -283,6 +327,8 @@ pub fn rated(r: &Rated) -> SkillRated {
         rating: Stars(r.rating),
         new_average: r.new_average,
         total_ratings: r.total_ratings,
+        verified_install: r.verified_install,
+        version: r.version.clone(),
     }
 }
 
@@ -345,6 +391,9 @@ pub struct PlanQuota {
 #[derive(Serialize, ToSchema)]
 pub struct PlanGovernance {
     risk_level: RiskLevel,
+    /// The higher of `risk_level` and what the capabilities imply: what
+    /// `required_maturity` and `approval_required` follow.
+    effective_risk_level: RiskLevel,
     required_maturity: &'static str,
     agent_maturity: Option<String>,
     approval_required: bool,
@@ -357,6 +406,22 @@ pub struct PlanConfig {
     overrides: Value,
     #[schema(schema_with = any_json)]
     schema: Value,
+    /// The copy already installed here (same agent, or tenant-wide) and
+    /// whether its overrides still validate against `schema`; `null` when
+    /// there is none.
+    installed: Option<InstalledConfig>,
+}
+
+/// An installed copy's overrides against the current config schema.
+#[derive(Serialize, ToSchema)]
+pub struct InstalledConfig {
+    installed_skill_id: Uuid,
+    #[schema(schema_with = any_json)]
+    config_overrides: Value,
+    /// `true` when they still validate.
+    valid: bool,
+    /// Why not, one message per problem (empty when valid).
+    errors: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -445,6 +510,7 @@ pub fn install_plan(plan: &InstallPlan) -> SkillInstallPlan {
         },
         governance: PlanGovernance {
             risk_level: plan.spec.risk_level,
+            effective_risk_level: plan.spec.effective_risk_level(),
             required_maturity: plan.required_maturity,
             agent_maturity: plan.agent.as_ref().map(|a| a.maturity.clone()),
             approval_required: plan.approval_required,
@@ -453,6 +519,12 @@ pub fn install_plan(plan: &InstallPlan) -> SkillInstallPlan {
         config: PlanConfig {
             overrides: plan.config.clone(),
             schema: plan.spec.config_schema.clone(),
+            installed: plan.existing_config.as_ref().map(|c| InstalledConfig {
+                installed_skill_id: c.installed_skill_id,
+                config_overrides: c.config_overrides.clone(),
+                valid: c.errors.is_empty(),
+                errors: c.errors.clone(),
+            }),
         },
         packages: plan.packages.iter().map(plan_package).collect(),
         errors: plan

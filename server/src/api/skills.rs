@@ -10,7 +10,8 @@ use super::skill_wire::{
     SkillMarketplaceItem, SkillRated,
 };
 use app::backend::auth::{Permission, Principal};
-use app::backend::services::{listings, skills};
+use app::backend::services::{deprecation, listings, skills};
+use app::model::deprecation::InstallWarning;
 use app::backend::state::AppState;
 use app::error::MarketError;
 use app::model::kind::ListingKind;
@@ -70,6 +71,8 @@ pub struct BrowseQuery {
     limit: Option<i64>,
     #[param(schema_with = lifecycle::offset)]
     offset: Option<i64>,
+    /// `true`: deprecated skills too (skipped by default).
+    include_deprecated: Option<bool>,
 }
 
 /// `GET /api/skills/marketplace`.
@@ -98,6 +101,7 @@ pub fn browse_params(
             .map(app::model::listing::SortOrder::parse)
             .transpose()?,
         default_sort: Some(default_sort),
+        include_deprecated: q.include_deprecated.unwrap_or(false),
         ..Default::default()
     })
 }
@@ -202,6 +206,8 @@ pub struct SkillInstalled {
     /// `installed`.
     status: &'static str,
     message: &'static str,
+    /// `LISTING_DEPRECATED` when the listing is deprecated (installed all the same).
+    warnings: Vec<InstallWarning>,
 }
 
 /// An install's answer: done, or with `dry_run` the plan.
@@ -254,12 +260,14 @@ pub async fn install(
             &plan,
         )))));
     }
-    let (row, _) = skills::install(&state, &p, &req).await?;
+    let (row, plan) = skills::install(&state, &p, &req).await?;
+    let warnings = deprecation::install_warnings(&state, &plan.listing).await?;
     Ok(Json(SkillInstallAnswer::Installed(SkillInstalled {
         success: true,
         skill_id: row.id,
         status: "installed",
         message: "Skill installed successfully",
+        warnings,
     })))
 }
 
@@ -348,14 +356,21 @@ impl IntoParams for VersionQuery {
     }
 }
 
-/// What `create_version` accepts: 1 to 64 of `A-Z a-z 0-9 . _ - +` once
-/// trimmed (of Unicode White_Space, spelt out as in `schema::PRINTABLE`).
+/// What `create_version` accepts: SemVer 2.0.0 with an optional leading
+/// `v`, at most 64 characters, once trimmed (of Unicode White_Space, spelt
+/// out as in `schema::PRINTABLE`). Whether it is above the highest version
+/// and bumps enough for its changes is the gate's `400 INVALID_VERSION`.
 fn version_name() -> Value {
     const WS: &str =
         "\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+    const NUM: &str = "(0|[1-9][0-9]*)";
+    const PRE: &str = "(0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)";
     json!({
         "type": "string",
-        "pattern": format!("^[{WS}]*[A-Za-z0-9._+-]{{1,64}}[{WS}]*$"),
+        "maxLength": 64,
+        "pattern": format!(
+            "^[{WS}]*[vV]?{NUM}\\.{NUM}\\.{NUM}(-{PRE}(\\.{PRE})*)?(\\+[0-9A-Za-z-]+(\\.[0-9A-Za-z-]+)*)?[{WS}]*$"
+        ),
     })
 }
 

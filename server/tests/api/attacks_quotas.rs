@@ -409,7 +409,7 @@ async fn versions_per_listing_stop_at_the_plan(pool: PgPool) {
     let fresh = private_skill(&app, &owner, skill_body("Quiet skill")).await;
     sqlx::query(
         "INSERT INTO listing_versions (id, listing_id, version_name, snapshot) \
-         SELECT gen_random_uuid(), $1::uuid, 'v0.' || g, '{}'::jsonb FROM generate_series(1, 49) g",
+         SELECT gen_random_uuid(), $1::uuid, 'v0.' || g || '.0', '{}'::jsonb FROM generate_series(1, 49) g",
     )
     .bind(&full)
     .execute(&pool)
@@ -421,7 +421,7 @@ async fn versions_per_listing_stop_at_the_plan(pool: PgPool) {
         panic!("fixture uses keys")
     };
     let statuses = race(&app, 3, |i| {
-        Request::post(version(&full, &format!("v1.{i}")))
+        Request::post(version(&full, &format!("v1.{i}.0")))
             .header("host", HOST)
             .header("x-api-key", key)
             .body(Body::empty())
@@ -430,7 +430,7 @@ async fn versions_per_listing_stop_at_the_plan(pool: PgPool) {
     .await;
     assert_eq!(statuses, [200, 429, 429]);
     let v = app
-        .call("POST", &version(&full, "v2.0"), &owner.cred, None)
+        .call("POST", &version(&full, "v2.0.0"), &owner.cred, None)
         .await
         .assert_envelope(429, "TENANT_LIMIT_EXCEEDED");
     assert_quota(&v, 50, 50, "free");

@@ -50,7 +50,7 @@ async fn foreign_tenants_get_only_404_or_403(pool: PgPool) {
     let version = app
         .call(
             "POST",
-            &format!("/api/skills/version?skill_id={draft}&version_name=v1"),
+            &format!("/api/skills/version?skill_id={draft}&version_name=v1.0.0"),
             &owner.cred,
             None,
         )
@@ -116,7 +116,7 @@ async fn foreign_tenants_get_only_404_or_403(pool: PgPool) {
         ),
         (
             "POST",
-            format!("/api/skills/version?skill_id={draft}&version_name=v9"),
+            format!("/api/skills/version?skill_id={draft}&version_name=v9.0.0"),
             None,
         ),
         (

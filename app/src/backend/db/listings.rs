@@ -11,7 +11,8 @@ pub const COLUMNS: &str =
     "id, kind, publisher_tenant_id, publisher_user_id, name, slug, description, \
     long_description, category, tags, price::float8 AS price, license, is_featured, status, \
     rejection_reason, submitted_at, reviewed_at, approved_at, rating_sum::float8 AS rating_sum, \
-    rating_count, installs, active_installs, spec, current_version, external_id, risk_approved_at, created_at, updated_at";
+    rating_count, installs, active_installs, spec, current_version, external_id, risk_approved_at, created_at, updated_at, \
+    deprecated_at, deprecation_reason, replacement_id, origin_peer, origin_remote_id, origin_url";
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ListingRow {
@@ -43,9 +44,27 @@ pub struct ListingRow {
     pub risk_approved_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Set while the publisher has deprecated the listing (with a reason).
+    pub deprecated_at: Option<DateTime<Utc>>,
+    pub deprecation_reason: Option<String>,
+    pub replacement_id: Option<Uuid>,
+    /// A mirrored listing's peer, its id there and its page there (all
+    /// three or none; none on a local listing).
+    pub origin_peer: Option<String>,
+    pub origin_remote_id: Option<String>,
+    pub origin_url: Option<String>,
 }
 
 impl ListingRow {
+    /// Where a mirrored listing came from (`None`: local).
+    pub fn origin(&self) -> Option<crate::model::federation::Origin> {
+        crate::model::federation::Origin::from_parts(
+            self.origin_peer.as_deref(),
+            self.origin_remote_id.as_deref(),
+            self.origin_url.as_deref(),
+        )
+    }
+
     /// The id callers see: a workflow template's string id, else the UUID.
     pub fn public_id(&self) -> String {
         self.external_id
@@ -330,8 +349,12 @@ pub struct Filter {
     pub featured_only: bool,
     /// Also show this tenant's own listings whatever their status.
     pub own_tenant: Option<Uuid>,
-    /// How `query` matches: full text, or trigram similarity (the fallback
-    /// for a misspelt word when full text finds nothing).
+    /// `query` as full-text words, each with its one-edit neighbours
+    /// (`db::search`); `None` reads `query` with `websearch_to_tsquery`.
+    pub text: Option<super::search::TextQuery>,
+    /// How `query` matches: full text, or trigram similarity on names (the
+    /// fallback for a misspelling beyond one edit when full text finds
+    /// nothing).
     pub similar: bool,
     /// Keyset paging by creation time: rows after this one in `order_by`
     /// (which is then `CREATED_DESC` or `CREATED_ASC`).
@@ -339,6 +362,8 @@ pub struct Filter {
     pub order_by: &'static str,
     pub limit: i64,
     pub offset: i64,
+    /// Deprecated listings are skipped unless asked for.
+    pub include_deprecated: bool,
 }
 
 /// `ORDER BY` clauses the service may pick (never user text).
@@ -361,7 +386,7 @@ pub mod order {
     pub const RELEVANCE: &str = "relevance DESC, id DESC";
 }
 
-fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
+pub(super) fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
     qb.push(" WHERE kind = ").push_bind(f.kind.clone());
     match f.own_tenant {
         Some(t) => {
@@ -374,6 +399,12 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
         }
     }
     match (&f.query, f.similar) {
+        (Some(_), false) if f.text.is_some() => {
+            let any = f.text.as_ref().map(|t| t.any_spelling.clone());
+            qb.push(" AND search @@ to_tsquery('english', ")
+                .push_bind(any)
+                .push(")");
+        }
         (Some(q), false) => {
             qb.push(" AND search @@ websearch_to_tsquery('english', ")
                 .push_bind(q.clone())
@@ -424,6 +455,9 @@ fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
     if f.featured_only {
         qb.push(" AND is_featured");
     }
+    if !f.include_deprecated {
+        qb.push(" AND deprecated_at IS NULL");
+    }
 }
 
 /// Totals beyond this are reported as this: no offset reaches past it
@@ -434,6 +468,30 @@ pub const COUNT_CAP: i64 = crate::model::page::PageParams::MAX_OFFSET + 100;
 /// One page and its total: exact from `listing_counts` when only kind and
 /// category narrow the set, else counted up to `COUNT_CAP`.
 pub async fn browse(pool: &PgPool, f: &Filter) -> Result<(Vec<ListingRow>, i64), sqlx::Error> {
+    let rows = match &f.text {
+        Some(text) if f.order_by == order::RELEVANCE && !f.similar => {
+            super::search::ranked_page(pool, f, text).await?
+        }
+        _ => unranked_page(pool, f).await?,
+    };
+    let total = match counted_total(pool, f).await? {
+        Some(n) => n,
+        None => {
+            let mut count =
+                QueryBuilder::<Postgres>::new("SELECT count(*) FROM (SELECT 1 FROM listings");
+            push_filters(&mut count, f);
+            count
+                .push(" LIMIT ")
+                .push_bind(COUNT_CAP)
+                .push(") AS capped");
+            count.build_query_scalar().fetch_one(pool).await?
+        }
+    };
+    Ok((rows, total))
+}
+
+/// A page in one of the fixed orders (or by the fallback's similarity).
+async fn unranked_page(pool: &PgPool, f: &Filter) -> Result<Vec<ListingRow>, sqlx::Error> {
     let mut qb = QueryBuilder::<Postgres>::new("SELECT ");
     qb.push(COLUMNS);
     match (&f.query, f.similar) {
@@ -458,21 +516,7 @@ pub async fn browse(pool: &PgPool, f: &Filter) -> Result<(Vec<ListingRow>, i64),
         .push_bind(f.limit)
         .push(" OFFSET ")
         .push_bind(f.offset);
-    let rows: Vec<ListingRow> = qb.build_query_as().fetch_all(pool).await?;
-    let total = match counted_total(pool, f).await? {
-        Some(n) => n,
-        None => {
-            let mut count =
-                QueryBuilder::<Postgres>::new("SELECT count(*) FROM (SELECT 1 FROM listings");
-            push_filters(&mut count, f);
-            count
-                .push(" LIMIT ")
-                .push_bind(COUNT_CAP)
-                .push(") AS capped");
-            count.build_query_scalar().fetch_one(pool).await?
-        }
-    };
-    Ok((rows, total))
+    qb.build_query_as().fetch_all(pool).await
 }
 
 /// The exact total from the maintained counts, when the filter is only
@@ -495,21 +539,37 @@ async fn counted_total(pool: &PgPool, f: &Filter) -> Result<Option<i64>, sqlx::E
     .bind(f.category.as_deref().unwrap_or("*"))
     .fetch_one(pool)
     .await?;
+    // listing_counts holds every approved listing; the deprecated ones are
+    // few and indexed on their own (listings_deprecated_idx).
+    let deprecated: i64 = if f.include_deprecated {
+        0
+    } else {
+        sqlx::query_scalar(
+            "SELECT count(*) FROM listings WHERE kind = $1 AND status = 'approved' \
+             AND deprecated_at IS NOT NULL AND ($2::text IS NULL OR category = $2)",
+        )
+        .bind(&f.kind)
+        .bind(f.category.as_deref())
+        .fetch_one(pool)
+        .await?
+    };
     let own: i64 = match f.own_tenant {
         Some(t) => {
             sqlx::query_scalar(
                 "SELECT count(*) FROM listings WHERE publisher_tenant_id = $1 AND kind = $2 \
-                 AND status <> 'approved' AND ($3::text IS NULL OR category = $3)",
+                 AND status <> 'approved' AND ($3::text IS NULL OR category = $3) \
+                 AND ($4 OR deprecated_at IS NULL)",
             )
             .bind(t)
             .bind(&f.kind)
             .bind(f.category.as_deref())
+            .bind(f.include_deprecated)
             .fetch_one(pool)
             .await?
         }
         None => 0,
     };
-    Ok(Some(approved + own))
+    Ok(Some(approved - deprecated + own))
 }
 
 /// Facet counts of a kind: (facet, value, approved listings), largest first.
@@ -630,6 +690,15 @@ pub async fn kind_of(db: impl PgExecutor<'_>, id: Uuid) -> Result<Option<String>
 }
 
 /// Records an operator's explicit approval of a high-risk listing.
+/// Withdraws an operator's approve-risk (the skill was granted more since).
+pub async fn withdraw_risk_approval(db: impl PgExecutor<'_>, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE listings SET risk_approved_at = NULL, risk_approved_by = NULL WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await
+        .map(drop)
+}
+
 pub async fn approve_risk(
     db: impl PgExecutor<'_>,
     id: Uuid,

@@ -22,10 +22,11 @@ pub async fn insert(
     description: &str,
     snapshot: &Value,
     user_id: Uuid,
+    change_summary: Option<&Value>,
 ) -> Result<VersionRow, sqlx::Error> {
     sqlx::query_as(
-        "INSERT INTO listing_versions (id, listing_id, version_name, description, snapshot, created_by) \
-         VALUES ($1, $2, $3, $4, $5, $6) \
+        "INSERT INTO listing_versions (id, listing_id, version_name, description, snapshot, created_by, change_summary) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) \
          RETURNING id, listing_id, version_name, description, snapshot, created_at",
     )
     .bind(Uuid::now_v7())
@@ -34,7 +35,32 @@ pub async fn insert(
     .bind(description)
     .bind(snapshot)
     .bind(user_id)
+    .bind(change_summary)
     .fetch_one(db)
+    .await
+}
+
+/// Every version name of a listing (bounded by the versions quota), for
+/// the version gate's ordering.
+pub async fn names(db: impl PgExecutor<'_>, listing_id: Uuid) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT version_name FROM listing_versions WHERE listing_id = $1")
+        .bind(listing_id)
+        .fetch_all(db)
+        .await
+}
+
+/// The snapshot of a listing's version by name.
+pub async fn snapshot_by_name(
+    db: impl PgExecutor<'_>,
+    listing_id: Uuid,
+    name: &str,
+) -> Result<Option<Value>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT snapshot FROM listing_versions WHERE listing_id = $1 AND version_name = $2",
+    )
+    .bind(listing_id)
+    .bind(name)
+    .fetch_optional(db)
     .await
 }
 
@@ -61,6 +87,9 @@ pub struct VersionSummary {
     pub version_name: String,
     pub description: String,
     pub created_at: DateTime<Utc>,
+    /// What the version changed since the one before (the gate's
+    /// `ChangeSummary`); `None` for versions frozen before the gate.
+    pub change_summary: Option<Value>,
 }
 
 /// One page of a listing's versions, newest first.
@@ -71,7 +100,7 @@ pub async fn history(
     offset: i64,
 ) -> Result<Vec<VersionSummary>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, version_name, description, created_at FROM listing_versions \
+        "SELECT id, version_name, description, created_at, change_summary FROM listing_versions \
          WHERE listing_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
     )
     .bind(listing_id)

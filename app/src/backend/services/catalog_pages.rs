@@ -36,6 +36,7 @@ pub fn card(row: &ListingRow, publisher: String) -> ListingCard {
             .and_then(|field| row.spec.get(field))
             .and_then(|v| v.as_str())
             .map(str::to_owned),
+        mirrored_from: row.origin_peer.clone(),
     }
 }
 
@@ -73,7 +74,8 @@ pub async fn browse(
         limit: PAGE_SIZE,
         offset: (page_no - 1) * PAGE_SIZE,
     };
-    let (rows, total) = listings::browse(state, principal, kind, params, page).await?;
+    let (rows, total, found) =
+        listings::browse_faceted(state, principal, kind, params, page).await?;
     let names = crate::backend::db::catalog::tenant_names(
         state.reader(),
         &rows
@@ -94,22 +96,41 @@ pub async fn browse(
             )
         })
         .collect();
+    let (categories, facets) = match found {
+        // The whole kind: the maintained counts.
+        None => (
+            listings::categories(state, kind).await?,
+            facets(crate::read!(state, |pool| {
+                crate::backend::db::listings::facets(pool, kind.as_str())
+            })?),
+        ),
+        Some(found) => {
+            let categories = found
+                .counts
+                .iter()
+                .filter(|(facet, _, _)| facet == "category")
+                .map(|(_, value, n)| (value.clone(), *n))
+                .collect();
+            let mut f = facets(found.counts);
+            f.capped = found.capped;
+            (categories, f)
+        }
+    };
     Ok(BrowsePage {
         items,
         total,
+        total_capped: total >= crate::backend::db::listings::COUNT_CAP,
         page: page_no,
         pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).clamp(1, last_page),
-        categories: listings::categories(state, kind).await?,
-        facets: facets(state, kind).await?,
+        categories,
+        facets,
     })
 }
 
-async fn facets(state: &AppState, kind: ListingKind) -> MarketResult<Facets> {
+/// Facet rows (largest first) as the page's filters.
+fn facets(rows: Vec<(String, String, i64)>) -> Facets {
     let mut f = Facets::default();
-    for (facet, value, n) in crate::read!(state, |pool| crate::backend::db::listings::facets(
-        pool,
-        kind.as_str()
-    ))? {
+    for (facet, value, n) in rows {
         match facet.as_str() {
             "type" => f.types.push((value, n)),
             "tag" if f.tags.len() < 12 => f.tags.push((value, n)),
@@ -118,7 +139,7 @@ async fn facets(state: &AppState, kind: ListingKind) -> MarketResult<Facets> {
             _ => {}
         }
     }
-    Ok(f)
+    f
 }
 
 /// Versions a listing page shows, newest first.
@@ -136,6 +157,7 @@ pub async fn detail(
         principal,
         kind,
         id,
+        false,
         PageParams {
             limit: 20,
             offset: 0,
@@ -180,6 +202,9 @@ pub async fn detail(
                 helpful_count: r.helpful_count,
                 author_response: r.author_response,
                 created_at: r.created_at.format("%Y-%m-%d").to_string(),
+                tenant_name: r.tenant_name,
+                verified_install: r.verified_install,
+                version: r.version,
             })
             .collect(),
         review_total,
@@ -187,11 +212,46 @@ pub async fn detail(
         versions: versions
             .into_iter()
             .map(|v| VersionView {
+                change: v.change_summary.as_ref().and_then(version_change),
                 name: v.version_name,
                 description: v.description,
                 created_at: v.created_at.format("%Y-%m-%d").to_string(),
             })
             .collect(),
         created_at: row.created_at.format("%Y-%m-%d").to_string(),
+        deprecation: match row.deprecation_fields().deprecation {
+            Some(d) => Some(crate::model::deprecation::DeprecationNotice {
+                reason: d.reason,
+                deprecated_at: d.deprecated_at.format("%Y-%m-%d").to_string(),
+                replacement: super::deprecation::replacement_link(state, &row).await?,
+            }),
+            None => None,
+        },
+        signed_in: principal.is_some(),
+    })
+}
+
+/// A stored change summary (the version gate's) as the page shows it.
+fn version_change(stored: &serde_json::Value) -> Option<crate::model::catalog::VersionChange> {
+    let s: super::versioning::ChangeSummary = serde_json::from_value(stored.clone())
+        .map_err(|e| tracing::warn!(error = %e, "stored change summary unreadable"))
+        .ok()?;
+    Some(crate::model::catalog::VersionChange {
+        previous_version: s.previous_version,
+        bump: s.bump.map(|b| b.as_str().to_owned()),
+        schema_changed: s.schema_changed,
+        breaking: s
+            .breaking_changes
+            .iter()
+            .map(|c| {
+                let change = serde_json::to_value(c.change)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                format!("{} {}: {}", c.schema, if c.path.is_empty() { "/" } else { &c.path }, change.replace('_', " "))
+            })
+            .collect(),
+        capabilities_widened: s.capabilities_widened,
+        capabilities_narrowed: s.capabilities_narrowed,
     })
 }

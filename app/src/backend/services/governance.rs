@@ -8,6 +8,8 @@ use crate::backend::services::listings;
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::Plan;
+use crate::model::capability::{Capabilities, CapabilityDiff};
+use crate::model::kind::ListingKind;
 use crate::model::page::PageParams;
 use uuid::Uuid;
 
@@ -21,6 +23,12 @@ pub struct QueueEntry {
     /// approved listing, whose approved content is live meanwhile).
     pub change: String,
     pub content_hash: String,
+    /// The approved content a change would replace (`None` for a new
+    /// listing): what the desk diffs the content under review against.
+    pub live: Option<Snapshot>,
+    /// For skills: the capability manifest before (none for a new
+    /// listing) and after, and what the change widens.
+    pub capability_diff: Option<CapabilityDiff>,
 }
 
 pub async fn review_queue(
@@ -34,25 +42,36 @@ pub async fn review_queue(
         .into_iter()
         .map(|q| -> MarketResult<QueueEntry> {
             let mut listing = q.listing;
-            let (change, content_hash) = match (q.revision_fields, q.revision_source, q.revision_hash) {
+            let (change, content_hash, live) = match (q.revision_fields, q.revision_source, q.revision_hash) {
                 (Some(fields), Some(source), Some(hash)) => {
                     let content: Snapshot = serde_json::from_value(fields).map_err(|e| {
                         tracing::error!(error = %e, listing = %listing.id, "stored revision unreadable");
                         MarketError::internal()
                     })?;
+                    let live = Snapshot::from(&listing);
                     content.apply_to(&mut listing);
                     listing.submitted_at = Some(q.queued_at);
-                    (source, hash)
+                    (source, hash, Some(live))
                 }
                 _ => (
                     "new".to_owned(),
                     listings::content_hash_of(&Snapshot::from(&listing))?,
+                    None,
                 ),
             };
+            let capability_diff = (listing.kind == ListingKind::Skill.as_str()).then(|| {
+                let before = live
+                    .as_ref()
+                    .map(|l| Capabilities::of_spec(&l.spec))
+                    .unwrap_or_default();
+                CapabilityDiff::between(before, Capabilities::of_spec(&listing.spec))
+            });
             Ok(QueueEntry {
                 listing,
                 change,
                 content_hash,
+                live,
+                capability_diff,
             })
         })
         .collect()

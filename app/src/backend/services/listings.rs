@@ -4,6 +4,7 @@
 
 use crate::backend::auth::{Permission, Principal};
 use crate::backend::db::listings::{self as db, Filter, ListingRow, NewListing, Snapshot};
+use crate::backend::db::search::ResultFacets;
 use crate::backend::db::{reviews, versions};
 use crate::backend::services::accounts::slugify;
 use crate::backend::state::AppState;
@@ -12,6 +13,8 @@ use crate::model::account::Plan;
 use crate::model::kind::ListingKind;
 use crate::model::listing::{ListingStatus, SortBy, SortOrder};
 use crate::model::page::PageParams;
+use crate::model::webhook::EventType;
+use crate::backend::services::webhook_events;
 use uuid::Uuid;
 
 /// Creates a listing owned by the caller's tenant, as a private draft or
@@ -56,6 +59,16 @@ pub async fn create_with_external_id(
     .await;
     match inserted {
         Ok(row) => {
+            if status == ListingStatus::PendingApproval {
+                webhook_events::listing_changed(
+                    &mut tx,
+                    EventType::ListingSubmitted,
+                    &row,
+                    status.as_str(),
+                    None,
+                )
+                .await?;
+            }
             tx.commit().await?;
             Ok(row)
         }
@@ -399,6 +412,14 @@ pub async fn submit(
         None,
     )
     .await?;
+    webhook_events::listing_changed(
+        &mut tx,
+        EventType::ListingSubmitted,
+        &row,
+        ListingStatus::PendingApproval.as_str(),
+        None,
+    )
+    .await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -582,6 +603,13 @@ pub async fn decide_pinned(
         },
     )
     .await?;
+    let event = match decision {
+        Decision::Approve => EventType::ListingApproved,
+        Decision::Reject(_) => EventType::ListingRejected,
+        Decision::Suspend(_) => EventType::ListingSuspended,
+    };
+    webhook_events::listing_changed(&mut tx, event, &row, target.as_str(), reason.as_deref())
+        .await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -625,6 +653,14 @@ async fn decide_revision(
     versions::close_pending(&mut *tx, row.id, closed, reason, principal.user_id).await?;
     let row = if reason.is_none() {
         let fields = revision_fields(&revision)?;
+        // An operator's approve-risk was given for what the skill could do
+        // then; granting it more withdraws it (installs of high risk need
+        // a fresh one).
+        if row.risk_approved_at.is_some()
+            && crate::model::capability::widens(&row.spec, &fields.spec)
+        {
+            db::withdraw_risk_approval(&mut *tx, row.id).await?;
+        }
         db::write_fields(&mut *tx, row.id, &fields).await?;
         if let Some(v) = &revision.version_name {
             db::set_current_version(&mut *tx, row.id, v).await?;
@@ -667,6 +703,13 @@ async fn decide_revision(
         },
     )
     .await?;
+    // The publisher sees a turned-down edit as rejected (with the reason)
+    // while the approved content stays live.
+    let (event, status) = match reason {
+        None => (EventType::ListingApproved, ListingStatus::Approved),
+        Some(_) => (EventType::ListingRejected, ListingStatus::Rejected),
+    };
+    webhook_events::listing_changed(&mut *tx, event, &row, status.as_str(), reason).await?;
     Ok(row)
 }
 
@@ -777,7 +820,20 @@ async fn change_locked(
     let before_hash = content_hash_of(&live)?;
     let after_hash = content_hash_of(&content)?;
     let version_name = version.map(|v| v.version_name.as_str());
-    let (row, in_review) = if status != ListingStatus::Approved {
+    // A manifest is a grant: a change that only takes capabilities away
+    // can do no harm, so it goes live without waiting for an operator
+    // (and replaces whatever was waiting, which it was built on).
+    let narrows_only = status == ListingStatus::Approved
+        && version_name.is_none()
+        && crate::model::capability::only_narrows(&live.spec, &content.spec)
+        && Snapshot {
+            spec: live.spec.clone(),
+            ..content.clone()
+        } == live;
+    let (row, in_review) = if narrows_only {
+        versions::close_pending(&mut *tx, row.id, "superseded", None, principal.user_id).await?;
+        (db::write_fields(&mut *tx, row.id, &content).await?, false)
+    } else if status != ListingStatus::Approved {
         let written = match db::write_fields(&mut *tx, row.id, &content).await {
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                 return Err(duplicate_listing(kind, "name", &content.name, None));
@@ -846,6 +902,17 @@ async fn change_locked(
         },
     )
     .await?;
+    if in_review {
+        // An edit of a live listing is back in review.
+        webhook_events::listing_changed(
+            &mut *tx,
+            EventType::ListingSubmitted,
+            &row,
+            ListingStatus::PendingApproval.as_str(),
+            None,
+        )
+        .await?;
+    }
     Ok(ContentChange {
         row,
         content,
@@ -932,6 +999,8 @@ pub struct Browse {
     /// The route's default when `sort_by` is absent and there is no query.
     pub default_sort: Option<SortBy>,
     pub include_own: bool,
+    /// `include_deprecated=true`: deprecated listings too.
+    pub include_deprecated: bool,
 }
 
 pub async fn browse(
@@ -941,6 +1010,47 @@ pub async fn browse(
     b: Browse,
     page: PageParams,
 ) -> MarketResult<(Vec<ListingRow>, i64)> {
+    let (rows, total, _) = browse_filtered(state, principal, kind, b, page).await?;
+    Ok((rows, total))
+}
+
+/// A browse page with the facet counts of its whole result set (query and
+/// filters applied): from the maintained counts when only the kind narrows
+/// it, else counted over at most `FACET_CAP` matches.
+pub async fn browse_faceted(
+    state: &AppState,
+    principal: Option<&Principal>,
+    kind: ListingKind,
+    b: Browse,
+    page: PageParams,
+) -> MarketResult<(Vec<ListingRow>, i64, Option<ResultFacets>)> {
+    let (rows, total, filter) = browse_filtered(state, principal, kind, b, page).await?;
+    let whole_kind = filter.query.is_none()
+        && filter.category.is_none()
+        && filter.tags.is_empty()
+        && filter.spec_filters.is_empty()
+        && filter.min_price.is_none()
+        && filter.max_price.is_none()
+        && !filter.free_only
+        && !filter.featured_only
+        && filter.own_tenant.is_none();
+    if whole_kind {
+        return Ok((rows, total, None));
+    }
+    let facets = crate::read!(state, |pool| crate::backend::db::search::result_facets(
+        pool, &filter
+    ))?;
+    Ok((rows, total, Some(facets)))
+}
+
+/// The page, its total, and the filter that found them.
+async fn browse_filtered(
+    state: &AppState,
+    principal: Option<&Principal>,
+    kind: ListingKind,
+    b: Browse,
+    page: PageParams,
+) -> MarketResult<(Vec<ListingRow>, i64, Filter)> {
     let query = b
         .query
         .as_deref()
@@ -959,9 +1069,15 @@ pub async fn browse(
             b.sort_order,
         )
     };
+    // Every word with its one-edit neighbours (typo tolerance over all text).
+    let text = match &query {
+        Some(q) => crate::read!(state, |pool| crate::backend::db::search::text_query(pool, q))?,
+        None => None,
+    };
     let filter = Filter {
         kind: kind.as_str().to_owned(),
         query,
+        text,
         category: b.category.filter(|c| !c.trim().is_empty()),
         tags: crate::model::listing::filter_tags(&b.tags),
         spec_filters: b.spec_filters,
@@ -976,19 +1092,22 @@ pub async fn browse(
         limit: page.limit,
         // A cursor says where the page starts.
         offset: if b.after.is_some() { 0 } else { page.offset },
+        include_deprecated: b.include_deprecated,
     };
     let found = crate::read!(state, |pool| db::browse(pool, &filter))?;
-    // Full text first (its GIN index answers a rare word in microseconds);
-    // only when it finds nothing at all is the query taken for a misspelling
-    // and matched by trigram similarity.
+    // Full text first, a typo per word included (its GIN index answers a
+    // rare word in microseconds); only when it finds nothing at all is the
+    // query taken for a worse misspelling of a name and matched by trigram
+    // similarity.
     if filter.query.is_some() && found.1 == 0 {
         let similar = Filter {
             similar: true,
             ..filter
         };
-        return Ok(crate::read!(state, |pool| db::browse(pool, &similar))?);
+        let (rows, total) = crate::read!(state, |pool| db::browse(pool, &similar))?;
+        return Ok((rows, total, similar));
     }
-    Ok(found)
+    Ok((found.0, found.1, filter))
 }
 
 /// `None` sorts by relevance (a query) or newest first.
@@ -1035,6 +1154,10 @@ pub struct Rated {
     pub rating: f64,
     pub new_average: f64,
     pub total_ratings: i32,
+    /// The rater's tenant had the listing installed when rating.
+    pub verified_install: bool,
+    /// The listing's version then, for a verified rating.
+    pub version: Option<String>,
 }
 
 /// Rates an approved listing once per user (`409 RATING_EXISTS`), or
@@ -1085,20 +1208,31 @@ pub async fn rate(
         return Err(MarketError::forbidden("You cannot rate your own listing"));
     }
     let mut tx = state.pool.begin().await?;
+    // Verified when the rater's tenant has it installed now, read in the
+    // rating's transaction; a replacing PUT judges again (an install since
+    // the first rating verifies it, an uninstall no longer does).
+    let verified_install =
+        crate::backend::db::installs::is_installed(&mut *tx, id, principal.tenant_id).await?;
+    let provenance = reviews::Provenance {
+        verified_install,
+        version: listing.current_version.clone().filter(|_| verified_install),
+    };
     let (sum, count) = if replace {
-        let old = reviews::replace(&mut *tx, id, principal.user_id, rating, review.as_deref())
+        let old = reviews::replace(&mut *tx, id, principal.user_id, rating, review.as_deref(), &provenance)
             .await?
             .ok_or_else(|| {
                 MarketError::route_not_found().with_message("You have not rated this item yet")
             })?;
         reviews::bump_listing(&mut *tx, id, rating - old, 0).await?
     } else {
-        reviews::insert(&mut *tx, id, principal.user_id, principal.tenant_id, rating, review.as_deref())
+        let created = reviews::insert(&mut *tx, id, principal.user_id, principal.tenant_id, rating, review.as_deref(), &provenance)
             .await?
             .ok_or_else(|| {
                 MarketError::new(ErrorCode::RatingExists, "User has already rated this item")
                     .with_details(serde_json::json!({ "hint": "Use PUT on the same path to replace your rating" }))
             })?;
+        webhook_events::review_created(&mut tx, &listing, created.id, rating, review.as_deref())
+            .await?;
         reviews::bump_listing(&mut *tx, id, rating, 1).await?
     };
     tx.commit().await?;
@@ -1110,6 +1244,8 @@ pub async fn rate(
             (sum / f64::from(count) * 100.0).round() / 100.0
         },
         total_ratings: count,
+        verified_install: provenance.verified_install,
+        version: provenance.version,
     })
 }
 
@@ -1118,12 +1254,14 @@ pub async fn reviews_page(
     principal: Option<&Principal>,
     kind: ListingKind,
     id: Uuid,
+    verified_only: bool,
     page: PageParams,
 ) -> MarketResult<(Vec<reviews::ReviewRow>, i64)> {
     visible(state, principal, kind, id).await?;
     Ok(crate::read!(state, |pool| reviews::page(
         pool,
         id,
+        verified_only,
         page.limit,
         page.offset
     ))?)
@@ -1182,12 +1320,14 @@ pub async fn create_version(
         && name.len() <= 64
         && name
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-+".contains(c));
+            .all(|c| c.is_ascii_alphanumeric() || "._-+".contains(c))
+        && super::versioning::parse(name).is_some();
     if !valid {
-        return Err(
-            MarketError::new(ErrorCode::InvalidVersion, "Invalid version format")
-                .with_details(serde_json::json!({ "field": "version_name", "value": name })),
-        );
+        return Err(MarketError::new(
+            ErrorCode::InvalidVersion,
+            "Invalid version format: use semantic versioning, e.g. 1.2.0 or v1.2.0",
+        )
+        .with_details(serde_json::json!({ "field": "version_name", "value": name })));
     }
     if description.chars().count() > 2000 {
         return Err(MarketError::validation(
@@ -1206,6 +1346,29 @@ pub async fn create_version(
         super::quotas::Quota::Versions(id),
     )
     .await?;
+    // The tenant's row lock (ensure_room) orders this listing's version
+    // creates, so the highest version read here is still the highest at
+    // the insert. A taken name is the insert's 409, as before the gate.
+    let existing = versions::names(&mut *tx, id).await?;
+    let summary = if existing.iter().any(|n| n == name) {
+        None
+    } else {
+        let previous = match super::versioning::highest(&existing) {
+            Some(h) => versions::snapshot_by_name(&mut *tx, id, h).await?,
+            None => None,
+        };
+        let summary = super::versioning::judge(name, &row.spec, &existing, |_| {
+            Ok(previous
+                .as_ref()
+                .and_then(|s| s.get("spec"))
+                .cloned()
+                .unwrap_or(serde_json::Value::Null))
+        })?;
+        Some(serde_json::to_value(&summary).map_err(|e| {
+            tracing::error!(error = %e, "change summary serialisation failed");
+            MarketError::internal()
+        })?)
+    };
     let inserted = versions::insert(
         &mut *tx,
         id,
@@ -1213,6 +1376,7 @@ pub async fn create_version(
         description,
         &snapshot,
         principal.user_id,
+        summary.as_ref(),
     )
     .await;
     let version = match inserted {

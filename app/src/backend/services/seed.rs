@@ -324,12 +324,30 @@ const REVIEWS: &[&str] = &[
     "Solid. Would like more configuration options.",
 ];
 
+/// Told how far the demo seed is (the command line draws it).
+pub trait SeedProgress: Sync {
+    /// The number of steps, once known.
+    fn start(&self, _total: u64) {}
+    /// One step done.
+    fn step(&self, _what: &str) {}
+}
+
+/// No progress report.
+impl SeedProgress for () {}
+
 /// Seeds the demo catalog unless it is already there; returns whether it
 /// did anything.
 pub async fn demo(state: &AppState) -> MarketResult<bool> {
+    demo_with_progress(state, &()).await
+}
+
+/// [`demo`], reporting each skill and the rest as steps.
+pub async fn demo_with_progress(state: &AppState, progress: &dyn SeedProgress) -> MarketResult<bool> {
     if db::identity::slug_taken(&state.pool, OPERATOR_SLUG).await? {
         return Ok(false);
     }
+    // Accounts, each skill, the other kinds, the history.
+    progress.start(1 + SKILLS.len() as u64 + 2);
     let hash = accounts::hash_password_blocking(Password::parse(DEMO_PASSWORD)?).await?;
     let operator = person(
         state,
@@ -389,7 +407,10 @@ pub async fn demo(state: &AppState) -> MarketResult<bool> {
         );
     }
 
+    progress.step("accounts");
+    let mut approved = Vec::new();
     for (i, (name, description, category, tags, skill_type, price)) in SKILLS.iter().enumerate() {
+        progress.step(name);
         let publisher = &publishers[i % publishers.len()];
         let input = SkillInput {
             name: (*name).to_owned(),
@@ -443,6 +464,7 @@ pub async fn demo(state: &AppState) -> MarketResult<bool> {
             listings::Decision::Approve,
         )
         .await?;
+        approved.push((*name, draft.id));
         let audience = 1 + (i * 7) % raters.len();
         for (j, rater) in raters.iter().take(audience).enumerate() {
             let req = skills::InstallRequest {
@@ -469,8 +491,64 @@ pub async fn demo(state: &AppState) -> MarketResult<bool> {
             }
         }
     }
+    // One deprecated skill with its replacement (both Acme's), so the
+    // catalog shows the banner and browse leaves it out.
+    let id_of = |n: &str| approved.iter().find(|(name, _)| *name == n).map(|(_, id)| *id);
+    if let (Some(old), Some(new)) = (id_of("Follow-up Reminder"), id_of("Calendar Scheduler")) {
+        super::deprecation::deprecate(
+            state,
+            &publishers[0],
+            &old.to_string(),
+            "Reminders are now part of Calendar Scheduler, which also books the follow-up.",
+            Some(&new.to_string()),
+        )
+        .await?;
+    }
     super::seed_kinds::seed(state, &operator, &publishers, &raters).await?;
+    progress.step("other kinds");
+    spread_history(state).await?;
+    progress.step("history");
     Ok(true)
+}
+
+/// The demo's installs, ratings and reviews all happened just now; spread
+/// them over the last 60 days (deterministically, per row), so the charts
+/// have a history to show. The analytics triggers move the daily rollups
+/// with the rows, and the queue's history is rebuilt from the listings'
+/// own (spread) submission and review times.
+async fn spread_history(state: &AppState) -> MarketResult<()> {
+    let mut tx = state.pool.begin().await?;
+    sqlx::query(
+        "UPDATE listing_installs SET \
+           first_installed_at = now() - make_interval(days => abs(hashtext(tenant_id::text || listing_id::text)) % 60, \
+                                                     mins => abs(hashtext(listing_id::text || tenant_id::text)) % 1440), \
+           updated_at = now() - make_interval(days => abs(hashtext(tenant_id::text || listing_id::text)) % 60, \
+                                              mins => abs(hashtext(listing_id::text || tenant_id::text)) % 1440)",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE reviews SET created_at = now() - make_interval(days => abs(hashtext(id::text)) % 45, \
+                                                             mins => abs(hashtext(user_id::text)) % 1440)",
+    )
+    .execute(&mut *tx)
+    .await?;
+    // Submitted 2 to 40 days ago; approved or rejected 1 to 60 hours later.
+    sqlx::query(
+        "UPDATE listings SET \
+           submitted_at = now() - make_interval(days => 2 + abs(hashtext(id::text)) % 38), \
+           reviewed_at = CASE WHEN status IN ('approved', 'rejected') THEN \
+             now() - make_interval(days => 2 + abs(hashtext(id::text)) % 38) \
+                   + make_interval(hours => 1 + abs(hashtext(name)) % 60) END \
+         WHERE submitted_at IS NOT NULL",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("SELECT review_queue_rebuild()")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn person(

@@ -18,6 +18,7 @@ use crate::model::listing::{
     check_schema_shape, parse_optional_text, parse_packages, parse_price, parse_tags, parse_url,
     ListingStatus, RiskLevel, SkillSpec, SkillType, MAX_CODE,
 };
+use crate::model::capability::Capabilities;
 use crate::model::package::PackageType;
 use crate::model::skill::{CustomizeSkill, PublishSkill, SkillInput};
 use serde_json::Value;
@@ -70,6 +71,7 @@ pub fn fields(input: &SkillInput) -> MarketResult<Snapshot> {
         documentation_url: parse_url("documentation_url", input.documentation_url.as_deref())?,
         repository_url: parse_url("repository_url", input.repository_url.as_deref())?,
         risk_level,
+        capabilities: Capabilities::parse(&input.capabilities.clone().unwrap_or_default())?,
     };
     Ok(Snapshot {
         name,
@@ -308,6 +310,33 @@ pub struct InstallPlan {
     pub config: Value,
     pub packages: Vec<PackagePlan>,
     pub problems: Vec<MarketError>,
+    /// The copy already installed (into this agent, or tenant-wide), and
+    /// how its overrides fare against the current config schema.
+    pub existing_config: Option<ExistingConfig>,
+}
+
+/// An installed copy's overrides against the skill's config schema now.
+#[derive(Clone, Debug)]
+pub struct ExistingConfig {
+    pub installed_skill_id: Uuid,
+    pub config_overrides: Value,
+    /// Empty: they still validate.
+    pub errors: Vec<String>,
+}
+
+/// The messages of [`check_config`], empty when the config fits.
+pub fn config_errors(schema: &Value, config: &Value) -> Vec<String> {
+    match check_config(schema, config) {
+        Ok(()) => Vec::new(),
+        Err(e) => e
+            .details
+            .as_ref()
+            .and_then(|d| d.get("errors"))
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .filter(|v: &Vec<String>| !v.is_empty())
+            .unwrap_or_else(|| vec![e.message.clone()]),
+    }
 }
 
 /// Installed skills a plan allows; `None` is unlimited.
@@ -353,9 +382,15 @@ async fn plan_install(
         ),
         None => None,
     };
-    let already_installed = installed::find_active(&mut *tx, tenant, listing.id, req.agent_id)
-        .await?
-        .is_some();
+    let existing = installed::find_active(&mut *tx, tenant, listing.id, req.agent_id).await?;
+    let already_installed = existing.is_some();
+    // The copy already there keeps its overrides: say whether they still
+    // fit the config schema as it is now (a new version may have changed it).
+    let existing_config = existing.map(|row| ExistingConfig {
+        errors: config_errors(&spec.config_schema, &row.config_overrides),
+        installed_skill_id: row.id,
+        config_overrides: row.config_overrides,
+    });
 
     // Quota: a repeat install adds nothing.
     let plan = Plan::parse(&agents::tenant_plan(&mut *tx, tenant).await?)?;
@@ -375,14 +410,17 @@ async fn plan_install(
     // tenant-wide install reaches every agent of the tenant, including any
     // created later, and new agents start at student: it is judged as a
     // student, so only low risk goes tenant-wide (no agents: a student too).
-    let required = required_maturity(spec.risk_level);
+    // Judged by the effective risk: a manifest granting a shell is high
+    // risk whatever the publisher declared.
+    let risk = spec.effective_risk_level();
+    let required = required_maturity(risk);
     let judged = agent
         .as_ref()
         .map_or(agents_service::MATURITIES[0], |a| a.maturity.as_str());
     if maturity_rank(judged) < maturity_rank(required) {
         let reason = match &agent {
-            Some(_) => format!("{} risk skills need a {required} or more mature agent. Graduate the agent one level at a time.", spec.risk_level.as_str()),
-            None => format!("A tenant-wide install reaches every agent, and new agents start as students; install {} risk skills into a {required} or more mature agent.", spec.risk_level.as_str()),
+            Some(_) => format!("{} risk skills need a {required} or more mature agent. Graduate the agent one level at a time.", risk.as_str()),
+            None => format!("A tenant-wide install reaches every agent, and new agents start as students; install {} risk skills into a {required} or more mature agent.", risk.as_str()),
         };
         problems.push(
             MarketError::new(
@@ -400,7 +438,7 @@ async fn plan_install(
             })),
         );
     }
-    let approval_required = spec.risk_level == RiskLevel::High;
+    let approval_required = risk == RiskLevel::High;
     let approval_granted = listing.risk_approved_at.is_some();
     if approval_required && !approval_granted {
         problems.push(
@@ -454,6 +492,7 @@ async fn plan_install(
         config,
         packages,
         problems,
+        existing_config,
         listing,
     })
 }
@@ -498,6 +537,13 @@ pub async fn install(
     .await?;
     if fresh {
         installs::record(&mut tx, plan.listing.id, principal.tenant_id).await?;
+        super::webhook_events::install_created(
+            &mut tx,
+            &plan.listing,
+            principal.tenant_id,
+            &row.id.to_string(),
+        )
+        .await?;
     }
     packages::install_planned(
         &mut tx,
@@ -582,6 +628,10 @@ async fn edit_own(
             python_packages: req.python_packages.unwrap_or(current.python_packages),
             npm_packages: req.npm_packages.unwrap_or(current.npm_packages),
             risk_level: Some(current.risk_level.as_str().to_owned()),
+            capabilities: Some(
+                req.capabilities
+                    .unwrap_or_else(|| current.capabilities.to_input()),
+            ),
         };
         *f = fields(&input)?;
         Ok(())

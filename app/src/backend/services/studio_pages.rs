@@ -2,7 +2,10 @@
 //! services the JSON API calls, shaped for the pages.
 
 use crate::backend::auth::{Permission, Principal};
-use crate::backend::db::{self, listings::ListingRow};
+use crate::backend::db::{
+    self,
+    listings::{ListingRow, Snapshot},
+};
 use crate::backend::services::listings::{self, Decision};
 use crate::backend::services::{agents, governance, skills};
 use crate::backend::state::AppState;
@@ -11,7 +14,8 @@ use crate::model::kind::ListingKind;
 use crate::model::page::PageParams;
 use crate::model::skill::SkillInput;
 use crate::model::studio::{
-    AgentView, AuditEntryView, CanvasView, FlaggedReview, InstallPreview, OperatorDesk, QueueItem,
+    AgentView, AuditEntryView, CanvasView, FieldChange, FlaggedReview, InstallPreview, OperatorDesk,
+    QueueItem,
     Submission, WorkflowView, WorkspaceView,
 };
 use uuid::Uuid;
@@ -146,6 +150,65 @@ pub fn packages(row: &ListingRow) -> Vec<String> {
         .collect()
 }
 
+/// The longest a field's text gets on the desk (a change to a large code
+/// field shows its start; the whole content is in the API's queue).
+const DIFF_TEXT: usize = 4000;
+
+fn diff_text(v: &serde_json::Value) -> String {
+    let text = match v {
+        serde_json::Value::Null => "—".to_owned(),
+        serde_json::Value::String(s) if s.is_empty() => "—".to_owned(),
+        serde_json::Value::String(s) => s.clone(),
+        other => serde_json::to_string_pretty(other).unwrap_or_default(),
+    };
+    match text.char_indices().nth(DIFF_TEXT) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text,
+    }
+}
+
+/// The fields a change alters, in a fixed order: the shared ones, then
+/// each of the kind's own (capabilities have their own diff on the desk).
+pub fn content_diff(live: &Snapshot, next: &Snapshot) -> Vec<FieldChange> {
+    let as_json = |s: &Snapshot| serde_json::to_value(s).unwrap_or_default();
+    let (b, a) = (as_json(live), as_json(next));
+    let mut out = Vec::new();
+    for field in [
+        "name",
+        "description",
+        "long_description",
+        "category",
+        "tags",
+        "price",
+        "license",
+    ] {
+        if b.get(field) != a.get(field) {
+            out.push(FieldChange {
+                field: field.to_owned(),
+                before: diff_text(b.get(field).unwrap_or(&serde_json::Value::Null)),
+                after: diff_text(a.get(field).unwrap_or(&serde_json::Value::Null)),
+            });
+        }
+    }
+    let empty = serde_json::Map::new();
+    let bs = live.spec.as_object().unwrap_or(&empty);
+    let as_ = next.spec.as_object().unwrap_or(&empty);
+    let mut keys: Vec<&String> = bs.keys().chain(as_.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    for key in keys.into_iter().filter(|k| *k != "capabilities") {
+        let (bv, av) = (bs.get(key), as_.get(key));
+        if bv != av {
+            out.push(FieldChange {
+                field: key.clone(),
+                before: diff_text(bv.unwrap_or(&serde_json::Value::Null)),
+                after: diff_text(av.unwrap_or(&serde_json::Value::Null)),
+            });
+        }
+    }
+    out
+}
+
 /// The operator's desk: the queue oldest first, flagged reviews, the
 /// latest audit entries and the maintenance switch.
 pub async fn desk(state: &AppState, p: &Principal) -> MarketResult<OperatorDesk> {
@@ -193,6 +256,12 @@ pub async fn desk(state: &AppState, p: &Principal) -> MarketResult<OperatorDesk>
                     .to_string(),
                 change: q.change.clone(),
                 content_hash: q.content_hash.clone(),
+                content_diff: q
+                    .live
+                    .as_ref()
+                    .map(|live| content_diff(live, &Snapshot::from(r)))
+                    .unwrap_or_default(),
+                capability_diff: q.capability_diff.clone(),
             })
             .collect(),
         flagged: flagged
@@ -282,7 +351,7 @@ pub async fn preview(
         agent: plan.agent.as_ref().map(|a| a.name.clone()),
         agent_maturity: plan.agent.as_ref().map(|a| a.maturity.clone()),
         required_maturity: plan.required_maturity.to_owned(),
-        risk_level: plan.spec.risk_level.as_str().to_owned(),
+        risk_level: plan.spec.effective_risk_level().as_str().to_owned(),
         already_installed: plan.already_installed,
         quota: match plan.quota_limit {
             Some(limit) => format!("{} of {limit} installed skills", plan.quota_current),
