@@ -442,7 +442,7 @@ async fn versions_per_listing_stop_at_the_plan(pool: PgPool) {
             .expect("count");
     assert_eq!(stored, 50);
     // The limit is per listing: the tenant's other listing still versions.
-    app.expect("POST", &version(&fresh, "v1.0"), &owner.cred, None, 200)
+    app.expect("POST", &version(&fresh, "v1.0.0"), &owner.cred, None, 200)
         .await;
 }
 
