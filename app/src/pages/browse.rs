@@ -268,12 +268,13 @@ fn Results(kind: ListingKind, page: BrowsePage, req: BrowseRequest) -> impl Into
         )
     });
     let facets = page.facets.clone();
+    let categories = page.categories.clone();
     view! {
-        <FacetBar kind facets req=req.clone() />
+        <FacetBar kind facets categories req=req.clone() />
         // The cards' names are h3: this keeps the outline h1 → h2 → h3.
         <h2 class="sr-only">"Results"</h2>
         <p class="text-sm text-slate-600 dark:text-slate-400" aria-live="polite" data-testid="result-count">
-            {format!("{} {}{}", page.total, kind.singular(), if page.total == 1 { "" } else { "s" })}
+            {format!("{}{} {}{}", page.total, if page.total_capped { "+" } else { "" }, kind.singular(), if page.total == 1 { "" } else { "s" })}
         </p>
         <ul class="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
             {page.items.into_iter().map(|card| view! { <ListingCardView card /> }).collect_view()}
@@ -304,6 +305,8 @@ const CHIP_OFF: &str = "border-slate-300 text-slate-700 hover:bg-slate-100 dark:
 fn FacetBar(
     kind: ListingKind,
     facets: crate::model::catalog::Facets,
+    /// The results' categories (without the chosen category's own filter).
+    categories: Vec<(String, i64)>,
     req: BrowseRequest,
 ) -> impl IntoView {
     let chip = move |label: String, n: i64, on: bool, target: BrowseRequest| {
@@ -340,6 +343,25 @@ fn FacetBar(
                     <li class="self-center text-xs text-slate-500 dark:text-slate-400">{format!("{} paid", facets.paid)}</li>
                 </ul>
             </div>
+            {(!categories.is_empty()).then(|| {
+                let r = r.clone();
+                view! {
+                    <div class="flex flex-wrap items-center gap-2">
+                        <span class="w-14 text-slate-500 dark:text-slate-400">"Category"</span>
+                        <ul class="flex flex-wrap gap-1.5" aria-label="Category">
+                            {categories.into_iter().take(12).map(|(c, n)| {
+                                let on = r.category.as_deref() == Some(c.as_str());
+                                chip(c.clone(), n, on, BrowseRequest { category: (!on).then(|| c.clone()), ..r.clone() })
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                }
+            })}
+            {facets.capped.then(|| view! {
+                <p class="text-xs text-slate-500 dark:text-slate-400" data-testid="facets-capped">
+                    {format!("Counts cover the first {} matches.", crate::model::catalog::FACET_CAP)}
+                </p>
+            })}
             {(!tags.is_empty()).then(|| {
                 let r = r.clone();
                 view! {

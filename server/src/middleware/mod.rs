@@ -2,6 +2,7 @@
 
 mod csrf;
 mod envelope;
+pub mod http_cache;
 pub mod maintenance;
 pub mod rate_limit;
 mod redis_windows;
@@ -69,6 +70,9 @@ pub fn apply(router: Router, state: AppState, limits: HttpSettings) -> Router {
         .layer(sessions)
         .layer(axum::middleware::from_fn(csrf::csrf_guard))
         .layer(axum::middleware::from_fn(envelope::ensure_envelope))
+        // Outside the envelope and the session layer (it sees the final body
+        // and any Set-Cookie), inside compression (it tags the plain body).
+        .layer(axum::middleware::from_fn(http_cache::http_cache))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(

@@ -18,6 +18,7 @@ pub mod reviews;
 pub mod stats;
 pub mod versions;
 pub mod workflows;
+pub mod search;
 
 use crate::error::{ErrorCode, MarketError};
 

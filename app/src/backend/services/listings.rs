@@ -1071,7 +1071,9 @@ async fn browse_filtered(
     };
     // Every word with its one-edit neighbours (typo tolerance over all text).
     let text = match &query {
-        Some(q) => crate::read!(state, |pool| crate::backend::db::search::text_query(pool, q))?,
+        Some(q) => crate::read!(state, |pool| {
+            crate::backend::db::search::text_query(pool, q)
+        })?,
         None => None,
     };
     let filter = Filter {

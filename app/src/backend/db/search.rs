@@ -1,0 +1,315 @@
+//! The text of a search: the words asked for, each with its one-edit
+//! neighbours from the maintained word list (`search_words`,
+//! `search_word_variants`), as the full-text query the GIN index answers.
+
+use super::listings::{push_filters, Filter, ListingRow, COLUMNS};
+use sqlx::{PgPool, Postgres, QueryBuilder};
+
+/// Words of a query considered at all; the rest are dropped (the query is
+/// already cut to 200 characters).
+const MAX_WORDS: usize = 16;
+/// Words of a query expanded with their typo neighbours.
+const MAX_EXPANDED: usize = 8;
+/// Neighbours kept per word: a word's one-edit neighbours are few in any
+/// real vocabulary; this only bounds a pathological one.
+const MAX_NEIGHBOURS: usize = 12;
+/// The shortest word a typo is tolerated in (the platform's rule).
+pub const TYPO_MIN_LETTERS: usize = 5;
+
+/// A query ready for SQL. Both texts use `to_tsquery` syntax over words made
+/// of letters and digits only, so no user text reaches the operators.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextQuery {
+    /// What was typed (trimmed): an exact name match ranks first.
+    pub raw: String,
+    /// Every word, each or'ed with its neighbours: what must match.
+    pub any_spelling: String,
+    /// Every word as typed: matching it ranks above matching a neighbour.
+    pub as_typed: String,
+}
+
+/// The query's words: runs of letters and digits, lower-cased, first
+/// occurrence kept.
+pub fn words(query: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let w = w.to_lowercase();
+        if !out.contains(&w) {
+            out.push(w);
+        }
+        if out.len() == MAX_WORDS {
+            break;
+        }
+    }
+    out
+}
+
+/// A word typo tolerance applies to: five letters or more, letters only
+/// (the word list holds letters-only words).
+fn tolerates_typo(word: &str) -> bool {
+    word.chars().count() >= TYPO_MIN_LETTERS && word.chars().all(char::is_alphabetic)
+}
+
+/// The word and each of it with one letter deleted: the keys its
+/// neighbours are stored under.
+pub fn variants(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    let mut out = vec![word.to_owned()];
+    for i in 0..chars.len() {
+        let v: String = chars[..i].iter().chain(&chars[i + 1..]).collect();
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// Optimal string alignment distance of at most one: one insertion,
+/// deletion, substitution or swap of adjacent letters.
+pub fn within_one_edit(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a == b {
+        return true;
+    }
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    match long.len() - short.len() {
+        0 => {
+            let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+            match diff.as_slice() {
+                [_] => true,
+                [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+                _ => false,
+            }
+        }
+        1 => {
+            let i = (0..short.len())
+                .find(|&i| short[i] != long[i])
+                .unwrap_or(short.len());
+            short[i..] == long[i + 1..]
+        }
+        _ => false,
+    }
+}
+
+/// Builds the query: each word of five letters or more gains its one-edit
+/// neighbours that some listing uses. `None` when the text has no word.
+pub async fn text_query(pool: &PgPool, raw: &str) -> Result<Option<TextQuery>, sqlx::Error> {
+    let words = words(raw);
+    if words.is_empty() {
+        return Ok(None);
+    }
+    let expand: Vec<&String> = words
+        .iter()
+        .filter(|w| tolerates_typo(w))
+        .take(MAX_EXPANDED)
+        .collect();
+    let keys: Vec<String> = expand.iter().flat_map(|w| variants(w)).collect();
+    let known: Vec<String> = if keys.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_scalar(
+            "SELECT DISTINCT word FROM search_word_variants WHERE variant = ANY($1) ORDER BY word",
+        )
+        .bind(&keys)
+        .fetch_all(pool)
+        .await?
+    };
+    Ok(Some(compose(raw, &words, &known)))
+}
+
+/// The two query texts from the words and the known words near them.
+pub fn compose(raw: &str, words: &[String], known: &[String]) -> TextQuery {
+    let any = words
+        .iter()
+        .map(|w| {
+            let mut alts = vec![w.clone()];
+            if tolerates_typo(w) {
+                alts.extend(
+                    known
+                        .iter()
+                        .filter(|k| *k != w && within_one_edit(w, k))
+                        .take(MAX_NEIGHBOURS)
+                        .cloned(),
+                );
+            }
+            format!("({})", alts.join(" | "))
+        })
+        .collect::<Vec<_>>()
+        .join(" & ");
+    TextQuery {
+        raw: raw.trim().to_owned(),
+        any_spelling: any,
+        as_typed: words.join(" & "),
+    }
+}
+
+/// How many matches, taken in static order (Bayesian rating, then id), are
+/// ranked by their text: a broad word's best-rated matches, not all of
+/// them, so a query costs the same at any catalog size. Matches past the
+/// window follow in static order; a listing named exactly as the query
+/// is always ranked (first).
+pub const RANK_WINDOW: i64 = 500;
+/// Weights of the full-text document's parts for ranking: long
+/// description (D), description (C), tags (B), name (A).
+const WEIGHTS: &str = "'{0.05, 0.2, 0.4, 1.0}'";
+const BAYES: &str = "((rating_sum + 17.5) / (rating_count + 5))";
+
+/// One page by relevance. The order is a property of each row alone, so
+/// pages never overlap or skip: an exact name match first; then the
+/// ranking window by text (every word as typed above a neighbour's match,
+/// then weighted rank: name above tags above description), ties by
+/// Bayesian rating and installs; then the rest in static order.
+pub async fn ranked_page(
+    pool: &PgPool,
+    f: &Filter,
+    text: &TextQuery,
+) -> Result<Vec<ListingRow>, sqlx::Error> {
+    // The prefix of matches in static order a page can reach.
+    let fetch = RANK_WINDOW.max(f.offset + f.limit);
+    let mut qb = QueryBuilder::<Postgres>::new("SELECT ");
+    qb.push(COLUMNS);
+    qb.push(", relevance FROM (SELECT l.*, m.pos, m.exact, (m.pos <= ")
+        .push(RANK_WINDOW.to_string())
+        .push(" OR m.exact) AS ranked, CASE WHEN m.pos <= ")
+        .push(RANK_WINDOW.to_string())
+        .push(" OR m.exact THEN (l.search @@ to_tsquery('english', ")
+        .push_bind(text.as_typed.clone())
+        .push("))::int + ts_rank(")
+        .push(WEIGHTS)
+        .push(", l.search, to_tsquery('english', ")
+        .push_bind(text.any_spelling.clone())
+        .push(")) ELSE 0 END AS relevance FROM (SELECT id, min(pos) AS pos, bool_or(exact) AS exact FROM (");
+    // The static-order prefix, numbered.
+    qb.push("SELECT id, row_number() OVER (ORDER BY b DESC, id) AS pos, false AS exact FROM (SELECT id, ")
+        .push(BAYES)
+        .push(" AS b FROM listings");
+    push_filters(&mut qb, f);
+    qb.push(" ORDER BY ")
+        .push(BAYES)
+        .push(" DESC, id LIMIT ")
+        .push_bind(fetch)
+        .push(") AS prefix");
+    // Exact names, wherever they stand.
+    qb.push(" UNION ALL SELECT id, NULL, true FROM (SELECT id FROM listings");
+    push_filters(&mut qb, f);
+    qb.push(" AND lower(name) = lower(")
+        .push_bind(text.raw.clone())
+        .push(") LIMIT 20) AS named");
+    qb.push(") AS u GROUP BY id) AS m JOIN listings AS l USING (id)) AS r");
+    qb.push(
+        " ORDER BY exact DESC, ranked DESC, relevance DESC, \
+         CASE WHEN ranked THEN ",
+    )
+    .push(BAYES)
+    .push(" END DESC, CASE WHEN ranked THEN installs END DESC, pos ASC NULLS FIRST, id DESC LIMIT ")
+    .push_bind(f.limit)
+    .push(" OFFSET ")
+    .push_bind(f.offset);
+    qb.build_query_as().fetch_all(pool).await
+}
+
+/// Facet counts over at most this many matches: exact for a result set
+/// this size or smaller, lower bounds (and said to be) above it.
+pub const FACET_CAP: i64 = crate::model::catalog::FACET_CAP;
+
+/// Facet counts of a result set: (facet, value, listings) with facet one of
+/// `category`, `type`, `tag`, `price`, largest first; `capped` when the set
+/// was larger than [`FACET_CAP`] and the counts are lower bounds.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ResultFacets {
+    pub counts: Vec<(String, String, i64)>,
+    pub capped: bool,
+}
+
+/// Counts the facets of what the filter matches (its cursor and paging
+/// aside). Categories are counted without the filter's own category, so
+/// the other categories stay reachable; every other facet over the whole
+/// filter.
+pub async fn result_facets(pool: &PgPool, f: &Filter) -> Result<ResultFacets, sqlx::Error> {
+    let category = f.category.clone();
+    let scope = Filter {
+        category: None,
+        after: None,
+        ..f.clone()
+    };
+    let mut qb = QueryBuilder::<Postgres>::new(
+        "WITH m AS MATERIALIZED (SELECT kind, tags, spec, price, category FROM listings",
+    );
+    push_filters(&mut qb, &scope);
+    qb.push(" LIMIT ").push_bind(FACET_CAP);
+    qb.push("), inside AS (SELECT * FROM m WHERE ")
+        .push_bind(category.clone())
+        .push("::text IS NULL OR category = ")
+        .push_bind(category)
+        .push(
+            ") SELECT 'category' AS facet, category AS value, count(*) AS n FROM m \
+             WHERE category IS NOT NULL GROUP BY 2 \
+             UNION ALL SELECT f.facet, f.value, count(*) FROM inside, \
+             LATERAL listing_facet_values(inside.kind, inside.tags, inside.spec, inside.price) AS f GROUP BY 1, 2 \
+             UNION ALL SELECT '', '', count(*) FROM m",
+        );
+    let rows: Vec<(String, String, i64)> = qb.build_query_as().fetch_all(pool).await?;
+    let mut out = ResultFacets::default();
+    for (facet, value, n) in rows {
+        if facet.is_empty() {
+            out.capped = n >= FACET_CAP;
+        } else {
+            out.counts.push((facet, value, n));
+        }
+    }
+    out.counts
+        .sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_edit_is_insertion_deletion_substitution_or_swap() {
+        assert!(within_one_edit("reconcilation", "reconciliation"));
+        assert!(within_one_edit("reconciliation", "reconcilation"));
+        assert!(within_one_edit("invoice", "invoize"));
+        assert!(within_one_edit("invoice", "invocie"));
+        assert!(within_one_edit("invoice", "invoice"));
+        assert!(!within_one_edit("invoice", "invocei"));
+        assert!(!within_one_edit("analisys", "analysis"));
+        assert!(!within_one_edit("invoice", "invoicess"));
+    }
+
+    #[test]
+    fn every_one_edit_neighbour_shares_a_variant() {
+        for (typo, real) in [
+            ("reconcilation", "reconciliation"),
+            ("invocie", "invoice"),
+            ("invoize", "invoice"),
+            ("innvoice", "invoice"),
+            ("nvoice", "invoice"),
+        ] {
+            let (a, b) = (variants(typo), variants(real));
+            assert!(a.iter().any(|v| b.contains(v)), "{typo} / {real}");
+        }
+    }
+
+    #[test]
+    fn queries_carry_only_letters_and_digits() {
+        let words = words("Rec0n & ! | (x) 'quoted' -neg ü:* REC0N");
+        assert_eq!(words, ["rec0n", "x", "quoted", "neg", "ü"]);
+        let q = compose("raw", &words, &["quotes".into(), "quote".into()]);
+        assert_eq!(q.as_typed, "rec0n & x & quoted & neg & ü");
+        assert_eq!(
+            q.any_spelling,
+            "(rec0n) & (x) & (quoted | quotes | quote) & (neg) & (ü)"
+        );
+        assert!(words("  ,;  ").is_empty());
+    }
+}

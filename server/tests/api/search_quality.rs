@@ -1,0 +1,451 @@
+//! Search quality on a generated catalog: typo tolerance over every text
+//! field, the ranking rules, exact totals with consistent pages past the
+//! ranking window, and facets that count the current result set.
+
+use crate::common::TestApp;
+use crate::fixtures::actor;
+use serde_json::Value;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+const SEARCH: &str = "/api/public/v1/marketplace/skills";
+
+/// One approved skill written straight to the table (the triggers keep the
+/// full-text document, the word list and the counts as for any write).
+struct Spec<'a> {
+    name: &'a str,
+    description: &'a str,
+    long_description: &'a str,
+    tags: &'a [&'a str],
+    skill_type: &'a str,
+    category: &'a str,
+    /// (rating_sum, rating_count, installs)
+    counters: (f64, i32, i32),
+}
+
+impl Default for Spec<'_> {
+    fn default() -> Self {
+        Spec {
+            name: "",
+            description: "A plain helper",
+            long_description: "",
+            tags: &[],
+            skill_type: "function",
+            category: "productivity",
+            counters: (0.0, 0, 0),
+        }
+    }
+}
+
+async fn insert(pool: &PgPool, tenant: Uuid, s: Spec<'_>) -> Uuid {
+    let id = Uuid::now_v7();
+    let tags: Vec<String> = s.tags.iter().map(|t| (*t).to_owned()).collect();
+    sqlx::query(
+        "INSERT INTO listings (id, kind, publisher_tenant_id, name, slug, description, long_description, \
+         category, tags, status, approved_at, spec, rating_sum, rating_count, installs, active_installs) \
+         VALUES ($1, 'skill', $2, $3, $4, $5, $6, $7, $8, 'approved', now(), \
+                 jsonb_build_object('skill_type', $9::text, 'risk_level', 'low'), $10::numeric, $11, $12, $12)",
+    )
+    .bind(id)
+    .bind(tenant)
+    .bind(s.name)
+    .bind(format!("s-{}", id.simple()))
+    .bind(s.description)
+    .bind(s.long_description)
+    .bind(s.category)
+    .bind(&tags)
+    .bind(s.skill_type)
+    .bind(s.counters.0)
+    .bind(s.counters.1)
+    .bind(s.counters.2)
+    .execute(pool)
+    .await
+    .expect("insert listing");
+    id
+}
+
+/// A few hundred listings of unrelated text around the ones a test asks for.
+async fn filler(pool: &PgPool, tenant: Uuid, n: i64) {
+    sqlx::query(
+        "INSERT INTO listings (id, kind, publisher_tenant_id, name, slug, description, long_description, \
+         category, tags, status, approved_at, spec, rating_sum, rating_count, installs, active_installs) \
+         SELECT gen_random_uuid(), 'skill', $1, \
+                (ARRAY['Quick','Bright','Steady','Calm'])[1 + g % 4] || ' ' || \
+                (ARRAY['Toaster','Lantern','Compass','Anchor','Beacon'])[1 + g % 5] || ' ' || g, \
+                'filler-' || g, \
+                'Moves ' || (ARRAY['boxes','crates','parcels','barrels'])[1 + g % 4] || ' around quietly', \
+                'Handles ' || (ARRAY['weather','traffic','harvest'])[1 + g % 3] || ' notes', \
+                (ARRAY['operations','finance','sales'])[1 + g % 3], \
+                ARRAY[(ARRAY['logistics','shipping','storage'])[1 + g % 3]], 'approved', now(), \
+                jsonb_build_object('skill_type', (ARRAY['api','script'])[1 + g % 2], 'risk_level', 'low'), \
+                (g % 50)::numeric, g % 10, g % 97, g % 97 \
+         FROM generate_series(1, $2) AS g",
+    )
+    .bind(tenant)
+    .bind(n)
+    .execute(pool)
+    .await
+    .expect("filler");
+}
+
+async fn search(app: &TestApp, query: &str, extra: &str) -> Value {
+    let uri = format!("{SEARCH}?query={}&limit=100{extra}", urlencode(query));
+    let r = app.get(&uri).await;
+    assert_eq!(r.status, 200, "{uri}: {}", r.text);
+    r.json()
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn names(v: &Value) -> Vec<String> {
+    v["skills"]
+        .as_array()
+        .expect("skills")
+        .iter()
+        .map(|s| s["name"].as_str().expect("name").to_owned())
+        .collect()
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_one_edit_typo_in_any_field_still_finds_the_listing(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let t = actor(&pool, "Acme", "member").await.tenant_id;
+    filler(&pool, t, 300).await;
+    insert(
+        &pool,
+        t,
+        Spec {
+            name: "Ledger Harmonizer",
+            ..Spec::default()
+        },
+    )
+    .await;
+    insert(
+        &pool,
+        t,
+        Spec {
+            name: "Books Tool",
+            description: "Bank statement reconciliation for small firms",
+            ..Spec::default()
+        },
+    )
+    .await;
+    insert(
+        &pool,
+        t,
+        Spec {
+            name: "Sheet Helper",
+            long_description: "Imports every spreadsheet a team keeps, then checks totals",
+            ..Spec::default()
+        },
+    )
+    .await;
+    insert(
+        &pool,
+        t,
+        Spec {
+            name: "Cluster Tool",
+            tags: &["kubernetes", "ops"],
+            ..Spec::default()
+        },
+    )
+    .await;
+
+    for (query, expected) in [
+        // deletion, in the description
+        ("reconcilation", "Books Tool"),
+        // insertion, in the long description
+        ("spreadsheeet", "Sheet Helper"),
+        // swap of adjacent letters, in a tag
+        ("kuberentes", "Cluster Tool"),
+        // substitution, in the name
+        ("harmonixer", "Ledger Harmonizer"),
+        // and the words as spelt
+        ("reconciliation", "Books Tool"),
+        ("spreadsheet", "Sheet Helper"),
+        ("kubernetes", "Cluster Tool"),
+        // capitals and punctuation are not part of a word
+        ("Ledger-HARMONIZER!", "Ledger Harmonizer"),
+    ] {
+        let v = search(&app, query, "").await;
+        assert_eq!(names(&v), [expected], "query {query:?}");
+        assert_eq!(v["total"], 1, "query {query:?}");
+    }
+    // Two edits is not one (the name fallback aside, nothing matches).
+    assert_eq!(search(&app, "recnocilation", "").await["total"], 0);
+    // Every word must match, each with its own typo allowed.
+    let v = search(&app, "bank reconcilation", "").await;
+    assert_eq!(names(&v), ["Books Tool"]);
+    assert_eq!(
+        search(&app, "reconcilation kubernetes", "").await["total"],
+        0
+    );
+    // Operators and quotes are words' edges, never query syntax (no 500).
+    for junk in ["a & | !", "'\"():*", "x:*A & !!", "(((", "ü ö"] {
+        let r = app
+            .get(&format!("{SEARCH}?query={}", urlencode(junk)))
+            .await;
+        assert_eq!(r.status, 200, "{junk:?}: {}", r.text);
+    }
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn ranking_puts_exact_names_then_names_then_descriptions_and_breaks_ties_by_rating(
+    pool: PgPool,
+) {
+    let app = TestApp::new(pool.clone()).await;
+    let t = actor(&pool, "Acme", "member").await.tenant_id;
+    filler(&pool, t, 200).await;
+    // The description-only match is the best rated and most installed: text
+    // still wins.
+    insert(
+        &pool,
+        t,
+        Spec {
+            name: "Paper Mover",
+            description: "Sends every invoice to accounting",
+            counters: (490.0, 100, 9000),
+            ..Spec::default()
+        },
+    )
+    .await;
+    insert(
+        &pool,
+        t,
+        Spec {
+            name: "Invoice Parser Pro",
+            counters: (30.0, 10, 10),
+            ..Spec::default()
+        },
+    )
+    .await;
+    insert(
+        &pool,
+        t,
+        Spec {
+            name: "Invoice",
+            counters: (2.0, 2, 1),
+            ..Spec::default()
+        },
+    )
+    .await;
+    insert(
+        &pool,
+        t,
+        Spec {
+            name: "Billing Kit",
+            tags: &["invoice"],
+            ..Spec::default()
+        },
+    )
+    .await;
+    let v = search(&app, "invoice", "").await;
+    assert_eq!(
+        names(&v),
+        [
+            "Invoice",
+            "Invoice Parser Pro",
+            "Billing Kit",
+            "Paper Mover"
+        ]
+    );
+
+    // Equal text matches: Bayesian rating first (forty 4.8s beat one 5.0),
+    // then installs.
+    for (name, counters) in [
+        ("Gadget One", (5.0, 1, 500)),
+        ("Gadget Two", (192.0, 40, 5)),
+        ("Gadget Three", (0.0, 0, 50)),
+        ("Gadget Four", (0.0, 0, 70)),
+    ] {
+        insert(
+            &pool,
+            t,
+            Spec {
+                name,
+                description: "Tunes the telemetry pipeline",
+                counters,
+                ..Spec::default()
+            },
+        )
+        .await;
+    }
+    let v = search(&app, "telemetry", "").await;
+    assert_eq!(
+        names(&v),
+        ["Gadget Two", "Gadget One", "Gadget Four", "Gadget Three"]
+    );
+    // A typo finds the same listings; the word as typed outranks a
+    // neighbour's match.
+    let v = search(&app, "telemtry", "").await;
+    assert_eq!(names(&v).len(), 4);
+    insert(
+        &pool,
+        t,
+        Spec {
+            name: "Typo Keeper",
+            description: "Notes on telemtry (sic)",
+            ..Spec::default()
+        },
+    )
+    .await;
+    let v = search(&app, "telemtry", "").await;
+    assert_eq!(names(&v)[0], "Typo Keeper");
+    assert_eq!(v["total"], 5);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn totals_are_exact_and_pages_never_overlap_past_the_ranking_window(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let t = actor(&pool, "Acme", "member").await.tenant_id;
+    // More matches than the ranking window (500), so pages past it follow
+    // the static order; the exact name must still come first.
+    filler(&pool, t, 2400).await;
+    insert(
+        &pool,
+        t,
+        Spec {
+            name: "Parcels",
+            description: "Moves parcels",
+            ..Spec::default()
+        },
+    )
+    .await;
+    let expected: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM listings WHERE description ILIKE '%parcels%'")
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+    assert!(expected > 550, "{expected}");
+    let mut seen = std::collections::HashSet::new();
+    let mut first = None;
+    for offset in (0..expected + 100).step_by(100) {
+        let v = search(&app, "parcels", &format!("&offset={offset}")).await;
+        assert_eq!(v["total"], expected, "offset {offset}");
+        for s in v["skills"].as_array().expect("skills") {
+            let id = s["id"].as_str().expect("id").to_owned();
+            assert!(seen.insert(id), "offset {offset}: a listing shown twice");
+        }
+        first.get_or_insert_with(|| names(&v)[0].clone());
+    }
+    assert_eq!(seen.len() as i64, expected, "every match shown once");
+    assert_eq!(first.as_deref(), Some("Parcels"));
+    // The same for a typo of it.
+    let v = search(&app, "parcells", "").await;
+    assert_eq!(v["total"], expected);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn facets_count_the_current_result_set(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let t = actor(&pool, "Acme", "member").await.tenant_id;
+    filler(&pool, t, 100).await;
+    for (name, skill_type, category, tags) in [
+        (
+            "Rocket Alpha",
+            "api",
+            "engineering",
+            &["space", "launch"][..],
+        ),
+        ("Rocket Beta", "api", "engineering", &["space"][..]),
+        ("Rocket Gamma", "docker", "science", &["space"][..]),
+    ] {
+        insert(
+            &pool,
+            t,
+            Spec {
+                name,
+                skill_type,
+                category,
+                tags,
+                ..Spec::default()
+            },
+        )
+        .await;
+    }
+    let page = app.get("/skills?q=rocket").await;
+    assert_eq!(page.status, 200);
+    let facets = section(&page.text, "data-testid=\"facets\"");
+    // Three results: api 2, docker 1, tags space 3, launch 1, all free;
+    // nothing of the hundred fillers' types or tags.
+    for (label, n) in [
+        ("api", 2),
+        ("docker", 1),
+        ("space", 3),
+        ("launch", 1),
+        ("Free", 3),
+    ] {
+        assert!(
+            chip_count(facets, label) == Some(n),
+            "{label} should count {n}: {facets}"
+        );
+    }
+    for absent in ["script", "logistics", "shipping"] {
+        assert!(chip_count(facets, absent).is_none(), "{absent}: {facets}");
+    }
+    assert_eq!(chip_count(facets, "engineering"), Some(2), "{facets}");
+    assert_eq!(chip_count(facets, "science"), Some(1), "{facets}");
+    assert!(chip_count(facets, "operations").is_none(), "{facets}");
+    // A filter narrows the counts too; the category list keeps the other
+    // categories reachable.
+    let page = app.get("/skills?q=rocket&category=engineering").await;
+    let facets = section(&page.text, "data-testid=\"facets\"");
+    assert_eq!(chip_count(facets, "api"), Some(2), "{facets}");
+    assert!(chip_count(facets, "docker").is_none(), "{facets}");
+    assert_eq!(chip_count(facets, "science"), Some(1), "{facets}");
+    // Without a query or filter: the whole kind, from the maintained counts.
+    let page = app.get("/skills").await;
+    let facets = section(&page.text, "data-testid=\"facets\"");
+    assert_eq!(chip_count(facets, "space"), Some(3), "{facets}");
+    assert_eq!(chip_count(facets, "api"), Some(52), "{facets}");
+    assert!(!page.text.contains("facets-capped"));
+}
+
+/// The facet bar: from its marker to the result count after it.
+fn section<'a>(html: &'a str, marker: &str) -> &'a str {
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} missing"));
+    let rest = &html[start..];
+    let end = rest
+        .find("data-testid=\"result-count\"")
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// The count shown on the facet chip labelled `label`, if there is one.
+fn chip_count(html: &str, label: &str) -> Option<i64> {
+    let strip = |s: &str| {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in s.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => {
+                    in_tag = false;
+                    out.push('|');
+                }
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    };
+    let text = strip(html);
+    let parts: Vec<&str> = text
+        .split('|')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts
+        .windows(2)
+        .find(|w| w[0] == label)
+        .and_then(|w| w[1].parse().ok())
+}
