@@ -43,13 +43,21 @@ DO $$ DECLARE r record; BEGIN
   END LOOP;
 END $$;
 ALTER TABLE listings DISABLE TRIGGER listings_search_refresh;
+-- The analytics triggers too: one queue lookup per pending row without
+-- indexes would be quadratic. The rollups are rebuilt once, at the end.
+ALTER TABLE listings DISABLE TRIGGER listings_queue_stats_insert;
+ALTER TABLE reviews DISABLE TRIGGER reviews_stats_insert;
 
+-- In chunks of 50,000, each followed by a progress line (count, rate,
+-- time left): a million listings take minutes.
+CREATE TEMP TABLE gen_progress AS SELECT clock_timestamp() AS started, :n::bigint AS total;
+SELECT replace(replace($gen$
 WITH pubs AS (SELECT array_agg(id ORDER BY id) AS ids FROM tenants WHERE slug LIKE 'bench-pub-%'),
 src AS (
   SELECT g,
          (SELECT w FROM words) AS words, (SELECT w FROM adjectives) AS adj, (SELECT w FROM nouns) AS nouns,
          random() AS r1, random() AS r2, random() AS r3, random() AS r4, random() AS r5
-  FROM generate_series(1, :n) g
+  FROM generate_series(__LO__, __HI__) g
 ),
 rows AS (
   SELECT g,
@@ -94,9 +102,18 @@ SELECT gen_random_uuid(), kind, publisher, name, lower(replace(name, ' ', '-')),
        setweight(to_tsvector('english', description), 'C') ||
        setweight(to_tsvector('english', long_description), 'D'),
        lower(name || ' ' || array_to_string(tags, ' ') || ' ' || left(description, 500))
-FROM rows;
+FROM rows
+$gen$, '__LO__', lo::text), '__HI__', least(lo + 49999, :n)::text),
+       replace($p$DO $d$ DECLARE p record; el float8; done bigint := __DONE__; BEGIN
+         SELECT * INTO p FROM gen_progress;
+         el := greatest(extract(epoch FROM clock_timestamp() - p.started), 0.001);
+         RAISE NOTICE 'generated % of % listings (% %%), % per s, about % s left',
+           done, p.total, round(100.0 * done / p.total), round(done / el), round((p.total - done) * el / done);
+       END $d$$p$, '__DONE__', least(lo + 49999, :n)::text)
+FROM generate_series(1, :n, 50000) lo \gexec
 
 ALTER TABLE listings ENABLE TRIGGER listings_search_refresh;
+ALTER TABLE listings ENABLE TRIGGER listings_queue_stats_insert;
 SET maintenance_work_mem = '512MB';
 DO $$ DECLARE r record; BEGIN
   FOR r IN SELECT indexdef FROM saved_indexes LOOP
@@ -115,6 +132,11 @@ CROSS JOIN LATERAL (
 ) l
 WHERE u.email LIKE 'bench-team-%'
 ON CONFLICT DO NOTHING;
+
+ALTER TABLE reviews ENABLE TRIGGER reviews_stats_insert;
+-- The daily rollups from the rows just made (progress lines per chunk).
+SELECT listing_stats_rebuild() AS listings_with_stats \gset
+SELECT review_queue_rebuild() AS queue_days \gset
 
 -- One API key per bench user for the write mix: sk-bench<user number padded>.
 INSERT INTO api_keys (id, tenant_id, user_id, name, scope, prefix, key_hash)
