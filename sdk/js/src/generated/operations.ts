@@ -5,6 +5,10 @@ import type { Operation, Result, Transport } from "../transport.js";
 
 export const OPERATIONS: Record<string, Operation> = {
   get_api_admin_audit: { id: "get_api_admin_audit", method: "GET", path: "/api/admin/audit", params: [["action", "action", "query", false], ["targetId", "target_id", "query", false], ["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "entries", paged: true, namespace: "admin", name: "auditLog", aliasOf: null },
+  get_api_admin_federation_peers: { id: "get_api_admin_federation_peers", method: "GET", path: "/api/admin/federation/peers", params: [], body: null, items: "peers", paged: false, namespace: "admin", name: "federationPeers", aliasOf: null },
+  delete_api_admin_federation_peers__name_: { id: "delete_api_admin_federation_peers__name_", method: "DELETE", path: "/api/admin/federation/peers/{name}", params: [["name", "name", "path", true]], body: null, items: null, paged: false, namespace: "admin", name: "deleteFederationPeer", aliasOf: null },
+  put_api_admin_federation_peers__name_: { id: "put_api_admin_federation_peers__name_", method: "PUT", path: "/api/admin/federation/peers/{name}", params: [["name", "name", "path", true], ["enabled", "enabled", "body", false], ["key", "key", "body", false], ["url", "url", "body", true]], body: "json", items: null, paged: false, namespace: "admin", name: "putFederationPeer", aliasOf: null },
+  post_api_admin_federation_peers__name__sync: { id: "post_api_admin_federation_peers__name__sync", method: "POST", path: "/api/admin/federation/peers/{name}/sync", params: [["name", "name", "path", true]], body: null, items: null, paged: false, namespace: "admin", name: "syncFederationPeer", aliasOf: null },
   get_api_admin_flags: { id: "get_api_admin_flags", method: "GET", path: "/api/admin/flags", params: [["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "reviews", paged: true, namespace: "admin", name: "flaggedReviews", aliasOf: null },
   post_api_admin_listings__id__approve: { id: "post_api_admin_listings__id__approve", method: "POST", path: "/api/admin/listings/{id}/approve", params: [["listingId", "id", "path", true], ["contentHash", "content_hash", "query", false]], body: null, items: null, paged: false, namespace: "admin", name: "approveListing", aliasOf: null },
   post_api_admin_listings__id__approve_risk: { id: "post_api_admin_listings__id__approve_risk", method: "POST", path: "/api/admin/listings/{id}/approve-risk", params: [["listingId", "id", "path", true]], body: null, items: null, paged: false, namespace: "admin", name: "approveRisk", aliasOf: null },
@@ -15,10 +19,11 @@ export const OPERATIONS: Record<string, Operation> = {
   get_api_admin_review_queue: { id: "get_api_admin_review_queue", method: "GET", path: "/api/admin/review-queue", params: [["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "items", paged: true, namespace: "admin", name: "reviewQueue", aliasOf: null },
   post_api_admin_reviews__id__hide: { id: "post_api_admin_reviews__id__hide", method: "POST", path: "/api/admin/reviews/{id}/hide", params: [["reviewId", "id", "path", true]], body: null, items: null, paged: false, namespace: "admin", name: "hideReview", aliasOf: null },
   post_api_admin_reviews__id__restore: { id: "post_api_admin_reviews__id__restore", method: "POST", path: "/api/admin/reviews/{id}/restore", params: [["reviewId", "id", "path", true]], body: null, items: null, paged: false, namespace: "admin", name: "restoreReview", aliasOf: null },
+  get_api_admin_stats: { id: "get_api_admin_stats", method: "GET", path: "/api/admin/stats", params: [["days", "days", "query", false]], body: null, items: "series", paged: false, namespace: "admin", name: "stats", aliasOf: null },
   put_api_admin_tenants__id_: { id: "put_api_admin_tenants__id_", method: "PUT", path: "/api/admin/tenants/{id}", params: [["tenantId", "id", "path", true], ["marketplaceEnabled", "marketplace_enabled", "body", false], ["plan", "plan", "body", false]], body: "json", items: null, paged: false, namespace: "admin", name: "updateTenant", aliasOf: null },
   post_api_agent_marketplace_approve__template_id_: { id: "post_api_agent_marketplace_approve__template_id_", method: "POST", path: "/api/agent-marketplace/approve/{template_id}", params: [["templateId", "template_id", "path", true], ["contentHash", "content_hash", "query", false]], body: null, items: null, paged: false, namespace: "agentTemplates", name: "approve", aliasOf: null },
-  get_api_agent_marketplace_browse: { id: "get_api_agent_marketplace_browse", method: "GET", path: "/api/agent-marketplace/browse", params: [["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "agents", paged: true, namespace: "agentTemplates", name: "browse", aliasOf: null },
-  post_api_agent_marketplace_install__template_id_: { id: "post_api_agent_marketplace_install__template_id_", method: "POST", path: "/api/agent-marketplace/install/{template_id}", params: [["templateId", "template_id", "path", true]], body: null, items: null, paged: false, namespace: "agentTemplates", name: "install", aliasOf: null },
+  get_api_agent_marketplace_browse: { id: "get_api_agent_marketplace_browse", method: "GET", path: "/api/agent-marketplace/browse", params: [["limit", "limit", "query", false], ["offset", "offset", "query", false], ["includeDeprecated", "include_deprecated", "query", false]], body: null, items: "agents", paged: true, namespace: "agentTemplates", name: "browse", aliasOf: null },
+  post_api_agent_marketplace_install__template_id_: { id: "post_api_agent_marketplace_install__template_id_", method: "POST", path: "/api/agent-marketplace/install/{template_id}", params: [["templateId", "template_id", "path", true]], body: null, items: "warnings", paged: false, namespace: "agentTemplates", name: "install", aliasOf: null },
   post_api_agent_marketplace_publish__agent_id_: { id: "post_api_agent_marketplace_publish__agent_id_", method: "POST", path: "/api/agent-marketplace/publish/{agent_id}", params: [["agentId", "agent_id", "path", true], ["name", "name", "query", true], ["description", "description", "query", true], ["price", "price", "query", false], ["category", "category", "query", false]], body: null, items: null, paged: false, namespace: "agentTemplates", name: "publish", aliasOf: null },
   post_api_agent_marketplace_reject__template_id_: { id: "post_api_agent_marketplace_reject__template_id_", method: "POST", path: "/api/agent-marketplace/reject/{template_id}", params: [["templateId", "template_id", "path", true], ["reason", "reason", "query", true]], body: null, items: null, paged: false, namespace: "agentTemplates", name: "reject", aliasOf: null },
   get_api_agents: { id: "get_api_agents", method: "GET", path: "/api/agents", params: [], body: null, items: "agents", paged: false, namespace: "agents", name: "list", aliasOf: null },
@@ -30,43 +35,48 @@ export const OPERATIONS: Record<string, Operation> = {
   get_api_auth_me: { id: "get_api_auth_me", method: "GET", path: "/api/auth/me", params: [], body: null, items: "permissions", paged: false, namespace: "auth", name: "listMe", aliasOf: null },
   post_api_auth_signup: { id: "post_api_auth_signup", method: "POST", path: "/api/auth/signup", params: [["email", "email", "body", true], ["password", "password", "body", true], ["tenantName", "tenant_name", "body", true]], body: "json", items: null, paged: false, namespace: "auth", name: "signup", aliasOf: null },
   get_api_canvas_marketplace_categories: { id: "get_api_canvas_marketplace_categories", method: "GET", path: "/api/canvas-marketplace/categories", params: [], body: null, items: "categories", paged: false, namespace: "components", name: "categories", aliasOf: null },
-  get_api_canvas_marketplace_components: { id: "get_api_canvas_marketplace_components", method: "GET", path: "/api/canvas-marketplace/components", params: [["query", "query", "query", false], ["category", "category", "query", false], ["tags", "tags", "query", false], ["componentType", "component_type", "query", false], ["minPrice", "min_price", "query", false], ["maxPrice", "max_price", "query", false], ["isFree", "is_free", "query", false], ["isFeatured", "is_featured", "query", false], ["sortBy", "sort_by", "query", false], ["sortOrder", "sort_order", "query", false], ["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "components", paged: true, namespace: "components", name: "browse", aliasOf: null },
+  get_api_canvas_marketplace_components: { id: "get_api_canvas_marketplace_components", method: "GET", path: "/api/canvas-marketplace/components", params: [["query", "query", "query", false], ["category", "category", "query", false], ["tags", "tags", "query", false], ["componentType", "component_type", "query", false], ["minPrice", "min_price", "query", false], ["maxPrice", "max_price", "query", false], ["isFree", "is_free", "query", false], ["isFeatured", "is_featured", "query", false], ["sortBy", "sort_by", "query", false], ["sortOrder", "sort_order", "query", false], ["includeDeprecated", "include_deprecated", "query", false], ["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "components", paged: true, namespace: "components", name: "browse", aliasOf: null },
   post_api_canvas_marketplace_components: { id: "post_api_canvas_marketplace_components", method: "POST", path: "/api/canvas-marketplace/components", params: [["category", "category", "body", false], ["code", "code", "body", false], ["componentType", "component_type", "body", false], ["configSchema", "config_schema", "body", false], ["cssDependencies", "css_dependencies", "body", false], ["demoUrl", "demo_url", "body", false], ["dependencies", "dependencies", "body", false], ["description", "description", "body", false], ["license", "license", "body", false], ["name", "name", "body", true], ["previewUrl", "preview_url", "body", false], ["price", "price", "body", false], ["tags", "tags", "body", false], ["thumbnailUrl", "thumbnail_url", "body", false], ["version", "version", "body", false]], body: "json", items: null, paged: false, namespace: "components", name: "create", aliasOf: null },
-  post_api_canvas_marketplace_components_install: { id: "post_api_canvas_marketplace_components_install", method: "POST", path: "/api/canvas-marketplace/components/install", params: [["canvasId", "canvas_id", "body", true], ["componentId", "component_id", "body", true]], body: "json", items: null, paged: false, namespace: "components", name: "install", aliasOf: null },
+  post_api_canvas_marketplace_components_install: { id: "post_api_canvas_marketplace_components_install", method: "POST", path: "/api/canvas-marketplace/components/install", params: [["canvasId", "canvas_id", "body", true], ["componentId", "component_id", "body", true]], body: "json", items: "warnings", paged: false, namespace: "components", name: "install", aliasOf: null },
   post_api_canvas_marketplace_components_publish: { id: "post_api_canvas_marketplace_components_publish", method: "POST", path: "/api/canvas-marketplace/components/publish", params: [["componentId", "component_id", "body", true], ["license", "license", "body", false], ["price", "price", "body", false], ["tags", "tags", "body", false]], body: "json", items: null, paged: false, namespace: "components", name: "publish", aliasOf: null },
   get_api_canvas_marketplace_components__component_id_: { id: "get_api_canvas_marketplace_components__component_id_", method: "GET", path: "/api/canvas-marketplace/components/{component_id}", params: [["componentId", "component_id", "path", true]], body: null, items: null, paged: false, namespace: "components", name: "get", aliasOf: null },
   post_api_canvas_marketplace_components__component_id__approve: { id: "post_api_canvas_marketplace_components__component_id__approve", method: "POST", path: "/api/canvas-marketplace/components/{component_id}/approve", params: [["componentId", "component_id", "path", true], ["contentHash", "content_hash", "query", false]], body: null, items: null, paged: false, namespace: "components", name: "approve", aliasOf: null },
   post_api_canvas_marketplace_components__component_id__rate: { id: "post_api_canvas_marketplace_components__component_id__rate", method: "POST", path: "/api/canvas-marketplace/components/{component_id}/rate", params: [["componentId", "component_id", "path", true], ["rating", "rating", "body", true], ["review", "review", "body", false]], body: "json", items: null, paged: false, namespace: "components", name: "rate", aliasOf: null },
   put_api_canvas_marketplace_components__component_id__rate: { id: "put_api_canvas_marketplace_components__component_id__rate", method: "PUT", path: "/api/canvas-marketplace/components/{component_id}/rate", params: [["componentId", "component_id", "path", true], ["rating", "rating", "body", true], ["review", "review", "body", false]], body: "json", items: null, paged: false, namespace: "components", name: "updateRating", aliasOf: null },
-  get_api_canvas_marketplace_components__component_id__ratings: { id: "get_api_canvas_marketplace_components__component_id__ratings", method: "GET", path: "/api/canvas-marketplace/components/{component_id}/ratings", params: [["componentId", "component_id", "path", true], ["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "ratings", paged: true, namespace: "components", name: "ratings", aliasOf: null },
+  get_api_canvas_marketplace_components__component_id__ratings: { id: "get_api_canvas_marketplace_components__component_id__ratings", method: "GET", path: "/api/canvas-marketplace/components/{component_id}/ratings", params: [["componentId", "component_id", "path", true], ["limit", "limit", "query", false], ["offset", "offset", "query", false], ["verifiedOnly", "verified_only", "query", false]], body: null, items: "ratings", paged: true, namespace: "components", name: "ratings", aliasOf: null },
   post_api_canvas_marketplace_components__component_id__reject: { id: "post_api_canvas_marketplace_components__component_id__reject", method: "POST", path: "/api/canvas-marketplace/components/{component_id}/reject", params: [["componentId", "component_id", "path", true], ["reason", "reason", "query", true]], body: null, items: null, paged: false, namespace: "components", name: "reject", aliasOf: null },
   get_api_canvas_marketplace_tags: { id: "get_api_canvas_marketplace_tags", method: "GET", path: "/api/canvas-marketplace/tags", params: [], body: null, items: "tags", paged: false, namespace: "components", name: "tags", aliasOf: null },
   get_api_canvases: { id: "get_api_canvases", method: "GET", path: "/api/canvases", params: [], body: null, items: "canvases", paged: false, namespace: "canvases", name: "list", aliasOf: null },
   post_api_canvases: { id: "post_api_canvases", method: "POST", path: "/api/canvases", params: [["name", "name", "body", true]], body: "json", items: "components", paged: false, namespace: "canvases", name: "create", aliasOf: null },
   get_api_canvases__id_: { id: "get_api_canvases__id_", method: "GET", path: "/api/canvases/{id}", params: [["canvasId", "id", "path", true]], body: null, items: "components", paged: false, namespace: "canvases", name: "get", aliasOf: null },
-  get_api_components: { id: "get_api_components", method: "GET", path: "/api/components", params: [["query", "query", "query", false], ["category", "category", "query", false], ["tags", "tags", "query", false], ["componentType", "component_type", "query", false], ["minPrice", "min_price", "query", false], ["maxPrice", "max_price", "query", false], ["isFree", "is_free", "query", false], ["isFeatured", "is_featured", "query", false], ["sortBy", "sort_by", "query", false], ["sortOrder", "sort_order", "query", false], ["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "components", paged: true, namespace: "components", name: "browse", aliasOf: "get_api_canvas_marketplace_components" },
+  get_api_components: { id: "get_api_components", method: "GET", path: "/api/components", params: [["query", "query", "query", false], ["category", "category", "query", false], ["tags", "tags", "query", false], ["componentType", "component_type", "query", false], ["minPrice", "min_price", "query", false], ["maxPrice", "max_price", "query", false], ["isFree", "is_free", "query", false], ["isFeatured", "is_featured", "query", false], ["sortBy", "sort_by", "query", false], ["sortOrder", "sort_order", "query", false], ["includeDeprecated", "include_deprecated", "query", false], ["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "components", paged: true, namespace: "components", name: "browse", aliasOf: "get_api_canvas_marketplace_components" },
   post_api_components: { id: "post_api_components", method: "POST", path: "/api/components", params: [["category", "category", "body", false], ["code", "code", "body", false], ["componentType", "component_type", "body", false], ["configSchema", "config_schema", "body", false], ["cssDependencies", "css_dependencies", "body", false], ["demoUrl", "demo_url", "body", false], ["dependencies", "dependencies", "body", false], ["description", "description", "body", false], ["license", "license", "body", false], ["name", "name", "body", true], ["previewUrl", "preview_url", "body", false], ["price", "price", "body", false], ["tags", "tags", "body", false], ["thumbnailUrl", "thumbnail_url", "body", false], ["version", "version", "body", false]], body: "json", items: null, paged: false, namespace: "components", name: "create", aliasOf: "post_api_canvas_marketplace_components" },
-  post_api_components_install: { id: "post_api_components_install", method: "POST", path: "/api/components/install", params: [["canvasId", "canvas_id", "body", true], ["componentId", "component_id", "body", true]], body: "json", items: null, paged: false, namespace: "components", name: "install", aliasOf: "post_api_canvas_marketplace_components_install" },
+  post_api_components_install: { id: "post_api_components_install", method: "POST", path: "/api/components/install", params: [["canvasId", "canvas_id", "body", true], ["componentId", "component_id", "body", true]], body: "json", items: "warnings", paged: false, namespace: "components", name: "install", aliasOf: "post_api_canvas_marketplace_components_install" },
   post_api_components_publish: { id: "post_api_components_publish", method: "POST", path: "/api/components/publish", params: [["componentId", "component_id", "body", true], ["license", "license", "body", false], ["price", "price", "body", false], ["tags", "tags", "body", false]], body: "json", items: null, paged: false, namespace: "components", name: "publish", aliasOf: "post_api_canvas_marketplace_components_publish" },
   get_api_components__component_id_: { id: "get_api_components__component_id_", method: "GET", path: "/api/components/{component_id}", params: [["componentId", "component_id", "path", true]], body: null, items: null, paged: false, namespace: "components", name: "get", aliasOf: "get_api_canvas_marketplace_components__component_id_" },
   post_api_components__component_id__approve: { id: "post_api_components__component_id__approve", method: "POST", path: "/api/components/{component_id}/approve", params: [["componentId", "component_id", "path", true], ["contentHash", "content_hash", "query", false]], body: null, items: null, paged: false, namespace: "components", name: "approve", aliasOf: "post_api_canvas_marketplace_components__component_id__approve" },
   post_api_components__component_id__rate: { id: "post_api_components__component_id__rate", method: "POST", path: "/api/components/{component_id}/rate", params: [["componentId", "component_id", "path", true], ["rating", "rating", "body", true], ["review", "review", "body", false]], body: "json", items: null, paged: false, namespace: "components", name: "rate", aliasOf: "post_api_canvas_marketplace_components__component_id__rate" },
   put_api_components__component_id__rate: { id: "put_api_components__component_id__rate", method: "PUT", path: "/api/components/{component_id}/rate", params: [["componentId", "component_id", "path", true], ["rating", "rating", "body", true], ["review", "review", "body", false]], body: "json", items: null, paged: false, namespace: "components", name: "updateRating", aliasOf: "put_api_canvas_marketplace_components__component_id__rate" },
-  get_api_components__component_id__ratings: { id: "get_api_components__component_id__ratings", method: "GET", path: "/api/components/{component_id}/ratings", params: [["componentId", "component_id", "path", true], ["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "ratings", paged: true, namespace: "components", name: "ratings", aliasOf: "get_api_canvas_marketplace_components__component_id__ratings" },
+  get_api_components__component_id__ratings: { id: "get_api_components__component_id__ratings", method: "GET", path: "/api/components/{component_id}/ratings", params: [["componentId", "component_id", "path", true], ["limit", "limit", "query", false], ["offset", "offset", "query", false], ["verifiedOnly", "verified_only", "query", false]], body: null, items: "ratings", paged: true, namespace: "components", name: "ratings", aliasOf: "get_api_canvas_marketplace_components__component_id__ratings" },
   post_api_components__component_id__reject: { id: "post_api_components__component_id__reject", method: "POST", path: "/api/components/{component_id}/reject", params: [["componentId", "component_id", "path", true], ["reason", "reason", "query", true]], body: null, items: null, paged: false, namespace: "components", name: "reject", aliasOf: "post_api_canvas_marketplace_components__component_id__reject" },
+  get_api_federation_v1_marketplace__kind_: { id: "get_api_federation_v1_marketplace__kind_", method: "GET", path: "/api/federation/v1/marketplace/{kind}", params: [["kind", "kind", "path", true], ["cursor", "cursor", "query", false], ["updatedSince", "updated_since", "query", false], ["limit", "limit", "query", false]], body: null, items: "items", paged: true, namespace: "federation", name: "catalog", aliasOf: null },
+  get_api_federation_v1_marketplace__kind___id__bundle: { id: "get_api_federation_v1_marketplace__kind___id__bundle", method: "GET", path: "/api/federation/v1/marketplace/{kind}/{id}/bundle", params: [["kind", "kind", "path", true], ["id", "id", "path", true]], body: null, items: null, paged: false, namespace: "federation", name: "bundle", aliasOf: null },
   get_api_health: { id: "get_api_health", method: "GET", path: "/api/health", params: [], body: null, items: null, paged: false, namespace: "service", name: "health", aliasOf: null },
   get_api_keys: { id: "get_api_keys", method: "GET", path: "/api/keys", params: [], body: null, items: "keys", paged: false, namespace: "keys", name: "list", aliasOf: null },
   post_api_keys: { id: "post_api_keys", method: "POST", path: "/api/keys", params: [["expiresInDays", "expires_in_days", "body", false], ["name", "name", "body", true], ["scope", "scope", "body", true]], body: "json", items: null, paged: false, namespace: "keys", name: "create", aliasOf: null },
   delete_api_keys__id_: { id: "delete_api_keys__id_", method: "DELETE", path: "/api/keys/{id}", params: [["keyId", "id", "path", true]], body: null, items: null, paged: false, namespace: "keys", name: "delete", aliasOf: null },
+  post_api_listings__id__deprecate: { id: "post_api_listings__id__deprecate", method: "POST", path: "/api/listings/{id}/deprecate", params: [["listingId", "id", "path", true], ["reason", "reason", "body", true], ["replacementId", "replacement_id", "body", false]], body: "json", items: null, paged: false, namespace: "listings", name: "deprecate", aliasOf: null },
+  get_api_listings__id__stats: { id: "get_api_listings__id__stats", method: "GET", path: "/api/listings/{id}/stats", params: [["listingId", "id", "path", true], ["days", "days", "query", false]], body: null, items: null, paged: false, namespace: "listings", name: "stats", aliasOf: null },
+  post_api_listings__id__undeprecate: { id: "post_api_listings__id__undeprecate", method: "POST", path: "/api/listings/{id}/undeprecate", params: [["listingId", "id", "path", true]], body: null, items: null, paged: false, namespace: "listings", name: "undeprecate", aliasOf: null },
   post_api_marketplace_export: { id: "post_api_marketplace_export", method: "POST", path: "/api/marketplace/export", params: [["description", "description", "body", false], ["edges", "edges", "body", false], ["name", "name", "body", true], ["nodes", "nodes", "body", false]], body: "json", items: null, paged: false, namespace: "workflows", name: "export", aliasOf: null },
   post_api_marketplace_import: { id: "post_api_marketplace_import", method: "POST", path: "/api/marketplace/import", params: [["description", "description", "body", false], ["edges", "edges", "body", false], ["name", "name", "body", true], ["nodes", "nodes", "body", false]], body: "json", items: null, paged: false, namespace: "workflows", name: "importFile", aliasOf: null },
-  get_api_marketplace_templates: { id: "get_api_marketplace_templates", method: "GET", path: "/api/marketplace/templates", params: [["category", "category", "query", false], ["templateType", "template_type", "query", false], ["industry", "industry", "query", false], ["tags", "tags", "query", false]], body: null, items: null, paged: false, namespace: "workflows", name: "browse", aliasOf: null },
+  get_api_marketplace_templates: { id: "get_api_marketplace_templates", method: "GET", path: "/api/marketplace/templates", params: [["category", "category", "query", false], ["templateType", "template_type", "query", false], ["industry", "industry", "query", false], ["tags", "tags", "query", false], ["includeDeprecated", "include_deprecated", "query", false]], body: null, items: null, paged: false, namespace: "workflows", name: "browse", aliasOf: null },
   post_api_marketplace_templates_advanced: { id: "post_api_marketplace_templates_advanced", method: "POST", path: "/api/marketplace/templates/advanced", params: [["author", "author", "body", false], ["benefits", "benefits", "body", false], ["category", "category", "body", false], ["complexity", "complexity", "body", false], ["description", "description", "body", false], ["estimatedDuration", "estimated_duration", "body", false], ["id", "id", "body", false], ["industry", "industry", "body", false], ["inputSchema", "input_schema", "body", false], ["integrations", "integrations", "body", false], ["name", "name", "body", true], ["prerequisites", "prerequisites", "body", false], ["steps", "steps", "body", false], ["tags", "tags", "body", false], ["useCases", "use_cases", "body", false], ["version", "version", "body", false]], body: "json", items: null, paged: false, namespace: "workflows", name: "createAdvanced", aliasOf: null },
   get_api_marketplace_templates_featured: { id: "get_api_marketplace_templates_featured", method: "GET", path: "/api/marketplace/templates/featured", params: [["limit", "limit", "query", false]], body: null, items: null, paged: true, namespace: "workflows", name: "featured", aliasOf: null },
   get_api_marketplace_templates_statistics: { id: "get_api_marketplace_templates_statistics", method: "GET", path: "/api/marketplace/templates/statistics", params: [], body: null, items: null, paged: false, namespace: "workflows", name: "statistics", aliasOf: null },
   get_api_marketplace_templates_types: { id: "get_api_marketplace_templates_types", method: "GET", path: "/api/marketplace/templates/types", params: [], body: null, items: "template_types", paged: false, namespace: "workflows", name: "types", aliasOf: null },
   get_api_marketplace_templates__template_id_: { id: "get_api_marketplace_templates__template_id_", method: "GET", path: "/api/marketplace/templates/{template_id}", params: [["templateId", "template_id", "path", true]], body: null, items: null, paged: false, namespace: "workflows", name: "get", aliasOf: null },
-  post_api_marketplace_templates__template_id__create_workflow: { id: "post_api_marketplace_templates__template_id__create_workflow", method: "POST", path: "/api/marketplace/templates/{template_id}/create-workflow", params: [["templateId", "template_id", "path", true], ["workflowName", "workflow_name", "query", false], ["parameters", "parameters", "query", false]], body: null, items: null, paged: false, namespace: "workflows", name: "createWorkflow", aliasOf: null },
+  post_api_marketplace_templates__template_id__create_workflow: { id: "post_api_marketplace_templates__template_id__create_workflow", method: "POST", path: "/api/marketplace/templates/{template_id}/create-workflow", params: [["templateId", "template_id", "path", true], ["workflowName", "workflow_name", "query", false], ["parameters", "parameters", "query", false]], body: null, items: "warnings", paged: false, namespace: "workflows", name: "createWorkflow", aliasOf: null },
   post_api_marketplace_templates__template_id__import: { id: "post_api_marketplace_templates__template_id__import", method: "POST", path: "/api/marketplace/templates/{template_id}/import", params: [["templateId", "template_id", "path", true]], body: null, items: null, paged: false, namespace: "workflows", name: "install", aliasOf: null },
   get_api_oauth_clients: { id: "get_api_oauth_clients", method: "GET", path: "/api/oauth/clients", params: [], body: null, items: "clients", paged: false, namespace: "oauth", name: "listClients", aliasOf: null },
   post_api_oauth_clients: { id: "post_api_oauth_clients", method: "POST", path: "/api/oauth/clients", params: [["name", "name", "body", true], ["redirectUris", "redirect_uris", "body", true]], body: "json", items: null, paged: false, namespace: "oauth", name: "createClient", aliasOf: null },
@@ -77,11 +87,11 @@ export const OPERATIONS: Record<string, Operation> = {
   get_api_packages__name__vulnerabilities: { id: "get_api_packages__name__vulnerabilities", method: "GET", path: "/api/packages/{name}/vulnerabilities", params: [["name", "name", "path", true], ["packageType", "package_type", "query", false]], body: null, items: "vulnerabilities", paged: false, namespace: "packages", name: "vulnerabilities", aliasOf: null },
   get_api_public_v1_marketplace_categories: { id: "get_api_public_v1_marketplace_categories", method: "GET", path: "/api/public/v1/marketplace/categories", params: [], body: null, items: "categories", paged: false, namespace: "public", name: "categories", aliasOf: null },
   post_api_public_v1_marketplace_reviews__id__flag: { id: "post_api_public_v1_marketplace_reviews__id__flag", method: "POST", path: "/api/public/v1/marketplace/reviews/{id}/flag", params: [["reviewId", "id", "path", true], ["reason", "reason", "query", true]], body: null, items: null, paged: false, namespace: "public", name: "flagReview", aliasOf: null },
-  get_api_public_v1_marketplace_skills: { id: "get_api_public_v1_marketplace_skills", method: "GET", path: "/api/public/v1/marketplace/skills", params: [["query", "query", "query", false], ["category", "category", "query", false], ["tags", "tags", "query", false], ["skillType", "skill_type", "query", false], ["isFree", "is_free", "query", false], ["isFeatured", "is_featured", "query", false], ["sortBy", "sort_by", "query", false], ["sortOrder", "sort_order", "query", false], ["limit", "limit", "query", false], ["offset", "offset", "query", false], ["cursor", "cursor", "query", false]], body: null, items: "skills", paged: true, namespace: "public", name: "browse", aliasOf: null },
+  get_api_public_v1_marketplace_skills: { id: "get_api_public_v1_marketplace_skills", method: "GET", path: "/api/public/v1/marketplace/skills", params: [["query", "query", "query", false], ["category", "category", "query", false], ["tags", "tags", "query", false], ["skillType", "skill_type", "query", false], ["isFree", "is_free", "query", false], ["isFeatured", "is_featured", "query", false], ["sortBy", "sort_by", "query", false], ["sortOrder", "sort_order", "query", false], ["limit", "limit", "query", false], ["offset", "offset", "query", false], ["cursor", "cursor", "query", false], ["includeDeprecated", "include_deprecated", "query", false]], body: null, items: "skills", paged: true, namespace: "public", name: "browse", aliasOf: null },
   get_api_public_v1_marketplace_skills__id_: { id: "get_api_public_v1_marketplace_skills__id_", method: "GET", path: "/api/public/v1/marketplace/skills/{id}", params: [["skillId", "id", "path", true]], body: null, items: null, paged: false, namespace: "public", name: "get", aliasOf: null },
   post_api_public_v1_marketplace_skills__id__rate: { id: "post_api_public_v1_marketplace_skills__id__rate", method: "POST", path: "/api/public/v1/marketplace/skills/{id}/rate", params: [["skillId", "id", "path", true], ["rating", "rating", "body", true], ["review", "review", "body", false]], body: "json", items: null, paged: false, namespace: "public", name: "rate", aliasOf: null },
-  get_api_public_v1_marketplace_skills__id__reviews: { id: "get_api_public_v1_marketplace_skills__id__reviews", method: "GET", path: "/api/public/v1/marketplace/skills/{id}/reviews", params: [["skillId", "id", "path", true], ["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "reviews", paged: true, namespace: "public", name: "reviews", aliasOf: null },
-  post_api_public_v1_marketplace_submit: { id: "post_api_public_v1_marketplace_submit", method: "POST", path: "/api/public/v1/marketplace/submit", params: [["category", "category", "body", false], ["code", "code", "body", false], ["config", "config", "body", false], ["configSchema", "config_schema", "body", false], ["description", "description", "body", false], ["documentationUrl", "documentation_url", "body", false], ["inputSchema", "input_schema", "body", false], ["license", "license", "body", false], ["longDescription", "long_description", "body", false], ["name", "name", "body", true], ["npmPackages", "npm_packages", "body", false], ["outputSchema", "output_schema", "body", false], ["price", "price", "body", false], ["pythonPackages", "python_packages", "body", false], ["repositoryUrl", "repository_url", "body", false], ["riskLevel", "risk_level", "body", false], ["skillType", "skill_type", "body", true], ["tags", "tags", "body", false]], body: "json", items: null, paged: false, namespace: "public", name: "submit", aliasOf: null },
+  get_api_public_v1_marketplace_skills__id__reviews: { id: "get_api_public_v1_marketplace_skills__id__reviews", method: "GET", path: "/api/public/v1/marketplace/skills/{id}/reviews", params: [["skillId", "id", "path", true], ["limit", "limit", "query", false], ["offset", "offset", "query", false], ["verifiedOnly", "verified_only", "query", false]], body: null, items: "reviews", paged: true, namespace: "public", name: "reviews", aliasOf: null },
+  post_api_public_v1_marketplace_submit: { id: "post_api_public_v1_marketplace_submit", method: "POST", path: "/api/public/v1/marketplace/submit", params: [["capabilities", "capabilities", "body", false], ["category", "category", "body", false], ["code", "code", "body", false], ["config", "config", "body", false], ["configSchema", "config_schema", "body", false], ["description", "description", "body", false], ["documentationUrl", "documentation_url", "body", false], ["inputSchema", "input_schema", "body", false], ["license", "license", "body", false], ["longDescription", "long_description", "body", false], ["name", "name", "body", true], ["npmPackages", "npm_packages", "body", false], ["outputSchema", "output_schema", "body", false], ["price", "price", "body", false], ["pythonPackages", "python_packages", "body", false], ["repositoryUrl", "repository_url", "body", false], ["riskLevel", "risk_level", "body", false], ["skillType", "skill_type", "body", true], ["tags", "tags", "body", false]], body: "json", items: null, paged: false, namespace: "public", name: "submit", aliasOf: null },
   get_api_public_v1_marketplace_tags: { id: "get_api_public_v1_marketplace_tags", method: "GET", path: "/api/public/v1/marketplace/tags", params: [], body: null, items: "tags", paged: false, namespace: "public", name: "tags", aliasOf: null },
   put_api_reviews__id__response: { id: "put_api_reviews__id__response", method: "PUT", path: "/api/reviews/{id}/response", params: [["reviewId", "id", "path", true], ["response", "response", "body", true]], body: "json", items: null, paged: false, namespace: "reviews", name: "respond", aliasOf: null },
   post_api_reviews__id__vote: { id: "post_api_reviews__id__vote", method: "POST", path: "/api/reviews/{id}/vote", params: [["reviewId", "id", "path", true], ["helpful", "helpful", "body", true]], body: "json", items: null, paged: false, namespace: "reviews", name: "vote", aliasOf: null },
@@ -89,7 +99,7 @@ export const OPERATIONS: Record<string, Operation> = {
   post_api_skills_approve__id_: { id: "post_api_skills_approve__id_", method: "POST", path: "/api/skills/approve/{id}", params: [["skillId", "id", "path", true], ["contentHash", "content_hash", "query", false]], body: null, items: null, paged: false, namespace: "skills", name: "approve", aliasOf: null },
   get_api_skills_history__id_: { id: "get_api_skills_history__id_", method: "GET", path: "/api/skills/history/{id}", params: [["skillId", "id", "path", true], ["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "history", paged: true, namespace: "skills", name: "history", aliasOf: null },
   post_api_skills_install: { id: "post_api_skills_install", method: "POST", path: "/api/skills/install", params: [["agentId", "agent_id", "body", false], ["configOverrides", "config_overrides", "body", false], ["dryRun", "dry_run", "body", false], ["installDependencies", "install_dependencies", "body", false], ["skillId", "skill_id", "body", true]], body: "json", items: null, paged: false, namespace: "skills", name: "install", aliasOf: null },
-  get_api_skills_marketplace: { id: "get_api_skills_marketplace", method: "GET", path: "/api/skills/marketplace", params: [["query", "query", "query", false], ["category", "category", "query", false], ["tags", "tags", "query", false], ["skillType", "skill_type", "query", false], ["sortBy", "sort_by", "query", false], ["sortOrder", "sort_order", "query", false], ["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "skills", paged: true, namespace: "skills", name: "browse", aliasOf: null },
+  get_api_skills_marketplace: { id: "get_api_skills_marketplace", method: "GET", path: "/api/skills/marketplace", params: [["query", "query", "query", false], ["category", "category", "query", false], ["tags", "tags", "query", false], ["skillType", "skill_type", "query", false], ["sortBy", "sort_by", "query", false], ["sortOrder", "sort_order", "query", false], ["limit", "limit", "query", false], ["offset", "offset", "query", false], ["includeDeprecated", "include_deprecated", "query", false]], body: null, items: "skills", paged: true, namespace: "skills", name: "browse", aliasOf: null },
   post_api_skills_publish: { id: "post_api_skills_publish", method: "POST", path: "/api/skills/publish", params: [["category", "category", "body", false], ["documentationUrl", "documentation_url", "body", false], ["longDescription", "long_description", "body", false], ["price", "price", "body", false], ["skillId", "skill_id", "body", true], ["tags", "tags", "body", false]], body: "json", items: null, paged: false, namespace: "skills", name: "publish", aliasOf: null },
   post_api_skills_rate__id_: { id: "post_api_skills_rate__id_", method: "POST", path: "/api/skills/rate/{id}", params: [["skillId", "id", "path", true], ["rating", "rating", "body", true], ["review", "review", "body", false]], body: "json", items: null, paged: false, namespace: "skills", name: "rate", aliasOf: null },
   put_api_skills_rate__id_: { id: "put_api_skills_rate__id_", method: "PUT", path: "/api/skills/rate/{id}", params: [["skillId", "id", "path", true], ["rating", "rating", "body", true], ["review", "review", "body", false]], body: "json", items: null, paged: false, namespace: "skills", name: "updateRating", aliasOf: null },
@@ -99,9 +109,9 @@ export const OPERATIONS: Record<string, Operation> = {
   get_api_skills__id_: { id: "get_api_skills__id_", method: "GET", path: "/api/skills/{id}", params: [["skillId", "id", "path", true]], body: null, items: null, paged: false, namespace: "skills", name: "get", aliasOf: null },
   get_api_v1_domains: { id: "get_api_v1_domains", method: "GET", path: "/api/v1/domains", params: [], body: null, items: "domains", paged: false, namespace: "domains", name: "listMine", aliasOf: null },
   post_api_v1_domains: { id: "post_api_v1_domains", method: "POST", path: "/api/v1/domains", params: [["category", "category", "body", false], ["description", "description", "body", false], ["domainName", "domain_name", "body", false], ["name", "name", "body", false]], body: "json", items: null, paged: false, namespace: "domains", name: "create", aliasOf: null },
-  post_api_v1_domains_marketplace_install: { id: "post_api_v1_domains_marketplace_install", method: "POST", path: "/api/v1/domains/marketplace/install", params: [["customName", "custom_name", "body", false], ["templateDomainId", "template_domain_id", "body", true]], body: "json", items: null, paged: false, namespace: "domains", name: "install", aliasOf: null },
+  post_api_v1_domains_marketplace_install: { id: "post_api_v1_domains_marketplace_install", method: "POST", path: "/api/v1/domains/marketplace/install", params: [["customName", "custom_name", "body", false], ["templateDomainId", "template_domain_id", "body", true]], body: "json", items: "warnings", paged: false, namespace: "domains", name: "install", aliasOf: null },
   get_api_v1_domains_marketplace_my_submissions: { id: "get_api_v1_domains_marketplace_my_submissions", method: "GET", path: "/api/v1/domains/marketplace/my-submissions", params: [], body: null, items: null, paged: false, namespace: "domains", name: "mySubmissions", aliasOf: null },
-  get_api_v1_domains_marketplace_search: { id: "get_api_v1_domains_marketplace_search", method: "GET", path: "/api/v1/domains/marketplace/search", params: [["q", "q", "query", false], ["category", "category", "query", false], ["tags", "tags", "query", false], ["maxPrice", "max_price", "query", false], ["limit", "limit", "query", false]], body: null, items: null, paged: true, namespace: "domains", name: "browse", aliasOf: null },
+  get_api_v1_domains_marketplace_search: { id: "get_api_v1_domains_marketplace_search", method: "GET", path: "/api/v1/domains/marketplace/search", params: [["q", "q", "query", false], ["category", "category", "query", false], ["tags", "tags", "query", false], ["maxPrice", "max_price", "query", false], ["limit", "limit", "query", false], ["includeDeprecated", "include_deprecated", "query", false]], body: null, items: null, paged: true, namespace: "domains", name: "browse", aliasOf: null },
   get_api_v1_domains_marketplace_stats: { id: "get_api_v1_domains_marketplace_stats", method: "GET", path: "/api/v1/domains/marketplace/stats", params: [], body: null, items: null, paged: false, namespace: "domains", name: "stats", aliasOf: null },
   post_api_v1_domains_marketplace_submit: { id: "post_api_v1_domains_marketplace_submit", method: "POST", path: "/api/v1/domains/marketplace/submit", params: [["domainId", "domain_id", "body", true], ["licenseType", "license_type", "body", false], ["priceUsd", "price_usd", "body", false], ["tags", "tags", "body", false]], body: "json", items: null, paged: false, namespace: "domains", name: "submit", aliasOf: null },
   get_api_v1_domains_marketplace_trending: { id: "get_api_v1_domains_marketplace_trending", method: "GET", path: "/api/v1/domains/marketplace/trending", params: [["limit", "limit", "query", false]], body: null, items: null, paged: true, namespace: "domains", name: "trending", aliasOf: null },
@@ -111,10 +121,15 @@ export const OPERATIONS: Record<string, Operation> = {
   put_api_v1_domains_marketplace__domain_id__rate: { id: "put_api_v1_domains_marketplace__domain_id__rate", method: "PUT", path: "/api/v1/domains/marketplace/{domain_id}/rate", params: [["domainId", "domain_id", "path", true], ["rating", "rating", "body", true], ["review", "review", "body", false]], body: "json", items: null, paged: false, namespace: "domains", name: "updateRating", aliasOf: null },
   post_api_v1_domains_marketplace__domain_id__reject: { id: "post_api_v1_domains_marketplace__domain_id__reject", method: "POST", path: "/api/v1/domains/marketplace/{domain_id}/reject", params: [["domainId", "domain_id", "path", true], ["reason", "reason", "query", true]], body: null, items: null, paged: false, namespace: "domains", name: "reject", aliasOf: null },
   get_api_v1_skills_private: { id: "get_api_v1_skills_private", method: "GET", path: "/api/v1/skills/private", params: [["query", "query", "query", false], ["category", "category", "query", false], ["skillType", "skill_type", "query", false], ["isInstalled", "is_installed", "query", false], ["sortBy", "sort_by", "query", false], ["sortOrder", "sort_order", "query", false], ["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "skills", paged: true, namespace: "private", name: "list", aliasOf: null },
-  post_api_v1_skills_private: { id: "post_api_v1_skills_private", method: "POST", path: "/api/v1/skills/private", params: [["category", "category", "body", false], ["code", "code", "body", false], ["config", "config", "body", false], ["configSchema", "config_schema", "body", false], ["description", "description", "body", false], ["documentationUrl", "documentation_url", "body", false], ["inputSchema", "input_schema", "body", false], ["license", "license", "body", false], ["longDescription", "long_description", "body", false], ["name", "name", "body", true], ["npmPackages", "npm_packages", "body", false], ["outputSchema", "output_schema", "body", false], ["price", "price", "body", false], ["pythonPackages", "python_packages", "body", false], ["repositoryUrl", "repository_url", "body", false], ["riskLevel", "risk_level", "body", false], ["skillType", "skill_type", "body", true], ["tags", "tags", "body", false]], body: "json", items: null, paged: false, namespace: "private", name: "create", aliasOf: null },
+  post_api_v1_skills_private: { id: "post_api_v1_skills_private", method: "POST", path: "/api/v1/skills/private", params: [["capabilities", "capabilities", "body", false], ["category", "category", "body", false], ["code", "code", "body", false], ["config", "config", "body", false], ["configSchema", "config_schema", "body", false], ["description", "description", "body", false], ["documentationUrl", "documentation_url", "body", false], ["inputSchema", "input_schema", "body", false], ["license", "license", "body", false], ["longDescription", "long_description", "body", false], ["name", "name", "body", true], ["npmPackages", "npm_packages", "body", false], ["outputSchema", "output_schema", "body", false], ["price", "price", "body", false], ["pythonPackages", "python_packages", "body", false], ["repositoryUrl", "repository_url", "body", false], ["riskLevel", "risk_level", "body", false], ["skillType", "skill_type", "body", true], ["tags", "tags", "body", false]], body: "json", items: null, paged: false, namespace: "private", name: "create", aliasOf: null },
   post_api_v1_skills_private_install: { id: "post_api_v1_skills_private_install", method: "POST", path: "/api/v1/skills/private/install", params: [["agentId", "agent_id", "body", false], ["configOverrides", "config_overrides", "body", false], ["dryRun", "dry_run", "body", false], ["installDependencies", "install_dependencies", "body", false], ["marketplaceSkillId", "marketplace_skill_id", "body", true]], body: "json", items: null, paged: false, namespace: "private", name: "install", aliasOf: null },
   delete_api_v1_skills_private__id_: { id: "delete_api_v1_skills_private__id_", method: "DELETE", path: "/api/v1/skills/private/{id}", params: [["skillId", "id", "path", true]], body: null, items: null, paged: false, namespace: "private", name: "delete", aliasOf: null },
-  put_api_v1_skills_private__id_: { id: "put_api_v1_skills_private__id_", method: "PUT", path: "/api/v1/skills/private/{id}", params: [["skillId", "id", "path", true], ["category", "category", "body", false], ["code", "code", "body", false], ["config", "config", "body", false], ["configOverrides", "config_overrides", "body", false], ["configSchema", "config_schema", "body", false], ["description", "description", "body", false], ["environmentVars", "environment_vars", "body", false], ["inputSchema", "input_schema", "body", false], ["name", "name", "body", false], ["npmPackages", "npm_packages", "body", false], ["outputSchema", "output_schema", "body", false], ["pythonPackages", "python_packages", "body", false], ["tags", "tags", "body", false]], body: "json", items: null, paged: false, namespace: "private", name: "update", aliasOf: null },
+  put_api_v1_skills_private__id_: { id: "put_api_v1_skills_private__id_", method: "PUT", path: "/api/v1/skills/private/{id}", params: [["skillId", "id", "path", true], ["capabilities", "capabilities", "body", false], ["category", "category", "body", false], ["code", "code", "body", false], ["config", "config", "body", false], ["configOverrides", "config_overrides", "body", false], ["configSchema", "config_schema", "body", false], ["description", "description", "body", false], ["environmentVars", "environment_vars", "body", false], ["inputSchema", "input_schema", "body", false], ["name", "name", "body", false], ["npmPackages", "npm_packages", "body", false], ["outputSchema", "output_schema", "body", false], ["pythonPackages", "python_packages", "body", false], ["tags", "tags", "body", false]], body: "json", items: null, paged: false, namespace: "private", name: "update", aliasOf: null },
+  get_api_webhooks: { id: "get_api_webhooks", method: "GET", path: "/api/webhooks", params: [], body: null, items: "webhooks", paged: false, namespace: "webhooks", name: "list", aliasOf: null },
+  post_api_webhooks: { id: "post_api_webhooks", method: "POST", path: "/api/webhooks", params: [["description", "description", "body", false], ["events", "events", "body", true], ["url", "url", "body", true]], body: "json", items: "events", paged: false, namespace: "webhooks", name: "create", aliasOf: null },
+  post_api_webhooks_deliveries__id__redeliver: { id: "post_api_webhooks_deliveries__id__redeliver", method: "POST", path: "/api/webhooks/deliveries/{id}/redeliver", params: [["deliveryId", "id", "path", true]], body: null, items: null, paged: false, namespace: "webhooks", name: "redeliver", aliasOf: null },
+  delete_api_webhooks__id_: { id: "delete_api_webhooks__id_", method: "DELETE", path: "/api/webhooks/{id}", params: [["webhookId", "id", "path", true]], body: null, items: null, paged: false, namespace: "webhooks", name: "delete", aliasOf: null },
+  get_api_webhooks__id__deliveries: { id: "get_api_webhooks__id__deliveries", method: "GET", path: "/api/webhooks/{id}/deliveries", params: [["webhookId", "id", "path", true], ["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "deliveries", paged: true, namespace: "webhooks", name: "deliveries", aliasOf: null },
   get_api_workflows: { id: "get_api_workflows", method: "GET", path: "/api/workflows", params: [["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "workflows", paged: true, namespace: "workflows", name: "listWorkspace", aliasOf: null },
   get_api_workflows__id_: { id: "get_api_workflows__id_", method: "GET", path: "/api/workflows/{id}", params: [["workflowId", "id", "path", true]], body: null, items: null, paged: false, namespace: "workflows", name: "getWorkspace", aliasOf: null },
   post_oauth_revoke: { id: "post_oauth_revoke", method: "POST", path: "/oauth/revoke", params: [["clientId", "client_id", "body", false], ["clientSecret", "client_secret", "body", false], ["token", "token", "body", false], ["tokenTypeHint", "token_type_hint", "body", false]], body: "form", items: null, paged: false, namespace: "oauth", name: "revoke", aliasOf: null },
@@ -227,6 +242,8 @@ export interface SkillsBrowseArgs {
   sortOrder?: "asc" | "desc" | null;
   limit?: number | null;
   offset?: number | null;
+  /** `true`: deprecated skills too (skipped by default). */
+  includeDeprecated?: boolean | null;
 }
 
 /** Arguments of `skills.publish` (POST /api/skills/publish). */
@@ -335,6 +352,8 @@ export interface AgentTemplatesApproveArgs {
 export interface AgentTemplatesBrowseArgs {
   limit?: number | null;
   offset?: number | null;
+  /** `true`: deprecated templates too (skipped by default). */
+  includeDeprecated?: boolean | null;
 }
 
 /** Arguments of `agentTemplates.install` (POST /api/agent-marketplace/install/{template_id}). */
@@ -456,6 +475,8 @@ export interface DomainsBrowseArgs {
   tags?: string | null;
   maxPrice?: number | null;
   limit?: number | null;
+  /** `true`: deprecated domains too (skipped by default). */
+  includeDeprecated?: boolean | null;
 }
 
 /** Arguments of `domains.submit` (POST /api/v1/domains/marketplace/submit). */
@@ -597,6 +618,7 @@ export interface ComponentsBrowseArgs {
   isFeatured?: boolean | null;
   sortBy?: "popularity" | "rating" | "created_at" | "updated_at" | "name" | "price" | "trending" | null;
   sortOrder?: "asc" | "desc" | null;
+  includeDeprecated?: boolean | null;
   limit?: number | null;
   offset?: number | null;
 }
@@ -671,6 +693,8 @@ export interface ComponentsRatingsArgs {
   componentId: string;
   limit?: number | null;
   offset?: number | null;
+  /** `true`: only ratings whose rater's tenant had installed the listing. */
+  verifiedOnly?: boolean | null;
 }
 
 /** Arguments of `components.reject` (POST /api/canvas-marketplace/components/{component_id}/reject). */
@@ -783,6 +807,8 @@ export interface WorkflowsBrowseArgs {
   templateType?: "legacy" | "advanced" | "industry" | null;
   industry?: string | null;
   tags?: string | null;
+  /** `true`: deprecated templates too (skipped by default). */
+  includeDeprecated?: boolean | null;
 }
 
 /** Arguments of `workflows.createAdvanced` (POST /api/marketplace/templates/advanced). */
@@ -921,6 +947,8 @@ export interface PublicBrowseArgs {
   limit?: number | null;
   offset?: number | null;
   cursor?: string | null;
+  /** `true`: deprecated skills too (skipped by default). */
+  includeDeprecated?: boolean | null;
 }
 
 /** Arguments of `public.get` (GET /api/public/v1/marketplace/skills/{id}). */
@@ -943,10 +971,13 @@ export interface PublicReviewsArgs {
   skillId: string;
   limit?: number | null;
   offset?: number | null;
+  /** `true`: only ratings whose rater's tenant had installed the listing. */
+  verifiedOnly?: boolean | null;
 }
 
 /** Arguments of `public.submit` (POST /api/public/v1/marketplace/submit). */
 export interface PublicSubmitArgs {
+  capabilities?: Record<string, unknown> | null;
   category?: string | null;
   code?: string | null;
   /** Any JSON object (checked against config_schema at install) */
@@ -1023,6 +1054,7 @@ export interface PrivateListArgs {
 
 /** Arguments of `private.create` (POST /api/v1/skills/private). */
 export interface PrivateCreateArgs {
+  capabilities?: Record<string, unknown> | null;
   category?: string | null;
   code?: string | null;
   /** Any JSON object (checked against config_schema at install) */
@@ -1068,6 +1100,7 @@ export interface PrivateDeleteArgs {
 export interface PrivateUpdateArgs {
   /** The installed copy's or own skill's id */
   skillId: string;
+  capabilities?: Record<string, unknown> | null;
   category?: string | null;
   code?: string | null;
   config?: Record<string, unknown> | null;
@@ -1178,7 +1211,64 @@ Object.defineProperty(KeysApi.prototype.delete, "operationId", { value: "delete_
 /** The `webhooks` routes. */
 export class WebhooksApi {
   constructor(private readonly transport: Transport) {}
+
+  /** GET /api/webhooks: The tenant's webhooks, without secrets */
+  list(): Promise<Result<components["schemas"]["WebhookList"]>> {
+    return this.transport.call(OPERATIONS.get_api_webhooks, {}) as Promise<Result<components["schemas"]["WebhookList"]>>;
+  }
+
+  /** POST /api/webhooks: Register a webhook (its signing secret is shown once) */
+  create(args: WebhooksCreateArgs): Promise<Result<components["schemas"]["CreatedWebhook"]>> {
+    return this.transport.call(OPERATIONS.post_api_webhooks, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["CreatedWebhook"]>>;
+  }
+
+  /** POST /api/webhooks/deliveries/{id}/redeliver: Send a delivery again, now */
+  redeliver(args: WebhooksRedeliverArgs): Promise<Result<components["schemas"]["Delivery"]>> {
+    return this.transport.call(OPERATIONS.post_api_webhooks_deliveries__id__redeliver, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Delivery"]>>;
+  }
+
+  /** DELETE /api/webhooks/{id}: Delete a webhook and its delivery log */
+  delete(args: WebhooksDeleteArgs): Promise<Result<Record<string, never>>> {
+    return this.transport.call(OPERATIONS.delete_api_webhooks__id_, args as unknown as Record<string, unknown>) as Promise<Result<Record<string, never>>>;
+  }
+
+  /** GET /api/webhooks/{id}/deliveries: A webhook's deliveries, newest first (one page; `client.iterAll(client.webhooks.deliveries, args)` walks them all) */
+  deliveries(args: WebhooksDeliveriesArgs): Promise<Result<components["schemas"]["DeliveryPage"]>> {
+    return this.transport.call(OPERATIONS.get_api_webhooks__id__deliveries, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DeliveryPage"]>>;
+  }
 }
+
+/** Arguments of `webhooks.create` (POST /api/webhooks). */
+export interface WebhooksCreateArgs {
+  description?: string | null;
+  events: Array<"listing.submitted" | "listing.approved" | "listing.rejected" | "listing.suspended" | "review.created" | "install.created">;
+  url: string;
+}
+
+/** Arguments of `webhooks.redeliver` (POST /api/webhooks/deliveries/{id}/redeliver). */
+export interface WebhooksRedeliverArgs {
+  /** The delivery's id */
+  deliveryId: string;
+}
+
+/** Arguments of `webhooks.delete` (DELETE /api/webhooks/{id}). */
+export interface WebhooksDeleteArgs {
+  /** The webhook's id */
+  webhookId: string;
+}
+
+/** Arguments of `webhooks.deliveries` (GET /api/webhooks/{id}/deliveries). */
+export interface WebhooksDeliveriesArgs {
+  /** The webhook's id */
+  webhookId: string;
+  limit?: number | null;
+  offset?: number | null;
+}
+Object.defineProperty(WebhooksApi.prototype.list, "operationId", { value: "get_api_webhooks" });
+Object.defineProperty(WebhooksApi.prototype.create, "operationId", { value: "post_api_webhooks" });
+Object.defineProperty(WebhooksApi.prototype.redeliver, "operationId", { value: "post_api_webhooks_deliveries__id__redeliver" });
+Object.defineProperty(WebhooksApi.prototype.delete, "operationId", { value: "delete_api_webhooks__id_" });
+Object.defineProperty(WebhooksApi.prototype.deliveries, "operationId", { value: "get_api_webhooks__id__deliveries" });
 
 /** The `admin` routes. */
 export class AdminApi {
@@ -1187,6 +1277,26 @@ export class AdminApi {
   /** GET /api/admin/audit: The audit log of governance actions (one page; `client.iterAll(client.admin.auditLog, args)` walks them all) */
   auditLog(args: AdminAuditLogArgs = {}): Promise<Result<components["schemas"]["AuditLog"]>> {
     return this.transport.call(OPERATIONS.get_api_admin_audit, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["AuditLog"]>>;
+  }
+
+  /** GET /api/admin/federation/peers: The registered peers (never their keys) */
+  federationPeers(): Promise<Result<components["schemas"]["PeerList"]>> {
+    return this.transport.call(OPERATIONS.get_api_admin_federation_peers, {}) as Promise<Result<components["schemas"]["PeerList"]>>;
+  }
+
+  /** DELETE /api/admin/federation/peers/{name}: Remove a peer and its mirrored listings */
+  deleteFederationPeer(args: AdminDeleteFederationPeerArgs): Promise<Result<Record<string, never>>> {
+    return this.transport.call(OPERATIONS.delete_api_admin_federation_peers__name_, args as unknown as Record<string, unknown>) as Promise<Result<Record<string, never>>>;
+  }
+
+  /** PUT /api/admin/federation/peers/{name}: Register or replace a peer */
+  putFederationPeer(args: AdminPutFederationPeerArgs): Promise<Result<components["schemas"]["Peer"]>> {
+    return this.transport.call(OPERATIONS.put_api_admin_federation_peers__name_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Peer"]>>;
+  }
+
+  /** POST /api/admin/federation/peers/{name}/sync: Sync a peer now */
+  syncFederationPeer(args: AdminSyncFederationPeerArgs): Promise<Result<components["schemas"]["SyncReport"]>> {
+    return this.transport.call(OPERATIONS.post_api_admin_federation_peers__name__sync, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SyncReport"]>>;
   }
 
   /** GET /api/admin/flags: Flagged reviews, most flagged first (one page; `client.iterAll(client.admin.flaggedReviews, args)` walks them all) */
@@ -1239,6 +1349,11 @@ export class AdminApi {
     return this.transport.call(OPERATIONS.post_api_admin_reviews__id__restore, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ReviewVisibility"]>>;
   }
 
+  /** GET /api/admin/stats: The review queue per day: submissions, decisions, size, oldest item, median time to decision */
+  stats(args: AdminStatsArgs = {}): Promise<Result<components["schemas"]["QueueStats"]>> {
+    return this.transport.call(OPERATIONS.get_api_admin_stats, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["QueueStats"]>>;
+  }
+
   /** PUT /api/admin/tenants/{id}: Change a tenant's plan or marketplace access */
   updateTenant(args: AdminUpdateTenantArgs): Promise<Result<components["schemas"]["Tenant"]>> {
     return this.transport.call(OPERATIONS.put_api_admin_tenants__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Tenant"]>>;
@@ -1251,6 +1366,26 @@ export interface AdminAuditLogArgs {
   targetId?: unknown | null;
   limit?: number | null;
   offset?: number | null;
+}
+
+/** Arguments of `admin.deleteFederationPeer` (DELETE /api/admin/federation/peers/{name}). */
+export interface AdminDeleteFederationPeerArgs {
+  name: string;
+}
+
+/** Arguments of `admin.putFederationPeer` (PUT /api/admin/federation/peers/{name}). */
+export interface AdminPutFederationPeerArgs {
+  name: string;
+  enabled?: boolean | null;
+  /** What this instance presents as X-Federation-Key there; optional when */
+  key?: string | null;
+  /** The peer's base URL (`https://market.example.com`). */
+  url: string;
+}
+
+/** Arguments of `admin.syncFederationPeer` (POST /api/admin/federation/peers/{name}/sync). */
+export interface AdminSyncFederationPeerArgs {
+  name: string;
 }
 
 /** Arguments of `admin.flaggedReviews` (GET /api/admin/flags). */
@@ -1321,6 +1456,11 @@ export interface AdminRestoreReviewArgs {
   reviewId: string;
 }
 
+/** Arguments of `admin.stats` (GET /api/admin/stats). */
+export interface AdminStatsArgs {
+  days?: number | null;
+}
+
 /** Arguments of `admin.updateTenant` (PUT /api/admin/tenants/{id}). */
 export interface AdminUpdateTenantArgs {
   /** The tenant's id */
@@ -1329,6 +1469,10 @@ export interface AdminUpdateTenantArgs {
   plan?: string | null;
 }
 Object.defineProperty(AdminApi.prototype.auditLog, "operationId", { value: "get_api_admin_audit" });
+Object.defineProperty(AdminApi.prototype.federationPeers, "operationId", { value: "get_api_admin_federation_peers" });
+Object.defineProperty(AdminApi.prototype.deleteFederationPeer, "operationId", { value: "delete_api_admin_federation_peers__name_" });
+Object.defineProperty(AdminApi.prototype.putFederationPeer, "operationId", { value: "put_api_admin_federation_peers__name_" });
+Object.defineProperty(AdminApi.prototype.syncFederationPeer, "operationId", { value: "post_api_admin_federation_peers__name__sync" });
 Object.defineProperty(AdminApi.prototype.flaggedReviews, "operationId", { value: "get_api_admin_flags" });
 Object.defineProperty(AdminApi.prototype.approveListing, "operationId", { value: "post_api_admin_listings__id__approve" });
 Object.defineProperty(AdminApi.prototype.approveRisk, "operationId", { value: "post_api_admin_listings__id__approve_risk" });
@@ -1339,6 +1483,7 @@ Object.defineProperty(AdminApi.prototype.putPackage, "operationId", { value: "pu
 Object.defineProperty(AdminApi.prototype.reviewQueue, "operationId", { value: "get_api_admin_review_queue" });
 Object.defineProperty(AdminApi.prototype.hideReview, "operationId", { value: "post_api_admin_reviews__id__hide" });
 Object.defineProperty(AdminApi.prototype.restoreReview, "operationId", { value: "post_api_admin_reviews__id__restore" });
+Object.defineProperty(AdminApi.prototype.stats, "operationId", { value: "get_api_admin_stats" });
 Object.defineProperty(AdminApi.prototype.updateTenant, "operationId", { value: "put_api_admin_tenants__id_" });
 
 /** The `auth` routes. */
@@ -1417,6 +1562,40 @@ Object.defineProperty(CanvasesApi.prototype.list, "operationId", { value: "get_a
 Object.defineProperty(CanvasesApi.prototype.create, "operationId", { value: "post_api_canvases" });
 Object.defineProperty(CanvasesApi.prototype.get, "operationId", { value: "get_api_canvases__id_" });
 
+/** The `federation` routes. */
+export class FederationApi {
+  constructor(private readonly transport: Transport) {}
+
+  /** GET /api/federation/v1/marketplace/{kind}: The change feed of one kind's approved listings (one page; `client.iterAll(client.federation.catalog, args)` walks them all) */
+  catalog(args: FederationCatalogArgs): Promise<Result<components["schemas"]["FeedPage"]>> {
+    return this.transport.call(OPERATIONS.get_api_federation_v1_marketplace__kind_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["FeedPage"]>>;
+  }
+
+  /** GET /api/federation/v1/marketplace/{kind}/{id}/bundle: The approved content of one listing, with its hash */
+  bundle(args: FederationBundleArgs): Promise<Result<components["schemas"]["Bundle"]>> {
+    return this.transport.call(OPERATIONS.get_api_federation_v1_marketplace__kind___id__bundle, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Bundle"]>>;
+  }
+}
+
+/** Arguments of `federation.catalog` (GET /api/federation/v1/marketplace/{kind}). */
+export interface FederationCatalogArgs {
+  kind: string;
+  /** Continues a walk (wins over `updated_since`). */
+  cursor?: string | null;
+  /** Starts a walk here (RFC 3339, inclusive). */
+  updatedSince?: string | null;
+  limit?: number | null;
+}
+
+/** Arguments of `federation.bundle` (GET /api/federation/v1/marketplace/{kind}/{id}/bundle). */
+export interface FederationBundleArgs {
+  kind: string;
+  /** The listing's id (a workflow template's string id) */
+  id: string;
+}
+Object.defineProperty(FederationApi.prototype.catalog, "operationId", { value: "get_api_federation_v1_marketplace__kind_" });
+Object.defineProperty(FederationApi.prototype.bundle, "operationId", { value: "get_api_federation_v1_marketplace__kind___id__bundle" });
+
 /** The `service` routes. */
 export class ServiceApi {
   constructor(private readonly transport: Transport) {}
@@ -1433,6 +1612,50 @@ export class ServiceApi {
 }
 Object.defineProperty(ServiceApi.prototype.health, "operationId", { value: "get_api_health" });
 Object.defineProperty(ServiceApi.prototype.openapi, "operationId", { value: "get_api_openapi_json" });
+
+/** The `listings` routes. */
+export class ListingsApi {
+  constructor(private readonly transport: Transport) {}
+
+  /** POST /api/listings/{id}/deprecate: Deprecate a listing, optionally naming its replacement */
+  deprecate(args: ListingsDeprecateArgs): Promise<Result<components["schemas"]["DeprecationChanged"]>> {
+    return this.transport.call(OPERATIONS.post_api_listings__id__deprecate, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DeprecationChanged"]>>;
+  }
+
+  /** GET /api/listings/{id}/stats: A listing's installs, uninstalls and ratings per day, and installs per version */
+  stats(args: ListingsStatsArgs): Promise<Result<components["schemas"]["ListingStats"]>> {
+    return this.transport.call(OPERATIONS.get_api_listings__id__stats, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ListingStats"]>>;
+  }
+
+  /** POST /api/listings/{id}/undeprecate: Take a listing's deprecation back */
+  undeprecate(args: ListingsUndeprecateArgs): Promise<Result<components["schemas"]["DeprecationChanged"]>> {
+    return this.transport.call(OPERATIONS.post_api_listings__id__undeprecate, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DeprecationChanged"]>>;
+  }
+}
+
+/** Arguments of `listings.deprecate` (POST /api/listings/{id}/deprecate). */
+export interface ListingsDeprecateArgs {
+  /** The listing's id (any kind) */
+  listingId: string;
+  reason: string;
+  replacementId?: string | null;
+}
+
+/** Arguments of `listings.stats` (GET /api/listings/{id}/stats). */
+export interface ListingsStatsArgs {
+  /** The listing's id (any kind) */
+  listingId: string;
+  days?: number | null;
+}
+
+/** Arguments of `listings.undeprecate` (POST /api/listings/{id}/undeprecate). */
+export interface ListingsUndeprecateArgs {
+  /** The listing's id (any kind) */
+  listingId: string;
+}
+Object.defineProperty(ListingsApi.prototype.deprecate, "operationId", { value: "post_api_listings__id__deprecate" });
+Object.defineProperty(ListingsApi.prototype.stats, "operationId", { value: "get_api_listings__id__stats" });
+Object.defineProperty(ListingsApi.prototype.undeprecate, "operationId", { value: "post_api_listings__id__undeprecate" });
 
 /** The `oauth` routes. */
 export class OauthApi {
@@ -1585,7 +1808,9 @@ export interface Namespaces {
   readonly admin: AdminApi;
   readonly auth: AuthApi;
   readonly canvases: CanvasesApi;
+  readonly federation: FederationApi;
   readonly service: ServiceApi;
+  readonly listings: ListingsApi;
   readonly oauth: OauthApi;
   readonly packages: PackagesApi;
   readonly reviews: ReviewsApi;
@@ -1606,7 +1831,9 @@ export function createNamespaces(transport: Transport): Namespaces {
     admin: new AdminApi(transport),
     auth: new AuthApi(transport),
     canvases: new CanvasesApi(transport),
+    federation: new FederationApi(transport),
     service: new ServiceApi(transport),
+    listings: new ListingsApi(transport),
     oauth: new OauthApi(transport),
     packages: new PackagesApi(transport),
     reviews: new ReviewsApi(transport),

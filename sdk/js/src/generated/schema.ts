@@ -24,6 +24,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/federation/peers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The registered peers (never their keys)
+         * @description Needs the GOVERNANCE_APPROVE permission (platform operators).
+         */
+        get: operations["get_api_admin_federation_peers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/federation/peers/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Register or replace a peer
+         * @description Needs the GOVERNANCE_APPROVE permission (platform operators).
+         */
+        put: operations["put_api_admin_federation_peers__name_"];
+        post?: never;
+        /**
+         * Remove a peer and its mirrored listings
+         * @description Needs the GOVERNANCE_APPROVE permission (platform operators).
+         */
+        delete: operations["delete_api_admin_federation_peers__name_"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/federation/peers/{name}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sync a peer now
+         * @description Needs the GOVERNANCE_APPROVE permission (platform operators).
+         */
+        post: operations["post_api_admin_federation_peers__name__sync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/flags": {
         parameters: {
             query?: never;
@@ -219,6 +283,26 @@ export interface paths {
          * @description Needs the GOVERNANCE_APPROVE permission (platform operators).
          */
         post: operations["post_api_admin_reviews__id__restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The review queue per day: submissions, decisions, size, oldest item, median time to decision
+         * @description Needs the GOVERNANCE_APPROVE permission (platform operators).
+         */
+        get: operations["get_api_admin_stats"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -813,6 +897,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/federation/v1/marketplace/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The change feed of one kind's approved listings */
+        get: operations["get_api_federation_v1_marketplace__kind_"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/federation/v1/marketplace/{kind}/{id}/bundle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The approved content of one listing, with its hash */
+        get: operations["get_api_federation_v1_marketplace__kind___id__bundle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -863,6 +981,68 @@ export interface paths {
         post?: never;
         /** Revoke an API key at once */
         delete: operations["delete_api_keys__id_"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/listings/{id}/deprecate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deprecate a listing, optionally naming its replacement
+         * @description The publisher's tenant only (another tenant: `403 NOT_OWNER`). Browse
+         *     and search then skip the listing unless `include_deprecated=true`;
+         *     installs still work and carry a `LISTING_DEPRECATED` warning.
+         */
+        post: operations["post_api_listings__id__deprecate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/listings/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A listing's installs, uninstalls and ratings per day, and installs per version
+         * @description The publisher of the listing and operators get the daily series; anyone
+         *     else gets only the public totals of an approved listing (`access:
+         *     public`, empty series), and the same 404 as an unknown id for a listing
+         *     that is not approved.
+         */
+        get: operations["get_api_listings__id__stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/listings/{id}/undeprecate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a listing's deprecation back */
+        post: operations["post_api_listings__id__undeprecate"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1782,6 +1962,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's webhooks, without secrets */
+        get: operations["get_api_webhooks"];
+        put?: never;
+        /** Register a webhook (its signing secret is shown once) */
+        post: operations["post_api_webhooks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/deliveries/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again, now */
+        post: operations["post_api_webhooks_deliveries__id__redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a webhook and its delivery log */
+        delete: operations["delete_api_webhooks__id_"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A webhook's deliveries, newest first */
+        get: operations["get_api_webhooks__id__deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/workflows": {
         parameters: {
             query?: never;
@@ -1923,12 +2172,13 @@ export interface components {
             skill_id: string;
         };
         /** @description An approved agent template in the browse list. */
-        AgentTemplateItem: {
+        AgentTemplateItem: components["schemas"]["DeprecationFields"] & {
             category?: string | null;
             description: string;
             id: string;
             installs: number;
             name: string;
+            origin: components["schemas"]["Origin"] | null;
             price: number;
             /** @description The mean rating, two decimals (0 without ratings). */
             rating: number;
@@ -1975,6 +2225,37 @@ export interface components {
             tenant_id: string;
             user_id: string;
         };
+        /** @description The approved content of one listing, as a peer mirrors it. */
+        Bundle: {
+            category: string | null;
+            /**
+             * @description `sha256:` + hex SHA-256 of the RFC 8785 JSON of this bundle without
+             *     this field.
+             */
+            content_hash: string;
+            created_at: string;
+            description: string;
+            id: string;
+            kind: string;
+            license: string | null;
+            long_description: string;
+            name: string;
+            price: number;
+            publisher_name: string;
+            /** @description The kind's own fields. */
+            spec: Record<string, never>;
+            tags: string[];
+            /** @description The current version's name. */
+            version: string | null;
+            /** @description Newest first, at most [`Bundle::MAX_VERSIONS`]. */
+            versions: components["schemas"]["BundleVersion"][];
+        };
+        /** @description A version as history lists it. */
+        BundleVersion: {
+            created_at: string;
+            description: string;
+            version_name: string;
+        };
         /** @description A canvas with the components placed on it. */
         Canvas: {
             components: components["schemas"]["CanvasComponent"][];
@@ -2002,6 +2283,34 @@ export interface components {
             created_at: string;
             id: string;
             name: string;
+        };
+        /**
+         * @description The five parts of a manifest, always all present in answers (absent
+         *     parts of a submission are none).
+         */
+        Capabilities: {
+            docker?: boolean;
+            filesystem?: components["schemas"]["FilesystemAccess"];
+            /**
+             * @description Host patterns the skill may reach: `api.example.com`,
+             *     `*.example.com` (any subdomain) or `*` (anywhere). Sorted, unique.
+             */
+            network?: string[];
+            /** @description Names of the secrets the skill may read. Sorted, unique. */
+            secrets?: string[];
+            shell?: boolean;
+        };
+        /** @description A manifest before and after a change, and what the change widened. */
+        CapabilityDiff: {
+            after: components["schemas"]["Capabilities"];
+            before: components["schemas"]["Capabilities"];
+            /** @description The parts that grant less after it. */
+            narrowed?: string[];
+            /**
+             * @description The parts that grant more after the change (`network`, `secrets`,
+             *     `filesystem`, `shell`, `docker`).
+             */
+            widened: string[];
         };
         /** @description A client in its owner's list: never its secret. */
         ClientInfo: {
@@ -2089,9 +2398,11 @@ export interface components {
             message: string;
             /** @example installed */
             status: string;
+            /** @description `LISTING_DEPRECATED` when the listing is deprecated (installed all the same). */
+            warnings: components["schemas"]["InstallWarning"][];
         };
         /** @description A component as browse lists it. */
-        ComponentItem: {
+        ComponentItem: components["schemas"]["DeprecationFields"] & {
             category?: string | null;
             /** @description A lowercase identifier (`component`, `widget`, `canvas`, ...). */
             component_type?: string | null;
@@ -2103,6 +2414,7 @@ export interface components {
             is_free: boolean;
             license?: string | null;
             name: string;
+            origin: components["schemas"]["Origin"] | null;
             price: number;
             /** @description The mean of the ratings, two decimals (0 without any). */
             rating: number;
@@ -2139,6 +2451,10 @@ export interface components {
             rating: number;
             /** @example rated */
             status: string;
+            /** @description The rater's tenant had the component installed when rating. */
+            verified_install: boolean;
+            /** @description The component's version then (verified ratings only). */
+            version?: string | null;
         };
         /** @description A rating with its votes and the publisher's answer. */
         ComponentRating: {
@@ -2150,6 +2466,10 @@ export interface components {
             not_helpful_count: number;
             rating: number;
             review?: string | null;
+            /** @description The rater's tenant had the component installed when rating. */
+            verified_install: boolean;
+            /** @description The component's version then (verified ratings only). */
+            version?: string | null;
         };
         /** @description A page of a component's ratings. */
         ComponentRatingPage: {
@@ -2165,6 +2485,10 @@ export interface components {
             id: string;
             rating: number;
             review?: string | null;
+            /** @description The rater's tenant had the component installed when rating. */
+            verified_install: boolean;
+            /** @description The component's version then (verified ratings only). */
+            version?: string | null;
         };
         /** @description An operator's rejection and its reason. */
         ComponentRejected: {
@@ -2194,6 +2518,12 @@ export interface components {
             /** @enum {string} */
             scope: "read" | "read_write";
         };
+        /** @description `POST /api/webhooks`. */
+        CreateWebhookRequest: {
+            description?: string | null;
+            events: ("listing.submitted" | "listing.approved" | "listing.rejected" | "listing.suspended" | "review.created" | "install.created")[];
+            url: string;
+        };
         CreatedKey: {
             created_at: string;
             expires_at?: string | null;
@@ -2204,6 +2534,19 @@ export interface components {
             prefix: string;
             scope: components["schemas"]["Scope"];
         };
+        /** @description A new webhook, with its signing secret (shown this once). */
+        CreatedWebhook: {
+            created_at: string;
+            description: string | null;
+            events: components["schemas"]["EventType"][];
+            id: string;
+            /**
+             * @description `whsec_` + base64 of 32 random bytes: the HMAC-SHA256 key of every
+             *     delivery's `webhook-signature` is the base64-decoded part.
+             */
+            secret: string;
+            url: string;
+        };
         /**
          * @description `PUT /api/v1/skills/private/{skill_id}`: an installed copy reads
          *     `name`, `description`, `config_overrides` and `environment_vars`; the
@@ -2211,6 +2554,15 @@ export interface components {
          *     after them. Absent fields stay as they are.
          */
         CustomizeSkill: {
+            capabilities?: {
+                docker?: boolean | null;
+                /** @enum {string|null} */
+                filesystem?: "none" | "read" | "write" | null;
+                /** @description Host patterns: `api.example.com`, `*.example.com` (subdomains) or `*` */
+                network?: string[] | null;
+                secrets?: string[] | null;
+                shell?: boolean | null;
+            } | null;
             category?: string | null;
             code?: string | null;
             config?: Record<string, never> | null;
@@ -2262,6 +2614,60 @@ export interface components {
                 version?: string;
             }[] | null;
             tags?: string[] | null;
+        };
+        /** @description One event on its way to one webhook. */
+        Delivery: {
+            /** @description Attempts started so far. */
+            attempts: number;
+            /** @description The `webhook-id` header of every attempt. */
+            event_id: string;
+            event_type: components["schemas"]["EventType"];
+            id: string;
+            /**
+             * @description The HTTP status of the latest answer (`null`: none yet, or the
+             *     attempt got no answer).
+             */
+            last_status_code: number | null;
+            /** @description When the next attempt is due; `null` once delivered or failed. */
+            next_attempt_at: string | null;
+            status: components["schemas"]["DeliveryStatus"];
+        };
+        /** @description A page of a webhook's deliveries, newest first. */
+        DeliveryPage: {
+            deliveries: components["schemas"]["Delivery"][];
+            has_more: boolean;
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** @enum {string} */
+        DeliveryStatus: "pending" | "delivered" | "failed";
+        /** @description Why the listing is deprecated, and what replaces it. */
+        DeprecateRequest: {
+            reason: string;
+            replacement_id?: string | null;
+        };
+        /** @description Why the publisher deprecated the listing and what to use instead. */
+        Deprecation: {
+            deprecated_at: string;
+            reason: string;
+            /** @description The listing (of the same kind) that replaces this one. */
+            replacement_id?: string | null;
+        };
+        /** @description The listing's deprecation after the change. */
+        DeprecationChanged: {
+            deprecated: boolean;
+            deprecation?: components["schemas"]["Deprecation"] | null;
+            listing_id: string;
+            success: boolean;
+        };
+        /**
+         * @description `deprecated` and `deprecation`, flattened into every kind's details and
+         *     browse items.
+         */
+        DeprecationFields: {
+            deprecated: boolean;
+            deprecation?: components["schemas"]["Deprecation"] | null;
         };
         DomainApproved: {
             domain_id: string;
@@ -2321,9 +2727,11 @@ export interface components {
             domain_name: string;
             success: boolean;
             template_id: string;
+            /** @description `LISTING_DEPRECATED` when the listing is deprecated (installed all the same). */
+            warnings: components["schemas"]["InstallWarning"][];
         };
         /** @description An approved domain, as search and details show it. */
-        DomainItem: {
+        DomainItem: components["schemas"]["DeprecationFields"] & {
             category?: string | null;
             description: string;
             domain_name: string;
@@ -2331,6 +2739,7 @@ export interface components {
             id: string;
             install_count: number;
             license_type?: string | null;
+            origin: components["schemas"]["Origin"] | null;
             price_usd: number;
             publisher_tenant_id: string;
             /** @description The mean rating, two decimals (0 without ratings). */
@@ -2353,6 +2762,10 @@ export interface components {
             rating: number;
             success: boolean;
             total_ratings: number;
+            /** @description The rater's tenant had the domain installed when rating. */
+            verified_install: boolean;
+            /** @description The domain's version then (verified ratings only). */
+            version?: string | null;
         };
         DomainRejected: {
             domain_id: string;
@@ -2397,6 +2810,39 @@ export interface components {
             message: string;
             retry_after?: number;
         };
+        /**
+         * @description What a webhook can subscribe to.
+         * @enum {string}
+         */
+        EventType: "listing.submitted" | "listing.approved" | "listing.rejected" | "listing.suspended" | "review.created" | "install.created";
+        /** @description One entry of the feed. */
+        FeedItem: {
+            /** @description The bundle's hash; `null` when withdrawn. */
+            content_hash: string | null;
+            /** @description The listing's id (a workflow template's string id). */
+            id: string;
+            /** @description `skill`, `agent_template`, ... */
+            kind: string;
+            name: string;
+            /** @description `approved`, or `withdrawn`: exported once, now suspended or deleted. */
+            status: string;
+            updated_at: string;
+            version: string | null;
+        };
+        FeedPage: {
+            has_more: boolean;
+            items: components["schemas"]["FeedItem"][];
+            /**
+             * @description The last item's position (the one given on an empty page); `null`
+             *     only when the walk has not started and nothing is exported.
+             */
+            next_cursor: string | null;
+        };
+        /**
+         * @description How far a skill may touch the filesystem.
+         * @enum {string}
+         */
+        FilesystemAccess: "none" | "read" | "write";
         FlaggedReview: {
             created_at: string;
             flag_count: number;
@@ -2464,6 +2910,28 @@ export interface components {
             install_dependencies?: boolean | null;
             skill_id: string;
         };
+        /**
+         * @description A warning an answer carries without failing: installs of a deprecated
+         *     listing still work and say so.
+         */
+        InstallWarning: {
+            /**
+             * @description `LISTING_DEPRECATED`.
+             * @example LISTING_DEPRECATED
+             */
+            code: string;
+            message: string;
+            replacement_id?: string | null;
+        };
+        /** @description An installed copy's overrides against the current config schema. */
+        InstalledConfig: {
+            config_overrides: Record<string, never> | unknown[] | string | number | boolean | null;
+            /** @description Why not, one message per problem (empty when valid). */
+            errors: string[];
+            installed_skill_id: string;
+            /** @description `true` when they still validate. */
+            valid: boolean;
+        };
         /** @description One entry of `packages_installed`. */
         InstalledPackage: {
             package_name: string;
@@ -2480,6 +2948,8 @@ export interface components {
             /** @example installed */
             status: string;
             success: boolean;
+            /** @description `LISTING_DEPRECATED` when the listing is deprecated (installed all the same). */
+            warnings: components["schemas"]["InstallWarning"][];
         };
         /** @description A package installed in the tenant. */
         InventoryPackage: {
@@ -2500,6 +2970,18 @@ export interface components {
         };
         KeyList: {
             keys: components["schemas"]["KeyInfo"][];
+        };
+        /** @description `GET /api/listings/{id}/stats`. */
+        ListingStats: {
+            access: components["schemas"]["StatsAccess"];
+            /** @description Installs per version in the window, most first (empty for `public`). */
+            by_version: components["schemas"]["VersionInstalls"][];
+            /** @description The window: 30, 90 or 365 days ending today (UTC). */
+            days: number;
+            listing_id: string;
+            /** @description One point per day, oldest first (empty for `public` access). */
+            series: components["schemas"]["StatsPoint"][];
+            totals: components["schemas"]["StatsTotals"];
         };
         /** @enum {string} */
         ListingStatus: "draft" | "pending_approval" | "approved" | "rejected" | "suspended";
@@ -2540,6 +3022,15 @@ export interface components {
             openapi: string;
             /** @description Every operation, by path and method. */
             paths: Record<string, never>;
+        };
+        /**
+         * @description Where a mirrored listing came from: the peer's name here, the
+         *     listing's id there and its page there. `null` on a local listing.
+         */
+        Origin: {
+            peer: string;
+            remote_id: string;
+            url: string;
         };
         /** @description A known vulnerability of a package, by version range. */
         PackageCve: {
@@ -2590,7 +3081,27 @@ export interface components {
             package_name: string;
             vulnerabilities: components["schemas"]["Vulnerability"][];
         };
+        /** @description A peer as operators see it (never its key). */
+        Peer: {
+            /** @description The feed position reached, by `{kind}` (`skills`, ...). */
+            cursors: {
+                [key: string]: string;
+            };
+            enabled: boolean;
+            last_error: string | null;
+            last_sync_at: string | null;
+            /** @description Mirrored listings, by `{kind}`. */
+            mirrored: {
+                [key: string]: number;
+            };
+            name: string;
+            url: string;
+        };
+        PeerList: {
+            peers: components["schemas"]["Peer"][];
+        };
         PlanConfig: {
+            installed?: components["schemas"]["InstalledConfig"] | null;
             overrides: Record<string, never> | unknown[] | string | number | boolean | null;
             schema: Record<string, never> | unknown[] | string | number | boolean | null;
         };
@@ -2604,6 +3115,11 @@ export interface components {
             agent_maturity?: string | null;
             approval_granted: boolean;
             approval_required: boolean;
+            /**
+             * @description The higher of `risk_level` and what the capabilities imply: what
+             *     `required_maturity` and `approval_required` follow.
+             */
+            effective_risk_level: components["schemas"]["RiskLevel"];
             required_maturity: string;
             risk_level: components["schemas"]["RiskLevel"];
         };
@@ -2678,6 +3194,8 @@ export interface components {
             /** @description `installed`. */
             status: string;
             success: boolean;
+            /** @description `LISTING_DEPRECATED` when the listing is deprecated (installed all the same). */
+            warnings: components["schemas"]["InstallWarning"][];
         };
         /** @description One of the tenant's own skills, or one it installed. */
         PrivateSkillItem: {
@@ -2716,6 +3234,10 @@ export interface components {
             id: string;
             rating: components["schemas"]["Stars"];
             review?: string | null;
+            /** @description The rater's tenant had the skill installed when rating. */
+            verified_install: boolean;
+            /** @description The skill's version then (verified ratings only). */
+            version?: string | null;
         };
         PublicReviews: {
             limit: number;
@@ -2729,7 +3251,7 @@ export interface components {
             recent_reviews: components["schemas"]["RecentReview"][];
         };
         /** @description `GET /api/public/v1/marketplace/skills` items. */
-        PublicSkillItem: {
+        PublicSkillItem: components["schemas"]["DeprecationFields"] & {
             category?: string | null;
             created_at: string;
             description: string;
@@ -2737,6 +3259,7 @@ export interface components {
             installs: number;
             is_free: boolean;
             name: string;
+            origin: components["schemas"]["Origin"] | null;
             price: number;
             /** @description The mean rating, two decimals. */
             rating: number;
@@ -2783,8 +3306,43 @@ export interface components {
             success: boolean;
             template_id: string;
         };
+        /** @description `PUT /api/admin/federation/peers/{name}`. */
+        PutPeer: {
+            enabled?: boolean | null;
+            /**
+             * @description What this instance presents as X-Federation-Key there; optional when
+             *     replacing a peer (the stored one is kept).
+             */
+            key?: string | null;
+            /** @description The peer's base URL (`https://market.example.com`). */
+            url: string;
+        };
+        /** @description One UTC day of the review queue. */
+        QueueDay: {
+            approvals: number;
+            date: string;
+            /**
+             * @description Median time from submission to decision of the day's decisions, in
+             *     seconds (from a histogram of about 19 % wide buckets); null without
+             *     decisions.
+             */
+            median_decision_seconds: number | null;
+            /**
+             * @description Age of the oldest waiting item at the end of the day (now, for
+             *     today), in seconds; null when nothing waited.
+             */
+            oldest_age_seconds: number | null;
+            /** @description Items waiting at the end of the day (now, for today). */
+            queue_size: number;
+            rejections: number;
+            /** @description Listings submitted and changes to live listings sent for review. */
+            submissions: number;
+            /** @description Items that left the queue undecided (superseded, withdrawn, deleted). */
+            withdrawals: number;
+        };
         /** @description One listing awaiting review, with the content under review. */
         QueueItem: {
+            capability_diff?: components["schemas"]["CapabilityDiff"] | null;
             category: string | null;
             /** @enum {string} */
             change: "new" | "edit" | "rollback";
@@ -2802,6 +3360,18 @@ export interface components {
             submitted_at: string | null;
             tags: string[];
         };
+        /** @description `GET /api/admin/stats`. */
+        QueueStats: {
+            days: number;
+            decisions: number;
+            /** @description Median time to decision over the window's decisions, in seconds. */
+            median_decision_seconds: number | null;
+            oldest_age_seconds: number | null;
+            /** @description Waiting now. */
+            queue_size: number;
+            /** @description One point per day, oldest first. */
+            series: components["schemas"]["QueueDay"][];
+        };
         /**
          * @description A rating in whole stars with an optional review (the skill and
          *     component routes; domains take half stars and document their own).
@@ -2814,6 +3384,10 @@ export interface components {
             created_at: string;
             rating: components["schemas"]["Stars"];
             review?: string | null;
+            /** @description The rater's tenant had the skill installed when rating. */
+            verified_install: boolean;
+            /** @description The skill's version then (verified ratings only). */
+            version?: string | null;
         };
         RegisterClient: {
             name: string;
@@ -2913,7 +3487,7 @@ export interface components {
             success: boolean;
         };
         /** @description What every skill detail shows. */
-        SkillCore: {
+        SkillCore: components["schemas"]["DeprecationFields"] & {
             category?: string | null;
             config: Record<string, never> | unknown[] | string | number | boolean | null;
             created_at: string;
@@ -2927,6 +3501,7 @@ export interface components {
             long_description: string;
             name: string;
             npm_packages: components["schemas"]["PackageRef"][];
+            origin: components["schemas"]["Origin"] | null;
             output_schema: Record<string, never> | unknown[] | string | number | boolean | null;
             price: number;
             python_packages: components["schemas"]["PackageRef"][];
@@ -2943,7 +3518,15 @@ export interface components {
          */
         SkillDetail: components["schemas"]["SkillCore"] & {
             active_installs: number;
+            /** @description What the skill may do, all five parts. */
+            capabilities: components["schemas"]["Capabilities"];
             config_schema: Record<string, never> | unknown[] | string | number | boolean | null;
+            /**
+             * @description The higher of `risk_level` and the risk the capabilities imply
+             *     (`shell`/`docker` high, network or filesystem `write` medium):
+             *     what installs are governed by.
+             */
+            effective_risk_level: components["schemas"]["RiskLevel"];
             publisher_tenant_id: string;
             rejection_reason?: string | null;
             risk_level: components["schemas"]["RiskLevel"];
@@ -2962,6 +3545,15 @@ export interface components {
          *     ignored; protected ones (status, rating, installs, tenant) are not read.
          */
         SkillInput: {
+            capabilities?: {
+                docker?: boolean | null;
+                /** @enum {string|null} */
+                filesystem?: "none" | "read" | "write" | null;
+                /** @description Host patterns: `api.example.com`, `*.example.com` (subdomains) or `*` */
+                network?: string[] | null;
+                secrets?: string[] | null;
+                shell?: boolean | null;
+            } | null;
             category?: string | null;
             code?: string | null;
             /** @description Any JSON object (checked against config_schema at install) */
@@ -3043,6 +3635,8 @@ export interface components {
             /** @description `installed`. */
             status: string;
             success: boolean;
+            /** @description `LISTING_DEPRECATED` when the listing is deprecated (installed all the same). */
+            warnings: components["schemas"]["InstallWarning"][];
         };
         SkillMany: {
             /** @description The asked ids that name no skill the caller may see. */
@@ -3051,7 +3645,7 @@ export interface components {
             success: boolean;
         };
         /** @description `GET /api/skills/marketplace` items. */
-        SkillMarketplaceItem: {
+        SkillMarketplaceItem: components["schemas"]["DeprecationFields"] & {
             category?: string | null;
             created_at: string;
             description: string;
@@ -3059,6 +3653,7 @@ export interface components {
             installs: number;
             is_approved: boolean;
             name: string;
+            origin: components["schemas"]["Origin"] | null;
             price: number;
             /** @description The mean rating, two decimals. */
             rating: number;
@@ -3072,6 +3667,10 @@ export interface components {
             rating: components["schemas"]["Stars"];
             success: boolean;
             total_ratings: number;
+            /** @description The rater's tenant had the skill installed when rating. */
+            verified_install: boolean;
+            /** @description The skill's version then (verified ratings only). */
+            version?: string | null;
         };
         SkillRolledBack: {
             message: string;
@@ -3103,6 +3702,40 @@ export interface components {
          *     as numbers (`4.5`).
          */
         Stars: number;
+        /**
+         * @description Who sees what: the listing's publisher and operators see the series,
+         *     everyone else (an approved listing only) the public totals.
+         * @enum {string}
+         */
+        StatsAccess: "full" | "public";
+        /** @description One UTC day of a listing. */
+        StatsPoint: {
+            /** @description Tenants with it installed at the end of the day. */
+            active_installs: number;
+            /**
+             * @description The average of every visible rating made up to the end of the day
+             *     (the rating trend); null before the first.
+             */
+            average_rating: number | null;
+            date: string;
+            /** @description First installs by a tenant that day. */
+            installs: number;
+            /** @description Visible ratings made that day. */
+            ratings: number;
+            /** @description Tenants whose last copy went that day. */
+            uninstalls: number;
+        };
+        /** @description The listing's all-time counters, as its page shows them to anyone. */
+        StatsTotals: {
+            /** @description Tenants that have it installed now. */
+            active_installs: number;
+            /** @description Their average (1 to 5); null without ratings. */
+            average_rating: number | null;
+            /** @description Tenants that ever installed it (each counts once). */
+            installs: number;
+            /** @description Visible ratings. */
+            ratings: number;
+        };
         /** @description A decision's answer after approve, reject or suspend. */
         StatusDecided: {
             /** @enum {string} */
@@ -3113,6 +3746,14 @@ export interface components {
             /** @enum {string} */
             status: "draft" | "pending_approval" | "approved" | "rejected" | "suspended";
             success: boolean;
+        };
+        /** @description What one sync did, in counts. */
+        SyncReport: {
+            created: number;
+            errors: number;
+            fetched: number;
+            updated: number;
+            withdrawn: number;
         };
         Tenant: {
             id: string;
@@ -3154,6 +3795,15 @@ export interface components {
             install_count: number;
             rating_average: number;
         };
+        /** @description First installs of a version within the window. */
+        VersionInstalls: {
+            installs: number;
+            /**
+             * @description The version that was current at install time ("" for a listing
+             *     without versions).
+             */
+            version: string;
+        };
         /** @description A known vulnerability of a range of versions. */
         Vulnerability: {
             affected_versions: string;
@@ -3163,6 +3813,17 @@ export interface components {
             safe_version?: string | null;
             /** @enum {string} */
             severity: "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";
+        };
+        /** @description A webhook as listed: never its secret. */
+        Webhook: {
+            created_at: string;
+            description: string | null;
+            events: components["schemas"]["EventType"][];
+            id: string;
+            url: string;
+        };
+        WebhookList: {
+            webhooks: components["schemas"]["Webhook"][];
         };
         /** @description A package's whitelist entry as operators set it. */
         WhitelistedPackage: {
@@ -3179,6 +3840,8 @@ export interface components {
             message: string;
             /** @example success */
             status: string;
+            /** @description `LISTING_DEPRECATED` when the template is deprecated (used all the same). */
+            warnings: components["schemas"]["InstallWarning"][];
             workflow_definition: components["schemas"]["WorkflowDefinition"];
         };
         /** @description The workflow a template made, with the inputs it was given. */
@@ -3239,6 +3902,8 @@ export interface components {
             imported_at: string;
             name: string;
             nodes: Record<string, never>[];
+            /** @description `LISTING_DEPRECATED` when the template is deprecated (used all the same). */
+            warnings: components["schemas"]["InstallWarning"][];
         };
         /** @description Counts and downloads, in all and by category, type and complexity. */
         WorkflowStatistics: {
@@ -3293,7 +3958,7 @@ export interface components {
             downloads: number;
         };
         /** @description A template as the lists show it. */
-        WorkflowTemplateItem: {
+        WorkflowTemplateItem: components["schemas"]["DeprecationFields"] & {
             author: string;
             category?: string | null;
             /** @enum {string} */
@@ -3308,6 +3973,7 @@ export interface components {
             integrations: string[];
             multi_step_support: boolean;
             name: string;
+            origin: components["schemas"]["Origin"] | null;
             pause_resume_support: boolean;
             /** @description The mean of the ratings, two decimals (0 without any). */
             rating: number;
@@ -3411,6 +4077,436 @@ export interface operations {
             };
             /** @description Error */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_api_admin_federation_peers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Each peer's state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeerList"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    put_api_admin_federation_peers__name_: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutPeer"];
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Peer"];
+                };
+            };
+            /** @description Registered */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Peer"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_api_admin_federation_peers__name_: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed, with its mirrors */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_api_admin_federation_peers__name__sync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the sync did */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncReport"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4534,6 +5630,82 @@ export interface operations {
             };
         };
     };
+    get_api_admin_stats: {
+        parameters: {
+            query?: {
+                days?: 30 | 90 | 365;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queue's health */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueStats"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     put_api_admin_tenants__id_: {
         parameters: {
             query?: never;
@@ -4780,6 +5952,8 @@ export interface operations {
             query?: {
                 limit?: number;
                 offset?: number;
+                /** @description `true`: deprecated templates too (skipped by default). */
+                include_deprecated?: boolean;
             };
             header?: never;
             path?: never;
@@ -6086,6 +7260,7 @@ export interface operations {
                 is_featured?: boolean;
                 sort_by?: "popularity" | "rating" | "created_at" | "updated_at" | "name" | "price" | "trending";
                 sort_order?: "asc" | "desc";
+                include_deprecated?: boolean;
                 limit?: number;
                 offset?: number;
             };
@@ -6987,6 +8162,8 @@ export interface operations {
             query?: {
                 limit?: number;
                 offset?: number;
+                /** @description `true`: only ratings whose rater's tenant had installed the listing. */
+                verified_only?: boolean;
             };
             header?: never;
             path: {
@@ -7538,6 +8715,7 @@ export interface operations {
                 is_featured?: boolean;
                 sort_by?: "popularity" | "rating" | "created_at" | "updated_at" | "name" | "price" | "trending";
                 sort_order?: "asc" | "desc";
+                include_deprecated?: boolean;
                 limit?: number;
                 offset?: number;
             };
@@ -8439,6 +9617,8 @@ export interface operations {
             query?: {
                 limit?: number;
                 offset?: number;
+                /** @description `true`: only ratings whose rater's tenant had installed the listing. */
+                verified_only?: boolean;
             };
             header?: never;
             path: {
@@ -8602,6 +9782,184 @@ export interface operations {
             };
             /** @description Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_api_federation_v1_marketplace__kind_: {
+        parameters: {
+            query?: {
+                /** @description Continues a walk (wins over `updated_since`). */
+                cursor?: string;
+                /** @description Starts a walk here (RFC 3339, inclusive). */
+                updated_since?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Listings by (updated_at, id); withdrawn ones as tombstones */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedPage"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_api_federation_v1_marketplace__kind___id__bundle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                /** @description The listing's id (a workflow template's string id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bundle */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Bundle"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9002,6 +10360,333 @@ export interface operations {
             };
         };
     };
+    post_api_listings__id__deprecate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The listing's id (any kind) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeprecateRequest"];
+            };
+        };
+        responses: {
+            /** @description Deprecated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeprecationChanged"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_api_listings__id__stats: {
+        parameters: {
+            query?: {
+                days?: 30 | 90 | 365;
+            };
+            header?: never;
+            path: {
+                /** @description The listing's id (any kind) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The listing's numbers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListingStats"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_api_listings__id__undeprecate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The listing's id (any kind) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No longer deprecated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeprecationChanged"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     post_api_marketplace_export: {
         parameters: {
             query?: never;
@@ -9237,6 +10922,8 @@ export interface operations {
                 template_type?: "legacy" | "advanced" | "industry";
                 industry?: string;
                 tags?: string;
+                /** @description `true`: deprecated templates too (skipped by default). */
+                include_deprecated?: boolean;
             };
             header?: never;
             path?: never;
@@ -10769,6 +12456,8 @@ export interface operations {
                 limit?: number;
                 offset?: number;
                 cursor?: string;
+                /** @description `true`: deprecated skills too (skipped by default). */
+                include_deprecated?: boolean;
             };
             header?: never;
             path?: never;
@@ -11060,6 +12749,8 @@ export interface operations {
             query?: {
                 limit?: number;
                 offset?: number;
+                /** @description `true`: only ratings whose rater's tenant had installed the listing. */
+                verified_only?: boolean;
             };
             header?: never;
             path: {
@@ -11991,6 +13682,8 @@ export interface operations {
                 sort_order?: "asc" | "desc";
                 limit?: number;
                 offset?: number;
+                /** @description `true`: deprecated skills too (skipped by default). */
+                include_deprecated?: boolean;
             };
             header?: never;
             path?: never;
@@ -13270,6 +14963,8 @@ export interface operations {
                 tags?: string;
                 max_price?: number;
                 limit?: number;
+                /** @description `true`: deprecated domains too (skipped by default). */
+                include_deprecated?: boolean;
             };
             header?: never;
             path?: never;
@@ -14645,6 +16340,516 @@ export interface operations {
             };
             /** @description Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_api_webhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every webhook of the tenant (a plan quota bounds them) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_api_webhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The webhook and its secret, never shown again */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhook"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    post_api_webhooks_deliveries__id__redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The delivery's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, pending and due now */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_api_webhooks__id_: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The webhook's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    get_api_webhooks__id__deliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The webhook's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the delivery log */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Error */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

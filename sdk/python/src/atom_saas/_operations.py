@@ -12,6 +12,10 @@ from ._results import JsonList, JsonObject, NoContent
 
 OPERATIONS: Dict[str, Operation] = {
     'get_api_admin_audit': Operation('get_api_admin_audit', 'GET', '/api/admin/audit', (Param('action', 'action', 'query', False), Param('target_id', 'target_id', 'query', False), Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False)), None, ('model', 'AuditLog'), 'entries', True, 'admin', 'audit_log', None),
+    'get_api_admin_federation_peers': Operation('get_api_admin_federation_peers', 'GET', '/api/admin/federation/peers', (), None, ('model', 'PeerList'), 'peers', False, 'admin', 'federation_peers', None),
+    'delete_api_admin_federation_peers__name_': Operation('delete_api_admin_federation_peers__name_', 'DELETE', '/api/admin/federation/peers/{name}', (Param('name', 'name', 'path', True),), None, None, None, False, 'admin', 'delete_federation_peer', None),
+    'put_api_admin_federation_peers__name_': Operation('put_api_admin_federation_peers__name_', 'PUT', '/api/admin/federation/peers/{name}', (Param('name', 'name', 'path', True), Param('enabled', 'enabled', 'body', False), Param('key', 'key', 'body', False), Param('url', 'url', 'body', True)), 'json', ('model', 'Peer'), None, False, 'admin', 'put_federation_peer', None),
+    'post_api_admin_federation_peers__name__sync': Operation('post_api_admin_federation_peers__name__sync', 'POST', '/api/admin/federation/peers/{name}/sync', (Param('name', 'name', 'path', True),), None, ('model', 'SyncReport'), None, False, 'admin', 'sync_federation_peer', None),
     'get_api_admin_flags': Operation('get_api_admin_flags', 'GET', '/api/admin/flags', (Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False)), None, ('model', 'FlaggedReviews'), 'reviews', True, 'admin', 'flagged_reviews', None),
     'post_api_admin_listings__id__approve': Operation('post_api_admin_listings__id__approve', 'POST', '/api/admin/listings/{id}/approve', (Param('listing_id', 'id', 'path', True), Param('content_hash', 'content_hash', 'query', False)), None, ('model', 'StatusDecided'), None, False, 'admin', 'approve_listing', None),
     'post_api_admin_listings__id__approve_risk': Operation('post_api_admin_listings__id__approve_risk', 'POST', '/api/admin/listings/{id}/approve-risk', (Param('listing_id', 'id', 'path', True),), None, ('model', 'RiskApproved'), None, False, 'admin', 'approve_risk', None),
@@ -22,10 +26,11 @@ OPERATIONS: Dict[str, Operation] = {
     'get_api_admin_review_queue': Operation('get_api_admin_review_queue', 'GET', '/api/admin/review-queue', (Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False)), None, ('model', 'ReviewQueue'), 'items', True, 'admin', 'review_queue', None),
     'post_api_admin_reviews__id__hide': Operation('post_api_admin_reviews__id__hide', 'POST', '/api/admin/reviews/{id}/hide', (Param('review_id', 'id', 'path', True),), None, ('model', 'ReviewVisibility'), None, False, 'admin', 'hide_review', None),
     'post_api_admin_reviews__id__restore': Operation('post_api_admin_reviews__id__restore', 'POST', '/api/admin/reviews/{id}/restore', (Param('review_id', 'id', 'path', True),), None, ('model', 'ReviewVisibility'), None, False, 'admin', 'restore_review', None),
+    'get_api_admin_stats': Operation('get_api_admin_stats', 'GET', '/api/admin/stats', (Param('days', 'days', 'query', False),), None, ('model', 'QueueStats'), 'series', False, 'admin', 'stats', None),
     'put_api_admin_tenants__id_': Operation('put_api_admin_tenants__id_', 'PUT', '/api/admin/tenants/{id}', (Param('tenant_id', 'id', 'path', True), Param('marketplace_enabled', 'marketplace_enabled', 'body', False), Param('plan', 'plan', 'body', False)), 'json', ('model', 'Tenant'), None, False, 'admin', 'update_tenant', None),
     'post_api_agent_marketplace_approve__template_id_': Operation('post_api_agent_marketplace_approve__template_id_', 'POST', '/api/agent-marketplace/approve/{template_id}', (Param('template_id', 'template_id', 'path', True), Param('content_hash', 'content_hash', 'query', False)), None, ('model', 'Approval'), None, False, 'agent_templates', 'approve', None),
-    'get_api_agent_marketplace_browse': Operation('get_api_agent_marketplace_browse', 'GET', '/api/agent-marketplace/browse', (Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False)), None, ('model', 'AgentTemplatePage'), 'agents', True, 'agent_templates', 'browse', None),
-    'post_api_agent_marketplace_install__template_id_': Operation('post_api_agent_marketplace_install__template_id_', 'POST', '/api/agent-marketplace/install/{template_id}', (Param('template_id', 'template_id', 'path', True),), None, ('model', 'InstalledTemplate'), None, False, 'agent_templates', 'install', None),
+    'get_api_agent_marketplace_browse': Operation('get_api_agent_marketplace_browse', 'GET', '/api/agent-marketplace/browse', (Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False), Param('include_deprecated', 'include_deprecated', 'query', False)), None, ('model', 'AgentTemplatePage'), 'agents', True, 'agent_templates', 'browse', None),
+    'post_api_agent_marketplace_install__template_id_': Operation('post_api_agent_marketplace_install__template_id_', 'POST', '/api/agent-marketplace/install/{template_id}', (Param('template_id', 'template_id', 'path', True),), None, ('model', 'InstalledTemplate'), 'warnings', False, 'agent_templates', 'install', None),
     'post_api_agent_marketplace_publish__agent_id_': Operation('post_api_agent_marketplace_publish__agent_id_', 'POST', '/api/agent-marketplace/publish/{agent_id}', (Param('agent_id', 'agent_id', 'path', True), Param('name', 'name', 'query', True), Param('description', 'description', 'query', True), Param('price', 'price', 'query', False), Param('category', 'category', 'query', False)), None, ('model', 'PublishedTemplate'), None, False, 'agent_templates', 'publish', None),
     'post_api_agent_marketplace_reject__template_id_': Operation('post_api_agent_marketplace_reject__template_id_', 'POST', '/api/agent-marketplace/reject/{template_id}', (Param('template_id', 'template_id', 'path', True), Param('reason', 'reason', 'query', True)), None, ('model', 'Rejection'), None, False, 'agent_templates', 'reject', None),
     'get_api_agents': Operation('get_api_agents', 'GET', '/api/agents', (), None, ('model', 'AgentList'), 'agents', False, 'agents', 'list', None),
@@ -37,43 +42,48 @@ OPERATIONS: Dict[str, Operation] = {
     'get_api_auth_me': Operation('get_api_auth_me', 'GET', '/api/auth/me', (), None, ('model', 'Me'), 'permissions', False, 'auth', 'list_me', None),
     'post_api_auth_signup': Operation('post_api_auth_signup', 'POST', '/api/auth/signup', (Param('email', 'email', 'body', True), Param('password', 'password', 'body', True), Param('tenant_name', 'tenant_name', 'body', True)), 'json', ('model', 'AuthReply'), None, False, 'auth', 'signup', None),
     'get_api_canvas_marketplace_categories': Operation('get_api_canvas_marketplace_categories', 'GET', '/api/canvas-marketplace/categories', (), None, ('model', 'ComponentCategories'), 'categories', False, 'components', 'categories', None),
-    'get_api_canvas_marketplace_components': Operation('get_api_canvas_marketplace_components', 'GET', '/api/canvas-marketplace/components', (Param('query', 'query', 'query', False), Param('category', 'category', 'query', False), Param('tags', 'tags', 'query', False), Param('component_type', 'component_type', 'query', False), Param('min_price', 'min_price', 'query', False), Param('max_price', 'max_price', 'query', False), Param('is_free', 'is_free', 'query', False), Param('is_featured', 'is_featured', 'query', False), Param('sort_by', 'sort_by', 'query', False), Param('sort_order', 'sort_order', 'query', False), Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False)), None, ('model', 'ComponentPage'), 'components', True, 'components', 'browse', None),
+    'get_api_canvas_marketplace_components': Operation('get_api_canvas_marketplace_components', 'GET', '/api/canvas-marketplace/components', (Param('query', 'query', 'query', False), Param('category', 'category', 'query', False), Param('tags', 'tags', 'query', False), Param('component_type', 'component_type', 'query', False), Param('min_price', 'min_price', 'query', False), Param('max_price', 'max_price', 'query', False), Param('is_free', 'is_free', 'query', False), Param('is_featured', 'is_featured', 'query', False), Param('sort_by', 'sort_by', 'query', False), Param('sort_order', 'sort_order', 'query', False), Param('include_deprecated', 'include_deprecated', 'query', False), Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False)), None, ('model', 'ComponentPage'), 'components', True, 'components', 'browse', None),
     'post_api_canvas_marketplace_components': Operation('post_api_canvas_marketplace_components', 'POST', '/api/canvas-marketplace/components', (Param('category', 'category', 'body', False), Param('code', 'code', 'body', False), Param('component_type', 'component_type', 'body', False), Param('config_schema', 'config_schema', 'body', False), Param('css_dependencies', 'css_dependencies', 'body', False), Param('demo_url', 'demo_url', 'body', False), Param('dependencies', 'dependencies', 'body', False), Param('description', 'description', 'body', False), Param('license', 'license', 'body', False), Param('name', 'name', 'body', True), Param('preview_url', 'preview_url', 'body', False), Param('price', 'price', 'body', False), Param('tags', 'tags', 'body', False), Param('thumbnail_url', 'thumbnail_url', 'body', False), Param('version', 'version', 'body', False)), 'json', ('model', 'ComponentCreated'), None, False, 'components', 'create', None),
-    'post_api_canvas_marketplace_components_install': Operation('post_api_canvas_marketplace_components_install', 'POST', '/api/canvas-marketplace/components/install', (Param('canvas_id', 'canvas_id', 'body', True), Param('component_id', 'component_id', 'body', True)), 'json', ('model', 'ComponentInstalled'), None, False, 'components', 'install', None),
+    'post_api_canvas_marketplace_components_install': Operation('post_api_canvas_marketplace_components_install', 'POST', '/api/canvas-marketplace/components/install', (Param('canvas_id', 'canvas_id', 'body', True), Param('component_id', 'component_id', 'body', True)), 'json', ('model', 'ComponentInstalled'), 'warnings', False, 'components', 'install', None),
     'post_api_canvas_marketplace_components_publish': Operation('post_api_canvas_marketplace_components_publish', 'POST', '/api/canvas-marketplace/components/publish', (Param('component_id', 'component_id', 'body', True), Param('license', 'license', 'body', False), Param('price', 'price', 'body', False), Param('tags', 'tags', 'body', False)), 'json', ('model', 'ComponentSubmitted'), None, False, 'components', 'publish', None),
     'get_api_canvas_marketplace_components__component_id_': Operation('get_api_canvas_marketplace_components__component_id_', 'GET', '/api/canvas-marketplace/components/{component_id}', (Param('component_id', 'component_id', 'path', True),), None, ('model', 'ComponentDetail'), None, False, 'components', 'get', None),
     'post_api_canvas_marketplace_components__component_id__approve': Operation('post_api_canvas_marketplace_components__component_id__approve', 'POST', '/api/canvas-marketplace/components/{component_id}/approve', (Param('component_id', 'component_id', 'path', True), Param('content_hash', 'content_hash', 'query', False)), None, ('model', 'ComponentApproved'), None, False, 'components', 'approve', None),
     'post_api_canvas_marketplace_components__component_id__rate': Operation('post_api_canvas_marketplace_components__component_id__rate', 'POST', '/api/canvas-marketplace/components/{component_id}/rate', (Param('component_id', 'component_id', 'path', True), Param('rating', 'rating', 'body', True), Param('review', 'review', 'body', False)), 'json', ('model', 'ComponentRated'), None, False, 'components', 'rate', None),
     'put_api_canvas_marketplace_components__component_id__rate': Operation('put_api_canvas_marketplace_components__component_id__rate', 'PUT', '/api/canvas-marketplace/components/{component_id}/rate', (Param('component_id', 'component_id', 'path', True), Param('rating', 'rating', 'body', True), Param('review', 'review', 'body', False)), 'json', ('model', 'ComponentRated'), None, False, 'components', 'update_rating', None),
-    'get_api_canvas_marketplace_components__component_id__ratings': Operation('get_api_canvas_marketplace_components__component_id__ratings', 'GET', '/api/canvas-marketplace/components/{component_id}/ratings', (Param('component_id', 'component_id', 'path', True), Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False)), None, ('model', 'ComponentRatingPage'), 'ratings', True, 'components', 'ratings', None),
+    'get_api_canvas_marketplace_components__component_id__ratings': Operation('get_api_canvas_marketplace_components__component_id__ratings', 'GET', '/api/canvas-marketplace/components/{component_id}/ratings', (Param('component_id', 'component_id', 'path', True), Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False), Param('verified_only', 'verified_only', 'query', False)), None, ('model', 'ComponentRatingPage'), 'ratings', True, 'components', 'ratings', None),
     'post_api_canvas_marketplace_components__component_id__reject': Operation('post_api_canvas_marketplace_components__component_id__reject', 'POST', '/api/canvas-marketplace/components/{component_id}/reject', (Param('component_id', 'component_id', 'path', True), Param('reason', 'reason', 'query', True)), None, ('model', 'ComponentRejected'), None, False, 'components', 'reject', None),
     'get_api_canvas_marketplace_tags': Operation('get_api_canvas_marketplace_tags', 'GET', '/api/canvas-marketplace/tags', (), None, ('model', 'ComponentTags'), 'tags', False, 'components', 'tags', None),
     'get_api_canvases': Operation('get_api_canvases', 'GET', '/api/canvases', (), None, ('model', 'CanvasList'), 'canvases', False, 'canvases', 'list', None),
     'post_api_canvases': Operation('post_api_canvases', 'POST', '/api/canvases', (Param('name', 'name', 'body', True),), 'json', ('model', 'Canvas'), 'components', False, 'canvases', 'create', None),
     'get_api_canvases__id_': Operation('get_api_canvases__id_', 'GET', '/api/canvases/{id}', (Param('canvas_id', 'id', 'path', True),), None, ('model', 'Canvas'), 'components', False, 'canvases', 'get', None),
-    'get_api_components': Operation('get_api_components', 'GET', '/api/components', (Param('query', 'query', 'query', False), Param('category', 'category', 'query', False), Param('tags', 'tags', 'query', False), Param('component_type', 'component_type', 'query', False), Param('min_price', 'min_price', 'query', False), Param('max_price', 'max_price', 'query', False), Param('is_free', 'is_free', 'query', False), Param('is_featured', 'is_featured', 'query', False), Param('sort_by', 'sort_by', 'query', False), Param('sort_order', 'sort_order', 'query', False), Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False)), None, ('model', 'ComponentPage'), 'components', True, 'components', 'browse', 'get_api_canvas_marketplace_components'),
+    'get_api_components': Operation('get_api_components', 'GET', '/api/components', (Param('query', 'query', 'query', False), Param('category', 'category', 'query', False), Param('tags', 'tags', 'query', False), Param('component_type', 'component_type', 'query', False), Param('min_price', 'min_price', 'query', False), Param('max_price', 'max_price', 'query', False), Param('is_free', 'is_free', 'query', False), Param('is_featured', 'is_featured', 'query', False), Param('sort_by', 'sort_by', 'query', False), Param('sort_order', 'sort_order', 'query', False), Param('include_deprecated', 'include_deprecated', 'query', False), Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False)), None, ('model', 'ComponentPage'), 'components', True, 'components', 'browse', 'get_api_canvas_marketplace_components'),
     'post_api_components': Operation('post_api_components', 'POST', '/api/components', (Param('category', 'category', 'body', False), Param('code', 'code', 'body', False), Param('component_type', 'component_type', 'body', False), Param('config_schema', 'config_schema', 'body', False), Param('css_dependencies', 'css_dependencies', 'body', False), Param('demo_url', 'demo_url', 'body', False), Param('dependencies', 'dependencies', 'body', False), Param('description', 'description', 'body', False), Param('license', 'license', 'body', False), Param('name', 'name', 'body', True), Param('preview_url', 'preview_url', 'body', False), Param('price', 'price', 'body', False), Param('tags', 'tags', 'body', False), Param('thumbnail_url', 'thumbnail_url', 'body', False), Param('version', 'version', 'body', False)), 'json', ('model', 'ComponentCreated'), None, False, 'components', 'create', 'post_api_canvas_marketplace_components'),
-    'post_api_components_install': Operation('post_api_components_install', 'POST', '/api/components/install', (Param('canvas_id', 'canvas_id', 'body', True), Param('component_id', 'component_id', 'body', True)), 'json', ('model', 'ComponentInstalled'), None, False, 'components', 'install', 'post_api_canvas_marketplace_components_install'),
+    'post_api_components_install': Operation('post_api_components_install', 'POST', '/api/components/install', (Param('canvas_id', 'canvas_id', 'body', True), Param('component_id', 'component_id', 'body', True)), 'json', ('model', 'ComponentInstalled'), 'warnings', False, 'components', 'install', 'post_api_canvas_marketplace_components_install'),
     'post_api_components_publish': Operation('post_api_components_publish', 'POST', '/api/components/publish', (Param('component_id', 'component_id', 'body', True), Param('license', 'license', 'body', False), Param('price', 'price', 'body', False), Param('tags', 'tags', 'body', False)), 'json', ('model', 'ComponentSubmitted'), None, False, 'components', 'publish', 'post_api_canvas_marketplace_components_publish'),
     'get_api_components__component_id_': Operation('get_api_components__component_id_', 'GET', '/api/components/{component_id}', (Param('component_id', 'component_id', 'path', True),), None, ('model', 'ComponentDetail'), None, False, 'components', 'get', 'get_api_canvas_marketplace_components__component_id_'),
     'post_api_components__component_id__approve': Operation('post_api_components__component_id__approve', 'POST', '/api/components/{component_id}/approve', (Param('component_id', 'component_id', 'path', True), Param('content_hash', 'content_hash', 'query', False)), None, ('model', 'ComponentApproved'), None, False, 'components', 'approve', 'post_api_canvas_marketplace_components__component_id__approve'),
     'post_api_components__component_id__rate': Operation('post_api_components__component_id__rate', 'POST', '/api/components/{component_id}/rate', (Param('component_id', 'component_id', 'path', True), Param('rating', 'rating', 'body', True), Param('review', 'review', 'body', False)), 'json', ('model', 'ComponentRated'), None, False, 'components', 'rate', 'post_api_canvas_marketplace_components__component_id__rate'),
     'put_api_components__component_id__rate': Operation('put_api_components__component_id__rate', 'PUT', '/api/components/{component_id}/rate', (Param('component_id', 'component_id', 'path', True), Param('rating', 'rating', 'body', True), Param('review', 'review', 'body', False)), 'json', ('model', 'ComponentRated'), None, False, 'components', 'update_rating', 'put_api_canvas_marketplace_components__component_id__rate'),
-    'get_api_components__component_id__ratings': Operation('get_api_components__component_id__ratings', 'GET', '/api/components/{component_id}/ratings', (Param('component_id', 'component_id', 'path', True), Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False)), None, ('model', 'ComponentRatingPage'), 'ratings', True, 'components', 'ratings', 'get_api_canvas_marketplace_components__component_id__ratings'),
+    'get_api_components__component_id__ratings': Operation('get_api_components__component_id__ratings', 'GET', '/api/components/{component_id}/ratings', (Param('component_id', 'component_id', 'path', True), Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False), Param('verified_only', 'verified_only', 'query', False)), None, ('model', 'ComponentRatingPage'), 'ratings', True, 'components', 'ratings', 'get_api_canvas_marketplace_components__component_id__ratings'),
     'post_api_components__component_id__reject': Operation('post_api_components__component_id__reject', 'POST', '/api/components/{component_id}/reject', (Param('component_id', 'component_id', 'path', True), Param('reason', 'reason', 'query', True)), None, ('model', 'ComponentRejected'), None, False, 'components', 'reject', 'post_api_canvas_marketplace_components__component_id__reject'),
+    'get_api_federation_v1_marketplace__kind_': Operation('get_api_federation_v1_marketplace__kind_', 'GET', '/api/federation/v1/marketplace/{kind}', (Param('kind', 'kind', 'path', True), Param('cursor', 'cursor', 'query', False), Param('updated_since', 'updated_since', 'query', False), Param('limit', 'limit', 'query', False)), None, ('model', 'FeedPage'), 'items', True, 'federation', 'catalog', None),
+    'get_api_federation_v1_marketplace__kind___id__bundle': Operation('get_api_federation_v1_marketplace__kind___id__bundle', 'GET', '/api/federation/v1/marketplace/{kind}/{id}/bundle', (Param('kind', 'kind', 'path', True), Param('id', 'id', 'path', True)), None, ('model', 'Bundle'), None, False, 'federation', 'bundle', None),
     'get_api_health': Operation('get_api_health', 'GET', '/api/health', (), None, ('model', 'Health'), None, False, 'service', 'health', None),
     'get_api_keys': Operation('get_api_keys', 'GET', '/api/keys', (), None, ('model', 'KeyList'), 'keys', False, 'keys', 'list', None),
     'post_api_keys': Operation('post_api_keys', 'POST', '/api/keys', (Param('expires_in_days', 'expires_in_days', 'body', False), Param('name', 'name', 'body', True), Param('scope', 'scope', 'body', True)), 'json', ('model', 'CreatedKey'), None, False, 'keys', 'create', None),
     'delete_api_keys__id_': Operation('delete_api_keys__id_', 'DELETE', '/api/keys/{id}', (Param('key_id', 'id', 'path', True),), None, None, None, False, 'keys', 'delete', None),
+    'post_api_listings__id__deprecate': Operation('post_api_listings__id__deprecate', 'POST', '/api/listings/{id}/deprecate', (Param('listing_id', 'id', 'path', True), Param('reason', 'reason', 'body', True), Param('replacement_id', 'replacement_id', 'body', False)), 'json', ('model', 'DeprecationChanged'), None, False, 'listings', 'deprecate', None),
+    'get_api_listings__id__stats': Operation('get_api_listings__id__stats', 'GET', '/api/listings/{id}/stats', (Param('listing_id', 'id', 'path', True), Param('days', 'days', 'query', False)), None, ('model', 'ListingStats'), None, False, 'listings', 'stats', None),
+    'post_api_listings__id__undeprecate': Operation('post_api_listings__id__undeprecate', 'POST', '/api/listings/{id}/undeprecate', (Param('listing_id', 'id', 'path', True),), None, ('model', 'DeprecationChanged'), None, False, 'listings', 'undeprecate', None),
     'post_api_marketplace_export': Operation('post_api_marketplace_export', 'POST', '/api/marketplace/export', (Param('description', 'description', 'body', False), Param('edges', 'edges', 'body', False), Param('name', 'name', 'body', True), Param('nodes', 'nodes', 'body', False)), 'json', ('model', 'WorkflowExport'), None, False, 'workflows', 'export', None),
     'post_api_marketplace_import': Operation('post_api_marketplace_import', 'POST', '/api/marketplace/import', (Param('description', 'description', 'body', False), Param('edges', 'edges', 'body', False), Param('name', 'name', 'body', True), Param('nodes', 'nodes', 'body', False)), 'json', ('model', 'WorkflowImported'), None, False, 'workflows', 'import_file', None),
-    'get_api_marketplace_templates': Operation('get_api_marketplace_templates', 'GET', '/api/marketplace/templates', (Param('category', 'category', 'query', False), Param('template_type', 'template_type', 'query', False), Param('industry', 'industry', 'query', False), Param('tags', 'tags', 'query', False)), None, ('list', 'WorkflowTemplateItem'), None, False, 'workflows', 'browse', None),
+    'get_api_marketplace_templates': Operation('get_api_marketplace_templates', 'GET', '/api/marketplace/templates', (Param('category', 'category', 'query', False), Param('template_type', 'template_type', 'query', False), Param('industry', 'industry', 'query', False), Param('tags', 'tags', 'query', False), Param('include_deprecated', 'include_deprecated', 'query', False)), None, ('list', 'WorkflowTemplateItem'), None, False, 'workflows', 'browse', None),
     'post_api_marketplace_templates_advanced': Operation('post_api_marketplace_templates_advanced', 'POST', '/api/marketplace/templates/advanced', (Param('author', 'author', 'body', False), Param('benefits', 'benefits', 'body', False), Param('category', 'category', 'body', False), Param('complexity', 'complexity', 'body', False), Param('description', 'description', 'body', False), Param('estimated_duration', 'estimated_duration', 'body', False), Param('id', 'id', 'body', False), Param('industry', 'industry', 'body', False), Param('input_schema', 'input_schema', 'body', False), Param('integrations', 'integrations', 'body', False), Param('name', 'name', 'body', True), Param('prerequisites', 'prerequisites', 'body', False), Param('steps', 'steps', 'body', False), Param('tags', 'tags', 'body', False), Param('use_cases', 'use_cases', 'body', False), Param('version', 'version', 'body', False)), 'json', ('model', 'WorkflowTemplateCreated'), None, False, 'workflows', 'create_advanced', None),
     'get_api_marketplace_templates_featured': Operation('get_api_marketplace_templates_featured', 'GET', '/api/marketplace/templates/featured', (Param('limit', 'limit', 'query', False),), None, ('list', 'WorkflowFeaturedTemplate'), None, True, 'workflows', 'featured', None),
     'get_api_marketplace_templates_statistics': Operation('get_api_marketplace_templates_statistics', 'GET', '/api/marketplace/templates/statistics', (), None, ('model', 'WorkflowStatistics'), None, False, 'workflows', 'statistics', None),
     'get_api_marketplace_templates_types': Operation('get_api_marketplace_templates_types', 'GET', '/api/marketplace/templates/types', (), None, ('model', 'WorkflowTemplateTypes'), 'template_types', False, 'workflows', 'types', None),
     'get_api_marketplace_templates__template_id_': Operation('get_api_marketplace_templates__template_id_', 'GET', '/api/marketplace/templates/{template_id}', (Param('template_id', 'template_id', 'path', True),), None, ('model', 'WorkflowTemplateDetail'), None, False, 'workflows', 'get', None),
-    'post_api_marketplace_templates__template_id__create_workflow': Operation('post_api_marketplace_templates__template_id__create_workflow', 'POST', '/api/marketplace/templates/{template_id}/create-workflow', (Param('template_id', 'template_id', 'path', True), Param('workflow_name', 'workflow_name', 'query', False), Param('parameters', 'parameters', 'query', False)), None, ('model', 'WorkflowCreated'), None, False, 'workflows', 'create_workflow', None),
+    'post_api_marketplace_templates__template_id__create_workflow': Operation('post_api_marketplace_templates__template_id__create_workflow', 'POST', '/api/marketplace/templates/{template_id}/create-workflow', (Param('template_id', 'template_id', 'path', True), Param('workflow_name', 'workflow_name', 'query', False), Param('parameters', 'parameters', 'query', False)), None, ('model', 'WorkflowCreated'), 'warnings', False, 'workflows', 'create_workflow', None),
     'post_api_marketplace_templates__template_id__import': Operation('post_api_marketplace_templates__template_id__import', 'POST', '/api/marketplace/templates/{template_id}/import', (Param('template_id', 'template_id', 'path', True),), None, ('model', 'WorkflowImported'), None, False, 'workflows', 'install', None),
     'get_api_oauth_clients': Operation('get_api_oauth_clients', 'GET', '/api/oauth/clients', (), None, ('model', 'ClientList'), 'clients', False, 'oauth', 'list_clients', None),
     'post_api_oauth_clients': Operation('post_api_oauth_clients', 'POST', '/api/oauth/clients', (Param('name', 'name', 'body', True), Param('redirect_uris', 'redirect_uris', 'body', True)), 'json', ('model', 'RegisteredClient'), None, False, 'oauth', 'create_client', None),
@@ -84,11 +94,11 @@ OPERATIONS: Dict[str, Operation] = {
     'get_api_packages__name__vulnerabilities': Operation('get_api_packages__name__vulnerabilities', 'GET', '/api/packages/{name}/vulnerabilities', (Param('name', 'name', 'path', True), Param('package_type', 'package_type', 'query', False)), None, ('model', 'PackageVulnerabilities'), 'vulnerabilities', False, 'packages', 'vulnerabilities', None),
     'get_api_public_v1_marketplace_categories': Operation('get_api_public_v1_marketplace_categories', 'GET', '/api/public/v1/marketplace/categories', (), None, ('model', 'PublicCategories'), 'categories', False, 'public', 'categories', None),
     'post_api_public_v1_marketplace_reviews__id__flag': Operation('post_api_public_v1_marketplace_reviews__id__flag', 'POST', '/api/public/v1/marketplace/reviews/{id}/flag', (Param('review_id', 'id', 'path', True), Param('reason', 'reason', 'query', True)), None, ('model', 'ReviewFlagged'), None, False, 'public', 'flag_review', None),
-    'get_api_public_v1_marketplace_skills': Operation('get_api_public_v1_marketplace_skills', 'GET', '/api/public/v1/marketplace/skills', (Param('query', 'query', 'query', False), Param('category', 'category', 'query', False), Param('tags', 'tags', 'query', False), Param('skill_type', 'skill_type', 'query', False), Param('is_free', 'is_free', 'query', False), Param('is_featured', 'is_featured', 'query', False), Param('sort_by', 'sort_by', 'query', False), Param('sort_order', 'sort_order', 'query', False), Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False), Param('cursor', 'cursor', 'query', False)), None, ('model', 'PublicSkillPage'), 'skills', True, 'public', 'browse', None),
+    'get_api_public_v1_marketplace_skills': Operation('get_api_public_v1_marketplace_skills', 'GET', '/api/public/v1/marketplace/skills', (Param('query', 'query', 'query', False), Param('category', 'category', 'query', False), Param('tags', 'tags', 'query', False), Param('skill_type', 'skill_type', 'query', False), Param('is_free', 'is_free', 'query', False), Param('is_featured', 'is_featured', 'query', False), Param('sort_by', 'sort_by', 'query', False), Param('sort_order', 'sort_order', 'query', False), Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False), Param('cursor', 'cursor', 'query', False), Param('include_deprecated', 'include_deprecated', 'query', False)), None, ('model', 'PublicSkillPage'), 'skills', True, 'public', 'browse', None),
     'get_api_public_v1_marketplace_skills__id_': Operation('get_api_public_v1_marketplace_skills__id_', 'GET', '/api/public/v1/marketplace/skills/{id}', (Param('skill_id', 'id', 'path', True),), None, ('model', 'PublicSkillDetail'), None, False, 'public', 'get', None),
     'post_api_public_v1_marketplace_skills__id__rate': Operation('post_api_public_v1_marketplace_skills__id__rate', 'POST', '/api/public/v1/marketplace/skills/{id}/rate', (Param('skill_id', 'id', 'path', True), Param('rating', 'rating', 'body', True), Param('review', 'review', 'body', False)), 'json', ('model', 'SkillRated'), None, False, 'public', 'rate', None),
-    'get_api_public_v1_marketplace_skills__id__reviews': Operation('get_api_public_v1_marketplace_skills__id__reviews', 'GET', '/api/public/v1/marketplace/skills/{id}/reviews', (Param('skill_id', 'id', 'path', True), Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False)), None, ('model', 'PublicReviews'), 'reviews', True, 'public', 'reviews', None),
-    'post_api_public_v1_marketplace_submit': Operation('post_api_public_v1_marketplace_submit', 'POST', '/api/public/v1/marketplace/submit', (Param('category', 'category', 'body', False), Param('code', 'code', 'body', False), Param('config', 'config', 'body', False), Param('config_schema', 'config_schema', 'body', False), Param('description', 'description', 'body', False), Param('documentation_url', 'documentation_url', 'body', False), Param('input_schema', 'input_schema', 'body', False), Param('license', 'license', 'body', False), Param('long_description', 'long_description', 'body', False), Param('name', 'name', 'body', True), Param('npm_packages', 'npm_packages', 'body', False), Param('output_schema', 'output_schema', 'body', False), Param('price', 'price', 'body', False), Param('python_packages', 'python_packages', 'body', False), Param('repository_url', 'repository_url', 'body', False), Param('risk_level', 'risk_level', 'body', False), Param('skill_type', 'skill_type', 'body', True), Param('tags', 'tags', 'body', False)), 'json', ('model', 'PublicSubmitted'), None, False, 'public', 'submit', None),
+    'get_api_public_v1_marketplace_skills__id__reviews': Operation('get_api_public_v1_marketplace_skills__id__reviews', 'GET', '/api/public/v1/marketplace/skills/{id}/reviews', (Param('skill_id', 'id', 'path', True), Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False), Param('verified_only', 'verified_only', 'query', False)), None, ('model', 'PublicReviews'), 'reviews', True, 'public', 'reviews', None),
+    'post_api_public_v1_marketplace_submit': Operation('post_api_public_v1_marketplace_submit', 'POST', '/api/public/v1/marketplace/submit', (Param('capabilities', 'capabilities', 'body', False), Param('category', 'category', 'body', False), Param('code', 'code', 'body', False), Param('config', 'config', 'body', False), Param('config_schema', 'config_schema', 'body', False), Param('description', 'description', 'body', False), Param('documentation_url', 'documentation_url', 'body', False), Param('input_schema', 'input_schema', 'body', False), Param('license', 'license', 'body', False), Param('long_description', 'long_description', 'body', False), Param('name', 'name', 'body', True), Param('npm_packages', 'npm_packages', 'body', False), Param('output_schema', 'output_schema', 'body', False), Param('price', 'price', 'body', False), Param('python_packages', 'python_packages', 'body', False), Param('repository_url', 'repository_url', 'body', False), Param('risk_level', 'risk_level', 'body', False), Param('skill_type', 'skill_type', 'body', True), Param('tags', 'tags', 'body', False)), 'json', ('model', 'PublicSubmitted'), None, False, 'public', 'submit', None),
     'get_api_public_v1_marketplace_tags': Operation('get_api_public_v1_marketplace_tags', 'GET', '/api/public/v1/marketplace/tags', (), None, ('model', 'PublicTags'), 'tags', False, 'public', 'tags', None),
     'put_api_reviews__id__response': Operation('put_api_reviews__id__response', 'PUT', '/api/reviews/{id}/response', (Param('review_id', 'id', 'path', True), Param('response', 'response', 'body', True)), 'json', ('model', 'ReviewAnswered'), None, False, 'reviews', 'respond', None),
     'post_api_reviews__id__vote': Operation('post_api_reviews__id__vote', 'POST', '/api/reviews/{id}/vote', (Param('review_id', 'id', 'path', True), Param('helpful', 'helpful', 'body', True)), 'json', ('model', 'ReviewVoted'), None, False, 'reviews', 'vote', None),
@@ -96,7 +106,7 @@ OPERATIONS: Dict[str, Operation] = {
     'post_api_skills_approve__id_': Operation('post_api_skills_approve__id_', 'POST', '/api/skills/approve/{id}', (Param('skill_id', 'id', 'path', True), Param('content_hash', 'content_hash', 'query', False)), None, ('model', 'Approval'), None, False, 'skills', 'approve', None),
     'get_api_skills_history__id_': Operation('get_api_skills_history__id_', 'GET', '/api/skills/history/{id}', (Param('skill_id', 'id', 'path', True), Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False)), None, ('model', 'SkillHistory'), 'history', True, 'skills', 'history', None),
     'post_api_skills_install': Operation('post_api_skills_install', 'POST', '/api/skills/install', (Param('agent_id', 'agent_id', 'body', False), Param('config_overrides', 'config_overrides', 'body', False), Param('dry_run', 'dry_run', 'body', False), Param('install_dependencies', 'install_dependencies', 'body', False), Param('skill_id', 'skill_id', 'body', True)), 'json', ('model', 'SkillInstallAnswer'), None, False, 'skills', 'install', None),
-    'get_api_skills_marketplace': Operation('get_api_skills_marketplace', 'GET', '/api/skills/marketplace', (Param('query', 'query', 'query', False), Param('category', 'category', 'query', False), Param('tags', 'tags', 'query', False), Param('skill_type', 'skill_type', 'query', False), Param('sort_by', 'sort_by', 'query', False), Param('sort_order', 'sort_order', 'query', False), Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False)), None, ('model', 'SkillBrowse'), 'skills', True, 'skills', 'browse', None),
+    'get_api_skills_marketplace': Operation('get_api_skills_marketplace', 'GET', '/api/skills/marketplace', (Param('query', 'query', 'query', False), Param('category', 'category', 'query', False), Param('tags', 'tags', 'query', False), Param('skill_type', 'skill_type', 'query', False), Param('sort_by', 'sort_by', 'query', False), Param('sort_order', 'sort_order', 'query', False), Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False), Param('include_deprecated', 'include_deprecated', 'query', False)), None, ('model', 'SkillBrowse'), 'skills', True, 'skills', 'browse', None),
     'post_api_skills_publish': Operation('post_api_skills_publish', 'POST', '/api/skills/publish', (Param('category', 'category', 'body', False), Param('documentation_url', 'documentation_url', 'body', False), Param('long_description', 'long_description', 'body', False), Param('price', 'price', 'body', False), Param('skill_id', 'skill_id', 'body', True), Param('tags', 'tags', 'body', False)), 'json', ('model', 'SkillSubmitted'), None, False, 'skills', 'publish', None),
     'post_api_skills_rate__id_': Operation('post_api_skills_rate__id_', 'POST', '/api/skills/rate/{id}', (Param('skill_id', 'id', 'path', True), Param('rating', 'rating', 'body', True), Param('review', 'review', 'body', False)), 'json', ('model', 'SkillRated'), None, False, 'skills', 'rate', None),
     'put_api_skills_rate__id_': Operation('put_api_skills_rate__id_', 'PUT', '/api/skills/rate/{id}', (Param('skill_id', 'id', 'path', True), Param('rating', 'rating', 'body', True), Param('review', 'review', 'body', False)), 'json', ('model', 'SkillRated'), None, False, 'skills', 'update_rating', None),
@@ -106,9 +116,9 @@ OPERATIONS: Dict[str, Operation] = {
     'get_api_skills__id_': Operation('get_api_skills__id_', 'GET', '/api/skills/{id}', (Param('skill_id', 'id', 'path', True),), None, ('model', 'SkillDetail'), None, False, 'skills', 'get', None),
     'get_api_v1_domains': Operation('get_api_v1_domains', 'GET', '/api/v1/domains', (), None, ('model', 'DomainList'), 'domains', False, 'domains', 'list_mine', None),
     'post_api_v1_domains': Operation('post_api_v1_domains', 'POST', '/api/v1/domains', (Param('category', 'category', 'body', False), Param('description', 'description', 'body', False), Param('domain_name', 'domain_name', 'body', False), Param('name', 'name', 'body', False)), 'json', ('model', 'DomainCreated'), None, False, 'domains', 'create', None),
-    'post_api_v1_domains_marketplace_install': Operation('post_api_v1_domains_marketplace_install', 'POST', '/api/v1/domains/marketplace/install', (Param('custom_name', 'custom_name', 'body', False), Param('template_domain_id', 'template_domain_id', 'body', True)), 'json', ('model', 'DomainInstalled'), None, False, 'domains', 'install', None),
+    'post_api_v1_domains_marketplace_install': Operation('post_api_v1_domains_marketplace_install', 'POST', '/api/v1/domains/marketplace/install', (Param('custom_name', 'custom_name', 'body', False), Param('template_domain_id', 'template_domain_id', 'body', True)), 'json', ('model', 'DomainInstalled'), 'warnings', False, 'domains', 'install', None),
     'get_api_v1_domains_marketplace_my_submissions': Operation('get_api_v1_domains_marketplace_my_submissions', 'GET', '/api/v1/domains/marketplace/my-submissions', (), None, ('list', 'DomainSubmission'), None, False, 'domains', 'my_submissions', None),
-    'get_api_v1_domains_marketplace_search': Operation('get_api_v1_domains_marketplace_search', 'GET', '/api/v1/domains/marketplace/search', (Param('q', 'q', 'query', False), Param('category', 'category', 'query', False), Param('tags', 'tags', 'query', False), Param('max_price', 'max_price', 'query', False), Param('limit', 'limit', 'query', False)), None, ('list', 'DomainItem'), None, True, 'domains', 'browse', None),
+    'get_api_v1_domains_marketplace_search': Operation('get_api_v1_domains_marketplace_search', 'GET', '/api/v1/domains/marketplace/search', (Param('q', 'q', 'query', False), Param('category', 'category', 'query', False), Param('tags', 'tags', 'query', False), Param('max_price', 'max_price', 'query', False), Param('limit', 'limit', 'query', False), Param('include_deprecated', 'include_deprecated', 'query', False)), None, ('list', 'DomainItem'), None, True, 'domains', 'browse', None),
     'get_api_v1_domains_marketplace_stats': Operation('get_api_v1_domains_marketplace_stats', 'GET', '/api/v1/domains/marketplace/stats', (), None, ('model', 'DomainStats'), None, False, 'domains', 'stats', None),
     'post_api_v1_domains_marketplace_submit': Operation('post_api_v1_domains_marketplace_submit', 'POST', '/api/v1/domains/marketplace/submit', (Param('domain_id', 'domain_id', 'body', True), Param('license_type', 'license_type', 'body', False), Param('price_usd', 'price_usd', 'body', False), Param('tags', 'tags', 'body', False)), 'json', ('model', 'DomainSubmitted'), None, False, 'domains', 'submit', None),
     'get_api_v1_domains_marketplace_trending': Operation('get_api_v1_domains_marketplace_trending', 'GET', '/api/v1/domains/marketplace/trending', (Param('limit', 'limit', 'query', False),), None, ('list', 'TrendingDomain'), None, True, 'domains', 'trending', None),
@@ -118,10 +128,15 @@ OPERATIONS: Dict[str, Operation] = {
     'put_api_v1_domains_marketplace__domain_id__rate': Operation('put_api_v1_domains_marketplace__domain_id__rate', 'PUT', '/api/v1/domains/marketplace/{domain_id}/rate', (Param('domain_id', 'domain_id', 'path', True), Param('rating', 'rating', 'body', True), Param('review', 'review', 'body', False)), 'json', ('model', 'DomainRated'), None, False, 'domains', 'update_rating', None),
     'post_api_v1_domains_marketplace__domain_id__reject': Operation('post_api_v1_domains_marketplace__domain_id__reject', 'POST', '/api/v1/domains/marketplace/{domain_id}/reject', (Param('domain_id', 'domain_id', 'path', True), Param('reason', 'reason', 'query', True)), None, ('model', 'DomainRejected'), None, False, 'domains', 'reject', None),
     'get_api_v1_skills_private': Operation('get_api_v1_skills_private', 'GET', '/api/v1/skills/private', (Param('query', 'query', 'query', False), Param('category', 'category', 'query', False), Param('skill_type', 'skill_type', 'query', False), Param('is_installed', 'is_installed', 'query', False), Param('sort_by', 'sort_by', 'query', False), Param('sort_order', 'sort_order', 'query', False), Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False)), None, ('model', 'PrivateSkillList'), 'skills', True, 'private', 'list', None),
-    'post_api_v1_skills_private': Operation('post_api_v1_skills_private', 'POST', '/api/v1/skills/private', (Param('category', 'category', 'body', False), Param('code', 'code', 'body', False), Param('config', 'config', 'body', False), Param('config_schema', 'config_schema', 'body', False), Param('description', 'description', 'body', False), Param('documentation_url', 'documentation_url', 'body', False), Param('input_schema', 'input_schema', 'body', False), Param('license', 'license', 'body', False), Param('long_description', 'long_description', 'body', False), Param('name', 'name', 'body', True), Param('npm_packages', 'npm_packages', 'body', False), Param('output_schema', 'output_schema', 'body', False), Param('price', 'price', 'body', False), Param('python_packages', 'python_packages', 'body', False), Param('repository_url', 'repository_url', 'body', False), Param('risk_level', 'risk_level', 'body', False), Param('skill_type', 'skill_type', 'body', True), Param('tags', 'tags', 'body', False)), 'json', ('model', 'PrivateCreated'), None, False, 'private', 'create', None),
+    'post_api_v1_skills_private': Operation('post_api_v1_skills_private', 'POST', '/api/v1/skills/private', (Param('capabilities', 'capabilities', 'body', False), Param('category', 'category', 'body', False), Param('code', 'code', 'body', False), Param('config', 'config', 'body', False), Param('config_schema', 'config_schema', 'body', False), Param('description', 'description', 'body', False), Param('documentation_url', 'documentation_url', 'body', False), Param('input_schema', 'input_schema', 'body', False), Param('license', 'license', 'body', False), Param('long_description', 'long_description', 'body', False), Param('name', 'name', 'body', True), Param('npm_packages', 'npm_packages', 'body', False), Param('output_schema', 'output_schema', 'body', False), Param('price', 'price', 'body', False), Param('python_packages', 'python_packages', 'body', False), Param('repository_url', 'repository_url', 'body', False), Param('risk_level', 'risk_level', 'body', False), Param('skill_type', 'skill_type', 'body', True), Param('tags', 'tags', 'body', False)), 'json', ('model', 'PrivateCreated'), None, False, 'private', 'create', None),
     'post_api_v1_skills_private_install': Operation('post_api_v1_skills_private_install', 'POST', '/api/v1/skills/private/install', (Param('agent_id', 'agent_id', 'body', False), Param('config_overrides', 'config_overrides', 'body', False), Param('dry_run', 'dry_run', 'body', False), Param('install_dependencies', 'install_dependencies', 'body', False), Param('marketplace_skill_id', 'marketplace_skill_id', 'body', True)), 'json', ('model', 'PrivateInstallAnswer'), None, False, 'private', 'install', None),
     'delete_api_v1_skills_private__id_': Operation('delete_api_v1_skills_private__id_', 'DELETE', '/api/v1/skills/private/{id}', (Param('skill_id', 'id', 'path', True),), None, ('model', 'PrivateUninstalled'), None, False, 'private', 'delete', None),
-    'put_api_v1_skills_private__id_': Operation('put_api_v1_skills_private__id_', 'PUT', '/api/v1/skills/private/{id}', (Param('skill_id', 'id', 'path', True), Param('category', 'category', 'body', False), Param('code', 'code', 'body', False), Param('config', 'config', 'body', False), Param('config_overrides', 'config_overrides', 'body', False), Param('config_schema', 'config_schema', 'body', False), Param('description', 'description', 'body', False), Param('environment_vars', 'environment_vars', 'body', False), Param('input_schema', 'input_schema', 'body', False), Param('name', 'name', 'body', False), Param('npm_packages', 'npm_packages', 'body', False), Param('output_schema', 'output_schema', 'body', False), Param('python_packages', 'python_packages', 'body', False), Param('tags', 'tags', 'body', False)), 'json', ('model', 'PrivateCustomized'), None, False, 'private', 'update', None),
+    'put_api_v1_skills_private__id_': Operation('put_api_v1_skills_private__id_', 'PUT', '/api/v1/skills/private/{id}', (Param('skill_id', 'id', 'path', True), Param('capabilities', 'capabilities', 'body', False), Param('category', 'category', 'body', False), Param('code', 'code', 'body', False), Param('config', 'config', 'body', False), Param('config_overrides', 'config_overrides', 'body', False), Param('config_schema', 'config_schema', 'body', False), Param('description', 'description', 'body', False), Param('environment_vars', 'environment_vars', 'body', False), Param('input_schema', 'input_schema', 'body', False), Param('name', 'name', 'body', False), Param('npm_packages', 'npm_packages', 'body', False), Param('output_schema', 'output_schema', 'body', False), Param('python_packages', 'python_packages', 'body', False), Param('tags', 'tags', 'body', False)), 'json', ('model', 'PrivateCustomized'), None, False, 'private', 'update', None),
+    'get_api_webhooks': Operation('get_api_webhooks', 'GET', '/api/webhooks', (), None, ('model', 'WebhookList'), 'webhooks', False, 'webhooks', 'list', None),
+    'post_api_webhooks': Operation('post_api_webhooks', 'POST', '/api/webhooks', (Param('description', 'description', 'body', False), Param('events', 'events', 'body', True), Param('url', 'url', 'body', True)), 'json', ('model', 'CreatedWebhook'), 'events', False, 'webhooks', 'create', None),
+    'post_api_webhooks_deliveries__id__redeliver': Operation('post_api_webhooks_deliveries__id__redeliver', 'POST', '/api/webhooks/deliveries/{id}/redeliver', (Param('delivery_id', 'id', 'path', True),), None, ('model', 'Delivery'), None, False, 'webhooks', 'redeliver', None),
+    'delete_api_webhooks__id_': Operation('delete_api_webhooks__id_', 'DELETE', '/api/webhooks/{id}', (Param('webhook_id', 'id', 'path', True),), None, None, None, False, 'webhooks', 'delete', None),
+    'get_api_webhooks__id__deliveries': Operation('get_api_webhooks__id__deliveries', 'GET', '/api/webhooks/{id}/deliveries', (Param('webhook_id', 'id', 'path', True), Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False)), None, ('model', 'DeliveryPage'), 'deliveries', True, 'webhooks', 'deliveries', None),
     'get_api_workflows': Operation('get_api_workflows', 'GET', '/api/workflows', (Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False)), None, ('model', 'WorkspaceWorkflows'), 'workflows', True, 'workflows', 'list_workspace', None),
     'get_api_workflows__id_': Operation('get_api_workflows__id_', 'GET', '/api/workflows/{id}', (Param('workflow_id', 'id', 'path', True),), None, ('model', 'WorkspaceWorkflowDetail'), None, False, 'workflows', 'get_workspace', None),
     'post_oauth_revoke': Operation('post_oauth_revoke', 'POST', '/oauth/revoke', (Param('client_id', 'client_id', 'body', False), Param('client_secret', 'client_secret', 'body', False), Param('token', 'token', 'body', False), Param('token_type_hint', 'token_type_hint', 'body', False)), 'form', ('model', 'Revoked'), None, False, 'oauth', 'revoke', None),
@@ -155,11 +170,11 @@ class SkillsApi(SyncNamespace):
         return self._call('post_api_skills_install', {'agent_id': agent_id, 'config_overrides': config_overrides, 'dry_run': dry_run, 'install_dependencies': install_dependencies, 'skill_id': skill_id})  # type: ignore[no-any-return]
 
     @operation('get_api_skills_marketplace')
-    def browse(self, *, query: Optional[str] = None, category: Optional[str] = None, tags: Optional[str] = None, skill_type: Optional[Literal["api", "function", "script", "docker", "container"]] = None, sort_by: Optional[Literal["popularity", "rating", "created_at", "updated_at", "name", "price", "trending"]] = None, sort_order: Optional[Literal["asc", "desc"]] = None, limit: Optional[int] = None, offset: Optional[int] = None) -> models.SkillBrowse:
+    def browse(self, *, query: Optional[str] = None, category: Optional[str] = None, tags: Optional[str] = None, skill_type: Optional[Literal["api", "function", "script", "docker", "container"]] = None, sort_by: Optional[Literal["popularity", "rating", "created_at", "updated_at", "name", "price", "trending"]] = None, sort_order: Optional[Literal["asc", "desc"]] = None, limit: Optional[int] = None, offset: Optional[int] = None, include_deprecated: Optional[bool] = None) -> models.SkillBrowse:
         """GET /api/skills/marketplace: Browse and search skills
 
         One page; `client.iter_all(client.skills.browse, ...)` walks them all."""
-        return self._call('get_api_skills_marketplace', {'query': query, 'category': category, 'tags': tags, 'skill_type': skill_type, 'sort_by': sort_by, 'sort_order': sort_order, 'limit': limit, 'offset': offset})  # type: ignore[no-any-return]
+        return self._call('get_api_skills_marketplace', {'query': query, 'category': category, 'tags': tags, 'skill_type': skill_type, 'sort_by': sort_by, 'sort_order': sort_order, 'limit': limit, 'offset': offset, 'include_deprecated': include_deprecated})  # type: ignore[no-any-return]
 
     @operation('post_api_skills_publish')
     def publish(self, *, skill_id: str, category: Optional[str] = None, documentation_url: Optional[str] = None, long_description: Optional[str] = None, price: Optional[float] = None, tags: Optional[List[str]] = None) -> models.SkillSubmitted:
@@ -205,11 +220,11 @@ class AgentTemplatesApi(SyncNamespace):
         return self._call('post_api_agent_marketplace_approve__template_id_', {'template_id': template_id, 'content_hash': content_hash})  # type: ignore[no-any-return]
 
     @operation('get_api_agent_marketplace_browse')
-    def browse(self, *, limit: Optional[int] = None, offset: Optional[int] = None) -> models.AgentTemplatePage:
+    def browse(self, *, limit: Optional[int] = None, offset: Optional[int] = None, include_deprecated: Optional[bool] = None) -> models.AgentTemplatePage:
         """GET /api/agent-marketplace/browse: Browse approved agent templates
 
         One page; `client.iter_all(client.agent_templates.browse, ...)` walks them all."""
-        return self._call('get_api_agent_marketplace_browse', {'limit': limit, 'offset': offset})  # type: ignore[no-any-return]
+        return self._call('get_api_agent_marketplace_browse', {'limit': limit, 'offset': offset, 'include_deprecated': include_deprecated})  # type: ignore[no-any-return]
 
     @operation('post_api_agent_marketplace_install__template_id_')
     def install(self, *, template_id: str) -> models.InstalledTemplate:
@@ -250,11 +265,11 @@ class DomainsApi(SyncNamespace):
         return self._call('get_api_v1_domains_marketplace_my_submissions', {})  # type: ignore[no-any-return]
 
     @operation('get_api_v1_domains_marketplace_search')
-    def browse(self, *, q: Optional[str] = None, category: Optional[str] = None, tags: Optional[str] = None, max_price: Optional[float] = None, limit: Optional[int] = None) -> JsonList[models.DomainItem]:
+    def browse(self, *, q: Optional[str] = None, category: Optional[str] = None, tags: Optional[str] = None, max_price: Optional[float] = None, limit: Optional[int] = None, include_deprecated: Optional[bool] = None) -> JsonList[models.DomainItem]:
         """GET /api/v1/domains/marketplace/search: Search approved domains
 
         One page; `client.iter_all(client.domains.browse, ...)` walks them all."""
-        return self._call('get_api_v1_domains_marketplace_search', {'q': q, 'category': category, 'tags': tags, 'max_price': max_price, 'limit': limit})  # type: ignore[no-any-return]
+        return self._call('get_api_v1_domains_marketplace_search', {'q': q, 'category': category, 'tags': tags, 'max_price': max_price, 'limit': limit, 'include_deprecated': include_deprecated})  # type: ignore[no-any-return]
 
     @operation('get_api_v1_domains_marketplace_stats')
     def stats(self) -> models.DomainStats:
@@ -307,11 +322,11 @@ class ComponentsApi(SyncNamespace):
         return self._call('get_api_canvas_marketplace_categories', {})  # type: ignore[no-any-return]
 
     @operation('get_api_canvas_marketplace_components')
-    def browse(self, *, query: Optional[str] = None, category: Optional[str] = None, tags: Optional[str] = None, component_type: Optional[str] = None, min_price: Optional[float] = None, max_price: Optional[float] = None, is_free: Optional[bool] = None, is_featured: Optional[bool] = None, sort_by: Optional[Literal["popularity", "rating", "created_at", "updated_at", "name", "price", "trending"]] = None, sort_order: Optional[Literal["asc", "desc"]] = None, limit: Optional[int] = None, offset: Optional[int] = None) -> models.ComponentPage:
+    def browse(self, *, query: Optional[str] = None, category: Optional[str] = None, tags: Optional[str] = None, component_type: Optional[str] = None, min_price: Optional[float] = None, max_price: Optional[float] = None, is_free: Optional[bool] = None, is_featured: Optional[bool] = None, sort_by: Optional[Literal["popularity", "rating", "created_at", "updated_at", "name", "price", "trending"]] = None, sort_order: Optional[Literal["asc", "desc"]] = None, include_deprecated: Optional[bool] = None, limit: Optional[int] = None, offset: Optional[int] = None) -> models.ComponentPage:
         """GET /api/canvas-marketplace/components: Browse components (also /api/components)
 
         One page; `client.iter_all(client.components.browse, ...)` walks them all."""
-        return self._call('get_api_canvas_marketplace_components', {'query': query, 'category': category, 'tags': tags, 'component_type': component_type, 'min_price': min_price, 'max_price': max_price, 'is_free': is_free, 'is_featured': is_featured, 'sort_by': sort_by, 'sort_order': sort_order, 'limit': limit, 'offset': offset})  # type: ignore[no-any-return]
+        return self._call('get_api_canvas_marketplace_components', {'query': query, 'category': category, 'tags': tags, 'component_type': component_type, 'min_price': min_price, 'max_price': max_price, 'is_free': is_free, 'is_featured': is_featured, 'sort_by': sort_by, 'sort_order': sort_order, 'include_deprecated': include_deprecated, 'limit': limit, 'offset': offset})  # type: ignore[no-any-return]
 
     @operation('post_api_canvas_marketplace_components')
     def create(self, *, name: str, category: Optional[str] = None, code: Optional[str] = None, component_type: Optional[str] = None, config_schema: Optional[Dict[str, Any]] = None, css_dependencies: Optional[List[str]] = None, demo_url: Optional[str] = None, dependencies: Optional[List[str]] = None, description: Optional[str] = None, license: Optional[str] = None, preview_url: Optional[str] = None, price: Optional[float] = None, tags: Optional[List[str]] = None, thumbnail_url: Optional[str] = None, version: Optional[str] = None) -> models.ComponentCreated:
@@ -349,11 +364,11 @@ class ComponentsApi(SyncNamespace):
         return self._call('put_api_canvas_marketplace_components__component_id__rate', {'component_id': component_id, 'rating': rating, 'review': review})  # type: ignore[no-any-return]
 
     @operation('get_api_canvas_marketplace_components__component_id__ratings')
-    def ratings(self, *, component_id: str, limit: Optional[int] = None, offset: Optional[int] = None) -> models.ComponentRatingPage:
+    def ratings(self, *, component_id: str, limit: Optional[int] = None, offset: Optional[int] = None, verified_only: Optional[bool] = None) -> models.ComponentRatingPage:
         """GET /api/canvas-marketplace/components/{component_id}/ratings: Ratings with helpful counts and author responses
 
         One page; `client.iter_all(client.components.ratings, ...)` walks them all."""
-        return self._call('get_api_canvas_marketplace_components__component_id__ratings', {'component_id': component_id, 'limit': limit, 'offset': offset})  # type: ignore[no-any-return]
+        return self._call('get_api_canvas_marketplace_components__component_id__ratings', {'component_id': component_id, 'limit': limit, 'offset': offset, 'verified_only': verified_only})  # type: ignore[no-any-return]
 
     @operation('post_api_canvas_marketplace_components__component_id__reject')
     def reject(self, *, component_id: str, reason: str) -> models.ComponentRejected:
@@ -379,9 +394,9 @@ class WorkflowsApi(SyncNamespace):
         return self._call('post_api_marketplace_import', {'description': description, 'edges': edges, 'name': name, 'nodes': nodes})  # type: ignore[no-any-return]
 
     @operation('get_api_marketplace_templates')
-    def browse(self, *, category: Optional[str] = None, template_type: Optional[Literal["legacy", "advanced", "industry"]] = None, industry: Optional[str] = None, tags: Optional[str] = None) -> JsonList[models.WorkflowTemplateItem]:
+    def browse(self, *, category: Optional[str] = None, template_type: Optional[Literal["legacy", "advanced", "industry"]] = None, industry: Optional[str] = None, tags: Optional[str] = None, include_deprecated: Optional[bool] = None) -> JsonList[models.WorkflowTemplateItem]:
         """GET /api/marketplace/templates: Workflow templates (tags may repeat)"""
-        return self._call('get_api_marketplace_templates', {'category': category, 'template_type': template_type, 'industry': industry, 'tags': tags})  # type: ignore[no-any-return]
+        return self._call('get_api_marketplace_templates', {'category': category, 'template_type': template_type, 'industry': industry, 'tags': tags, 'include_deprecated': include_deprecated})  # type: ignore[no-any-return]
 
     @operation('post_api_marketplace_templates_advanced')
     def create_advanced(self, *, name: str, author: Optional[str] = None, benefits: Optional[List[str]] = None, category: Optional[str] = None, complexity: Optional[Literal["Beginner", "Intermediate", "Advanced"]] = None, description: Optional[str] = None, estimated_duration: Optional[int] = None, id: Optional[str] = None, industry: Optional[str] = None, input_schema: Optional[List[Dict[str, Any]]] = None, integrations: Optional[List[str]] = None, prerequisites: Optional[List[str]] = None, steps: Optional[List[Dict[str, Any]]] = None, tags: Optional[List[str]] = None, use_cases: Optional[List[str]] = None, version: Optional[str] = None) -> models.WorkflowTemplateCreated:
@@ -446,11 +461,11 @@ class PublicApi(SyncNamespace):
         return self._call('post_api_public_v1_marketplace_reviews__id__flag', {'review_id': review_id, 'reason': reason})  # type: ignore[no-any-return]
 
     @operation('get_api_public_v1_marketplace_skills')
-    def browse(self, *, query: Optional[str] = None, category: Optional[str] = None, tags: Optional[str] = None, skill_type: Optional[Literal["api", "function", "script", "docker", "container"]] = None, is_free: Optional[bool] = None, is_featured: Optional[bool] = None, sort_by: Optional[Literal["popularity", "rating", "created_at", "updated_at", "name", "price", "trending"]] = None, sort_order: Optional[Literal["asc", "desc"]] = None, limit: Optional[int] = None, offset: Optional[int] = None, cursor: Optional[str] = None) -> models.PublicSkillPage:
+    def browse(self, *, query: Optional[str] = None, category: Optional[str] = None, tags: Optional[str] = None, skill_type: Optional[Literal["api", "function", "script", "docker", "container"]] = None, is_free: Optional[bool] = None, is_featured: Optional[bool] = None, sort_by: Optional[Literal["popularity", "rating", "created_at", "updated_at", "name", "price", "trending"]] = None, sort_order: Optional[Literal["asc", "desc"]] = None, limit: Optional[int] = None, offset: Optional[int] = None, cursor: Optional[str] = None, include_deprecated: Optional[bool] = None) -> models.PublicSkillPage:
         """GET /api/public/v1/marketplace/skills: Browse the public catalog
 
         One page; `client.iter_all(client.public.browse, ...)` walks them all."""
-        return self._call('get_api_public_v1_marketplace_skills', {'query': query, 'category': category, 'tags': tags, 'skill_type': skill_type, 'is_free': is_free, 'is_featured': is_featured, 'sort_by': sort_by, 'sort_order': sort_order, 'limit': limit, 'offset': offset, 'cursor': cursor})  # type: ignore[no-any-return]
+        return self._call('get_api_public_v1_marketplace_skills', {'query': query, 'category': category, 'tags': tags, 'skill_type': skill_type, 'is_free': is_free, 'is_featured': is_featured, 'sort_by': sort_by, 'sort_order': sort_order, 'limit': limit, 'offset': offset, 'cursor': cursor, 'include_deprecated': include_deprecated})  # type: ignore[no-any-return]
 
     @operation('get_api_public_v1_marketplace_skills__id_')
     def get(self, *, skill_id: str) -> models.PublicSkillDetail:
@@ -463,16 +478,16 @@ class PublicApi(SyncNamespace):
         return self._call('post_api_public_v1_marketplace_skills__id__rate', {'skill_id': skill_id, 'rating': rating, 'review': review})  # type: ignore[no-any-return]
 
     @operation('get_api_public_v1_marketplace_skills__id__reviews')
-    def reviews(self, *, skill_id: str, limit: Optional[int] = None, offset: Optional[int] = None) -> models.PublicReviews:
+    def reviews(self, *, skill_id: str, limit: Optional[int] = None, offset: Optional[int] = None, verified_only: Optional[bool] = None) -> models.PublicReviews:
         """GET /api/public/v1/marketplace/skills/{id}/reviews: Reviews of a skill
 
         One page; `client.iter_all(client.public.reviews, ...)` walks them all."""
-        return self._call('get_api_public_v1_marketplace_skills__id__reviews', {'skill_id': skill_id, 'limit': limit, 'offset': offset})  # type: ignore[no-any-return]
+        return self._call('get_api_public_v1_marketplace_skills__id__reviews', {'skill_id': skill_id, 'limit': limit, 'offset': offset, 'verified_only': verified_only})  # type: ignore[no-any-return]
 
     @operation('post_api_public_v1_marketplace_submit')
-    def submit(self, *, name: str, skill_type: Literal["api", "function", "script", "docker", "container"], category: Optional[str] = None, code: Optional[str] = None, config: Optional[Dict[str, Any]] = None, config_schema: Optional[Dict[str, Any]] = None, description: Optional[str] = None, documentation_url: Optional[str] = None, input_schema: Optional[Dict[str, Any]] = None, license: Optional[str] = None, long_description: Optional[str] = None, npm_packages: Optional[List[Dict[str, Any]]] = None, output_schema: Optional[Dict[str, Any]] = None, price: Optional[float] = None, python_packages: Optional[List[Dict[str, Any]]] = None, repository_url: Optional[str] = None, risk_level: Optional[str] = None, tags: Optional[List[str]] = None) -> models.PublicSubmitted:
+    def submit(self, *, name: str, skill_type: Literal["api", "function", "script", "docker", "container"], capabilities: Optional[Dict[str, Any]] = None, category: Optional[str] = None, code: Optional[str] = None, config: Optional[Dict[str, Any]] = None, config_schema: Optional[Dict[str, Any]] = None, description: Optional[str] = None, documentation_url: Optional[str] = None, input_schema: Optional[Dict[str, Any]] = None, license: Optional[str] = None, long_description: Optional[str] = None, npm_packages: Optional[List[Dict[str, Any]]] = None, output_schema: Optional[Dict[str, Any]] = None, price: Optional[float] = None, python_packages: Optional[List[Dict[str, Any]]] = None, repository_url: Optional[str] = None, risk_level: Optional[str] = None, tags: Optional[List[str]] = None) -> models.PublicSubmitted:
         """POST /api/public/v1/marketplace/submit: Submit a skill for review"""
-        return self._call('post_api_public_v1_marketplace_submit', {'category': category, 'code': code, 'config': config, 'config_schema': config_schema, 'description': description, 'documentation_url': documentation_url, 'input_schema': input_schema, 'license': license, 'long_description': long_description, 'name': name, 'npm_packages': npm_packages, 'output_schema': output_schema, 'price': price, 'python_packages': python_packages, 'repository_url': repository_url, 'risk_level': risk_level, 'skill_type': skill_type, 'tags': tags})  # type: ignore[no-any-return]
+        return self._call('post_api_public_v1_marketplace_submit', {'capabilities': capabilities, 'category': category, 'code': code, 'config': config, 'config_schema': config_schema, 'description': description, 'documentation_url': documentation_url, 'input_schema': input_schema, 'license': license, 'long_description': long_description, 'name': name, 'npm_packages': npm_packages, 'output_schema': output_schema, 'price': price, 'python_packages': python_packages, 'repository_url': repository_url, 'risk_level': risk_level, 'skill_type': skill_type, 'tags': tags})  # type: ignore[no-any-return]
 
     @operation('get_api_public_v1_marketplace_tags')
     def tags(self) -> models.PublicTags:
@@ -490,9 +505,9 @@ class PrivateApi(SyncNamespace):
         return self._call('get_api_v1_skills_private', {'query': query, 'category': category, 'skill_type': skill_type, 'is_installed': is_installed, 'sort_by': sort_by, 'sort_order': sort_order, 'limit': limit, 'offset': offset})  # type: ignore[no-any-return]
 
     @operation('post_api_v1_skills_private')
-    def create(self, *, name: str, skill_type: Literal["api", "function", "script", "docker", "container"], category: Optional[str] = None, code: Optional[str] = None, config: Optional[Dict[str, Any]] = None, config_schema: Optional[Dict[str, Any]] = None, description: Optional[str] = None, documentation_url: Optional[str] = None, input_schema: Optional[Dict[str, Any]] = None, license: Optional[str] = None, long_description: Optional[str] = None, npm_packages: Optional[List[Dict[str, Any]]] = None, output_schema: Optional[Dict[str, Any]] = None, price: Optional[float] = None, python_packages: Optional[List[Dict[str, Any]]] = None, repository_url: Optional[str] = None, risk_level: Optional[str] = None, tags: Optional[List[str]] = None) -> models.PrivateCreated:
+    def create(self, *, name: str, skill_type: Literal["api", "function", "script", "docker", "container"], capabilities: Optional[Dict[str, Any]] = None, category: Optional[str] = None, code: Optional[str] = None, config: Optional[Dict[str, Any]] = None, config_schema: Optional[Dict[str, Any]] = None, description: Optional[str] = None, documentation_url: Optional[str] = None, input_schema: Optional[Dict[str, Any]] = None, license: Optional[str] = None, long_description: Optional[str] = None, npm_packages: Optional[List[Dict[str, Any]]] = None, output_schema: Optional[Dict[str, Any]] = None, price: Optional[float] = None, python_packages: Optional[List[Dict[str, Any]]] = None, repository_url: Optional[str] = None, risk_level: Optional[str] = None, tags: Optional[List[str]] = None) -> models.PrivateCreated:
         """POST /api/v1/skills/private: Create a private skill"""
-        return self._call('post_api_v1_skills_private', {'category': category, 'code': code, 'config': config, 'config_schema': config_schema, 'description': description, 'documentation_url': documentation_url, 'input_schema': input_schema, 'license': license, 'long_description': long_description, 'name': name, 'npm_packages': npm_packages, 'output_schema': output_schema, 'price': price, 'python_packages': python_packages, 'repository_url': repository_url, 'risk_level': risk_level, 'skill_type': skill_type, 'tags': tags})  # type: ignore[no-any-return]
+        return self._call('post_api_v1_skills_private', {'capabilities': capabilities, 'category': category, 'code': code, 'config': config, 'config_schema': config_schema, 'description': description, 'documentation_url': documentation_url, 'input_schema': input_schema, 'license': license, 'long_description': long_description, 'name': name, 'npm_packages': npm_packages, 'output_schema': output_schema, 'price': price, 'python_packages': python_packages, 'repository_url': repository_url, 'risk_level': risk_level, 'skill_type': skill_type, 'tags': tags})  # type: ignore[no-any-return]
 
     @operation('post_api_v1_skills_private_install')
     def install(self, *, marketplace_skill_id: str, agent_id: Optional[str] = None, config_overrides: Optional[Dict[str, Any]] = None, dry_run: Optional[bool] = None, install_dependencies: Optional[bool] = None) -> models.PrivateInstallAnswer:
@@ -505,9 +520,9 @@ class PrivateApi(SyncNamespace):
         return self._call('delete_api_v1_skills_private__id_', {'skill_id': skill_id})  # type: ignore[no-any-return]
 
     @operation('put_api_v1_skills_private__id_')
-    def update(self, *, skill_id: str, category: Optional[str] = None, code: Optional[str] = None, config: Optional[Dict[str, Any]] = None, config_overrides: Optional[Dict[str, Any]] = None, config_schema: Optional[Dict[str, Any]] = None, description: Optional[str] = None, environment_vars: Optional[Dict[str, Any]] = None, input_schema: Optional[Dict[str, Any]] = None, name: Optional[str] = None, npm_packages: Optional[List[Dict[str, Any]]] = None, output_schema: Optional[Dict[str, Any]] = None, python_packages: Optional[List[Dict[str, Any]]] = None, tags: Optional[List[str]] = None) -> models.PrivateCustomized:
+    def update(self, *, skill_id: str, capabilities: Optional[Dict[str, Any]] = None, category: Optional[str] = None, code: Optional[str] = None, config: Optional[Dict[str, Any]] = None, config_overrides: Optional[Dict[str, Any]] = None, config_schema: Optional[Dict[str, Any]] = None, description: Optional[str] = None, environment_vars: Optional[Dict[str, Any]] = None, input_schema: Optional[Dict[str, Any]] = None, name: Optional[str] = None, npm_packages: Optional[List[Dict[str, Any]]] = None, output_schema: Optional[Dict[str, Any]] = None, python_packages: Optional[List[Dict[str, Any]]] = None, tags: Optional[List[str]] = None) -> models.PrivateCustomized:
         """PUT /api/v1/skills/private/{id}: Customize an installed skill, or edit an own skill (an approved one: into review)"""
-        return self._call('put_api_v1_skills_private__id_', {'skill_id': skill_id, 'category': category, 'code': code, 'config': config, 'config_overrides': config_overrides, 'config_schema': config_schema, 'description': description, 'environment_vars': environment_vars, 'input_schema': input_schema, 'name': name, 'npm_packages': npm_packages, 'output_schema': output_schema, 'python_packages': python_packages, 'tags': tags})  # type: ignore[no-any-return]
+        return self._call('put_api_v1_skills_private__id_', {'skill_id': skill_id, 'capabilities': capabilities, 'category': category, 'code': code, 'config': config, 'config_overrides': config_overrides, 'config_schema': config_schema, 'description': description, 'environment_vars': environment_vars, 'input_schema': input_schema, 'name': name, 'npm_packages': npm_packages, 'output_schema': output_schema, 'python_packages': python_packages, 'tags': tags})  # type: ignore[no-any-return]
 
 class AgentsApi(SyncNamespace):
     """The `agents` routes."""
@@ -552,7 +567,33 @@ class KeysApi(SyncNamespace):
 
 class WebhooksApi(SyncNamespace):
     """The `webhooks` routes."""
-    pass
+
+    @operation('get_api_webhooks')
+    def list(self) -> models.WebhookList:
+        """GET /api/webhooks: The tenant's webhooks, without secrets"""
+        return self._call('get_api_webhooks', {})  # type: ignore[no-any-return]
+
+    @operation('post_api_webhooks')
+    def create(self, *, events: List[Literal["listing.submitted", "listing.approved", "listing.rejected", "listing.suspended", "review.created", "install.created"]], url: str, description: Optional[str] = None) -> models.CreatedWebhook:
+        """POST /api/webhooks: Register a webhook (its signing secret is shown once)"""
+        return self._call('post_api_webhooks', {'description': description, 'events': events, 'url': url})  # type: ignore[no-any-return]
+
+    @operation('post_api_webhooks_deliveries__id__redeliver')
+    def redeliver(self, *, delivery_id: str) -> models.Delivery:
+        """POST /api/webhooks/deliveries/{id}/redeliver: Send a delivery again, now"""
+        return self._call('post_api_webhooks_deliveries__id__redeliver', {'delivery_id': delivery_id})  # type: ignore[no-any-return]
+
+    @operation('delete_api_webhooks__id_')
+    def delete(self, *, webhook_id: str) -> NoContent:
+        """DELETE /api/webhooks/{id}: Delete a webhook and its delivery log"""
+        return self._call('delete_api_webhooks__id_', {'webhook_id': webhook_id})  # type: ignore[no-any-return]
+
+    @operation('get_api_webhooks__id__deliveries')
+    def deliveries(self, *, webhook_id: str, limit: Optional[int] = None, offset: Optional[int] = None) -> models.DeliveryPage:
+        """GET /api/webhooks/{id}/deliveries: A webhook's deliveries, newest first
+
+        One page; `client.iter_all(client.webhooks.deliveries, ...)` walks them all."""
+        return self._call('get_api_webhooks__id__deliveries', {'webhook_id': webhook_id, 'limit': limit, 'offset': offset})  # type: ignore[no-any-return]
 
 class AdminApi(SyncNamespace):
     """The `admin` routes."""
@@ -563,6 +604,26 @@ class AdminApi(SyncNamespace):
 
         One page; `client.iter_all(client.admin.audit_log, ...)` walks them all."""
         return self._call('get_api_admin_audit', {'action': action, 'target_id': target_id, 'limit': limit, 'offset': offset})  # type: ignore[no-any-return]
+
+    @operation('get_api_admin_federation_peers')
+    def federation_peers(self) -> models.PeerList:
+        """GET /api/admin/federation/peers: The registered peers (never their keys)"""
+        return self._call('get_api_admin_federation_peers', {})  # type: ignore[no-any-return]
+
+    @operation('delete_api_admin_federation_peers__name_')
+    def delete_federation_peer(self, *, name: str) -> NoContent:
+        """DELETE /api/admin/federation/peers/{name}: Remove a peer and its mirrored listings"""
+        return self._call('delete_api_admin_federation_peers__name_', {'name': name})  # type: ignore[no-any-return]
+
+    @operation('put_api_admin_federation_peers__name_')
+    def put_federation_peer(self, *, name: str, url: str, enabled: Optional[bool] = None, key: Optional[str] = None) -> models.Peer:
+        """PUT /api/admin/federation/peers/{name}: Register or replace a peer"""
+        return self._call('put_api_admin_federation_peers__name_', {'name': name, 'enabled': enabled, 'key': key, 'url': url})  # type: ignore[no-any-return]
+
+    @operation('post_api_admin_federation_peers__name__sync')
+    def sync_federation_peer(self, *, name: str) -> models.SyncReport:
+        """POST /api/admin/federation/peers/{name}/sync: Sync a peer now"""
+        return self._call('post_api_admin_federation_peers__name__sync', {'name': name})  # type: ignore[no-any-return]
 
     @operation('get_api_admin_flags')
     def flagged_reviews(self, *, limit: Optional[int] = None, offset: Optional[int] = None) -> models.FlaggedReviews:
@@ -618,6 +679,11 @@ class AdminApi(SyncNamespace):
         """POST /api/admin/reviews/{id}/restore: Restore a hidden review"""
         return self._call('post_api_admin_reviews__id__restore', {'review_id': review_id})  # type: ignore[no-any-return]
 
+    @operation('get_api_admin_stats')
+    def stats(self, *, days: Optional[int] = None) -> models.QueueStats:
+        """GET /api/admin/stats: The review queue per day: submissions, decisions, size, oldest item, median time to decision"""
+        return self._call('get_api_admin_stats', {'days': days})  # type: ignore[no-any-return]
+
     @operation('put_api_admin_tenants__id_')
     def update_tenant(self, *, tenant_id: str, marketplace_enabled: Optional[bool] = None, plan: Optional[str] = None) -> models.Tenant:
         """PUT /api/admin/tenants/{id}: Change a tenant's plan or marketplace access"""
@@ -664,6 +730,21 @@ class CanvasesApi(SyncNamespace):
         """GET /api/canvases/{id}: One canvas with its installed components"""
         return self._call('get_api_canvases__id_', {'canvas_id': canvas_id})  # type: ignore[no-any-return]
 
+class FederationApi(SyncNamespace):
+    """The `federation` routes."""
+
+    @operation('get_api_federation_v1_marketplace__kind_')
+    def catalog(self, *, kind: str, cursor: Optional[str] = None, updated_since: Optional[str] = None, limit: Optional[int] = None) -> models.FeedPage:
+        """GET /api/federation/v1/marketplace/{kind}: The change feed of one kind's approved listings
+
+        One page; `client.iter_all(client.federation.catalog, ...)` walks them all."""
+        return self._call('get_api_federation_v1_marketplace__kind_', {'kind': kind, 'cursor': cursor, 'updated_since': updated_since, 'limit': limit})  # type: ignore[no-any-return]
+
+    @operation('get_api_federation_v1_marketplace__kind___id__bundle')
+    def bundle(self, *, kind: str, id: str) -> models.Bundle:
+        """GET /api/federation/v1/marketplace/{kind}/{id}/bundle: The approved content of one listing, with its hash"""
+        return self._call('get_api_federation_v1_marketplace__kind___id__bundle', {'kind': kind, 'id': id})  # type: ignore[no-any-return]
+
 class ServiceApi(SyncNamespace):
     """The `service` routes."""
 
@@ -676,6 +757,24 @@ class ServiceApi(SyncNamespace):
     def openapi(self) -> models.OpenApiDocument:
         """GET /api/openapi.json: This document"""
         return self._call('get_api_openapi_json', {})  # type: ignore[no-any-return]
+
+class ListingsApi(SyncNamespace):
+    """The `listings` routes."""
+
+    @operation('post_api_listings__id__deprecate')
+    def deprecate(self, *, listing_id: str, reason: str, replacement_id: Optional[str] = None) -> models.DeprecationChanged:
+        """POST /api/listings/{id}/deprecate: Deprecate a listing, optionally naming its replacement"""
+        return self._call('post_api_listings__id__deprecate', {'listing_id': listing_id, 'reason': reason, 'replacement_id': replacement_id})  # type: ignore[no-any-return]
+
+    @operation('get_api_listings__id__stats')
+    def stats(self, *, listing_id: str, days: Optional[int] = None) -> models.ListingStats:
+        """GET /api/listings/{id}/stats: A listing's installs, uninstalls and ratings per day, and installs per version"""
+        return self._call('get_api_listings__id__stats', {'listing_id': listing_id, 'days': days})  # type: ignore[no-any-return]
+
+    @operation('post_api_listings__id__undeprecate')
+    def undeprecate(self, *, listing_id: str) -> models.DeprecationChanged:
+        """POST /api/listings/{id}/undeprecate: Take a listing's deprecation back"""
+        return self._call('post_api_listings__id__undeprecate', {'listing_id': listing_id})  # type: ignore[no-any-return]
 
 class OauthApi(SyncNamespace):
     """The `oauth` routes."""
@@ -762,11 +861,11 @@ class AsyncSkillsApi(AsyncNamespace):
         return await self._call('post_api_skills_install', {'agent_id': agent_id, 'config_overrides': config_overrides, 'dry_run': dry_run, 'install_dependencies': install_dependencies, 'skill_id': skill_id})  # type: ignore[no-any-return]
 
     @operation('get_api_skills_marketplace')
-    async def browse(self, *, query: Optional[str] = None, category: Optional[str] = None, tags: Optional[str] = None, skill_type: Optional[Literal["api", "function", "script", "docker", "container"]] = None, sort_by: Optional[Literal["popularity", "rating", "created_at", "updated_at", "name", "price", "trending"]] = None, sort_order: Optional[Literal["asc", "desc"]] = None, limit: Optional[int] = None, offset: Optional[int] = None) -> models.SkillBrowse:
+    async def browse(self, *, query: Optional[str] = None, category: Optional[str] = None, tags: Optional[str] = None, skill_type: Optional[Literal["api", "function", "script", "docker", "container"]] = None, sort_by: Optional[Literal["popularity", "rating", "created_at", "updated_at", "name", "price", "trending"]] = None, sort_order: Optional[Literal["asc", "desc"]] = None, limit: Optional[int] = None, offset: Optional[int] = None, include_deprecated: Optional[bool] = None) -> models.SkillBrowse:
         """GET /api/skills/marketplace: Browse and search skills
 
         One page; `client.iter_all(client.skills.browse, ...)` walks them all."""
-        return await self._call('get_api_skills_marketplace', {'query': query, 'category': category, 'tags': tags, 'skill_type': skill_type, 'sort_by': sort_by, 'sort_order': sort_order, 'limit': limit, 'offset': offset})  # type: ignore[no-any-return]
+        return await self._call('get_api_skills_marketplace', {'query': query, 'category': category, 'tags': tags, 'skill_type': skill_type, 'sort_by': sort_by, 'sort_order': sort_order, 'limit': limit, 'offset': offset, 'include_deprecated': include_deprecated})  # type: ignore[no-any-return]
 
     @operation('post_api_skills_publish')
     async def publish(self, *, skill_id: str, category: Optional[str] = None, documentation_url: Optional[str] = None, long_description: Optional[str] = None, price: Optional[float] = None, tags: Optional[List[str]] = None) -> models.SkillSubmitted:
@@ -812,11 +911,11 @@ class AsyncAgentTemplatesApi(AsyncNamespace):
         return await self._call('post_api_agent_marketplace_approve__template_id_', {'template_id': template_id, 'content_hash': content_hash})  # type: ignore[no-any-return]
 
     @operation('get_api_agent_marketplace_browse')
-    async def browse(self, *, limit: Optional[int] = None, offset: Optional[int] = None) -> models.AgentTemplatePage:
+    async def browse(self, *, limit: Optional[int] = None, offset: Optional[int] = None, include_deprecated: Optional[bool] = None) -> models.AgentTemplatePage:
         """GET /api/agent-marketplace/browse: Browse approved agent templates
 
         One page; `client.iter_all(client.agent_templates.browse, ...)` walks them all."""
-        return await self._call('get_api_agent_marketplace_browse', {'limit': limit, 'offset': offset})  # type: ignore[no-any-return]
+        return await self._call('get_api_agent_marketplace_browse', {'limit': limit, 'offset': offset, 'include_deprecated': include_deprecated})  # type: ignore[no-any-return]
 
     @operation('post_api_agent_marketplace_install__template_id_')
     async def install(self, *, template_id: str) -> models.InstalledTemplate:
@@ -857,11 +956,11 @@ class AsyncDomainsApi(AsyncNamespace):
         return await self._call('get_api_v1_domains_marketplace_my_submissions', {})  # type: ignore[no-any-return]
 
     @operation('get_api_v1_domains_marketplace_search')
-    async def browse(self, *, q: Optional[str] = None, category: Optional[str] = None, tags: Optional[str] = None, max_price: Optional[float] = None, limit: Optional[int] = None) -> JsonList[models.DomainItem]:
+    async def browse(self, *, q: Optional[str] = None, category: Optional[str] = None, tags: Optional[str] = None, max_price: Optional[float] = None, limit: Optional[int] = None, include_deprecated: Optional[bool] = None) -> JsonList[models.DomainItem]:
         """GET /api/v1/domains/marketplace/search: Search approved domains
 
         One page; `client.iter_all(client.domains.browse, ...)` walks them all."""
-        return await self._call('get_api_v1_domains_marketplace_search', {'q': q, 'category': category, 'tags': tags, 'max_price': max_price, 'limit': limit})  # type: ignore[no-any-return]
+        return await self._call('get_api_v1_domains_marketplace_search', {'q': q, 'category': category, 'tags': tags, 'max_price': max_price, 'limit': limit, 'include_deprecated': include_deprecated})  # type: ignore[no-any-return]
 
     @operation('get_api_v1_domains_marketplace_stats')
     async def stats(self) -> models.DomainStats:
@@ -914,11 +1013,11 @@ class AsyncComponentsApi(AsyncNamespace):
         return await self._call('get_api_canvas_marketplace_categories', {})  # type: ignore[no-any-return]
 
     @operation('get_api_canvas_marketplace_components')
-    async def browse(self, *, query: Optional[str] = None, category: Optional[str] = None, tags: Optional[str] = None, component_type: Optional[str] = None, min_price: Optional[float] = None, max_price: Optional[float] = None, is_free: Optional[bool] = None, is_featured: Optional[bool] = None, sort_by: Optional[Literal["popularity", "rating", "created_at", "updated_at", "name", "price", "trending"]] = None, sort_order: Optional[Literal["asc", "desc"]] = None, limit: Optional[int] = None, offset: Optional[int] = None) -> models.ComponentPage:
+    async def browse(self, *, query: Optional[str] = None, category: Optional[str] = None, tags: Optional[str] = None, component_type: Optional[str] = None, min_price: Optional[float] = None, max_price: Optional[float] = None, is_free: Optional[bool] = None, is_featured: Optional[bool] = None, sort_by: Optional[Literal["popularity", "rating", "created_at", "updated_at", "name", "price", "trending"]] = None, sort_order: Optional[Literal["asc", "desc"]] = None, include_deprecated: Optional[bool] = None, limit: Optional[int] = None, offset: Optional[int] = None) -> models.ComponentPage:
         """GET /api/canvas-marketplace/components: Browse components (also /api/components)
 
         One page; `client.iter_all(client.components.browse, ...)` walks them all."""
-        return await self._call('get_api_canvas_marketplace_components', {'query': query, 'category': category, 'tags': tags, 'component_type': component_type, 'min_price': min_price, 'max_price': max_price, 'is_free': is_free, 'is_featured': is_featured, 'sort_by': sort_by, 'sort_order': sort_order, 'limit': limit, 'offset': offset})  # type: ignore[no-any-return]
+        return await self._call('get_api_canvas_marketplace_components', {'query': query, 'category': category, 'tags': tags, 'component_type': component_type, 'min_price': min_price, 'max_price': max_price, 'is_free': is_free, 'is_featured': is_featured, 'sort_by': sort_by, 'sort_order': sort_order, 'include_deprecated': include_deprecated, 'limit': limit, 'offset': offset})  # type: ignore[no-any-return]
 
     @operation('post_api_canvas_marketplace_components')
     async def create(self, *, name: str, category: Optional[str] = None, code: Optional[str] = None, component_type: Optional[str] = None, config_schema: Optional[Dict[str, Any]] = None, css_dependencies: Optional[List[str]] = None, demo_url: Optional[str] = None, dependencies: Optional[List[str]] = None, description: Optional[str] = None, license: Optional[str] = None, preview_url: Optional[str] = None, price: Optional[float] = None, tags: Optional[List[str]] = None, thumbnail_url: Optional[str] = None, version: Optional[str] = None) -> models.ComponentCreated:
@@ -956,11 +1055,11 @@ class AsyncComponentsApi(AsyncNamespace):
         return await self._call('put_api_canvas_marketplace_components__component_id__rate', {'component_id': component_id, 'rating': rating, 'review': review})  # type: ignore[no-any-return]
 
     @operation('get_api_canvas_marketplace_components__component_id__ratings')
-    async def ratings(self, *, component_id: str, limit: Optional[int] = None, offset: Optional[int] = None) -> models.ComponentRatingPage:
+    async def ratings(self, *, component_id: str, limit: Optional[int] = None, offset: Optional[int] = None, verified_only: Optional[bool] = None) -> models.ComponentRatingPage:
         """GET /api/canvas-marketplace/components/{component_id}/ratings: Ratings with helpful counts and author responses
 
         One page; `client.iter_all(client.components.ratings, ...)` walks them all."""
-        return await self._call('get_api_canvas_marketplace_components__component_id__ratings', {'component_id': component_id, 'limit': limit, 'offset': offset})  # type: ignore[no-any-return]
+        return await self._call('get_api_canvas_marketplace_components__component_id__ratings', {'component_id': component_id, 'limit': limit, 'offset': offset, 'verified_only': verified_only})  # type: ignore[no-any-return]
 
     @operation('post_api_canvas_marketplace_components__component_id__reject')
     async def reject(self, *, component_id: str, reason: str) -> models.ComponentRejected:
@@ -986,9 +1085,9 @@ class AsyncWorkflowsApi(AsyncNamespace):
         return await self._call('post_api_marketplace_import', {'description': description, 'edges': edges, 'name': name, 'nodes': nodes})  # type: ignore[no-any-return]
 
     @operation('get_api_marketplace_templates')
-    async def browse(self, *, category: Optional[str] = None, template_type: Optional[Literal["legacy", "advanced", "industry"]] = None, industry: Optional[str] = None, tags: Optional[str] = None) -> JsonList[models.WorkflowTemplateItem]:
+    async def browse(self, *, category: Optional[str] = None, template_type: Optional[Literal["legacy", "advanced", "industry"]] = None, industry: Optional[str] = None, tags: Optional[str] = None, include_deprecated: Optional[bool] = None) -> JsonList[models.WorkflowTemplateItem]:
         """GET /api/marketplace/templates: Workflow templates (tags may repeat)"""
-        return await self._call('get_api_marketplace_templates', {'category': category, 'template_type': template_type, 'industry': industry, 'tags': tags})  # type: ignore[no-any-return]
+        return await self._call('get_api_marketplace_templates', {'category': category, 'template_type': template_type, 'industry': industry, 'tags': tags, 'include_deprecated': include_deprecated})  # type: ignore[no-any-return]
 
     @operation('post_api_marketplace_templates_advanced')
     async def create_advanced(self, *, name: str, author: Optional[str] = None, benefits: Optional[List[str]] = None, category: Optional[str] = None, complexity: Optional[Literal["Beginner", "Intermediate", "Advanced"]] = None, description: Optional[str] = None, estimated_duration: Optional[int] = None, id: Optional[str] = None, industry: Optional[str] = None, input_schema: Optional[List[Dict[str, Any]]] = None, integrations: Optional[List[str]] = None, prerequisites: Optional[List[str]] = None, steps: Optional[List[Dict[str, Any]]] = None, tags: Optional[List[str]] = None, use_cases: Optional[List[str]] = None, version: Optional[str] = None) -> models.WorkflowTemplateCreated:
@@ -1053,11 +1152,11 @@ class AsyncPublicApi(AsyncNamespace):
         return await self._call('post_api_public_v1_marketplace_reviews__id__flag', {'review_id': review_id, 'reason': reason})  # type: ignore[no-any-return]
 
     @operation('get_api_public_v1_marketplace_skills')
-    async def browse(self, *, query: Optional[str] = None, category: Optional[str] = None, tags: Optional[str] = None, skill_type: Optional[Literal["api", "function", "script", "docker", "container"]] = None, is_free: Optional[bool] = None, is_featured: Optional[bool] = None, sort_by: Optional[Literal["popularity", "rating", "created_at", "updated_at", "name", "price", "trending"]] = None, sort_order: Optional[Literal["asc", "desc"]] = None, limit: Optional[int] = None, offset: Optional[int] = None, cursor: Optional[str] = None) -> models.PublicSkillPage:
+    async def browse(self, *, query: Optional[str] = None, category: Optional[str] = None, tags: Optional[str] = None, skill_type: Optional[Literal["api", "function", "script", "docker", "container"]] = None, is_free: Optional[bool] = None, is_featured: Optional[bool] = None, sort_by: Optional[Literal["popularity", "rating", "created_at", "updated_at", "name", "price", "trending"]] = None, sort_order: Optional[Literal["asc", "desc"]] = None, limit: Optional[int] = None, offset: Optional[int] = None, cursor: Optional[str] = None, include_deprecated: Optional[bool] = None) -> models.PublicSkillPage:
         """GET /api/public/v1/marketplace/skills: Browse the public catalog
 
         One page; `client.iter_all(client.public.browse, ...)` walks them all."""
-        return await self._call('get_api_public_v1_marketplace_skills', {'query': query, 'category': category, 'tags': tags, 'skill_type': skill_type, 'is_free': is_free, 'is_featured': is_featured, 'sort_by': sort_by, 'sort_order': sort_order, 'limit': limit, 'offset': offset, 'cursor': cursor})  # type: ignore[no-any-return]
+        return await self._call('get_api_public_v1_marketplace_skills', {'query': query, 'category': category, 'tags': tags, 'skill_type': skill_type, 'is_free': is_free, 'is_featured': is_featured, 'sort_by': sort_by, 'sort_order': sort_order, 'limit': limit, 'offset': offset, 'cursor': cursor, 'include_deprecated': include_deprecated})  # type: ignore[no-any-return]
 
     @operation('get_api_public_v1_marketplace_skills__id_')
     async def get(self, *, skill_id: str) -> models.PublicSkillDetail:
@@ -1070,16 +1169,16 @@ class AsyncPublicApi(AsyncNamespace):
         return await self._call('post_api_public_v1_marketplace_skills__id__rate', {'skill_id': skill_id, 'rating': rating, 'review': review})  # type: ignore[no-any-return]
 
     @operation('get_api_public_v1_marketplace_skills__id__reviews')
-    async def reviews(self, *, skill_id: str, limit: Optional[int] = None, offset: Optional[int] = None) -> models.PublicReviews:
+    async def reviews(self, *, skill_id: str, limit: Optional[int] = None, offset: Optional[int] = None, verified_only: Optional[bool] = None) -> models.PublicReviews:
         """GET /api/public/v1/marketplace/skills/{id}/reviews: Reviews of a skill
 
         One page; `client.iter_all(client.public.reviews, ...)` walks them all."""
-        return await self._call('get_api_public_v1_marketplace_skills__id__reviews', {'skill_id': skill_id, 'limit': limit, 'offset': offset})  # type: ignore[no-any-return]
+        return await self._call('get_api_public_v1_marketplace_skills__id__reviews', {'skill_id': skill_id, 'limit': limit, 'offset': offset, 'verified_only': verified_only})  # type: ignore[no-any-return]
 
     @operation('post_api_public_v1_marketplace_submit')
-    async def submit(self, *, name: str, skill_type: Literal["api", "function", "script", "docker", "container"], category: Optional[str] = None, code: Optional[str] = None, config: Optional[Dict[str, Any]] = None, config_schema: Optional[Dict[str, Any]] = None, description: Optional[str] = None, documentation_url: Optional[str] = None, input_schema: Optional[Dict[str, Any]] = None, license: Optional[str] = None, long_description: Optional[str] = None, npm_packages: Optional[List[Dict[str, Any]]] = None, output_schema: Optional[Dict[str, Any]] = None, price: Optional[float] = None, python_packages: Optional[List[Dict[str, Any]]] = None, repository_url: Optional[str] = None, risk_level: Optional[str] = None, tags: Optional[List[str]] = None) -> models.PublicSubmitted:
+    async def submit(self, *, name: str, skill_type: Literal["api", "function", "script", "docker", "container"], capabilities: Optional[Dict[str, Any]] = None, category: Optional[str] = None, code: Optional[str] = None, config: Optional[Dict[str, Any]] = None, config_schema: Optional[Dict[str, Any]] = None, description: Optional[str] = None, documentation_url: Optional[str] = None, input_schema: Optional[Dict[str, Any]] = None, license: Optional[str] = None, long_description: Optional[str] = None, npm_packages: Optional[List[Dict[str, Any]]] = None, output_schema: Optional[Dict[str, Any]] = None, price: Optional[float] = None, python_packages: Optional[List[Dict[str, Any]]] = None, repository_url: Optional[str] = None, risk_level: Optional[str] = None, tags: Optional[List[str]] = None) -> models.PublicSubmitted:
         """POST /api/public/v1/marketplace/submit: Submit a skill for review"""
-        return await self._call('post_api_public_v1_marketplace_submit', {'category': category, 'code': code, 'config': config, 'config_schema': config_schema, 'description': description, 'documentation_url': documentation_url, 'input_schema': input_schema, 'license': license, 'long_description': long_description, 'name': name, 'npm_packages': npm_packages, 'output_schema': output_schema, 'price': price, 'python_packages': python_packages, 'repository_url': repository_url, 'risk_level': risk_level, 'skill_type': skill_type, 'tags': tags})  # type: ignore[no-any-return]
+        return await self._call('post_api_public_v1_marketplace_submit', {'capabilities': capabilities, 'category': category, 'code': code, 'config': config, 'config_schema': config_schema, 'description': description, 'documentation_url': documentation_url, 'input_schema': input_schema, 'license': license, 'long_description': long_description, 'name': name, 'npm_packages': npm_packages, 'output_schema': output_schema, 'price': price, 'python_packages': python_packages, 'repository_url': repository_url, 'risk_level': risk_level, 'skill_type': skill_type, 'tags': tags})  # type: ignore[no-any-return]
 
     @operation('get_api_public_v1_marketplace_tags')
     async def tags(self) -> models.PublicTags:
@@ -1097,9 +1196,9 @@ class AsyncPrivateApi(AsyncNamespace):
         return await self._call('get_api_v1_skills_private', {'query': query, 'category': category, 'skill_type': skill_type, 'is_installed': is_installed, 'sort_by': sort_by, 'sort_order': sort_order, 'limit': limit, 'offset': offset})  # type: ignore[no-any-return]
 
     @operation('post_api_v1_skills_private')
-    async def create(self, *, name: str, skill_type: Literal["api", "function", "script", "docker", "container"], category: Optional[str] = None, code: Optional[str] = None, config: Optional[Dict[str, Any]] = None, config_schema: Optional[Dict[str, Any]] = None, description: Optional[str] = None, documentation_url: Optional[str] = None, input_schema: Optional[Dict[str, Any]] = None, license: Optional[str] = None, long_description: Optional[str] = None, npm_packages: Optional[List[Dict[str, Any]]] = None, output_schema: Optional[Dict[str, Any]] = None, price: Optional[float] = None, python_packages: Optional[List[Dict[str, Any]]] = None, repository_url: Optional[str] = None, risk_level: Optional[str] = None, tags: Optional[List[str]] = None) -> models.PrivateCreated:
+    async def create(self, *, name: str, skill_type: Literal["api", "function", "script", "docker", "container"], capabilities: Optional[Dict[str, Any]] = None, category: Optional[str] = None, code: Optional[str] = None, config: Optional[Dict[str, Any]] = None, config_schema: Optional[Dict[str, Any]] = None, description: Optional[str] = None, documentation_url: Optional[str] = None, input_schema: Optional[Dict[str, Any]] = None, license: Optional[str] = None, long_description: Optional[str] = None, npm_packages: Optional[List[Dict[str, Any]]] = None, output_schema: Optional[Dict[str, Any]] = None, price: Optional[float] = None, python_packages: Optional[List[Dict[str, Any]]] = None, repository_url: Optional[str] = None, risk_level: Optional[str] = None, tags: Optional[List[str]] = None) -> models.PrivateCreated:
         """POST /api/v1/skills/private: Create a private skill"""
-        return await self._call('post_api_v1_skills_private', {'category': category, 'code': code, 'config': config, 'config_schema': config_schema, 'description': description, 'documentation_url': documentation_url, 'input_schema': input_schema, 'license': license, 'long_description': long_description, 'name': name, 'npm_packages': npm_packages, 'output_schema': output_schema, 'price': price, 'python_packages': python_packages, 'repository_url': repository_url, 'risk_level': risk_level, 'skill_type': skill_type, 'tags': tags})  # type: ignore[no-any-return]
+        return await self._call('post_api_v1_skills_private', {'capabilities': capabilities, 'category': category, 'code': code, 'config': config, 'config_schema': config_schema, 'description': description, 'documentation_url': documentation_url, 'input_schema': input_schema, 'license': license, 'long_description': long_description, 'name': name, 'npm_packages': npm_packages, 'output_schema': output_schema, 'price': price, 'python_packages': python_packages, 'repository_url': repository_url, 'risk_level': risk_level, 'skill_type': skill_type, 'tags': tags})  # type: ignore[no-any-return]
 
     @operation('post_api_v1_skills_private_install')
     async def install(self, *, marketplace_skill_id: str, agent_id: Optional[str] = None, config_overrides: Optional[Dict[str, Any]] = None, dry_run: Optional[bool] = None, install_dependencies: Optional[bool] = None) -> models.PrivateInstallAnswer:
@@ -1112,9 +1211,9 @@ class AsyncPrivateApi(AsyncNamespace):
         return await self._call('delete_api_v1_skills_private__id_', {'skill_id': skill_id})  # type: ignore[no-any-return]
 
     @operation('put_api_v1_skills_private__id_')
-    async def update(self, *, skill_id: str, category: Optional[str] = None, code: Optional[str] = None, config: Optional[Dict[str, Any]] = None, config_overrides: Optional[Dict[str, Any]] = None, config_schema: Optional[Dict[str, Any]] = None, description: Optional[str] = None, environment_vars: Optional[Dict[str, Any]] = None, input_schema: Optional[Dict[str, Any]] = None, name: Optional[str] = None, npm_packages: Optional[List[Dict[str, Any]]] = None, output_schema: Optional[Dict[str, Any]] = None, python_packages: Optional[List[Dict[str, Any]]] = None, tags: Optional[List[str]] = None) -> models.PrivateCustomized:
+    async def update(self, *, skill_id: str, capabilities: Optional[Dict[str, Any]] = None, category: Optional[str] = None, code: Optional[str] = None, config: Optional[Dict[str, Any]] = None, config_overrides: Optional[Dict[str, Any]] = None, config_schema: Optional[Dict[str, Any]] = None, description: Optional[str] = None, environment_vars: Optional[Dict[str, Any]] = None, input_schema: Optional[Dict[str, Any]] = None, name: Optional[str] = None, npm_packages: Optional[List[Dict[str, Any]]] = None, output_schema: Optional[Dict[str, Any]] = None, python_packages: Optional[List[Dict[str, Any]]] = None, tags: Optional[List[str]] = None) -> models.PrivateCustomized:
         """PUT /api/v1/skills/private/{id}: Customize an installed skill, or edit an own skill (an approved one: into review)"""
-        return await self._call('put_api_v1_skills_private__id_', {'skill_id': skill_id, 'category': category, 'code': code, 'config': config, 'config_overrides': config_overrides, 'config_schema': config_schema, 'description': description, 'environment_vars': environment_vars, 'input_schema': input_schema, 'name': name, 'npm_packages': npm_packages, 'output_schema': output_schema, 'python_packages': python_packages, 'tags': tags})  # type: ignore[no-any-return]
+        return await self._call('put_api_v1_skills_private__id_', {'skill_id': skill_id, 'capabilities': capabilities, 'category': category, 'code': code, 'config': config, 'config_overrides': config_overrides, 'config_schema': config_schema, 'description': description, 'environment_vars': environment_vars, 'input_schema': input_schema, 'name': name, 'npm_packages': npm_packages, 'output_schema': output_schema, 'python_packages': python_packages, 'tags': tags})  # type: ignore[no-any-return]
 
 class AsyncAgentsApi(AsyncNamespace):
     """The `agents` routes."""
@@ -1159,7 +1258,33 @@ class AsyncKeysApi(AsyncNamespace):
 
 class AsyncWebhooksApi(AsyncNamespace):
     """The `webhooks` routes."""
-    pass
+
+    @operation('get_api_webhooks')
+    async def list(self) -> models.WebhookList:
+        """GET /api/webhooks: The tenant's webhooks, without secrets"""
+        return await self._call('get_api_webhooks', {})  # type: ignore[no-any-return]
+
+    @operation('post_api_webhooks')
+    async def create(self, *, events: List[Literal["listing.submitted", "listing.approved", "listing.rejected", "listing.suspended", "review.created", "install.created"]], url: str, description: Optional[str] = None) -> models.CreatedWebhook:
+        """POST /api/webhooks: Register a webhook (its signing secret is shown once)"""
+        return await self._call('post_api_webhooks', {'description': description, 'events': events, 'url': url})  # type: ignore[no-any-return]
+
+    @operation('post_api_webhooks_deliveries__id__redeliver')
+    async def redeliver(self, *, delivery_id: str) -> models.Delivery:
+        """POST /api/webhooks/deliveries/{id}/redeliver: Send a delivery again, now"""
+        return await self._call('post_api_webhooks_deliveries__id__redeliver', {'delivery_id': delivery_id})  # type: ignore[no-any-return]
+
+    @operation('delete_api_webhooks__id_')
+    async def delete(self, *, webhook_id: str) -> NoContent:
+        """DELETE /api/webhooks/{id}: Delete a webhook and its delivery log"""
+        return await self._call('delete_api_webhooks__id_', {'webhook_id': webhook_id})  # type: ignore[no-any-return]
+
+    @operation('get_api_webhooks__id__deliveries')
+    async def deliveries(self, *, webhook_id: str, limit: Optional[int] = None, offset: Optional[int] = None) -> models.DeliveryPage:
+        """GET /api/webhooks/{id}/deliveries: A webhook's deliveries, newest first
+
+        One page; `client.iter_all(client.webhooks.deliveries, ...)` walks them all."""
+        return await self._call('get_api_webhooks__id__deliveries', {'webhook_id': webhook_id, 'limit': limit, 'offset': offset})  # type: ignore[no-any-return]
 
 class AsyncAdminApi(AsyncNamespace):
     """The `admin` routes."""
@@ -1170,6 +1295,26 @@ class AsyncAdminApi(AsyncNamespace):
 
         One page; `client.iter_all(client.admin.audit_log, ...)` walks them all."""
         return await self._call('get_api_admin_audit', {'action': action, 'target_id': target_id, 'limit': limit, 'offset': offset})  # type: ignore[no-any-return]
+
+    @operation('get_api_admin_federation_peers')
+    async def federation_peers(self) -> models.PeerList:
+        """GET /api/admin/federation/peers: The registered peers (never their keys)"""
+        return await self._call('get_api_admin_federation_peers', {})  # type: ignore[no-any-return]
+
+    @operation('delete_api_admin_federation_peers__name_')
+    async def delete_federation_peer(self, *, name: str) -> NoContent:
+        """DELETE /api/admin/federation/peers/{name}: Remove a peer and its mirrored listings"""
+        return await self._call('delete_api_admin_federation_peers__name_', {'name': name})  # type: ignore[no-any-return]
+
+    @operation('put_api_admin_federation_peers__name_')
+    async def put_federation_peer(self, *, name: str, url: str, enabled: Optional[bool] = None, key: Optional[str] = None) -> models.Peer:
+        """PUT /api/admin/federation/peers/{name}: Register or replace a peer"""
+        return await self._call('put_api_admin_federation_peers__name_', {'name': name, 'enabled': enabled, 'key': key, 'url': url})  # type: ignore[no-any-return]
+
+    @operation('post_api_admin_federation_peers__name__sync')
+    async def sync_federation_peer(self, *, name: str) -> models.SyncReport:
+        """POST /api/admin/federation/peers/{name}/sync: Sync a peer now"""
+        return await self._call('post_api_admin_federation_peers__name__sync', {'name': name})  # type: ignore[no-any-return]
 
     @operation('get_api_admin_flags')
     async def flagged_reviews(self, *, limit: Optional[int] = None, offset: Optional[int] = None) -> models.FlaggedReviews:
@@ -1225,6 +1370,11 @@ class AsyncAdminApi(AsyncNamespace):
         """POST /api/admin/reviews/{id}/restore: Restore a hidden review"""
         return await self._call('post_api_admin_reviews__id__restore', {'review_id': review_id})  # type: ignore[no-any-return]
 
+    @operation('get_api_admin_stats')
+    async def stats(self, *, days: Optional[int] = None) -> models.QueueStats:
+        """GET /api/admin/stats: The review queue per day: submissions, decisions, size, oldest item, median time to decision"""
+        return await self._call('get_api_admin_stats', {'days': days})  # type: ignore[no-any-return]
+
     @operation('put_api_admin_tenants__id_')
     async def update_tenant(self, *, tenant_id: str, marketplace_enabled: Optional[bool] = None, plan: Optional[str] = None) -> models.Tenant:
         """PUT /api/admin/tenants/{id}: Change a tenant's plan or marketplace access"""
@@ -1271,6 +1421,21 @@ class AsyncCanvasesApi(AsyncNamespace):
         """GET /api/canvases/{id}: One canvas with its installed components"""
         return await self._call('get_api_canvases__id_', {'canvas_id': canvas_id})  # type: ignore[no-any-return]
 
+class AsyncFederationApi(AsyncNamespace):
+    """The `federation` routes."""
+
+    @operation('get_api_federation_v1_marketplace__kind_')
+    async def catalog(self, *, kind: str, cursor: Optional[str] = None, updated_since: Optional[str] = None, limit: Optional[int] = None) -> models.FeedPage:
+        """GET /api/federation/v1/marketplace/{kind}: The change feed of one kind's approved listings
+
+        One page; `client.iter_all(client.federation.catalog, ...)` walks them all."""
+        return await self._call('get_api_federation_v1_marketplace__kind_', {'kind': kind, 'cursor': cursor, 'updated_since': updated_since, 'limit': limit})  # type: ignore[no-any-return]
+
+    @operation('get_api_federation_v1_marketplace__kind___id__bundle')
+    async def bundle(self, *, kind: str, id: str) -> models.Bundle:
+        """GET /api/federation/v1/marketplace/{kind}/{id}/bundle: The approved content of one listing, with its hash"""
+        return await self._call('get_api_federation_v1_marketplace__kind___id__bundle', {'kind': kind, 'id': id})  # type: ignore[no-any-return]
+
 class AsyncServiceApi(AsyncNamespace):
     """The `service` routes."""
 
@@ -1283,6 +1448,24 @@ class AsyncServiceApi(AsyncNamespace):
     async def openapi(self) -> models.OpenApiDocument:
         """GET /api/openapi.json: This document"""
         return await self._call('get_api_openapi_json', {})  # type: ignore[no-any-return]
+
+class AsyncListingsApi(AsyncNamespace):
+    """The `listings` routes."""
+
+    @operation('post_api_listings__id__deprecate')
+    async def deprecate(self, *, listing_id: str, reason: str, replacement_id: Optional[str] = None) -> models.DeprecationChanged:
+        """POST /api/listings/{id}/deprecate: Deprecate a listing, optionally naming its replacement"""
+        return await self._call('post_api_listings__id__deprecate', {'listing_id': listing_id, 'reason': reason, 'replacement_id': replacement_id})  # type: ignore[no-any-return]
+
+    @operation('get_api_listings__id__stats')
+    async def stats(self, *, listing_id: str, days: Optional[int] = None) -> models.ListingStats:
+        """GET /api/listings/{id}/stats: A listing's installs, uninstalls and ratings per day, and installs per version"""
+        return await self._call('get_api_listings__id__stats', {'listing_id': listing_id, 'days': days})  # type: ignore[no-any-return]
+
+    @operation('post_api_listings__id__undeprecate')
+    async def undeprecate(self, *, listing_id: str) -> models.DeprecationChanged:
+        """POST /api/listings/{id}/undeprecate: Take a listing's deprecation back"""
+        return await self._call('post_api_listings__id__undeprecate', {'listing_id': listing_id})  # type: ignore[no-any-return]
 
 class AsyncOauthApi(AsyncNamespace):
     """The `oauth` routes."""
@@ -1359,7 +1542,9 @@ class Namespaces:
         self.admin = AdminApi(self)  # type: ignore[arg-type]
         self.auth = AuthApi(self)  # type: ignore[arg-type]
         self.canvases = CanvasesApi(self)  # type: ignore[arg-type]
+        self.federation = FederationApi(self)  # type: ignore[arg-type]
         self.service = ServiceApi(self)  # type: ignore[arg-type]
+        self.listings = ListingsApi(self)  # type: ignore[arg-type]
         self.oauth = OauthApi(self)  # type: ignore[arg-type]
         self.packages = PackagesApi(self)  # type: ignore[arg-type]
         self.reviews = ReviewsApi(self)  # type: ignore[arg-type]
@@ -1380,7 +1565,9 @@ class AsyncNamespaces:
         self.admin = AsyncAdminApi(self)  # type: ignore[arg-type]
         self.auth = AsyncAuthApi(self)  # type: ignore[arg-type]
         self.canvases = AsyncCanvasesApi(self)  # type: ignore[arg-type]
+        self.federation = AsyncFederationApi(self)  # type: ignore[arg-type]
         self.service = AsyncServiceApi(self)  # type: ignore[arg-type]
+        self.listings = AsyncListingsApi(self)  # type: ignore[arg-type]
         self.oauth = AsyncOauthApi(self)  # type: ignore[arg-type]
         self.packages = AsyncPackagesApi(self)  # type: ignore[arg-type]
         self.reviews = AsyncReviewsApi(self)  # type: ignore[arg-type]
@@ -1400,7 +1587,9 @@ NAMESPACES = {
     'admin': (AdminApi, AsyncAdminApi),
     'auth': (AuthApi, AsyncAuthApi),
     'canvases': (CanvasesApi, AsyncCanvasesApi),
+    'federation': (FederationApi, AsyncFederationApi),
     'service': (ServiceApi, AsyncServiceApi),
+    'listings': (ListingsApi, AsyncListingsApi),
     'oauth': (OauthApi, AsyncOauthApi),
     'packages': (PackagesApi, AsyncPackagesApi),
     'reviews': (ReviewsApi, AsyncReviewsApi),

@@ -68,38 +68,6 @@ class AgentSkill(ApiModel):
     skill_id: str
 
 
-class AgentTemplateItem(ApiModel):
-    """
-    An approved agent template in the browse list.
-    """
-
-    category: Optional[str] = None
-    description: str
-    id: str
-    installs: int
-    name: str
-    price: float
-    rating: float
-    """
-    The mean rating, two decimals (0 without ratings).
-    """
-    version: Optional[str] = None
-    """
-    The template's current version (`1.0.0` when first published).
-    """
-
-
-class AgentTemplatePage(ApiModel):
-    """
-    A page of approved agent templates.
-    """
-
-    agents: list[AgentTemplateItem]
-    limit: int
-    offset: int
-    total: int
-
-
 class AuditEntry(ApiModel):
     action: str
     actor_user_id: Optional[str]
@@ -124,6 +92,16 @@ class AuditLog(ApiModel):
     entries: list[AuditEntry]
     limit: int
     offset: int
+
+
+class BundleVersion(ApiModel):
+    """
+    A version as history lists it.
+    """
+
+    created_at: str
+    description: str
+    version_name: str
 
 
 class CanvasComponent(ApiModel):
@@ -231,59 +209,6 @@ class ComponentInstall(ApiModel):
     component_id: str
 
 
-class ComponentInstalled(ApiModel):
-    """
-    A component placed on a canvas.
-    """
-
-    canvas_id: str
-    component_id: str
-    message: str
-    status: str = Field(..., examples=['installed'])
-
-
-class ComponentItem(ApiModel):
-    """
-    A component as browse lists it.
-    """
-
-    category: Optional[str] = None
-    component_type: Optional[str] = None
-    """
-    A lowercase identifier (`component`, `widget`, `canvas`, ...).
-    """
-    created_at: str
-    description: str
-    id: str
-    installs: int
-    is_featured: bool
-    is_free: bool
-    license: Optional[str] = None
-    name: str
-    price: float
-    rating: float
-    """
-    The mean of the ratings, two decimals (0 without any).
-    """
-    rating_count: int
-    tags: list[str]
-    thumbnail_url: Optional[str] = None
-    updated_at: str
-    version: Optional[str] = None
-
-
-class ComponentPage(ApiModel):
-    """
-    A page of components.
-    """
-
-    components: list[ComponentItem]
-    has_more: bool
-    limit: int
-    offset: int
-    total: int
-
-
 class ComponentPublish(ApiModel):
     """
     What `components/publish` takes: the draft and its market details.
@@ -313,6 +238,14 @@ class ComponentRated(ApiModel):
     component_id: str
     rating: float
     status: str = Field(..., examples=['rated'])
+    verified_install: bool
+    """
+    The rater's tenant had the component installed when rating.
+    """
+    version: Optional[str] = None
+    """
+    The component's version then (verified ratings only).
+    """
 
 
 class ComponentRating(ApiModel):
@@ -328,6 +261,14 @@ class ComponentRating(ApiModel):
     not_helpful_count: int
     rating: float
     review: Optional[str] = None
+    verified_install: bool
+    """
+    The rater's tenant had the component installed when rating.
+    """
+    version: Optional[str] = None
+    """
+    The component's version then (verified ratings only).
+    """
 
 
 class ComponentRatingPage(ApiModel):
@@ -351,6 +292,14 @@ class ComponentRecentRating(ApiModel):
     id: str
     rating: float
     review: Optional[str] = None
+    verified_install: bool
+    """
+    The rater's tenant had the component installed when rating.
+    """
+    version: Optional[str] = None
+    """
+    The component's version then (verified ratings only).
+    """
 
 
 class ComponentSubmitted(ApiModel):
@@ -372,6 +321,36 @@ class CreateKeyRequest(ApiModel):
     expires_in_days: Optional[int] = None
     name: str
     scope: Literal['read', 'read_write']
+
+
+class CreateWebhookRequest(ApiModel):
+    """
+    `POST /api/webhooks`.
+    """
+
+    description: Optional[str] = None
+    events: list[
+        Literal[
+            'listing.submitted',
+            'listing.approved',
+            'listing.rejected',
+            'listing.suspended',
+            'review.created',
+            'install.created',
+        ]
+    ]
+    url: str
+
+
+class Capabilities1(ApiModel):
+    docker: Optional[bool] = None
+    filesystem: Optional[Literal['none', 'read', 'write']] = None
+    network: Optional[list[str]] = None
+    """
+    Host patterns: `api.example.com`, `*.example.com` (subdomains) or `*`
+    """
+    secrets: Optional[list[str]] = None
+    shell: Optional[bool] = None
 
 
 class ConfigSchema1(ApiModel):
@@ -419,6 +398,7 @@ class CustomizeSkill(ApiModel):
     after them. Absent fields stay as they are.
     """
 
+    capabilities: Optional[Capabilities1] = None
     category: Optional[str] = None
     code: Optional[str] = None
     config: Optional[dict[str, Any]] = None
@@ -441,6 +421,49 @@ class CustomizeSkill(ApiModel):
     """
     python_packages: Optional[list[PythonPackage]] = None
     tags: Optional[list[str]] = None
+
+
+class DeprecateRequest(ApiModel):
+    """
+    Why the listing is deprecated, and what replaces it.
+    """
+
+    reason: str
+    replacement_id: Optional[str] = None
+
+
+class Deprecation(ApiModel):
+    """
+    Why the publisher deprecated the listing and what to use instead.
+    """
+
+    deprecated_at: str
+    reason: str
+    replacement_id: Optional[str] = None
+    """
+    The listing (of the same kind) that replaces this one.
+    """
+
+
+class DeprecationChanged(ApiModel):
+    """
+    The listing's deprecation after the change.
+    """
+
+    deprecated: bool
+    deprecation: Optional[Deprecation] = None
+    listing_id: str
+    success: bool
+
+
+class DeprecationFields(ApiModel):
+    """
+    `deprecated` and `deprecation`, flattened into every kind's details and
+    browse items.
+    """
+
+    deprecated: bool
+    deprecation: Optional[Deprecation] = None
 
 
 class DomainCreate1(ApiModel):
@@ -509,38 +532,6 @@ class DomainInstall(ApiModel):
     template_domain_id: str
 
 
-class DomainInstalled(ApiModel):
-    domain_id: str
-    """
-    The tenant's new copy.
-    """
-    domain_name: str
-    success: bool
-    template_id: str
-
-
-class DomainItem(ApiModel):
-    """
-    An approved domain, as search and details show it.
-    """
-
-    category: Optional[str] = None
-    description: str
-    domain_name: str
-    domain_slug: str
-    id: str
-    install_count: int
-    license_type: Optional[str] = None
-    price_usd: float
-    publisher_tenant_id: str
-    rating_average: float
-    """
-    The mean rating, two decimals (0 without ratings).
-    """
-    rating_count: int
-    tags: list[str]
-
-
 class DomainList(ApiModel):
     domains: list[DomainEntry]
 
@@ -563,6 +554,14 @@ class DomainRated(ApiModel):
     """
     success: bool
     total_ratings: int
+    verified_install: bool
+    """
+    The rater's tenant had the domain installed when rating.
+    """
+    version: Optional[str] = None
+    """
+    The domain's version then (verified ratings only).
+    """
 
 
 class DomainStats(ApiModel):
@@ -592,6 +591,42 @@ class Error(ApiModel):
     error: str
     message: str
     retry_after: Optional[int] = None
+
+
+class FeedItem(ApiModel):
+    """
+    One entry of the feed.
+    """
+
+    content_hash: Optional[str]
+    """
+    The bundle's hash; `null` when withdrawn.
+    """
+    id: str
+    """
+    The listing's id (a workflow template's string id).
+    """
+    kind: str
+    """
+    `skill`, `agent_template`, ...
+    """
+    name: str
+    status: str
+    """
+    `approved`, or `withdrawn`: exported once, now suspended or deleted.
+    """
+    updated_at: str
+    version: Optional[str]
+
+
+class FeedPage(ApiModel):
+    has_more: bool
+    items: list[FeedItem]
+    next_cursor: Optional[str]
+    """
+    The last item's position (the one given on an empty page); `null`
+    only when the walk has not started and nothing is exported.
+    """
 
 
 class FlaggedReview(ApiModel):
@@ -670,6 +705,37 @@ class InstallBody(ApiModel):
     skill_id: str
 
 
+class InstallWarning(ApiModel):
+    """
+    A warning an answer carries without failing: installs of a deprecated
+    listing still work and say so.
+    """
+
+    code: str = Field(..., examples=['LISTING_DEPRECATED'])
+    """
+    `LISTING_DEPRECATED`.
+    """
+    message: str
+    replacement_id: Optional[str] = None
+
+
+class InstalledConfig(ApiModel):
+    """
+    An installed copy's overrides against the current config schema.
+    """
+
+    config_overrides: Optional[Union[dict[str, Any], list[Any], str, float, int, bool]]
+    errors: list[str]
+    """
+    Why not, one message per problem (empty when valid).
+    """
+    installed_skill_id: str
+    valid: bool
+    """
+    `true` when they still validate.
+    """
+
+
 class InstalledTemplate(ApiModel):
     """
     The new agent made from the template.
@@ -679,6 +745,10 @@ class InstalledTemplate(ApiModel):
     message: str = Field(..., examples=['Agent installed successfully'])
     status: str = Field(..., examples=['installed'])
     success: bool
+    warnings: list[InstallWarning]
+    """
+    `LISTING_DEPRECATED` when the listing is deprecated (installed all the same).
+    """
 
 
 class LoginRequest(ApiModel):
@@ -725,6 +795,17 @@ class OpenApiDocument(ApiModel):
     """
 
 
+class Origin(ApiModel):
+    """
+    Where a mirrored listing came from: the peer's name here, the
+    listing's id there and its page there. `null` on a local listing.
+    """
+
+    peer: str
+    remote_id: str
+    url: str
+
+
 class PackageCve(ApiModel):
     """
     A known vulnerability of a package, by version range.
@@ -764,7 +845,32 @@ class PackageRequestBody(ApiModel):
     version: Optional[str] = None
 
 
+class Peer(ApiModel):
+    """
+    A peer as operators see it (never its key).
+    """
+
+    cursors: dict[str, str]
+    """
+    The feed position reached, by `{kind}` (`skills`, ...).
+    """
+    enabled: bool
+    last_error: Optional[str]
+    last_sync_at: Optional[str]
+    mirrored: dict[str, int]
+    """
+    Mirrored listings, by `{kind}`.
+    """
+    name: str
+    url: str
+
+
+class PeerList(ApiModel):
+    peers: list[Peer]
+
+
 class PlanConfig(ApiModel):
+    installed: Optional[InstalledConfig] = None
     overrides: Optional[Union[dict[str, Any], list[Any], str, float, int, bool]]
     schema_: Optional[Union[dict[str, Any], list[Any], str, float, int, bool]] = Field(
         ..., alias='schema'
@@ -901,31 +1007,76 @@ class PublishedTemplate(ApiModel):
     template_id: str
 
 
-class QueueItem(ApiModel):
+class PutPeer(ApiModel):
     """
-    One listing awaiting review, with the content under review.
+    `PUT /api/admin/federation/peers/{name}`.
     """
 
-    category: Optional[str]
-    change: Literal['new', 'edit', 'rollback']
-    content_hash: str
+    enabled: Optional[bool] = None
+    key: Optional[str] = None
     """
-    Pins the content an approval is about (`?content_hash=`).
+    What this instance presents as X-Federation-Key there; optional when
+    replacing a peer (the stored one is kept).
     """
-    description: str
-    id: str
-    kind: Literal[
-        'skill', 'agent_template', 'domain', 'canvas_component', 'workflow_template'
-    ]
-    name: str
-    price: float
-    publisher_tenant_id: str
-    spec: dict[str, Any]
+    url: str
     """
-    The kind's own fields.
+    The peer's base URL (`https://market.example.com`).
     """
-    submitted_at: Optional[str]
-    tags: list[str]
+
+
+class QueueDay(ApiModel):
+    """
+    One UTC day of the review queue.
+    """
+
+    approvals: int
+    date: str
+    median_decision_seconds: Optional[float]
+    """
+    Median time from submission to decision of the day's decisions, in
+    seconds (from a histogram of about 19 % wide buckets); null without
+    decisions.
+    """
+    oldest_age_seconds: Optional[int]
+    """
+    Age of the oldest waiting item at the end of the day (now, for
+    today), in seconds; null when nothing waited.
+    """
+    queue_size: int
+    """
+    Items waiting at the end of the day (now, for today).
+    """
+    rejections: int
+    submissions: int
+    """
+    Listings submitted and changes to live listings sent for review.
+    """
+    withdrawals: int
+    """
+    Items that left the queue undecided (superseded, withdrawn, deleted).
+    """
+
+
+class QueueStats(ApiModel):
+    """
+    `GET /api/admin/stats`.
+    """
+
+    days: int
+    decisions: int
+    median_decision_seconds: Optional[float]
+    """
+    Median time to decision over the window's decisions, in seconds.
+    """
+    oldest_age_seconds: Optional[int]
+    queue_size: int
+    """
+    Waiting now.
+    """
+    series: list[QueueDay]
+    """
+    One point per day, oldest first.
+    """
 
 
 class RateRequest(ApiModel):
@@ -976,12 +1127,6 @@ class ReviewFlagged(ApiModel):
     `flagged`.
     """
     success: bool
-
-
-class ReviewQueue(ApiModel):
-    items: list[QueueItem]
-    limit: int
-    offset: int
 
 
 class ReviewResponse(ApiModel):
@@ -1090,6 +1235,7 @@ class SkillInput(ApiModel):
     ignored; protected ones (status, rating, installs, tenant) are not read.
     """
 
+    capabilities: Optional[Capabilities1] = None
     category: Optional[str] = None
     code: Optional[str] = None
     config: Optional[dict[str, Any]] = None
@@ -1134,6 +1280,10 @@ class SkillInstalled(ApiModel):
     `installed`.
     """
     success: bool
+    warnings: list[InstallWarning]
+    """
+    `LISTING_DEPRECATED` when the listing is deprecated (installed all the same).
+    """
 
 
 class SkillRolledBack(ApiModel):
@@ -1169,6 +1319,58 @@ class SkillVersionCreated(ApiModel):
     version_name: str
 
 
+class StatsPoint(ApiModel):
+    """
+    One UTC day of a listing.
+    """
+
+    active_installs: int
+    """
+    Tenants with it installed at the end of the day.
+    """
+    average_rating: Optional[float]
+    """
+    The average of every visible rating made up to the end of the day
+    (the rating trend); null before the first.
+    """
+    date: str
+    installs: int
+    """
+    First installs by a tenant that day.
+    """
+    ratings: int
+    """
+    Visible ratings made that day.
+    """
+    uninstalls: int
+    """
+    Tenants whose last copy went that day.
+    """
+
+
+class StatsTotals(ApiModel):
+    """
+    The listing's all-time counters, as its page shows them to anyone.
+    """
+
+    active_installs: int
+    """
+    Tenants that have it installed now.
+    """
+    average_rating: Optional[float]
+    """
+    Their average (1 to 5); null without ratings.
+    """
+    installs: int
+    """
+    Tenants that ever installed it (each counts once).
+    """
+    ratings: int
+    """
+    Visible ratings.
+    """
+
+
 class StatusDecided(ApiModel):
     """
     A decision's answer after approve, reject or suspend.
@@ -1184,6 +1386,18 @@ class StatusDecided(ApiModel):
     """
     status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
     success: bool
+
+
+class SyncReport(ApiModel):
+    """
+    What one sync did, in counts.
+    """
+
+    created: int
+    errors: int
+    fetched: int
+    updated: int
+    withdrawn: int
 
 
 class Tenant(ApiModel):
@@ -1233,6 +1447,19 @@ class TrendingDomain(ApiModel):
     rating_average: float
 
 
+class VersionInstalls(ApiModel):
+    """
+    First installs of a version within the window.
+    """
+
+    installs: int
+    version: str
+    """
+    The version that was current at install time ("" for a listing
+    without versions).
+    """
+
+
 class Vulnerability(ApiModel):
     """
     A known vulnerability of a range of versions.
@@ -1244,6 +1471,31 @@ class Vulnerability(ApiModel):
     package_type: Literal['python', 'npm']
     safe_version: Optional[str] = None
     severity: Literal['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']
+
+
+class Webhook(ApiModel):
+    """
+    A webhook as listed: never its secret.
+    """
+
+    created_at: str
+    description: Optional[str]
+    events: list[
+        Literal[
+            'listing.submitted',
+            'listing.approved',
+            'listing.rejected',
+            'listing.suspended',
+            'review.created',
+            'install.created',
+        ]
+    ]
+    id: str
+    url: str
+
+
+class WebhookList(ApiModel):
+    webhooks: list[Webhook]
 
 
 class WhitelistedPackage(ApiModel):
@@ -1327,6 +1579,10 @@ class WorkflowImported(ApiModel):
     imported_at: str
     name: str
     nodes: list[dict[str, Any]]
+    warnings: list[InstallWarning]
+    """
+    `LISTING_DEPRECATED` when the template is deprecated (used all the same).
+    """
 
 
 class WorkflowStep(ApiModel):
@@ -1366,7 +1622,7 @@ class WorkflowTemplateGroup(ApiModel):
     downloads: int
 
 
-class WorkflowTemplateItem(ApiModel):
+class WorkflowTemplateItem(DeprecationFields):
     """
     A template as the lists show it.
     """
@@ -1388,6 +1644,7 @@ class WorkflowTemplateItem(ApiModel):
     integrations: list[str]
     multi_step_support: bool
     name: str
+    origin: Optional[Origin]
     pause_resume_support: bool
     rating: float
     """
@@ -1470,6 +1727,39 @@ class AgentDetail(ApiModel):
     name: str
 
 
+class AgentTemplateItem(DeprecationFields):
+    """
+    An approved agent template in the browse list.
+    """
+
+    category: Optional[str] = None
+    description: str
+    id: str
+    installs: int
+    name: str
+    origin: Optional[Origin]
+    price: float
+    rating: float
+    """
+    The mean rating, two decimals (0 without ratings).
+    """
+    version: Optional[str] = None
+    """
+    The template's current version (`1.0.0` when first published).
+    """
+
+
+class AgentTemplatePage(ApiModel):
+    """
+    A page of approved agent templates.
+    """
+
+    agents: list[AgentTemplateItem]
+    limit: int
+    offset: int
+    total: int
+
+
 class Approval(ApiModel):
     """
     An approval in the skill routes' shape, which the agent template
@@ -1486,6 +1776,41 @@ class AuthReply(ApiModel):
     role: Literal['member', 'admin', 'owner', 'super_admin']
     tenant_id: str
     user_id: str
+
+
+class Bundle(ApiModel):
+    """
+    The approved content of one listing, as a peer mirrors it.
+    """
+
+    category: Optional[str]
+    content_hash: str
+    """
+    `sha256:` + hex SHA-256 of the RFC 8785 JSON of this bundle without
+    this field.
+    """
+    created_at: str
+    description: str
+    id: str
+    kind: str
+    license: Optional[str]
+    long_description: str
+    name: str
+    price: float
+    publisher_name: str
+    spec: dict[str, Any]
+    """
+    The kind's own fields.
+    """
+    tags: list[str]
+    version: Optional[str]
+    """
+    The current version's name.
+    """
+    versions: list[BundleVersion]
+    """
+    Newest first, at most [`Bundle::MAX_VERSIONS`].
+    """
 
 
 class Canvas(ApiModel):
@@ -1505,6 +1830,47 @@ class CanvasList(ApiModel):
     """
 
     canvases: list[CanvasSummary]
+
+
+class Capabilities(ApiModel):
+    """
+    The five parts of a manifest, always all present in answers (absent
+    parts of a submission are none).
+    """
+
+    docker: Optional[bool] = None
+    filesystem: Optional[Literal['none', 'read', 'write']] = None
+    """
+    How far a skill may touch the filesystem.
+    """
+    network: Optional[list[str]] = None
+    """
+    Host patterns the skill may reach: `api.example.com`,
+    `*.example.com` (any subdomain) or `*` (anywhere). Sorted, unique.
+    """
+    secrets: Optional[list[str]] = None
+    """
+    Names of the secrets the skill may read. Sorted, unique.
+    """
+    shell: Optional[bool] = None
+
+
+class CapabilityDiff(ApiModel):
+    """
+    A manifest before and after a change, and what the change widened.
+    """
+
+    after: Capabilities
+    before: Capabilities
+    narrowed: Optional[list[str]] = None
+    """
+    The parts that grant less after it.
+    """
+    widened: list[str]
+    """
+    The parts that grant more after the change (`network`, `secrets`,
+    `filesystem`, `shell`, `docker`).
+    """
 
 
 class ComponentApproved(ApiModel):
@@ -1537,18 +1903,62 @@ class ComponentCreated(ApiModel):
     status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
 
 
-class ComponentDetail(ComponentItem):
+class ComponentInstalled(ApiModel):
     """
-    A component with its code, config schema, assets and latest ratings.
+    A component placed on a canvas.
     """
 
-    code: str
-    config_schema: Optional[Union[dict[str, Any], bool]]
-    css_dependencies: list[str]
-    demo_url: Optional[str] = None
-    dependencies: list[str]
-    preview_url: Optional[str] = None
-    recent_ratings: list[ComponentRecentRating]
+    canvas_id: str
+    component_id: str
+    message: str
+    status: str = Field(..., examples=['installed'])
+    warnings: list[InstallWarning]
+    """
+    `LISTING_DEPRECATED` when the listing is deprecated (installed all the same).
+    """
+
+
+class ComponentItem(DeprecationFields):
+    """
+    A component as browse lists it.
+    """
+
+    category: Optional[str] = None
+    component_type: Optional[str] = None
+    """
+    A lowercase identifier (`component`, `widget`, `canvas`, ...).
+    """
+    created_at: str
+    description: str
+    id: str
+    installs: int
+    is_featured: bool
+    is_free: bool
+    license: Optional[str] = None
+    name: str
+    origin: Optional[Origin]
+    price: float
+    rating: float
+    """
+    The mean of the ratings, two decimals (0 without any).
+    """
+    rating_count: int
+    tags: list[str]
+    thumbnail_url: Optional[str] = None
+    updated_at: str
+    version: Optional[str] = None
+
+
+class ComponentPage(ApiModel):
+    """
+    A page of components.
+    """
+
+    components: list[ComponentItem]
+    has_more: bool
+    limit: int
+    offset: int
+    total: int
 
 
 class ComponentRejected(ApiModel):
@@ -1582,6 +1992,81 @@ class CreatedKey(ApiModel):
     scope: Literal['read', 'read_write']
 
 
+class CreatedWebhook(ApiModel):
+    """
+    A new webhook, with its signing secret (shown this once).
+    """
+
+    created_at: str
+    description: Optional[str]
+    events: list[
+        Literal[
+            'listing.submitted',
+            'listing.approved',
+            'listing.rejected',
+            'listing.suspended',
+            'review.created',
+            'install.created',
+        ]
+    ]
+    id: str
+    secret: str
+    """
+    `whsec_` + base64 of 32 random bytes: the HMAC-SHA256 key of every
+    delivery's `webhook-signature` is the base64-decoded part.
+    """
+    url: str
+
+
+class Delivery(ApiModel):
+    """
+    One event on its way to one webhook.
+    """
+
+    attempts: int
+    """
+    Attempts started so far.
+    """
+    event_id: str
+    """
+    The `webhook-id` header of every attempt.
+    """
+    event_type: Literal[
+        'listing.submitted',
+        'listing.approved',
+        'listing.rejected',
+        'listing.suspended',
+        'review.created',
+        'install.created',
+    ]
+    """
+    What a webhook can subscribe to.
+    """
+    id: str
+    last_status_code: Optional[int]
+    """
+    The HTTP status of the latest answer (`null`: none yet, or the
+    attempt got no answer).
+    """
+    next_attempt_at: Optional[str]
+    """
+    When the next attempt is due; `null` once delivered or failed.
+    """
+    status: Literal['pending', 'delivered', 'failed']
+
+
+class DeliveryPage(ApiModel):
+    """
+    A page of a webhook's deliveries, newest first.
+    """
+
+    deliveries: list[Delivery]
+    has_more: bool
+    limit: int
+    offset: int
+    total: int
+
+
 class DomainApproved(ApiModel):
     domain_id: str
     status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
@@ -1600,6 +2085,43 @@ class DomainCreated(ApiModel):
     id: str
     name: str
     status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
+
+
+class DomainInstalled(ApiModel):
+    domain_id: str
+    """
+    The tenant's new copy.
+    """
+    domain_name: str
+    success: bool
+    template_id: str
+    warnings: list[InstallWarning]
+    """
+    `LISTING_DEPRECATED` when the listing is deprecated (installed all the same).
+    """
+
+
+class DomainItem(DeprecationFields):
+    """
+    An approved domain, as search and details show it.
+    """
+
+    category: Optional[str] = None
+    description: str
+    domain_name: str
+    domain_slug: str
+    id: str
+    install_count: int
+    license_type: Optional[str] = None
+    origin: Optional[Origin]
+    price_usd: float
+    publisher_tenant_id: str
+    rating_average: float
+    """
+    The mean rating, two decimals (0 without ratings).
+    """
+    rating_count: int
+    tags: list[str]
 
 
 class DomainRejected(ApiModel):
@@ -1687,6 +2209,32 @@ class KeyList(ApiModel):
     keys: list[KeyInfo]
 
 
+class ListingStats(ApiModel):
+    """
+    `GET /api/listings/{id}/stats`.
+    """
+
+    access: Literal['full', 'public']
+    """
+    Who sees what: the listing's publisher and operators see the series,
+    everyone else (an approved listing only) the public totals.
+    """
+    by_version: list[VersionInstalls]
+    """
+    Installs per version in the window, most first (empty for `public`).
+    """
+    days: int
+    """
+    The window: 30, 90 or 365 days ending today (UTC).
+    """
+    listing_id: str
+    series: list[StatsPoint]
+    """
+    One point per day, oldest first (empty for `public` access).
+    """
+    totals: StatsTotals
+
+
 class Me(ApiModel):
     auth: Literal['session', 'api_key', 'oauth', 'cli']
     email: str
@@ -1730,6 +2278,11 @@ class PlanGovernance(ApiModel):
     agent_maturity: Optional[str] = None
     approval_granted: bool
     approval_required: bool
+    effective_risk_level: Literal['low', 'medium', 'high']
+    """
+    The higher of `risk_level` and what the capabilities imply: what
+    `required_maturity` and `approval_required` follow.
+    """
     required_maturity: str
     risk_level: Literal['low', 'medium', 'high']
 
@@ -1763,6 +2316,10 @@ class PrivateInstalled(ApiModel):
     `installed`.
     """
     success: bool
+    warnings: list[InstallWarning]
+    """
+    `LISTING_DEPRECATED` when the listing is deprecated (installed all the same).
+    """
 
 
 class PrivateSkillItem(ApiModel):
@@ -1804,6 +2361,14 @@ class PublicReview(ApiModel):
     as numbers (`4.5`).
     """
     review: Optional[str] = None
+    verified_install: bool
+    """
+    The rater's tenant had the skill installed when rating.
+    """
+    version: Optional[str] = None
+    """
+    The skill's version then (verified ratings only).
+    """
 
 
 class PublicReviews(ApiModel):
@@ -1813,7 +2378,7 @@ class PublicReviews(ApiModel):
     total: int
 
 
-class PublicSkillItem(ApiModel):
+class PublicSkillItem(DeprecationFields):
     """
     `GET /api/public/v1/marketplace/skills` items.
     """
@@ -1825,6 +2390,7 @@ class PublicSkillItem(ApiModel):
     installs: int
     is_free: bool
     name: str
+    origin: Optional[Origin]
     price: float
     rating: float
     """
@@ -1851,6 +2417,34 @@ class PublicSkillPage(ApiModel):
     total: int
 
 
+class QueueItem(ApiModel):
+    """
+    One listing awaiting review, with the content under review.
+    """
+
+    capability_diff: Optional[CapabilityDiff] = None
+    category: Optional[str]
+    change: Literal['new', 'edit', 'rollback']
+    content_hash: str
+    """
+    Pins the content an approval is about (`?content_hash=`).
+    """
+    description: str
+    id: str
+    kind: Literal[
+        'skill', 'agent_template', 'domain', 'canvas_component', 'workflow_template'
+    ]
+    name: str
+    price: float
+    publisher_tenant_id: str
+    spec: dict[str, Any]
+    """
+    The kind's own fields.
+    """
+    submitted_at: Optional[str]
+    tags: list[str]
+
+
 class RecentReview(ApiModel):
     created_at: str
     rating: float
@@ -1859,9 +2453,23 @@ class RecentReview(ApiModel):
     as numbers (`4.5`).
     """
     review: Optional[str] = None
+    verified_install: bool
+    """
+    The rater's tenant had the skill installed when rating.
+    """
+    version: Optional[str] = None
+    """
+    The skill's version then (verified ratings only).
+    """
 
 
-class SkillCore(ApiModel):
+class ReviewQueue(ApiModel):
+    items: list[QueueItem]
+    limit: int
+    offset: int
+
+
+class SkillCore(DeprecationFields):
     """
     What every skill detail shows.
     """
@@ -1879,6 +2487,7 @@ class SkillCore(ApiModel):
     long_description: str
     name: str
     npm_packages: list[PackageRef]
+    origin: Optional[Origin]
     output_schema: Optional[Union[dict[str, Any], list[Any], str, float, int, bool]]
     price: float
     python_packages: list[PackageRef]
@@ -1899,7 +2508,17 @@ class SkillDetail(SkillCore):
     """
 
     active_installs: int
+    capabilities: Capabilities
+    """
+    What the skill may do, all five parts.
+    """
     config_schema: Optional[Union[dict[str, Any], list[Any], str, float, int, bool]]
+    effective_risk_level: Literal['low', 'medium', 'high']
+    """
+    The higher of `risk_level` and the risk the capabilities imply
+    (`shell`/`docker` high, network or filesystem `write` medium):
+    what installs are governed by.
+    """
     publisher_tenant_id: str
     rejection_reason: Optional[str] = None
     risk_level: Literal['low', 'medium', 'high']
@@ -1945,7 +2564,7 @@ class SkillMany(ApiModel):
     success: bool
 
 
-class SkillMarketplaceItem(ApiModel):
+class SkillMarketplaceItem(DeprecationFields):
     """
     `GET /api/skills/marketplace` items.
     """
@@ -1957,6 +2576,7 @@ class SkillMarketplaceItem(ApiModel):
     installs: int
     is_approved: bool
     name: str
+    origin: Optional[Origin]
     price: float
     rating: float
     """
@@ -1982,6 +2602,14 @@ class SkillRated(ApiModel):
     """
     success: bool
     total_ratings: int
+    verified_install: bool
+    """
+    The rater's tenant had the skill installed when rating.
+    """
+    version: Optional[str] = None
+    """
+    The skill's version then (verified ratings only).
+    """
 
 
 class WorkflowDefinition(ApiModel):
@@ -2039,6 +2667,20 @@ class WorkflowTemplateDetail(WorkflowTemplateItem):
     workflow_data: WorkflowGraph
 
 
+class ComponentDetail(ComponentItem):
+    """
+    A component with its code, config schema, assets and latest ratings.
+    """
+
+    code: str
+    config_schema: Optional[Union[dict[str, Any], bool]]
+    css_dependencies: list[str]
+    demo_url: Optional[str] = None
+    dependencies: list[str]
+    preview_url: Optional[str] = None
+    recent_ratings: list[ComponentRecentRating]
+
+
 class PrivateInstallAnswer(RootModel[Union[PrivateInstalled, SkillInstallPlan]]):
     root: Union[PrivateInstalled, SkillInstallPlan]
     """
@@ -2080,4 +2722,8 @@ class WorkflowCreated(ApiModel):
 
     message: str
     status: str = Field(..., examples=['success'])
+    warnings: list[InstallWarning]
+    """
+    `LISTING_DEPRECATED` when the template is deprecated (used all the same).
+    """
     workflow_definition: WorkflowDefinition
