@@ -5,11 +5,19 @@
     skills = client.skills.browse(category="productivity", limit=10)
 """
 
-from . import errors, models
-from ._client import AsyncMarketplaceClient, MarketplaceClient
-from ._errors_base import MarketplaceConnectionError, MarketplaceError, MarketplaceTimeoutError
-from ._results import JsonList, JsonObject, NoContent, RateLimit, ResponseInfo
-from ._version import __version__
+from . import errors as errors
+from . import models as models
+from ._client import AsyncMarketplaceClient as AsyncMarketplaceClient
+from ._client import MarketplaceClient as MarketplaceClient
+from ._errors_base import MarketplaceConnectionError as MarketplaceConnectionError
+from ._errors_base import MarketplaceError as MarketplaceError
+from ._errors_base import MarketplaceTimeoutError as MarketplaceTimeoutError
+from ._results import JsonList as JsonList
+from ._results import JsonObject as JsonObject
+from ._results import NoContent as NoContent
+from ._results import RateLimit as RateLimit
+from ._results import ResponseInfo as ResponseInfo
+from ._version import __version__ as __version__
 from .errors import *  # noqa: F401,F403  (one class per error code)
 
 __all__ = [
@@ -26,4 +34,5 @@ __all__ = [
     "__version__",
     "errors",
     "models",
-] + errors.__all__
+]
+__all__ += errors.__all__

@@ -9,7 +9,7 @@ import platform
 import random
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import quote
 
 import httpx
@@ -190,7 +190,7 @@ def next_link(headers: Mapping[str, str]) -> Optional[str]:
     return None
 
 
-def page_items(op: Operation, page: Any) -> list:
+def page_items(op: Operation, page: Any) -> List[Any]:
     if isinstance(page, list):
         return list(page)
     if op.items is None:
