@@ -104,3 +104,22 @@ test("client credentials alone take a token", async () => {
   assert.ok(Array.isArray((await client.agents.list()).agents));
   assert.ok(client.accessToken);
 });
+
+test("no answer within the timeout is a MarketplaceTimeoutError", async () => {
+  const { createServer } = await import("node:net");
+  const { MarketplaceTimeoutError } = await import("@atom-saas/sdk");
+  // A listener that accepts and never answers.
+  const sockets = [];
+  const hole = createServer((s) => sockets.push(s));
+  await new Promise((r) => hole.listen(0, "127.0.0.1", r));
+  try {
+    const client = new MarketplaceClient({ baseUrl: `http://127.0.0.1:${hole.address().port}`, timeout: 500 });
+    const started = Date.now();
+    const err = await client.service.health().catch((e) => e);
+    assert.ok(err instanceof MarketplaceTimeoutError, String(err));
+    assert.ok(Date.now() - started < 5000);
+  } finally {
+    for (const s of sockets) s.destroy();
+    hole.close();
+  }
+});

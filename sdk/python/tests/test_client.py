@@ -107,3 +107,20 @@ async def test_the_async_client(category):
 @pytest.fixture
 def anyio_backend():
     return "asyncio"
+
+
+def test_no_answer_within_the_timeout_is_a_timeout_error():
+    import socket
+    import time
+
+    from atom_saas import MarketplaceTimeoutError
+
+    # A listener that accepts and never answers.
+    with socket.socket() as hole:
+        hole.bind(("127.0.0.1", 0))
+        hole.listen()
+        client = MarketplaceClient(base_url=f"http://127.0.0.1:{hole.getsockname()[1]}", timeout=0.5)
+        started = time.monotonic()
+        with pytest.raises(MarketplaceTimeoutError):
+            client.service.health()
+        assert time.monotonic() - started < 5
