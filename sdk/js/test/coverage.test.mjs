@@ -27,3 +27,12 @@ test("every documented operation has a method", async () => {
   }
   for (const ns of CONTRACT) assert.ok(client[ns], ns);
 });
+
+test("the package needs nothing at run time but fetch", async () => {
+  const { readFile } = await import("node:fs/promises");
+  const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
+  assert.deepEqual(pkg.dependencies ?? {}, {});
+  assert.deepEqual(pkg.peerDependencies ?? {}, {});
+  assert.equal(pkg.type, "module");
+  assert.equal(pkg.exports["."].types, "./dist/index.d.ts");
+});
