@@ -64,14 +64,15 @@ test("a signed-in user rates a skill and can edit the rating @nojs", async ({ pa
   await expect(page.getByTestId("review").filter({ hasText: text })).toHaveCount(1);
 });
 
-test("rating without logging in asks to log in @nojs", async ({ page, javaScriptEnabled }) => {
+test("visitors who are not logged in get a way to log in instead of a rating form @nojs", async ({ page, javaScriptEnabled }) => {
   await open(page, "/skills?q=currency", javaScriptEnabled);
   await page.getByRole("link", { name: "Currency Converter" }).click();
   if (javaScriptEnabled) await expect(page.locator("main[data-hydrated=true]")).toHaveCount(1);
-  await page.getByRole("button", { name: "Submit rating" }).click();
-  const prompt = page.getByRole("alert").filter({ hasText: "to rate." });
-  await expect(prompt).toBeVisible();
-  await expect(prompt.getByRole("link", { name: "log in" })).toHaveAttribute("href", /\/login\?next=\/skills\//);
+  await expect(page.getByRole("button", { name: "Submit rating" })).toHaveCount(0);
+  const login = page.getByRole("link", { name: "Log in to rate" });
+  await expect(login).toHaveAttribute("href", /^\/login\?next=\/skills\/[0-9a-f-]{36}$/);
+  await login.click();
+  await expect(page).toHaveURL(/\/login\?next=\/skills\//);
 });
 
 test("type, price and tag facets show counts and filter through the URL @nojs", async ({ page, javaScriptEnabled }) => {

@@ -8,3 +8,4 @@ pub mod layout;
 pub mod listing_card;
 pub mod number;
 pub mod stars;
+pub mod trust;

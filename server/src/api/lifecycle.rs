@@ -93,6 +93,18 @@ pub struct PageQuery {
     pub offset: Option<i64>,
 }
 
+/// `?limit=&offset=&verified_only=` of a list of reviews.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReviewPageQuery {
+    #[param(schema_with = limit_100)]
+    pub limit: Option<i64>,
+    #[param(schema_with = offset)]
+    pub offset: Option<i64>,
+    /// `true`: only ratings whose rater's tenant had installed the listing.
+    pub verified_only: Option<bool>,
+}
+
 pub fn limit_100() -> RefOr<Schema> {
     of(json!({"type": "integer", "minimum": 1, "maximum": 100}))
 }

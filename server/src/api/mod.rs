@@ -5,6 +5,7 @@ mod agent_marketplace;
 mod agents;
 mod auth;
 mod components;
+mod deprecation;
 mod domains;
 pub mod extract;
 mod health;
@@ -77,6 +78,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(admin::routes())
         // Reviews of any kind of listing
         .merge(reviews::routes())
+        // Deprecation of any kind of listing
+        .merge(deprecation::routes())
         // Analytics of any kind of listing, and of the review queue
         .merge(stats::routes())
         // Private Marketplace

@@ -8,9 +8,10 @@ use super::skill_wire::{
 };
 use super::skills::install_request;
 use app::backend::db::installed_skills::PrivateFilter;
-use app::backend::services::skills;
+use app::backend::services::{deprecation, skills};
 use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
+use app::model::deprecation::InstallWarning;
 use app::model::listing::SkillType;
 use app::model::page::PageParams;
 use app::model::skill::{CustomizeSkill, PrivateInstallBody, SkillInput};
@@ -149,6 +150,8 @@ pub struct PrivateInstalled {
     status: &'static str,
     message: &'static str,
     packages_installed: Vec<InstalledPackage>,
+    /// `LISTING_DEPRECATED` when the listing is deprecated (installed all the same).
+    warnings: Vec<InstallWarning>,
 }
 
 /// An install's answer: done, or with `dry_run` the plan.
@@ -190,12 +193,14 @@ pub async fn install(
         )))));
     }
     let (row, plan) = skills::install(&state, &p, &req).await?;
+    let warnings = deprecation::install_warnings(&state, &plan.listing).await?;
     Ok(Json(PrivateInstallAnswer::Installed(PrivateInstalled {
         success: true,
         skill_id: row.id,
         status: "installed",
         message: "Skill installed successfully",
         packages_installed: packages_installed(&plan),
+        warnings,
     })))
 }
 

@@ -2,7 +2,7 @@
 //! reads; writes need an API key or OAuth token.
 
 use super::extract::{parse_id, require_api_credential, ApiJson, ApiQuery, Auth, MaybeAuth};
-use super::lifecycle::{self, name_counts, NameCount, PageQuery};
+use super::lifecycle::{self, name_counts, NameCount, ReviewPageQuery};
 use super::skill_wire::{
     public_detail, public_item, query_text, rated, skill_type_filter, skill_type_param,
     sort_by_param, sort_order_param, PublicSkillDetail, PublicSkillPage, SkillRated, Stars,
@@ -73,6 +73,8 @@ pub struct BrowseQuery {
     offset: Option<i64>,
     #[param(schema_with = cursor)]
     cursor: Option<String>,
+    /// `true`: deprecated skills too (skipped by default).
+    include_deprecated: Option<bool>,
 }
 
 /// Browse the public catalog
@@ -109,6 +111,7 @@ pub async fn browse(
             .collect(),
         free_only: q.is_free.unwrap_or(false),
         featured_only: q.is_featured.unwrap_or(false),
+        include_deprecated: q.include_deprecated.unwrap_or(false),
         sort_by,
         sort_order,
         default_sort: Some(SortBy::CreatedAt),
@@ -157,8 +160,13 @@ pub async fn browse(
     let mut headers = HeaderMap::new();
     if let Some(c) = next_cursor {
         let order = q.sort_order.as_deref().unwrap_or("desc");
+        let deprecated = if q.include_deprecated == Some(true) {
+            "&include_deprecated=true"
+        } else {
+            ""
+        };
         let link = format!(
-            "</api/public/v1/marketplace/skills?cursor={c}&limit={}&sort_order={order}>; rel=\"next\"",
+            "</api/public/v1/marketplace/skills?cursor={c}&limit={}&sort_order={order}{deprecated}>; rel=\"next\"",
             page.limit
         );
         if let Ok(v) = HeaderValue::from_str(&link) {
@@ -298,6 +306,10 @@ pub struct PublicReview {
     review: Option<String>,
     created_at: DateTime<Utc>,
     helpful_count: i32,
+    /// The rater's tenant had the skill installed when rating.
+    verified_install: bool,
+    /// The skill's version then (verified ratings only).
+    version: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -315,7 +327,7 @@ pub struct PublicReviews {
     get,
     path = "/public/v1/marketplace/skills/{id}/reviews",
     tag = TAG,
-    params(("id" = String, Path, description = "The skill's id"), PageQuery),
+    params(("id" = String, Path, description = "The skill's id"), ReviewPageQuery),
     extensions(("x-access" = json!("public"))),
     responses((status = 200, description = "A page of visible reviews, newest first", body = PublicReviews))
 )]
@@ -323,11 +335,13 @@ pub async fn reviews(
     State(state): State<AppState>,
     MaybeAuth(p): MaybeAuth,
     Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<PageQuery>,
+    ApiQuery(q): ApiQuery<ReviewPageQuery>,
 ) -> Result<Json<PublicReviews>, MarketError> {
     let page = PageParams::parse(q.limit, q.offset, 20, 100)?;
     let id = parse_id(&id, KIND.not_found())?;
-    let (rows, total) = listings::reviews_page(&state, p.as_ref(), KIND, id, page).await?;
+    let verified_only = q.verified_only.unwrap_or(false);
+    let (rows, total) =
+        listings::reviews_page(&state, p.as_ref(), KIND, id, verified_only, page).await?;
     Ok(Json(PublicReviews {
         reviews: rows
             .into_iter()
@@ -337,6 +351,8 @@ pub async fn reviews(
                 review: r.review,
                 created_at: r.created_at,
                 helpful_count: r.helpful_count,
+                verified_install: r.verified_install,
+                version: r.version,
             })
             .collect(),
         total,

@@ -3,6 +3,7 @@
 pub mod agents;
 pub mod canvases;
 pub mod catalog;
+pub mod deprecation;
 pub mod governance;
 pub mod identity;
 pub mod installed_domains;

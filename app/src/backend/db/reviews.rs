@@ -16,10 +16,25 @@ pub struct ReviewRow {
     pub author_response: Option<String>,
     pub author_response_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// The rater's tenant had the listing installed when rating.
+    pub verified_install: bool,
+    /// The listing's version then (verified ratings only).
+    pub version: Option<String>,
+    /// The rater's tenant, as pages name the reviewer.
+    pub tenant_name: String,
+}
+
+/// Whether the rater used what they rate: read from the install ledger by
+/// the rating use case, written with the rating.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Provenance {
+    pub verified_install: bool,
+    pub version: Option<String>,
 }
 
 const COLUMNS: &str = "id, listing_id, user_id, rating::float8 AS rating, review, helpful_count, \
-    not_helpful_count, author_response, author_response_at, created_at";
+    not_helpful_count, author_response, author_response_at, created_at, verified_install, version, \
+    (SELECT name FROM tenants WHERE tenants.id = reviews.tenant_id) AS tenant_name";
 
 /// Inserts the user's rating; `None` when they already rated.
 pub async fn insert(
@@ -29,10 +44,11 @@ pub async fn insert(
     tenant_id: Uuid,
     rating: f64,
     review: Option<&str>,
+    provenance: &Provenance,
 ) -> Result<Option<ReviewRow>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "INSERT INTO reviews (id, listing_id, user_id, tenant_id, rating, review) \
-         VALUES ($1, $2, $3, $4, $5::numeric, $6) ON CONFLICT (listing_id, user_id) DO NOTHING \
+        "INSERT INTO reviews (id, listing_id, user_id, tenant_id, rating, review, verified_install, version) \
+         VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8) ON CONFLICT (listing_id, user_id) DO NOTHING \
          RETURNING {COLUMNS}"
     ))
     .bind(Uuid::now_v7())
@@ -41,6 +57,8 @@ pub async fn insert(
     .bind(tenant_id)
     .bind(rating)
     .bind(review)
+    .bind(provenance.verified_install)
+    .bind(provenance.version.as_deref())
     .fetch_optional(db)
     .await
 }
@@ -49,16 +67,19 @@ pub async fn insert(
 /// held for it (`None` if the user never rated), so the counters move by
 /// `new - returned`. A hidden review is not in the counters at all: it
 /// returns the new rating, a move of zero, and restoring it later adds the
-/// rating it has then.
+/// rating it has then. A replacement is a new judgement: whether it is
+/// verified, and at which version, is what holds now.
 pub async fn replace(
     db: impl PgExecutor<'_>,
     listing_id: Uuid,
     user_id: Uuid,
     rating: f64,
     review: Option<&str>,
+    provenance: &Provenance,
 ) -> Result<Option<f64>, sqlx::Error> {
     sqlx::query_scalar(
-        "UPDATE reviews r SET rating = $3::numeric, review = $4, updated_at = now() \
+        "UPDATE reviews r SET rating = $3::numeric, review = $4, verified_install = $5, version = $6, \
+         updated_at = now() \
          FROM (SELECT id, rating, hidden FROM reviews WHERE listing_id = $1 AND user_id = $2 FOR UPDATE) old \
          WHERE r.id = old.id \
          RETURNING (CASE WHEN old.hidden THEN r.rating ELSE old.rating END)::float8",
@@ -67,6 +88,8 @@ pub async fn replace(
     .bind(user_id)
     .bind(rating)
     .bind(review)
+    .bind(provenance.verified_install)
+    .bind(provenance.version.as_deref())
     .fetch_optional(db)
     .await
 }
@@ -89,26 +112,34 @@ pub async fn bump_listing(
     .await
 }
 
+/// A page of a listing's visible reviews, newest first; `verified_only`
+/// keeps those whose rater's tenant had installed the listing.
 pub async fn page(
     pool: &PgPool,
     listing_id: Uuid,
+    verified_only: bool,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<ReviewRow>, i64), sqlx::Error> {
     let rows = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM reviews WHERE listing_id = $1 AND NOT hidden \
+         AND (verified_install OR NOT $4) \
          ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
     ))
     .bind(listing_id)
     .bind(limit)
     .bind(offset)
+    .bind(verified_only)
     .fetch_all(pool)
     .await?;
-    let total =
-        sqlx::query_scalar("SELECT count(*) FROM reviews WHERE listing_id = $1 AND NOT hidden")
-            .bind(listing_id)
-            .fetch_one(pool)
-            .await?;
+    let total = sqlx::query_scalar(
+        "SELECT count(*) FROM reviews WHERE listing_id = $1 AND NOT hidden \
+         AND (verified_install OR NOT $2)",
+    )
+    .bind(listing_id)
+    .bind(verified_only)
+    .fetch_one(pool)
+    .await?;
     Ok((rows, total))
 }
 
