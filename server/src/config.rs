@@ -130,6 +130,37 @@ pub struct Config {
     /// Address of the Prometheus `/metrics` listener; unset, none is opened.
     #[arg(long, env = "METRICS_BIND", global = true)]
     pub metrics_bind: Option<SocketAddr>,
+    /// Webhooks may point to loopback, private and link-local addresses
+    /// (tests, closed networks); otherwise refused at registration and at
+    /// every attempt.
+    #[arg(
+        long,
+        env = "WEBHOOKS_ALLOW_PRIVATE",
+        default_value_t = false,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub webhooks_allow_private: bool,
+    /// Seconds to wait after each failed webhook attempt, comma-separated;
+    /// after the last, the delivery is `failed`. Tests shorten it.
+    #[arg(
+        long,
+        env = "WEBHOOK_RETRY_SCHEDULE_SECS",
+        value_delimiter = ',',
+        default_value = "5,30,120,600,3600,21600",
+        global = true
+    )]
+    pub webhook_retry_schedule_secs: Vec<f64>,
+    /// How often each server's delivery worker looks for due deliveries,
+    /// in milliseconds.
+    #[arg(
+        long,
+        env = "WEBHOOK_POLL_MS",
+        default_value_t = 1000,
+        value_parser = clap::value_parser!(u64).range(10..=3_600_000),
+        global = true
+    )]
+    pub webhook_poll_ms: u64,
     /// Where cargo-leptos put the site (CSS, wasm, JS).
     #[arg(
         long,
@@ -204,6 +235,12 @@ impl fmt::Debug for Config {
             .field("redis_url", &self.redis_url.as_deref().map(redact_url))
             .field("trusted_proxies", &self.trusted_proxies)
             .field("metrics_bind", &self.metrics_bind)
+            .field("webhooks_allow_private", &self.webhooks_allow_private)
+            .field(
+                "webhook_retry_schedule_secs",
+                &self.webhook_retry_schedule_secs,
+            )
+            .field("webhook_poll_ms", &self.webhook_poll_ms)
             .finish()
     }
 }

@@ -8,6 +8,7 @@ pub mod middleware;
 pub mod progress;
 pub mod run;
 pub mod telemetry;
+pub mod webhooks;
 
 use app::backend::state::AppState;
 use axum::Router;

@@ -98,6 +98,9 @@ pub fn app_state(config: &Config, pool: PgPool) -> AppState {
                 )),
                 secure_cookies: !config.is_development(),
             },
+            webhooks: app::backend::state::WebhookSettings {
+                allow_private: config.webhooks_allow_private,
+            },
         }),
     }
 }
@@ -252,6 +255,7 @@ pub async fn serve(config: Config) -> Result<(), BoxError> {
         pools.extend(state.read_pool.clone().map(|p| ("replica", p)));
         crate::metrics::serve(addr, pools).await?;
     }
+    crate::webhooks::spawn(state.pool.clone(), crate::webhooks::settings(&config)?);
     let router = crate::build_router(state, http_settings(&config));
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await?

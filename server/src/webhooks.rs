@@ -54,7 +54,9 @@ pub fn settings(config: &Config) -> Result<DeliverySettings, BoxError> {
             if s.is_finite() && (0.0..=604_800.0).contains(&s) {
                 Ok(Duration::from_secs_f64(s))
             } else {
-                Err(format!("WEBHOOK_RETRY_SCHEDULE_SECS: {s} is not 0 to 604800 seconds"))
+                Err(format!(
+                    "WEBHOOK_RETRY_SCHEDULE_SECS: {s} is not 0 to 604800 seconds"
+                ))
             }
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -163,8 +165,7 @@ async fn attempt(
     delivery: ClaimedDelivery,
 ) {
     let outcome = send(&client, &settings, &delivery).await;
-    metrics::counter!("webhook_delivery_attempts_total", "outcome" => outcome.label())
-        .increment(1);
+    metrics::counter!("webhook_delivery_attempts_total", "outcome" => outcome.label()).increment(1);
     let retry_in_secs = usize::try_from(delivery.attempts - 1)
         .ok()
         .and_then(|i| settings.schedule.get(i))

@@ -11,3 +11,4 @@ pub mod services;
 pub mod session;
 pub mod state;
 pub mod version_ranges;
+pub mod webhook_targets;

@@ -68,6 +68,15 @@ pub struct RuntimeSettings {
     pub login: LoginLimits,
     pub stores: Arc<StoreHealth>,
     pub credentials: CredentialSettings,
+    pub webhooks: WebhookSettings,
+}
+
+/// Where webhooks may point (`WEBHOOKS_ALLOW_PRIVATE`).
+#[derive(Clone, Debug, Default)]
+pub struct WebhookSettings {
+    /// Loopback, private and link-local targets allowed: tests and closed
+    /// networks only.
+    pub allow_private: bool,
 }
 
 /// How long what a person authorised may live, and how cookies are marked.

@@ -177,7 +177,12 @@ mod tests {
             let ip: IpAddr = private.parse().expect("ip");
             assert!(!is_public(ip), "{private} must not count as public");
         }
-        for public in ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:8.8.8.8"] {
+        for public in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "2606:4700::1111",
+            "::ffff:8.8.8.8",
+        ] {
             let ip: IpAddr = public.parse().expect("ip");
             assert!(is_public(ip), "{public} is public");
         }

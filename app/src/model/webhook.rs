@@ -51,13 +51,7 @@ impl EventType {
         Self::ALL
             .into_iter()
             .find(|e| e.as_str() == raw)
-            .ok_or_else(|| {
-                invalid_enum(
-                    "events",
-                    raw,
-                    &Self::ALL.map(EventType::as_str),
-                )
-            })
+            .ok_or_else(|| invalid_enum("events", raw, &Self::ALL.map(EventType::as_str)))
     }
 
     /// A stored name (the table's CHECK allows only ours).

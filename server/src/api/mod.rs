@@ -19,6 +19,7 @@ mod public;
 mod reviews;
 mod skill_wire;
 mod skills;
+mod webhooks;
 mod stats;
 mod workflows;
 
@@ -84,6 +85,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(stats::routes())
         // Private Marketplace
         .merge(private::routes())
+        // Signed webhooks of a tenant's listings and installs
+        .merge(webhooks::routes())
 }
 
 /// `/oauth/*`: the consent page and the token endpoint.

@@ -6,7 +6,9 @@ use app::backend::state::AppState;
 use app::error::MarketError;
 use app::model::page::PageParams;
 use app::model::schema;
-use app::model::webhook::{CreateWebhookRequest, CreatedWebhook, Delivery, DeliveryPage, WebhookList};
+use app::model::webhook::{
+    CreateWebhookRequest, CreatedWebhook, Delivery, DeliveryPage, WebhookList,
+};
 use axum::{
     extract::{Path, State},
     http::StatusCode,

@@ -124,10 +124,19 @@ fn key(a: &Actor) -> String {
 }
 
 /// One API call to a server process.
-async fn call(server: &Server, method: &str, path: &str, who: &Actor, body: Option<Value>) -> (u16, Value) {
+async fn call(
+    server: &Server,
+    method: &str,
+    path: &str,
+    who: &Actor,
+    body: Option<Value>,
+) -> (u16, Value) {
     let http = reqwest::Client::new();
     let mut req = http
-        .request(method.parse().expect("method"), format!("{}{path}", server.base))
+        .request(
+            method.parse().expect("method"),
+            format!("{}{path}", server.base),
+        )
         .header("x-api-key", key(who));
     if let Some(b) = body {
         req = req.json(&b);
@@ -211,10 +220,15 @@ async fn a_receiver_failing_twice_gets_the_signed_event_on_the_third_attempt(poo
     for r in &got {
         assert!(verify(&secret, r), "signature of {r:?}");
         let ts: i64 = r.timestamp.parse().expect("unix seconds");
-        assert!((committed - 5..=committed + 120).contains(&ts), "timestamp {ts}");
+        assert!(
+            (committed - 5..=committed + 120).contains(&ts),
+            "timestamp {ts}"
+        );
     }
     // The same event, the same id, the same bytes on every attempt.
-    assert!(got.iter().all(|r| r.id == got[0].id && r.body == got[0].body));
+    assert!(got
+        .iter()
+        .all(|r| r.id == got[0].id && r.body == got[0].body));
     let body: Value = serde_json::from_str(&got[0].body).expect("JSON body");
     assert_eq!(body["id"], got[0].id.as_str());
     assert_eq!(body["type"], "listing.submitted");
@@ -222,7 +236,10 @@ async fn a_receiver_failing_twice_gets_the_signed_event_on_the_third_attempt(poo
     assert_eq!(body["data"]["status"], "pending_approval");
     assert_eq!(body["data"]["name"], "Signed Delivery");
     // A wrong secret does not verify: the check can fail.
-    assert!(!verify("whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", &got[0]));
+    assert!(!verify(
+        "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+        &got[0]
+    ));
 
     // The log: delivered, three attempts, the last answer's status.
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -265,7 +282,11 @@ async fn a_receiver_failing_twice_gets_the_signed_event_on_the_third_attempt(poo
             .and_then(|v| v.parse::<f64>().ok())
             .unwrap_or(0.0)
     };
-    assert_eq!((count("rejected"), count("delivered")), (2.0, 1.0), "{text}");
+    assert_eq!(
+        (count("rejected"), count("delivered")),
+        (2.0, 1.0),
+        "{text}"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -279,7 +300,10 @@ async fn a_server_killed_between_commit_and_delivery_loses_nothing(pool: PgPool)
     let skill = submit_skill(&doomed, &publisher, "Survives Crash").await;
     doomed.child.kill().expect("SIGKILL");
     doomed.child.wait().expect("reaped");
-    assert!(rx.received().is_empty(), "nothing was sent before the crash");
+    assert!(
+        rx.received().is_empty(),
+        "nothing was sent before the crash"
+    );
     let pending: i64 =
         sqlx::query_scalar("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'")
             .fetch_one(&pool)
@@ -361,9 +385,15 @@ async fn a_private_target_is_refused_at_the_attempt_unless_allowed(pool: PgPool)
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
-    assert!(delivery["attempts"].as_i64().unwrap_or(0) >= 2, "{delivery}");
+    assert!(
+        delivery["attempts"].as_i64().unwrap_or(0) >= 2,
+        "{delivery}"
+    );
     assert_eq!(delivery["last_status_code"], Value::Null);
-    assert!(rx.received().is_empty(), "the private target was never called");
+    assert!(
+        rx.received().is_empty(),
+        "the private target was never called"
+    );
     let error: Option<String> = sqlx::query_scalar("SELECT last_error FROM webhook_deliveries")
         .fetch_one(&pool)
         .await

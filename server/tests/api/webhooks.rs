@@ -68,7 +68,10 @@ async fn registration_shows_the_secret_once_and_refuses_what_it_must(pool: PgPoo
         crate::fixtures::sorted_keys(&created),
         ["created_at", "description", "events", "id", "secret", "url"]
     );
-    assert_eq!(created["events"], json!(["listing.approved", "install.created"]));
+    assert_eq!(
+        created["events"],
+        json!(["listing.approved", "install.created"])
+    );
     assert_eq!(created["description"], Value::Null);
 
     let list = app
@@ -96,7 +99,11 @@ async fn registration_shows_the_secret_once_and_refuses_what_it_must(pool: PgPoo
     )
     .await
     .assert_envelope(400, "VALIDATION_ERROR");
-    for url in ["ftp://93.184.216.34/x", "not a url", "http://user:pw@93.184.216.34/"] {
+    for url in [
+        "ftp://93.184.216.34/x",
+        "not a url",
+        "http://user:pw@93.184.216.34/",
+    ] {
         app.call(
             "POST",
             "/api/webhooks",
@@ -206,8 +213,16 @@ async fn webhooks_quota_counts_under_the_tenant_lock(pool: PgPool) {
     while let Some(done) = tasks.join_next().await {
         answers.push(done.expect("task"));
     }
-    assert_eq!(answers.iter().filter(|s| **s == 201).count(), 10, "{answers:?}");
-    assert_eq!(answers.iter().filter(|s| **s == 429).count(), 2, "{answers:?}");
+    assert_eq!(
+        answers.iter().filter(|s| **s == 201).count(),
+        10,
+        "{answers:?}"
+    );
+    assert_eq!(
+        answers.iter().filter(|s| **s == 429).count(),
+        2,
+        "{answers:?}"
+    );
 }
 
 #[sqlx::test(migrations = "../migrations")]
@@ -264,9 +279,14 @@ async fn another_tenants_webhooks_and_deliveries_are_not_found(pool: PgPool) {
     )
     .await
     .assert_envelope(404, "NOT_FOUND");
-    app.call("DELETE", &format!("/api/webhooks/{hook_id}"), &rival.cred, None)
-        .await
-        .assert_envelope(404, "NOT_FOUND");
+    app.call(
+        "DELETE",
+        &format!("/api/webhooks/{hook_id}"),
+        &rival.cred,
+        None,
+    )
+    .await
+    .assert_envelope(404, "NOT_FOUND");
     for junk in ["not-a-uuid", "00000000-0000-0000-0000-000000000000"] {
         app.call("DELETE", &format!("/api/webhooks/{junk}"), &acme.cred, None)
             .await
@@ -306,8 +326,14 @@ async fn another_tenants_webhooks_and_deliveries_are_not_found(pool: PgPool) {
     assert!(due <= chrono::Utc::now() + chrono::Duration::seconds(1));
 
     // Deleting the webhook takes its log with it.
-    app.expect("DELETE", &format!("/api/webhooks/{hook_id}"), &acme.cred, None, 204)
-        .await;
+    app.expect(
+        "DELETE",
+        &format!("/api/webhooks/{hook_id}"),
+        &acme.cred,
+        None,
+        204,
+    )
+    .await;
     let left: i64 = sqlx::query_scalar("SELECT count(*) FROM webhook_deliveries")
         .fetch_one(&pool)
         .await
@@ -338,8 +364,14 @@ async fn each_change_writes_its_event_in_its_own_transaction(pool: PgPool) {
     // then suspended.
     let id = private_skill(&app, &publisher, skill_body("Evented")).await;
     let publish = json!({ "skill_id": id });
-    app.expect("POST", "/api/skills/publish", &publisher.cred, Some(publish.clone()), 200)
-        .await;
+    app.expect(
+        "POST",
+        "/api/skills/publish",
+        &publisher.cred,
+        Some(publish.clone()),
+        200,
+    )
+    .await;
     app.expect(
         "POST",
         &format!("/api/skills/reject/{id}?reason=Needs%20docs"),
@@ -348,8 +380,14 @@ async fn each_change_writes_its_event_in_its_own_transaction(pool: PgPool) {
         200,
     )
     .await;
-    app.expect("POST", "/api/skills/publish", &publisher.cred, Some(publish), 200)
-        .await;
+    app.expect(
+        "POST",
+        "/api/skills/publish",
+        &publisher.cred,
+        Some(publish),
+        200,
+    )
+    .await;
     app.expect(
         "POST",
         &format!("/api/skills/approve/{id}"),
@@ -434,11 +472,23 @@ async fn each_change_writes_its_event_in_its_own_transaction(pool: PgPool) {
     assert_eq!(data(3)["reason"], Value::Null);
     assert_eq!(
         crate::fixtures::sorted_keys(&data(4)),
-        ["kind", "listing_id", "rating", "review", "review_id", "verified_install", "version"]
+        [
+            "kind",
+            "listing_id",
+            "rating",
+            "review",
+            "review_id",
+            "verified_install",
+            "version"
+        ]
     );
     assert_eq!(data(4)["rating"], 4.0);
     assert_eq!(data(4)["review"], "Solid");
-    assert_eq!(data(4)["verified_install"], false, "rated before installing");
+    assert_eq!(
+        data(4)["verified_install"],
+        false,
+        "rated before installing"
+    );
     // The buyer's install, as the publisher hears it: no resource id.
     assert_eq!(
         data(5),
@@ -456,7 +506,10 @@ async fn each_change_writes_its_event_in_its_own_transaction(pool: PgPool) {
     assert_eq!(buyer_events.len(), 1, "{buyer_events:?}");
     let mine = &buyer_events[0].1["data"];
     assert_eq!(mine["own_install"], false);
-    assert_eq!(mine["resource_id"], installed["skill_id"], "the installed copy");
+    assert_eq!(
+        mine["resource_id"], installed["skill_id"],
+        "the installed copy"
+    );
 
     // The publisher's two webhooks both got the approval.
     let approvals: i64 = sqlx::query_scalar(

@@ -18,6 +18,7 @@ pub mod rate_limit;
 pub mod reviews;
 pub mod stats;
 pub mod versions;
+pub mod webhooks;
 pub mod workflows;
 pub mod search;
 

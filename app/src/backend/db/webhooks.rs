@@ -138,11 +138,10 @@ pub async fn deliveries(
     .bind(offset)
     .fetch_all(db)
     .await?;
-    let total =
-        sqlx::query_scalar("SELECT count(*) FROM webhook_deliveries WHERE webhook_id = $1")
-            .bind(webhook_id)
-            .fetch_one(db)
-            .await?;
+    let total = sqlx::query_scalar("SELECT count(*) FROM webhook_deliveries WHERE webhook_id = $1")
+        .bind(webhook_id)
+        .fetch_one(db)
+        .await?;
     Ok((rows, total))
 }
 
@@ -221,7 +220,9 @@ pub async fn claim_due(
 
 /// What one attempt came to.
 pub enum AttemptResult<'a> {
-    Delivered { status_code: i32 },
+    Delivered {
+        status_code: i32,
+    },
     /// Another try after `retry_in_secs`, or `failed` when `None`.
     Failed {
         status_code: Option<i32>,
@@ -271,12 +272,10 @@ pub async fn record_attempt(
 /// Forgets finished deliveries older than `before`, then events no
 /// delivery refers to.
 pub async fn prune(db: impl PgExecutor<'_> + Copy, before: DateTime<Utc>) -> sqlx::Result<()> {
-    sqlx::query(
-        "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND updated_at < $1",
-    )
-    .bind(before)
-    .execute(db)
-    .await?;
+    sqlx::query("DELETE FROM webhook_deliveries WHERE status <> 'pending' AND updated_at < $1")
+        .bind(before)
+        .execute(db)
+        .await?;
     sqlx::query(
         "DELETE FROM webhook_events e WHERE e.created_at < $1 \
          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)",

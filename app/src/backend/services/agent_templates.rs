@@ -112,6 +112,13 @@ pub async fn install(
     )
     .await?;
     installs::record(&mut tx, listing.id, principal.tenant_id).await?;
+    super::webhook_events::install_created(
+        &mut tx,
+        &listing,
+        principal.tenant_id,
+        &agent.id.to_string(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(agent)
 }

@@ -86,6 +86,14 @@ pub async fn install(
         .ok_or_else(canvas_not_found)?;
     if canvas_db::place(&mut *tx, canvas_id, listing.id, principal.tenant_id).await? {
         installs::record(&mut tx, listing.id, principal.tenant_id).await?;
+        // What the install made is the component's place on this canvas.
+        super::webhook_events::install_created(
+            &mut tx,
+            &listing,
+            principal.tenant_id,
+            &canvas_id.to_string(),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())

@@ -116,6 +116,13 @@ pub async fn install(
         Err(e) => return Err(e.into()),
     };
     installs::record(&mut tx, listing.id, principal.tenant_id).await?;
+    super::webhook_events::install_created(
+        &mut tx,
+        &listing,
+        principal.tenant_id,
+        &row.id.to_string(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(row)
 }

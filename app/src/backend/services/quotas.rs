@@ -17,6 +17,7 @@ pub enum Quota {
     DomainCopies,
     /// Versions of this listing (one of the tenant's own).
     Versions(Uuid),
+    Webhooks,
 }
 
 impl Quota {
@@ -30,6 +31,7 @@ impl Quota {
             Quota::ApiKeys => 10,
             Quota::DomainCopies => 20,
             Quota::Versions(_) => 50,
+            Quota::Webhooks => 10,
         }
     }
 
@@ -49,6 +51,7 @@ impl Quota {
             Quota::ApiKeys => "API key",
             Quota::DomainCopies => "installed domain",
             Quota::Versions(_) => "version",
+            Quota::Webhooks => "webhook",
         }
     }
 
@@ -59,6 +62,7 @@ impl Quota {
             Quota::ApiKeys => db::live_api_keys(tx, tenant_id).await,
             Quota::DomainCopies => db::domain_copies(tx, tenant_id).await,
             Quota::Versions(listing) => db::listing_versions(tx, tenant_id, listing).await,
+            Quota::Webhooks => crate::backend::db::webhooks::count(tx, tenant_id).await,
         }
     }
 }
@@ -108,6 +112,7 @@ mod tests {
             (Quota::ApiKeys, [10, 50, 500]),
             (Quota::DomainCopies, [20, 100, 1_000]),
             (Quota::Versions(Uuid::nil()), [50, 250, 2_500]),
+            (Quota::Webhooks, [10, 50, 500]),
         ];
         for (quota, limits) in table {
             let got = [Plan::Free, Plan::Team, Plan::Enterprise].map(|p| quota.limit(p));

@@ -219,8 +219,8 @@ mod tests {
 
     #[test]
     fn events_are_known_and_kept_once() {
-        let got = parse_events(&["review.created".into(), "review.created".into()])
-            .expect("events");
+        let got =
+            parse_events(&["review.created".into(), "review.created".into()]).expect("events");
         assert_eq!(got, vec![EventType::ReviewCreated]);
         assert!(parse_events(&[]).is_err());
         assert_eq!(

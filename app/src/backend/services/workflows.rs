@@ -89,13 +89,20 @@ async fn save(
     state: &AppState,
     principal: &Principal,
     new: NewWorkflow<'_>,
-    counted: Option<Uuid>,
+    counted: Option<&ListingRow>,
 ) -> MarketResult<WorkflowRow> {
     let mut tx = state.pool.begin().await?;
     quotas::ensure_room(&mut tx, principal.tenant_id, Quota::Workflows).await?;
     let row = wf_db::insert(&mut *tx, new).await?;
     if let Some(listing) = counted {
-        installs::record(&mut tx, listing, principal.tenant_id).await?;
+        installs::record(&mut tx, listing.id, principal.tenant_id).await?;
+        super::webhook_events::install_created(
+            &mut tx,
+            listing,
+            principal.tenant_id,
+            &row.id.to_string(),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(row)
@@ -127,7 +134,7 @@ pub async fn import_template(
             edges: &edges,
             definition: &definition,
         },
-        approved.then_some(row.id),
+        approved.then_some(&row),
     )
     .await
 }
@@ -195,7 +202,7 @@ pub async fn create_from_template(
             edges: &edges,
             definition: &definition,
         },
-        approved.then_some(row.id),
+        approved.then_some(&row),
     )
     .await?;
     Ok((wf, row))
