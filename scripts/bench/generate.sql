@@ -43,6 +43,8 @@ DO $$ DECLARE r record; BEGIN
   END LOOP;
 END $$;
 ALTER TABLE listings DISABLE TRIGGER listings_search_refresh;
+-- The typo word list is learnt once, set-based, after the load.
+ALTER TABLE listings DISABLE TRIGGER listings_learn_words;
 -- The analytics triggers too: one queue lookup per pending row without
 -- indexes would be quadratic. The rollups are rebuilt once, at the end.
 ALTER TABLE listings DISABLE TRIGGER listings_queue_stats_insert;
@@ -113,6 +115,8 @@ $gen$, '__LO__', lo::text), '__HI__', least(lo + 49999, :n)::text),
 FROM generate_series(1, :n, 50000) lo \gexec
 
 ALTER TABLE listings ENABLE TRIGGER listings_search_refresh;
+ALTER TABLE listings ENABLE TRIGGER listings_learn_words;
+SELECT search_words_learn_all();
 ALTER TABLE listings ENABLE TRIGGER listings_queue_stats_insert;
 SET maintenance_work_mem = '512MB';
 DO $$ DECLARE r record; BEGIN

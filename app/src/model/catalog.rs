@@ -8,6 +8,27 @@ pub struct CatalogSummary {
     pub total: i64,
     pub kinds: Vec<KindCount>,
     pub categories: Vec<CategoryCount>,
+    /// Per kind, what to install first: one entry per kind, in tab order.
+    pub shelves: Vec<KindShelves>,
+}
+
+/// Categories a kind's tab shows; the rest are behind "all categories".
+pub const HOME_CATEGORIES: usize = 8;
+/// Cards per shelf.
+pub const SHELF_SIZE: i64 = 4;
+
+/// A kind's tab on the home page: its popular, trending and newest
+/// approved listings and its busiest categories.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KindShelves {
+    pub kind: ListingKind,
+    pub popular: Vec<ListingCard>,
+    pub trending: Vec<ListingCard>,
+    pub newest: Vec<ListingCard>,
+    /// At most [`HOME_CATEGORIES`], busiest first.
+    pub categories: Vec<(String, i64)>,
+    /// The kind has more categories than shown.
+    pub more_categories: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

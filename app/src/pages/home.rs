@@ -1,4 +1,5 @@
 use crate::components::error_notice::ErrorNotice;
+use crate::components::listing_card::ListingCardView;
 use crate::model::catalog::CatalogSummary;
 use crate::model::kind::ListingKind;
 use crate::server_fns::catalog::get_catalog_summary;
@@ -77,18 +78,38 @@ fn KindTabs(selected: RwSignal<Option<ListingKind>>) -> impl IntoView {
 fn SummaryView(summary: CatalogSummary, selected: RwSignal<Option<ListingKind>>) -> impl IntoView {
     let kinds = summary.kinds.clone();
     let categories = summary.categories.clone();
+    let shelves = summary.shelves.clone();
+    let tab_shelves = shelves.clone();
     let shown_total = move || match selected.get() {
         None => summary.total,
         Some(k) => kinds.iter().find(|c| c.kind == k).map_or(0, |c| c.count),
     };
     let shown_label = move || selected.get().map_or("All listings", |k| k.label());
-    let shown_categories = move || {
-        let want = selected.get();
-        categories
+    // A kind's tab: its own busiest categories; "All": the busiest of
+    // every kind, each chip naming its kind.
+    let shown_categories = move || match selected.get() {
+        None => categories
             .iter()
-            .filter(|c| want.is_none_or(|k| c.kind == k))
-            .cloned()
-            .collect::<Vec<_>>()
+            .map(|c| (c.kind, c.category.clone(), c.count, true))
+            .collect::<Vec<_>>(),
+        Some(k) => tab_shelves
+            .iter()
+            .find(|s| s.kind == k)
+            .map(|s| {
+                s.categories
+                    .iter()
+                    .map(|(c, n)| (k, c.clone(), *n, false))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    let more_categories = {
+        let shelves = shelves.clone();
+        move || {
+            selected
+                .get()
+                .filter(|k| shelves.iter().any(|s| s.kind == *k && s.more_categories))
+        }
     };
     view! {
         <section class="mt-8 grid gap-6 md:grid-cols-3" aria-live="polite">
@@ -117,11 +138,11 @@ fn SummaryView(summary: CatalogSummary, selected: RwSignal<Option<ListingKind>>)
                             <ul class="mt-4 flex flex-wrap gap-2">
                                 {cats
                                     .into_iter()
-                                    .map(|c| {
+                                    .map(|(kind, category, count, labelled)| {
                                         let href = crate::pages::browse::href(
-                                            c.kind,
+                                            kind,
                                             &crate::model::catalog::BrowseRequest {
-                                                category: Some(c.category.clone()),
+                                                category: Some(category.clone()),
                                                 ..Default::default()
                                             },
                                         );
@@ -129,13 +150,24 @@ fn SummaryView(summary: CatalogSummary, selected: RwSignal<Option<ListingKind>>)
                                             <li>
                                                 <a href=href
                                                     class="inline-block rounded-full bg-slate-100 px-3 py-1 text-sm hover:bg-indigo-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 dark:bg-slate-800 dark:hover:bg-slate-700">
-                                                    {c.category}
-                                                    <span class="ml-2 tabular-nums text-slate-500 dark:text-slate-400">{c.count}</span>
+                                                    {category}
+                                                    {labelled.then(|| view! {
+                                                        <span class="ml-1 text-xs text-slate-500 dark:text-slate-400">{format!("· {}", kind.label())}</span>
+                                                    })}
+                                                    <span class="ml-2 tabular-nums text-slate-500 dark:text-slate-400">{count}</span>
                                                 </a>
                                             </li>
                                         }
                                     })
                                     .collect_view()}
+                                {more_categories().map(|k| view! {
+                                    <li>
+                                        <a href=k.path() data-testid="all-categories"
+                                            class="inline-block px-3 py-1 text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+                                            "All categories →"
+                                        </a>
+                                    </li>
+                                })}
                             </ul>
                         }
                             .into_any()
@@ -143,7 +175,61 @@ fn SummaryView(summary: CatalogSummary, selected: RwSignal<Option<ListingKind>>)
                 }}
             </div>
         </section>
+        {move || {
+            let shelves = shelves.clone();
+            match selected.get() {
+                // Every kind's most installed, so a visitor without
+                // JavaScript sees things to install from every kind.
+                None => shelves
+                    .into_iter()
+                    .filter(|s| !s.popular.is_empty())
+                    .map(|s| {
+                        let title = format!("Popular {}", s.kind.label().to_lowercase());
+                        view! { <Shelf title kind=s.kind cards=s.popular /> }
+                    })
+                    .collect_view()
+                    .into_any(),
+                Some(k) => shelves
+                    .into_iter()
+                    .filter(|s| s.kind == k)
+                    .map(|s| {
+                        view! {
+                            <Shelf title="Popular".to_owned() kind=s.kind cards=s.popular />
+                            <Shelf title="Trending this week".to_owned() kind=s.kind cards=s.trending />
+                            <Shelf title="New".to_owned() kind=s.kind cards=s.newest />
+                        }
+                    })
+                    .collect_view()
+                    .into_any(),
+            }
+        }}
     }
+}
+
+/// A row of cards with a link to the kind's whole catalog.
+#[component]
+fn Shelf(
+    title: String,
+    kind: ListingKind,
+    cards: Vec<crate::model::catalog::ListingCard>,
+) -> impl IntoView {
+    if cards.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <section class="mt-10" data-testid="shelf">
+            <div class="flex items-baseline justify-between gap-4">
+                <h2 class="text-xl font-semibold tracking-tight">{title}</h2>
+                <a href=kind.path() class="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400">
+                    {format!("All {} →", kind.label().to_lowercase())}
+                </a>
+            </div>
+            <ul class="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+                {cards.into_iter().map(|card| view! { <ListingCardView card /> }).collect_view()}
+            </ul>
+        </section>
+    }
+    .into_any()
 }
 
 #[component]

@@ -449,3 +449,115 @@ fn chip_count(html: &str, label: &str) -> Option<i64> {
         .find(|w| w[0] == label)
         .and_then(|w| w[1].parse().ok())
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_home_page_shows_listings_per_kind_and_bounded_categories(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let t = actor(&pool, "Acme", "member").await.tenant_id;
+    let categories = [
+        "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet",
+    ];
+    for (i, category) in categories.iter().enumerate() {
+        let name = format!("Shelf Skill {i}");
+        insert(
+            &pool,
+            t,
+            Spec {
+                name: &name,
+                category,
+                counters: (0.0, 0, 100 * (i as i32 + 1)),
+                ..Spec::default()
+            },
+        )
+        .await;
+    }
+    // A skill's pending and draft siblings never show.
+    sqlx::query("UPDATE listings SET status = 'draft' WHERE name = 'Shelf Skill 9'")
+        .execute(&pool)
+        .await
+        .expect("draft");
+    sqlx::query(
+        "INSERT INTO listings (id, kind, publisher_tenant_id, name, slug, status, approved_at, category, installs) \
+         VALUES ($1, 'agent_template', $2, 'Shelf Agent', 'shelf-agent', 'approved', now(), 'alpha', 7)",
+    )
+    .bind(Uuid::now_v7())
+    .bind(t)
+    .execute(&pool)
+    .await
+    .expect("agent template");
+
+    let page = app.get("/").await;
+    assert_eq!(page.status, 200);
+    let html = &page.text;
+    // Server-rendered cards, readable without JavaScript: every kind's most
+    // installed, best first.
+    let popular = html.find(">Popular skills<").expect("popular skills shelf");
+    let rest = &html[popular..];
+    let top = rest
+        .find(">Shelf Skill 8<")
+        .expect("most installed approved skill");
+    let next = rest.find(">Shelf Skill 7<").expect("second");
+    assert!(top < next);
+    assert!(
+        !html.contains(">Shelf Skill 9<"),
+        "a draft is not on the home page"
+    );
+    assert!(html.contains(">Popular agent templates<"));
+    assert!(html.contains(">Shelf Agent<"));
+    // Categories: at most eight chips, each naming its kind (two "alpha"s
+    // of different kinds are told apart).
+    let chips =
+        html.matches("/skills?category=").count() + html.matches("/agents?category=").count();
+    assert!(chips <= 8, "{chips} category chips");
+    assert!(html.contains("· Agent templates"));
+    // The tabs' data: the kind's own top categories with the rest behind a link.
+    assert!(
+        html.contains("more_categories&quot;:true"),
+        "skills have more than eight categories"
+    );
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn tags_come_from_the_maintained_counts(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let t = actor(&pool, "Acme", "member").await.tenant_id;
+    filler(&pool, t, 30).await;
+    let count_of = |v: Value, tag: &str| -> Option<i64> {
+        v["tags"].as_array()?.iter().find_map(|e| {
+            let o = e.as_object()?;
+            o.values()
+                .any(|x| x == tag)
+                .then(|| o.values().find_map(Value::as_i64))
+                .flatten()
+        })
+    };
+    let counted = |pool: PgPool| async move {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM listings WHERE kind = 'skill' AND status = 'approved' \
+             AND 'logistics' = ANY(tags)",
+        )
+        .fetch_one(&pool)
+        .await
+        .expect("count")
+    };
+    let before = counted(pool.clone()).await;
+    assert_eq!(before, 10);
+    let v = app.get("/api/public/v1/marketplace/tags").await;
+    assert_eq!(v.status, 200, "{}", v.text);
+    assert_eq!(count_of(v.json(), "logistics"), Some(before), "{}", v.text);
+    // Suspending one moves its count with it.
+    sqlx::query(
+        "UPDATE listings SET status = 'suspended' \
+         WHERE id = (SELECT id FROM listings WHERE 'logistics' = ANY(tags) LIMIT 1)",
+    )
+    .execute(&pool)
+    .await
+    .expect("suspend");
+    let v = app.get("/api/public/v1/marketplace/tags").await;
+    assert_eq!(
+        count_of(v.json(), "logistics"),
+        Some(before - 1),
+        "{}",
+        v.text
+    );
+}

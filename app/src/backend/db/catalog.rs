@@ -1,27 +1,62 @@
 use sqlx::PgPool;
 
-/// Approved listings per kind.
+use super::listings::{ListingRow, COLUMNS};
+
+/// Approved listings per kind, from the maintained counts (one row each).
 pub async fn approved_counts_by_kind(pool: &PgPool) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT kind, approved FROM listing_counts WHERE category = '*' ORDER BY kind")
+        .fetch_all(pool)
+        .await
+}
+
+/// The busiest categories of one kind's approved listings, from the
+/// maintained counts.
+pub async fn top_categories(
+    pool: &PgPool,
+    kind: &str,
+    limit: i64,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT kind, count(*) FROM listings WHERE status = 'approved' GROUP BY kind ORDER BY kind",
+        "SELECT category, approved FROM listing_counts \
+         WHERE kind = $1 AND category NOT IN ('', '*') AND approved > 0 \
+         ORDER BY approved DESC, category LIMIT $2",
     )
+    .bind(kind)
+    .bind(limit)
     .fetch_all(pool)
     .await
 }
 
-/// The busiest categories of approved listings, across kinds.
-pub async fn top_categories(
-    pool: &PgPool,
-    limit: i64,
-) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT kind, category, count(*) AS n FROM listings \
-         WHERE status = 'approved' AND category IS NOT NULL \
-         GROUP BY kind, category ORDER BY n DESC, category LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(pool)
-    .await
+/// One shelf of the home page's, by name.
+#[derive(Debug, sqlx::FromRow)]
+pub struct ShelfRow {
+    pub shelf: String,
+    #[sqlx(flatten)]
+    pub row: ListingRow,
+}
+
+/// A kind's most installed, trending and newest approved listings, `per`
+/// of each: three index scans of the browse orders' partial indexes, each
+/// stopping after `per` rows whatever the catalog's size.
+pub async fn shelves(pool: &PgPool, kind: &str, per: i64) -> Result<Vec<ShelfRow>, sqlx::Error> {
+    let part = |name: &str, order: &str| {
+        format!(
+            "(SELECT '{name}' AS shelf, {COLUMNS} FROM listings \
+             WHERE kind = $1 AND status = 'approved' AND deprecated_at IS NULL \
+             ORDER BY {order} LIMIT $2)"
+        )
+    };
+    let sql = [
+        part("popular", "installs DESC, id"),
+        part("trending", "trend_key DESC, id"),
+        part("newest", "created_at DESC, id"),
+    ]
+    .join(" UNION ALL ");
+    sqlx::query_as(&sql)
+        .bind(kind)
+        .bind(per)
+        .fetch_all(pool)
+        .await
 }
 
 /// Display names of tenants, for publisher labels.
