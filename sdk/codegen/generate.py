@@ -198,6 +198,7 @@ NAMES = {
     "get_api_listings__id__stats": "stats",
     "get_api_webhooks__id__deliveries": "deliveries",
     "post_api_webhooks_deliveries__id__redeliver": "redeliver",
+    "get_api_auth_me": "me",
     "get_api_health": "health",
     "get_api_openapi_json": "openapi",
 }

@@ -32,7 +32,7 @@ export const OPERATIONS: Record<string, Operation> = {
   post_api_agents__id__graduate: { id: "post_api_agents__id__graduate", method: "POST", path: "/api/agents/{id}/graduate", params: [["agentId", "id", "path", true], ["targetMaturity", "target_maturity", "body", true]], body: "json", items: null, paged: false, namespace: "agents", name: "graduate", aliasOf: null },
   post_api_auth_login: { id: "post_api_auth_login", method: "POST", path: "/api/auth/login", params: [["email", "email", "body", true], ["password", "password", "body", true]], body: "json", items: null, paged: false, namespace: "auth", name: "login", aliasOf: null },
   post_api_auth_logout: { id: "post_api_auth_logout", method: "POST", path: "/api/auth/logout", params: [], body: null, items: null, paged: false, namespace: "auth", name: "logout", aliasOf: null },
-  get_api_auth_me: { id: "get_api_auth_me", method: "GET", path: "/api/auth/me", params: [], body: null, items: "permissions", paged: false, namespace: "auth", name: "listMe", aliasOf: null },
+  get_api_auth_me: { id: "get_api_auth_me", method: "GET", path: "/api/auth/me", params: [], body: null, items: "permissions", paged: false, namespace: "auth", name: "me", aliasOf: null },
   post_api_auth_signup: { id: "post_api_auth_signup", method: "POST", path: "/api/auth/signup", params: [["email", "email", "body", true], ["password", "password", "body", true], ["tenantName", "tenant_name", "body", true]], body: "json", items: null, paged: false, namespace: "auth", name: "signup", aliasOf: null },
   get_api_canvas_marketplace_categories: { id: "get_api_canvas_marketplace_categories", method: "GET", path: "/api/canvas-marketplace/categories", params: [], body: null, items: "categories", paged: false, namespace: "components", name: "categories", aliasOf: null },
   get_api_canvas_marketplace_components: { id: "get_api_canvas_marketplace_components", method: "GET", path: "/api/canvas-marketplace/components", params: [["query", "query", "query", false], ["category", "category", "query", false], ["tags", "tags", "query", false], ["componentType", "component_type", "query", false], ["minPrice", "min_price", "query", false], ["maxPrice", "max_price", "query", false], ["isFree", "is_free", "query", false], ["isFeatured", "is_featured", "query", false], ["sortBy", "sort_by", "query", false], ["sortOrder", "sort_order", "query", false], ["includeDeprecated", "include_deprecated", "query", false], ["limit", "limit", "query", false], ["offset", "offset", "query", false]], body: null, items: "components", paged: true, namespace: "components", name: "browse", aliasOf: null },
@@ -1501,7 +1501,7 @@ export class AuthApi {
   }
 
   /** GET /api/auth/me: The caller, its permissions and credential kind */
-  listMe(): Promise<Result<components["schemas"]["Me"]>> {
+  me(): Promise<Result<components["schemas"]["Me"]>> {
     return this.transport.call(OPERATIONS.get_api_auth_me, {}) as Promise<Result<components["schemas"]["Me"]>>;
   }
 
@@ -1525,7 +1525,7 @@ export interface AuthSignupArgs {
 }
 Object.defineProperty(AuthApi.prototype.login, "operationId", { value: "post_api_auth_login" });
 Object.defineProperty(AuthApi.prototype.logout, "operationId", { value: "post_api_auth_logout" });
-Object.defineProperty(AuthApi.prototype.listMe, "operationId", { value: "get_api_auth_me" });
+Object.defineProperty(AuthApi.prototype.me, "operationId", { value: "get_api_auth_me" });
 Object.defineProperty(AuthApi.prototype.signup, "operationId", { value: "post_api_auth_signup" });
 
 /** The `canvases` routes. */

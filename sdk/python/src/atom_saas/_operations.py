@@ -39,7 +39,7 @@ OPERATIONS: Dict[str, Operation] = {
     'post_api_agents__id__graduate': Operation('post_api_agents__id__graduate', 'POST', '/api/agents/{id}/graduate', (Param('agent_id', 'id', 'path', True), Param('target_maturity', 'target_maturity', 'body', True)), 'json', ('model', 'Graduated'), None, False, 'agents', 'graduate', None),
     'post_api_auth_login': Operation('post_api_auth_login', 'POST', '/api/auth/login', (Param('email', 'email', 'body', True), Param('password', 'password', 'body', True)), 'json', ('model', 'AuthReply'), None, False, 'auth', 'login', None),
     'post_api_auth_logout': Operation('post_api_auth_logout', 'POST', '/api/auth/logout', (), None, None, None, False, 'auth', 'logout', None),
-    'get_api_auth_me': Operation('get_api_auth_me', 'GET', '/api/auth/me', (), None, ('model', 'Me'), 'permissions', False, 'auth', 'list_me', None),
+    'get_api_auth_me': Operation('get_api_auth_me', 'GET', '/api/auth/me', (), None, ('model', 'Me'), 'permissions', False, 'auth', 'me', None),
     'post_api_auth_signup': Operation('post_api_auth_signup', 'POST', '/api/auth/signup', (Param('email', 'email', 'body', True), Param('password', 'password', 'body', True), Param('tenant_name', 'tenant_name', 'body', True)), 'json', ('model', 'AuthReply'), None, False, 'auth', 'signup', None),
     'get_api_canvas_marketplace_categories': Operation('get_api_canvas_marketplace_categories', 'GET', '/api/canvas-marketplace/categories', (), None, ('model', 'ComponentCategories'), 'categories', False, 'components', 'categories', None),
     'get_api_canvas_marketplace_components': Operation('get_api_canvas_marketplace_components', 'GET', '/api/canvas-marketplace/components', (Param('query', 'query', 'query', False), Param('category', 'category', 'query', False), Param('tags', 'tags', 'query', False), Param('component_type', 'component_type', 'query', False), Param('min_price', 'min_price', 'query', False), Param('max_price', 'max_price', 'query', False), Param('is_free', 'is_free', 'query', False), Param('is_featured', 'is_featured', 'query', False), Param('sort_by', 'sort_by', 'query', False), Param('sort_order', 'sort_order', 'query', False), Param('include_deprecated', 'include_deprecated', 'query', False), Param('limit', 'limit', 'query', False), Param('offset', 'offset', 'query', False)), None, ('model', 'ComponentPage'), 'components', True, 'components', 'browse', None),
@@ -703,7 +703,7 @@ class AuthApi(SyncNamespace):
         return self._call('post_api_auth_logout', {})  # type: ignore[no-any-return]
 
     @operation('get_api_auth_me')
-    def list_me(self) -> models.Me:
+    def me(self) -> models.Me:
         """GET /api/auth/me: The caller, its permissions and credential kind"""
         return self._call('get_api_auth_me', {})  # type: ignore[no-any-return]
 
@@ -1394,7 +1394,7 @@ class AsyncAuthApi(AsyncNamespace):
         return await self._call('post_api_auth_logout', {})  # type: ignore[no-any-return]
 
     @operation('get_api_auth_me')
-    async def list_me(self) -> models.Me:
+    async def me(self) -> models.Me:
         """GET /api/auth/me: The caller, its permissions and credential kind"""
         return await self._call('get_api_auth_me', {})  # type: ignore[no-any-return]
 
