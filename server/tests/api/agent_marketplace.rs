@@ -112,10 +112,13 @@ async fn publish_approve_browse_and_install_an_agent_template(pool: PgPool) {
         sorted_keys(item),
         [
             "category",
+            "deprecated",
+            "deprecation",
             "description",
             "id",
             "installs",
             "name",
+            "origin",
             "price",
             "rating",
             "version"
@@ -147,7 +150,7 @@ async fn publish_approve_browse_and_install_an_agent_template(pool: PgPool) {
         .await;
     assert_eq!(
         sorted_keys(&v),
-        ["agent_id", "message", "status", "success"]
+        ["agent_id", "message", "status", "success", "warnings"]
     );
     let new_agent = v["agent_id"].as_str().expect("agent_id");
     let got = app

@@ -101,6 +101,8 @@ async fn components_publish_browse_detail_and_install_onto_a_canvas(pool: PgPool
             "category",
             "component_type",
             "created_at",
+            "deprecated",
+            "deprecation",
             "description",
             "id",
             "installs",
@@ -108,6 +110,7 @@ async fn components_publish_browse_detail_and_install_onto_a_canvas(pool: PgPool
             "is_free",
             "license",
             "name",
+            "origin",
             "price",
             "rating",
             "rating_count",
@@ -187,7 +190,7 @@ async fn components_publish_browse_detail_and_install_onto_a_canvas(pool: PgPool
         .await;
     assert_eq!(
         v,
-        json!({"status": "installed", "component_id": id, "canvas_id": canvas_id, "message": "Component installed successfully"})
+        json!({"status": "installed", "component_id": id, "canvas_id": canvas_id, "message": "Component installed successfully", "warnings": []})
     );
     app.expect(
         "POST",
@@ -367,7 +370,7 @@ async fn component_filters_ratings_and_errors(pool: PgPool) {
         .await;
     assert_eq!(
         v,
-        json!({"status": "rated", "component_id": table, "rating": 5, "aggregate_rating": 5.0})
+        json!({"status": "rated", "component_id": table, "rating": 5, "aggregate_rating": 5.0, "verified_install": false, "version": null})
     );
     app.call(
         "POST",
@@ -432,7 +435,9 @@ async fn component_filters_ratings_and_errors(pool: PgPool) {
             "id",
             "not_helpful_count",
             "rating",
-            "review"
+            "review",
+            "verified_install",
+            "version"
         ]
     );
     assert_eq!(

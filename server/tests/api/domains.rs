@@ -138,12 +138,15 @@ async fn domain_lifecycle_moves_the_stats(pool: PgPool) {
         sorted_keys(&d),
         [
             "category",
+            "deprecated",
+            "deprecation",
             "description",
             "domain_name",
             "domain_slug",
             "id",
             "install_count",
             "license_type",
+            "origin",
             "price_usd",
             "publisher_tenant_id",
             "rating_average",
@@ -167,7 +170,13 @@ async fn domain_lifecycle_moves_the_stats(pool: PgPool) {
         .await;
     assert_eq!(
         sorted_keys(&v),
-        ["domain_id", "domain_name", "success", "template_id"]
+        [
+            "domain_id",
+            "domain_name",
+            "success",
+            "template_id",
+            "warnings"
+        ]
     );
     assert_eq!(
         (v["domain_name"].clone(), v["template_id"].clone()),
@@ -246,7 +255,7 @@ async fn domains_rate_in_halves_search_and_trend(pool: PgPool) {
         .await;
     assert_eq!(
         v,
-        json!({"success": true, "domain_id": ids[0], "rating": 4.5, "new_average": 4.5, "total_ratings": 1})
+        json!({"success": true, "domain_id": ids[0], "rating": 4.5, "new_average": 4.5, "total_ratings": 1, "verified_install": false, "version": null})
     );
     let v = app
         .expect(

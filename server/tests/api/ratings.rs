@@ -27,11 +27,18 @@ async fn one_rating_per_user_replace_with_put_exact_average(pool: PgPool) {
     let v = r.json();
     assert_eq!(
         sorted_keys(&v),
-        ["new_average", "rating", "success", "total_ratings"]
+        [
+            "new_average",
+            "rating",
+            "success",
+            "total_ratings",
+            "verified_install",
+            "version"
+        ]
     );
     assert_eq!(
         v,
-        json!({"success": true, "rating": 5, "new_average": 5.0, "total_ratings": 1})
+        json!({"success": true, "rating": 5, "new_average": 5.0, "total_ratings": 1, "verified_install": false, "version": null})
     );
 
     let v = app
@@ -49,7 +56,7 @@ async fn one_rating_per_user_replace_with_put_exact_average(pool: PgPool) {
         .await;
     assert_eq!(
         r.json(),
-        json!({"success": true, "rating": 4, "new_average": 4.5, "total_ratings": 2})
+        json!({"success": true, "rating": 4, "new_average": 4.5, "total_ratings": 2, "verified_install": false, "version": null})
     );
     let r = app
         .call("PUT", &path, &a.cred, Some(json!({"rating": 2})))
@@ -57,7 +64,7 @@ async fn one_rating_per_user_replace_with_put_exact_average(pool: PgPool) {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(
         r.json(),
-        json!({"success": true, "rating": 2, "new_average": 3.0, "total_ratings": 2})
+        json!({"success": true, "rating": 2, "new_average": 3.0, "total_ratings": 2, "verified_install": false, "version": null})
     );
 
     for bad in [
@@ -109,7 +116,15 @@ async fn one_rating_per_user_replace_with_put_exact_average(pool: PgPool) {
     );
     assert_eq!(
         sorted_keys(&v["reviews"][0]),
-        ["created_at", "helpful_count", "id", "rating", "review"]
+        [
+            "created_at",
+            "helpful_count",
+            "id",
+            "rating",
+            "review",
+            "verified_install",
+            "version"
+        ]
     );
     app.call(
         "GET",

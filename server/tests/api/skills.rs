@@ -119,6 +119,8 @@ async fn lifecycle_from_private_draft_to_approved_and_rejected(pool: PgPool) {
             "category",
             "config",
             "created_at",
+            "deprecated",
+            "deprecation",
             "description",
             "documentation_url",
             "id",
@@ -129,6 +131,7 @@ async fn lifecycle_from_private_draft_to_approved_and_rejected(pool: PgPool) {
             "long_description",
             "name",
             "npm_packages",
+            "origin",
             "output_schema",
             "price",
             "python_packages",
@@ -155,11 +158,14 @@ async fn lifecycle_from_private_draft_to_approved_and_rejected(pool: PgPool) {
         [
             "category",
             "created_at",
+            "deprecated",
+            "deprecation",
             "description",
             "id",
             "installs",
             "is_approved",
             "name",
+            "origin",
             "price",
             "rating",
             "rating_count",
@@ -354,7 +360,7 @@ async fn installs_count_once_per_tenant_and_uninstall_keeps_history(pool: PgPool
     let v = r.json();
     assert_eq!(
         sorted_keys(&v),
-        ["message", "skill_id", "status", "success"]
+        ["message", "skill_id", "status", "success", "warnings"]
     );
     assert_eq!(v["status"], "installed");
     let installed_1 = v["skill_id"].as_str().expect("installed id").to_owned();
@@ -396,7 +402,8 @@ async fn installs_count_once_per_tenant_and_uninstall_keeps_history(pool: PgPool
             "packages_installed",
             "skill_id",
             "status",
-            "success"
+            "success",
+            "warnings"
         ]
     );
     assert_eq!(counts(pool.clone(), id.clone()).await, (2, 2));

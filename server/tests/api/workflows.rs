@@ -195,7 +195,7 @@ async fn advanced_templates_are_created_listed_and_turned_into_workflows(pool: P
         .await;
     assert_eq!(
         sorted_keys(&v),
-        ["message", "status", "workflow_definition"]
+        ["message", "status", "warnings", "workflow_definition"]
     );
     assert_eq!(v["status"], "success");
     let def = &v["workflow_definition"];
@@ -281,6 +281,8 @@ async fn templates_filter_import_and_count_downloads(pool: PgPool) {
             "category",
             "complexity",
             "created_at",
+            "deprecated",
+            "deprecation",
             "description",
             "downloads",
             "estimated_duration",
@@ -288,6 +290,7 @@ async fn templates_filter_import_and_count_downloads(pool: PgPool) {
             "integrations",
             "multi_step_support",
             "name",
+            "origin",
             "pause_resume_support",
             "rating",
             "tags",
@@ -327,7 +330,7 @@ async fn templates_filter_import_and_count_downloads(pool: PgPool) {
         .await;
     assert_eq!(
         sorted_keys(&v),
-        ["edges", "id", "imported_at", "name", "nodes"]
+        ["edges", "id", "imported_at", "name", "nodes", "warnings"]
     );
     assert_eq!(v["name"], "Imported: Custom Advanced Workflow");
     assert_eq!(v["edges"], json!([{"source": "1", "target": "2"}]));
