@@ -1,13 +1,15 @@
 //! The Agent Marketplace (`/api/agent-marketplace/**`).
 
 use super::extract::{parse_id, ApiQuery, Auth};
-use super::lifecycle::{self, query_param, Approval, PageQuery, ReasonQuery, Rejection};
+use super::lifecycle::{self, query_param, Approval, ReasonQuery, Rejection};
 use app::backend::auth::Permission;
 use app::backend::db::listings::ListingRow;
 use app::backend::services::agent_templates::{self, PublishAgent};
-use app::backend::services::listings;
+use app::backend::services::{deprecation, listings};
 use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
+use app::model::deprecation::DeprecationFields;
+use app::model::deprecation::InstallWarning;
 use app::model::kind::ListingKind;
 use app::model::listing::{ListingStatus, SortBy};
 use app::model::page::PageParams;
@@ -44,6 +46,12 @@ pub struct AgentTemplateItem {
     installs: i32,
     /// The template's current version (`1.0.0` when first published).
     version: Option<String>,
+    /// `deprecated` and `deprecation` (null unless deprecated).
+    #[serde(flatten)]
+    deprecation: DeprecationFields,
+    /// Where a mirrored listing came from (`null`: a local listing).
+    #[schema(required)]
+    origin: Option<app::model::federation::Origin>,
 }
 
 impl From<&ListingRow> for AgentTemplateItem {
@@ -62,6 +70,8 @@ impl From<&ListingRow> for AgentTemplateItem {
                     .and_then(|v| v.as_str())
                     .map(str::to_owned)
             }),
+            deprecation: r.deprecation_fields(),
+            origin: r.origin(),
         }
     }
 }
@@ -75,24 +85,37 @@ pub struct AgentTemplatePage {
     offset: i64,
 }
 
+/// `?limit=&offset=&include_deprecated=` of the template browse.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AgentBrowseQuery {
+    #[param(schema_with = lifecycle::limit_100)]
+    limit: Option<i64>,
+    #[param(schema_with = lifecycle::offset)]
+    offset: Option<i64>,
+    /// `true`: deprecated templates too (skipped by default).
+    include_deprecated: Option<bool>,
+}
+
 /// Browse approved agent templates
 #[utoipa::path(
     get,
     path = "/agent-marketplace/browse",
     tag = "Agent Marketplace",
-    params(PageQuery),
+    params(AgentBrowseQuery),
     extensions(("x-access" = json!("required"))),
     responses((status = 200, body = AgentTemplatePage))
 )]
 pub async fn browse(
     State(state): State<AppState>,
     Auth(p): Auth,
-    ApiQuery(q): ApiQuery<PageQuery>,
+    ApiQuery(q): ApiQuery<AgentBrowseQuery>,
 ) -> Result<Json<AgentTemplatePage>, MarketError> {
     p.require(Permission::SkillView)?;
     let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
     let params = listings::Browse {
         default_sort: Some(SortBy::Popularity),
+        include_deprecated: q.include_deprecated.unwrap_or(false),
         ..Default::default()
     };
     let (rows, total) = listings::browse(&state, Some(&p), KIND, params, page).await?;
@@ -180,6 +203,8 @@ pub struct InstalledTemplate {
     status: &'static str,
     #[schema(example = "Agent installed successfully")]
     message: &'static str,
+    /// `LISTING_DEPRECATED` when the listing is deprecated (installed all the same).
+    warnings: Vec<InstallWarning>,
 }
 
 /// Install a template as a new agent (plan limit applies)
@@ -196,12 +221,14 @@ pub async fn install(
     Auth(p): Auth,
     Path(id): Path<String>,
 ) -> Result<Json<InstalledTemplate>, MarketError> {
-    let agent = agent_templates::install(&state, &p, parse_id(&id, KIND.not_found())?).await?;
+    let id = parse_id(&id, KIND.not_found())?;
+    let agent = agent_templates::install(&state, &p, id).await?;
     Ok(Json(InstalledTemplate {
         success: true,
         agent_id: agent.id,
         status: "installed",
         message: "Agent installed successfully",
+        warnings: deprecation::install_warnings_of(&state, id).await?,
     }))
 }
 

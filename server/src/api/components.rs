@@ -2,16 +2,18 @@
 //! `/api/components/**` as its legacy alias) and the tenant's canvases.
 
 use super::extract::{parse_id, ApiJson, ApiQuery, Auth, MaybeAuth};
-use super::lifecycle::{self, name_counts, ApproveQuery, NameCount, PageQuery, ReasonQuery};
+use super::lifecycle::{self, name_counts, ApproveQuery, NameCount, ReasonQuery, ReviewPageQuery};
 use super::skill_wire::rating_value;
 use app::backend::db::canvases::{CanvasRow, PlacedComponent};
 use app::backend::db::listings::ListingRow;
 use app::backend::db::reviews::ReviewRow;
 use app::backend::services::components::{self, Publish};
+use app::backend::services::deprecation;
 use app::backend::services::listings::{self, Decision};
 use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
 use app::model::component::{component_type_filter, schemas, ComponentInput, ComponentSpec};
+use app::model::deprecation::{DeprecationFields, InstallWarning};
 use app::model::kind::ListingKind;
 use app::model::listing::{parse_price_filter, split_tags, ListingStatus, SortBy};
 use app::model::page::PageParams;
@@ -97,6 +99,12 @@ pub struct ComponentItem {
     rating_count: i32,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    /// `deprecated` and `deprecation` (null unless deprecated).
+    #[serde(flatten)]
+    deprecation: DeprecationFields,
+    /// Where a mirrored listing came from (`null`: a local listing).
+    #[schema(required)]
+    origin: Option<app::model::federation::Origin>,
 }
 
 impl From<&ListingRow> for ComponentItem {
@@ -119,6 +127,8 @@ impl From<&ListingRow> for ComponentItem {
             rating_count: r.rating_count,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            deprecation: r.deprecation_fields(),
+            origin: r.origin(),
         }
     }
 }
@@ -142,6 +152,10 @@ pub struct ComponentRecentRating {
     review: Option<String>,
     helpful_count: i32,
     created_at: DateTime<Utc>,
+    /// The rater's tenant had the component installed when rating.
+    verified_install: bool,
+    /// The component's version then (verified ratings only).
+    version: Option<String>,
 }
 
 /// A component with its code, config schema, assets and latest ratings.
@@ -173,6 +187,10 @@ pub struct ComponentRating {
     author_response: Option<String>,
     author_response_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
+    /// The rater's tenant had the component installed when rating.
+    verified_install: bool,
+    /// The component's version then (verified ratings only).
+    version: Option<String>,
 }
 
 impl From<&ReviewRow> for ComponentRating {
@@ -186,6 +204,8 @@ impl From<&ReviewRow> for ComponentRating {
             author_response: r.author_response.clone(),
             author_response_at: r.author_response_at,
             created_at: r.created_at,
+            verified_install: r.verified_install,
+            version: r.version.clone(),
         }
     }
 }
@@ -227,6 +247,9 @@ pub struct ComponentBrowseQuery {
     sort_by: Option<String>,
     #[param(schema_with = sort_order)]
     sort_order: Option<String>,
+    /// Deprecated ones too (skipped by default).
+    #[param(schema_with = flag)]
+    include_deprecated: Option<bool>,
     #[param(schema_with = lifecycle::limit_100)]
     limit: Option<i64>,
     #[param(schema_with = lifecycle::offset)]
@@ -287,6 +310,7 @@ pub async fn browse(
         max_price: parse_price_filter("max_price", q.max_price)?,
         free_only: q.is_free.unwrap_or(false),
         featured_only: q.is_featured.unwrap_or(false),
+        include_deprecated: q.include_deprecated.unwrap_or(false),
         sort_by,
         sort_order,
         default_sort: Some(SortBy::CreatedAt),
@@ -336,6 +360,8 @@ pub async fn detail(
                 review: r.review.clone(),
                 helpful_count: r.helpful_count,
                 created_at: r.created_at,
+                verified_install: r.verified_install,
+                version: r.version.clone(),
             })
             .collect(),
     }))
@@ -531,6 +557,8 @@ pub struct ComponentInstalled {
     component_id: Uuid,
     canvas_id: Uuid,
     message: &'static str,
+    /// `LISTING_DEPRECATED` when the listing is deprecated (installed all the same).
+    warnings: Vec<InstallWarning>,
 }
 
 /// Install a component onto one of the tenant's canvases
@@ -555,6 +583,7 @@ pub async fn install(
         component_id: id,
         canvas_id,
         message: "Component installed successfully",
+        warnings: deprecation::install_warnings_of(&state, id).await?,
     }))
 }
 
@@ -585,6 +614,10 @@ pub struct ComponentRated {
     #[schema(value_type = f64, minimum = 1, maximum = 5)]
     rating: Value,
     aggregate_rating: f64,
+    /// The rater's tenant had the component installed when rating.
+    verified_install: bool,
+    /// The component's version then (verified ratings only).
+    version: Option<String>,
 }
 
 async fn rate(
@@ -601,6 +634,8 @@ async fn rate(
         component_id: id,
         rating: rating(r.rating),
         aggregate_rating: r.new_average,
+        verified_install: r.verified_install,
+        version: r.version,
     }))
 }
 
@@ -651,7 +686,7 @@ pub async fn rate_again(
     tag = "Canvas Marketplace",
     params(
         ("component_id" = String, Path, description = "The component's id"),
-        PageQuery,
+        ReviewPageQuery,
     ),
     extensions(("x-access" = json!("optional"))),
     responses((status = 200, description = "A page of ratings, newest first", body = ComponentRatingPage))
@@ -660,11 +695,13 @@ pub async fn ratings(
     State(state): State<AppState>,
     MaybeAuth(p): MaybeAuth,
     Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<PageQuery>,
+    ApiQuery(q): ApiQuery<ReviewPageQuery>,
 ) -> Result<Json<ComponentRatingPage>, MarketError> {
     let page = PageParams::parse(q.limit, q.offset, 20, 100)?;
     let id = component_id(&id)?;
-    let (rows, total) = listings::reviews_page(&state, p.as_ref(), KIND, id, page).await?;
+    let verified_only = q.verified_only.unwrap_or(false);
+    let (rows, total) =
+        listings::reviews_page(&state, p.as_ref(), KIND, id, verified_only, page).await?;
     Ok(Json(ComponentRatingPage {
         ratings: rows.iter().map(ComponentRating::from).collect(),
         total,

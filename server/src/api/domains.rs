@@ -5,10 +5,12 @@ use super::extract::{parse_id, ApiJson, ApiQuery, Auth, MaybeAuth};
 use super::lifecycle::{self, or_null, ApproveQuery, ReasonQuery};
 use super::skill_wire::rating_value;
 use app::backend::db::listings::ListingRow;
+use app::backend::services::deprecation;
 use app::backend::services::domains::{self, Submission};
 use app::backend::services::listings::{self, Decision};
 use app::backend::state::AppState;
 use app::error::MarketError;
+use app::model::deprecation::{DeprecationFields, InstallWarning};
 use app::model::kind::ListingKind;
 use app::model::listing::{parse_price_filter, split_tags, ListingStatus, SortBy};
 use app::model::page::PageParams;
@@ -69,6 +71,12 @@ pub struct DomainItem {
     rating_average: f64,
     rating_count: i32,
     publisher_tenant_id: Uuid,
+    /// `deprecated` and `deprecation` (null unless deprecated).
+    #[serde(flatten)]
+    deprecation: DeprecationFields,
+    /// Where a mirrored listing came from (`null`: a local listing).
+    #[schema(required)]
+    origin: Option<app::model::federation::Origin>,
 }
 
 impl From<&ListingRow> for DomainItem {
@@ -86,6 +94,8 @@ impl From<&ListingRow> for DomainItem {
             rating_average: r.rating(),
             rating_count: r.rating_count,
             publisher_tenant_id: r.publisher_tenant_id,
+            deprecation: r.deprecation_fields(),
+            origin: r.origin(),
         }
     }
 }
@@ -445,6 +455,8 @@ pub struct SearchQuery {
     max_price: Option<f64>,
     #[param(schema_with = lifecycle::limit_100)]
     limit: Option<i64>,
+    /// `true`: deprecated domains too (skipped by default).
+    include_deprecated: Option<bool>,
 }
 
 /// Search approved domains
@@ -468,6 +480,7 @@ pub async fn search(
         tags: split_tags(q.tags.as_deref()),
         max_price: parse_price_filter("max_price", q.max_price)?,
         default_sort: Some(SortBy::Popularity),
+        include_deprecated: q.include_deprecated.unwrap_or(false),
         ..Default::default()
     };
     let (rows, _) = listings::browse(&state, p.as_ref(), KIND, params, page).await?;
@@ -568,6 +581,8 @@ pub struct DomainInstalled {
     domain_id: Uuid,
     domain_name: String,
     template_id: Uuid,
+    /// `LISTING_DEPRECATED` when the listing is deprecated (installed all the same).
+    warnings: Vec<InstallWarning>,
 }
 
 /// Install a domain under a custom name
@@ -591,6 +606,7 @@ pub async fn install(
         domain_id: row.id,
         domain_name: row.name,
         template_id: row.template_id,
+        warnings: deprecation::install_warnings_of(&state, id).await?,
     }))
 }
 
@@ -621,6 +637,10 @@ pub struct DomainRated {
     rating: Value,
     new_average: f64,
     total_ratings: i32,
+    /// The rater's tenant had the domain installed when rating.
+    verified_install: bool,
+    /// The domain's version then (verified ratings only).
+    version: Option<String>,
 }
 
 async fn rate(
@@ -642,6 +662,8 @@ async fn rate(
         rating: rating_value(r.rating),
         new_average: r.new_average,
         total_ratings: r.total_ratings,
+        verified_install: r.verified_install,
+        version: r.version,
     }))
 }
 

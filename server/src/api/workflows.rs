@@ -5,10 +5,12 @@ use super::extract::{parse_id, ApiJson, ApiQuery, Auth, MaybeAuth};
 use super::lifecycle::{self, PageQuery};
 use app::backend::db::listings::ListingRow;
 use app::backend::db::workflows::{WorkflowRow, WorkflowSummary};
+use app::backend::services::deprecation;
 use app::backend::services::listings;
 use app::backend::services::workflows::{self, WorkflowDocument, MAX_FILE_BYTES};
 use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
+use app::model::deprecation::{DeprecationFields, InstallWarning};
 use app::model::kind::ListingKind;
 use app::model::listing::{ListingStatus, SortBy};
 use app::model::page::PageParams;
@@ -90,6 +92,12 @@ pub struct WorkflowTemplateItem {
     #[schema(schema_with = template_type)]
     template_type: String,
     created_at: DateTime<Utc>,
+    /// `deprecated` and `deprecation` (null unless deprecated).
+    #[serde(flatten)]
+    deprecation: DeprecationFields,
+    /// Where a mirrored listing came from (`null`: a local listing).
+    #[schema(required)]
+    origin: Option<app::model::federation::Origin>,
 }
 
 fn item(r: &ListingRow, s: &WorkflowSpec) -> WorkflowTemplateItem {
@@ -110,6 +118,8 @@ fn item(r: &ListingRow, s: &WorkflowSpec) -> WorkflowTemplateItem {
         rating: r.rating(),
         template_type: s.template_type.clone(),
         created_at: r.created_at,
+        deprecation: r.deprecation_fields(),
+        origin: r.origin(),
     }
 }
 
@@ -123,10 +133,13 @@ pub struct WorkflowImported {
     #[schema(value_type = Vec<Object>)]
     edges: Value,
     imported_at: DateTime<Utc>,
+    /// `LISTING_DEPRECATED` when the template is deprecated (used all the same).
+    warnings: Vec<InstallWarning>,
 }
 
-fn imported(w: WorkflowRow) -> WorkflowImported {
+fn imported(w: WorkflowRow, warnings: Vec<InstallWarning>) -> WorkflowImported {
     WorkflowImported {
+        warnings,
         id: w.id,
         name: w.name,
         nodes: w.nodes,
@@ -148,6 +161,8 @@ pub struct TemplatesQuery {
     industry: Option<String>,
     #[param(schema_with = free_text)]
     tags: Option<String>,
+    /// `true`: deprecated templates too (skipped by default).
+    include_deprecated: Option<bool>,
 }
 
 /// Workflow templates (tags may repeat)
@@ -200,7 +215,18 @@ pub async fn templates(
         .filter(|(k, _)| k == "tags" || k == "tags[]")
         .flat_map(|(_, v)| v.split(',').map(str::to_owned))
         .collect();
+    let include_deprecated = match one("include_deprecated").as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => {
+            return Err(MarketError::validation(
+                "include_deprecated",
+                "Must be true or false",
+            ))
+        }
+    };
     let params = listings::Browse {
+        include_deprecated,
         query: one("query").or_else(|| one("q")),
         category: one("category"),
         tags,
@@ -361,7 +387,11 @@ pub async fn import_template(
     Path(id): Path<String>,
 ) -> Result<Json<WorkflowImported>, MarketError> {
     let w = workflows::import_template(&state, &p, &id).await?;
-    Ok(Json(imported(w)))
+    let warnings = match w.template_id {
+        Some(t) => deprecation::install_warnings_of(&state, t).await?,
+        None => Vec::new(),
+    };
+    Ok(Json(imported(w, warnings)))
 }
 
 /// An advanced template just created: its creator sees it at once,
@@ -462,6 +492,8 @@ pub struct WorkflowCreated {
     status: &'static str,
     workflow_definition: WorkflowDefinition,
     message: String,
+    /// `LISTING_DEPRECATED` when the template is deprecated (used all the same).
+    warnings: Vec<InstallWarning>,
 }
 
 /// Create a workflow from a template with checked inputs
@@ -505,7 +537,9 @@ pub async fn create_workflow(
         w.name,
         template.public_id()
     );
+    let warnings = deprecation::install_warnings(&state, &template).await?;
     Ok(Json(WorkflowCreated {
+        warnings,
         status: "success",
         workflow_definition: WorkflowDefinition {
             workflow_id: w.id,
@@ -582,7 +616,7 @@ pub async fn import_file(
         ));
     };
     let w = workflows::import_file(&state, &p, &bytes).await?;
-    Ok((StatusCode::CREATED, Json(imported(w))))
+    Ok((StatusCode::CREATED, Json(imported(w, Vec::new()))))
 }
 
 /// Whether a body error was the request body limit (its cause sits a few
