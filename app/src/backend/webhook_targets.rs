@@ -20,11 +20,19 @@ const LOOKUP_TIMEOUT: Duration = Duration::from_secs(2);
 /// credentials in it (they would be sent to whoever answers), no fragment.
 pub fn parse_url(raw: &str) -> MarketResult<url::Url> {
     let bad = |why: &str| MarketError::validation("url", why.to_owned());
-    let raw = raw.trim();
-    if raw.is_empty() || raw.len() > MAX_URL_LEN {
+    // As written, as the documented pattern says: the URL parser would
+    // also take " HTTP://..." (trimmed, scheme lower-cased).
+    if !(raw.starts_with("http://") || raw.starts_with("https://")) {
+        return Err(bad("Only http:// and https:// URLs can receive webhooks"));
+    }
+    if raw.len() > MAX_URL_LEN {
         return Err(bad("Give an http(s) URL of at most 2000 characters"));
     }
     let url = url::Url::parse(raw).map_err(|_| bad("Not a URL"))?;
+    // Percent-encoding can lengthen it: what is kept must fit too.
+    if url.as_str().len() > MAX_URL_LEN {
+        return Err(bad("Give an http(s) URL of at most 2000 characters"));
+    }
     if !matches!(url.scheme(), "http" | "https") {
         return Err(bad("Only http and https URLs can receive webhooks"));
     }
@@ -198,6 +206,8 @@ mod tests {
             "https://example.com/#frag",
             "not a url",
             "",
+            " http://example.com/",
+            "HTTP://example.com/",
         ] {
             assert!(parse_url(bad).is_err(), "{bad}");
         }

@@ -36,15 +36,15 @@ pub fn new_secret() -> String {
 /// The subscribed events, each once, in the order given; none is
 /// `VALIDATION_ERROR`, an unknown one `INVALID_ENUM_VALUE`.
 fn parse_events(raw: &[String]) -> MarketResult<Vec<EventType>> {
-    if raw.is_empty() {
+    if raw.is_empty() || raw.len() > EventType::ALL.len() {
         return Err(MarketError::validation(
             "events",
-            "Subscribe to at least one event",
+            format!("Subscribe to 1 to {} events", EventType::ALL.len()),
         ));
     }
     let mut events = Vec::with_capacity(raw.len());
     for name in raw {
-        let e = EventType::parse(name.trim())?;
+        let e = EventType::parse(name)?;
         if !events.contains(&e) {
             events.push(e);
         }
