@@ -123,7 +123,7 @@ export class MarketplaceClient implements Transport {
     let waited = 0;
     let refreshed = false;
     for (;;) {
-      if (this.needsToken()) {
+      if (this.needsToken() && op.id !== "post_oauth_token") {
         await this.takeToken();
         refreshed = true;
       }
