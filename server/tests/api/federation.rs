@@ -1,0 +1,921 @@
+//! Federation between instances, with real processes: A exports, B mirrors.
+//! Each instance has its own database; B's operator registers A as a peer
+//! over HTTP, and B's sync reads A's feed over HTTP.
+
+use crate::cli_support::database_url;
+use crate::common::{test_config, Cred, TestApp};
+use crate::fixtures::{actor, approved_skill, skill_body, Actor};
+use crate::processes::{free_port, start_with, Server};
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+const KEY_FOR_B: &str = "fed-key-for-b-0123456789";
+
+/// A second, migrated database beside the test's own (dropped by `drop_database`).
+async fn second_database(pool: &PgPool) -> (String, PgPool) {
+    let name = format!("fed_{}", Uuid::now_v7().simple());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(pool)
+        .await
+        .expect("create database");
+    let url = database_url(pool);
+    let url = format!("{}/{name}", url.rsplit_once('/').expect("url").0);
+    let b = PgPool::connect(&url).await.expect("connect b");
+    server::run::migrate_pool(&b).await.expect("migrate b");
+    (url, b)
+}
+
+async fn drop_database(pool: &PgPool, other: PgPool) {
+    let name = other
+        .connect_options()
+        .get_database()
+        .expect("name")
+        .to_owned();
+    other.close().await;
+    if let Err(e) = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(pool)
+        .await
+    {
+        eprintln!("could not drop {name}: {e}");
+    }
+}
+
+fn config_with_keys(keys: &[&str]) -> server::config::Config {
+    let mut c = test_config();
+    c.federation_keys = keys.iter().map(|k| k.to_string()).collect();
+    c
+}
+
+fn key_of(a: &Actor) -> &str {
+    match &a.cred {
+        Cred::Key(k) => k,
+        _ => panic!("fixture actors have keys"),
+    }
+}
+
+async fn http(method: reqwest::Method, url: &str, key: &str, body: Option<Value>) -> (u16, Value) {
+    let mut r = reqwest::Client::new()
+        .request(method, url)
+        .header("x-api-key", key);
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    let resp = r.send().await.expect("request");
+    let status = resp.status().as_u16();
+    let text = resp.text().await.expect("body");
+    let v = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|_| json!(text))
+    };
+    (status, v)
+}
+
+async fn sync(b: &Server, operator: &Actor, peer: &str) -> (u16, Value) {
+    http(
+        reqwest::Method::POST,
+        &format!("{}/api/admin/federation/peers/{peer}/sync", b.base),
+        key_of(operator),
+        None,
+    )
+    .await
+}
+
+async fn sync_ok(b: &Server, operator: &Actor, peer: &str) -> Value {
+    let (s, v) = sync(b, operator, peer).await;
+    assert_eq!(s, 200, "sync: {v}");
+    v
+}
+
+fn counts(v: &Value) -> [i64; 5] {
+    ["fetched", "created", "updated", "withdrawn", "errors"].map(|k| v[k].as_i64().expect(k))
+}
+
+/// The mirror of `remote_id` on B: (local id, status, verified hash).
+async fn mirror(b: &PgPool, remote_id: &str) -> Option<(Uuid, String, String)> {
+    sqlx::query_as(
+        "SELECT l.id, l.status, m.content_hash FROM listings l \
+         JOIN federation_mirrors m ON m.listing_id = l.id WHERE l.origin_remote_id = $1",
+    )
+    .bind(remote_id)
+    .fetch_optional(b)
+    .await
+    .expect("mirror")
+}
+
+async fn approved_domain(app: &TestApp, owner: &Actor, operator: &Actor, name: &str) -> String {
+    const M: &str = "/api/v1/domains/marketplace";
+    let v = app
+        .expect(
+            "POST",
+            "/api/v1/domains",
+            &owner.cred,
+            Some(json!({"domain_name": name, "description": format!("{name} workflows"), "category": "sales"})),
+            201,
+        )
+        .await;
+    let id = v["domain_id"].as_str().expect("domain_id").to_owned();
+    app.expect(
+        "POST",
+        &format!("{M}/submit"),
+        &owner.cred,
+        Some(json!({"domain_id": id, "price_usd": 29.99, "license_type": "MIT", "tags": ["sales", "crm"]})),
+        200,
+    )
+    .await;
+    app.expect(
+        "POST",
+        &format!("/api/admin/listings/{id}/approve"),
+        &operator.cred,
+        None,
+        200,
+    )
+    .await;
+    id
+}
+
+async fn approved_template(app: &TestApp, owner: &Actor, operator: &Actor, id: &str) -> String {
+    app.expect(
+        "POST",
+        "/api/marketplace/templates/advanced",
+        &owner.cred,
+        Some(json!({
+            "id": id, "name": "Federated Workflow", "description": "Runs everywhere",
+            "category": "Custom", "author": "Acme", "version": "1.0.0",
+            "integrations": ["slack"], "complexity": "Intermediate", "tags": ["custom"],
+            "input_schema": [{"name": "batch_size", "type": "integer", "label": "Batch size", "default": 10}],
+            "steps": [{"step_id": "run", "name": "Run", "step_type": "action", "estimated_duration": 30}],
+            "estimated_duration": 30, "prerequisites": [], "use_cases": ["x"], "benefits": ["y"],
+            "nodes": [{"id": "1", "type": "trigger", "label": "Start"}], "edges": []
+        })),
+        201,
+    )
+    .await;
+    let uuid: String = sqlx::query_scalar("SELECT id::text FROM listings WHERE external_id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("listing");
+    app.expect(
+        "POST",
+        &format!("/api/admin/listings/{uuid}/approve"),
+        &operator.cred,
+        None,
+        200,
+    )
+    .await;
+    uuid
+}
+
+/// The publisher edits an approved skill and the operator approves the
+/// revision (the content visitors see changes only then).
+async fn edit_and_approve(
+    app: &TestApp,
+    owner: &Actor,
+    operator: &Actor,
+    id: &str,
+    description: &str,
+) {
+    app.expect(
+        "PUT",
+        &format!("/api/v1/skills/private/{id}"),
+        &owner.cred,
+        Some(json!({"description": description})),
+        200,
+    )
+    .await;
+    let queue = app
+        .expect("GET", "/api/admin/review-queue", &operator.cred, None, 200)
+        .await;
+    let item = queue["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["id"] == id)
+        .expect("revision in the queue")
+        .clone();
+    let hash = item["content_hash"].as_str().expect("hash");
+    app.expect(
+        "POST",
+        &format!("/api/admin/listings/{id}/approve?content_hash={hash}"),
+        &operator.cred,
+        None,
+        200,
+    )
+    .await;
+}
+
+/// What both instances must agree on for a skill.
+fn skill_content(v: &Value) -> Value {
+    json!([
+        v["name"],
+        v["description"],
+        v["long_description"],
+        v["category"],
+        v["tags"],
+        v["input_schema"],
+        v["output_schema"],
+        v["config"],
+        v["price"],
+        v["skill_type"]
+    ])
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn two_instances_mirror_approved_listings_and_follow_their_changes(pool: PgPool) {
+    // A: the exporting instance.
+    let app_a = TestApp::new(pool.clone()).await;
+    let publisher = actor(&pool, "Acme", "owner").await;
+    let operator_a = actor(&pool, "Platform A", "super_admin").await;
+    let skill = approved_skill(
+        &app_a,
+        &publisher,
+        &operator_a,
+        skill_body("Federated Skill"),
+    )
+    .await;
+    let domain = approved_domain(&app_a, &publisher, &operator_a, "Federated Domain").await;
+    let template = approved_template(&app_a, &publisher, &operator_a, "tmpl_federated").await;
+    // A draft is never exported.
+    crate::fixtures::private_skill(&app_a, &publisher, skill_body("Draft Only")).await;
+
+    let (url_b, pool_b) = second_database(&pool).await;
+    let app_b = TestApp::with_config(pool_b.clone(), config_with_keys(&["b-exports"])).await;
+    let operator_b = actor(&pool_b, "Platform B", "super_admin").await;
+    let member_b = actor(&pool_b, "Team B", "owner").await;
+
+    let a = start_with(
+        &database_url(&pool),
+        &[
+            ("FEDERATION_KEYS", &format!("old-key,{KEY_FOR_B}")),
+            ("FEDERATION_SYNC_SECONDS", "0"),
+        ],
+    )
+    .await;
+    let b = start_with(&url_b, &[("FEDERATION_SYNC_SECONDS", "0")]).await;
+
+    // Keys: missing 401, unknown 403, federation off on B: 404.
+    let feed_a = format!("{}/api/federation/v1/marketplace/skills", a.base);
+    let client = reqwest::Client::new();
+    let r = client.get(&feed_a).send().await.expect("feed");
+    assert_eq!(r.status(), 401);
+    assert_eq!(
+        r.json::<Value>().await.expect("json")["code"],
+        "AUTH_REQUIRED"
+    );
+    let r = client
+        .get(&feed_a)
+        .header("x-federation-key", "guessed")
+        .send()
+        .await
+        .expect("feed");
+    assert_eq!(r.status(), 403);
+    let v = r.json::<Value>().await.expect("json");
+    assert_eq!(
+        (v["code"].as_str(), v["error"].as_str()),
+        (
+            Some("INVALID_FEDERATION_KEY"),
+            Some("Invalid Federation Key")
+        )
+    );
+    // An API key of A is no federation key.
+    let r = client
+        .get(&feed_a)
+        .header("x-federation-key", key_of(&operator_a))
+        .send()
+        .await
+        .expect("feed");
+    assert_eq!(r.status(), 403);
+    let r = client
+        .get(format!("{}/api/federation/v1/marketplace/skills", b.base))
+        .header("x-federation-key", KEY_FOR_B)
+        .send()
+        .await
+        .expect("feed b");
+    assert_eq!(r.status(), 404, "no FEDERATION_KEYS: federation is off");
+    // Both keys of the rotation work.
+    for key in ["old-key", KEY_FOR_B] {
+        let r = client
+            .get(&feed_a)
+            .header("x-federation-key", key)
+            .send()
+            .await
+            .expect("feed");
+        assert_eq!(r.status(), 200);
+    }
+
+    // Only an operator registers peers; the key is never shown.
+    let peer_url = format!("{}/api/admin/federation/peers/a", b.base);
+    let body = json!({"url": a.base, "key": KEY_FOR_B, "enabled": true});
+    let (s, v) = http(
+        reqwest::Method::PUT,
+        &peer_url,
+        key_of(&member_b),
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!((s, v["code"].as_str()), (403, Some("FORBIDDEN")), "{v}");
+    let (s, v) = http(
+        reqwest::Method::PUT,
+        &peer_url,
+        key_of(&operator_b),
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    assert!(!v.to_string().contains(KEY_FOR_B), "key shown: {v}");
+    let (s, v) = http(
+        reqwest::Method::PUT,
+        &peer_url,
+        key_of(&operator_b),
+        Some(json!({"url": a.base})),
+    )
+    .await;
+    assert_eq!(s, 200, "a replace keeps the stored key: {v}");
+
+    // First sync: the three approved listings, nothing else.
+    let report = sync_ok(&b, &operator_b, "a").await;
+    assert_eq!(counts(&report), [3, 3, 0, 0, 0], "{report}");
+
+    // Same content and hash on both.
+    let bundle = |kind: &str, id: &str| {
+        let url = format!(
+            "{}/api/federation/v1/marketplace/{kind}/{id}/bundle",
+            a.base
+        );
+        let client = client.clone();
+        async move {
+            let r = client
+                .get(url)
+                .header("x-federation-key", KEY_FOR_B)
+                .send()
+                .await
+                .expect("bundle");
+            assert_eq!(r.status(), 200);
+            r.json::<Value>().await.expect("bundle json")
+        }
+    };
+    let skill_bundle = bundle("skills", &skill).await;
+    let (skill_b, status, hash) = mirror(&pool_b, &skill).await.expect("skill mirrored");
+    assert_eq!(status, "approved");
+    assert_eq!(hash, skill_bundle["content_hash"].as_str().expect("hash"));
+    assert_eq!(
+        hash,
+        app::backend::services::federation::content_hash(&skill_bundle).expect("hash"),
+        "the hash is of the bundle's canonical JSON"
+    );
+    let on_a = crate::fixtures::public_detail(&app_a, &skill).await;
+    let on_b = crate::fixtures::public_detail(&app_b, &skill_b.to_string()).await;
+    assert_eq!(skill_content(&on_a), skill_content(&on_b));
+    assert_eq!(on_a["origin"], Value::Null);
+    assert_eq!(
+        on_b["origin"],
+        json!({"peer": "a", "remote_id": skill, "url": format!("{}/skills/{skill}", a.base)})
+    );
+    let browse = app_b
+        .expect("GET", "/api/skills/marketplace", &member_b.cred, None, 200)
+        .await;
+    assert!(
+        browse
+            .to_string()
+            .contains(&format!("\"remote_id\":\"{skill}\"")),
+        "browse items carry the origin: {browse}"
+    );
+    for (kind, id, path) in [
+        ("domains", &domain, "/api/v1/domains/marketplace/{}"),
+        (
+            "workflows",
+            &"tmpl_federated".to_owned(),
+            "/api/marketplace/templates/{}",
+        ),
+    ] {
+        let bundle = bundle(kind, id).await;
+        let (local, _, hash) = mirror(&pool_b, id).await.expect("mirrored");
+        assert_eq!(hash, bundle["content_hash"].as_str().expect("hash"));
+        let remote_uuid = if kind == "workflows" { &template } else { id };
+        let on_a = app_a
+            .expect(
+                "GET",
+                &path.replace("{}", remote_uuid),
+                &Cred::Anon,
+                None,
+                200,
+            )
+            .await;
+        let on_b = app_b
+            .expect(
+                "GET",
+                &path.replace("{}", &local.to_string()),
+                &Cred::Anon,
+                None,
+                200,
+            )
+            .await;
+        for field in ["name", "description", "category", "tags"] {
+            assert_eq!(on_a[field], on_b[field], "{kind} {field}");
+        }
+        assert_eq!(on_b["origin"]["peer"], "a", "{kind}: {on_b}");
+    }
+
+    // Mirrors are never exported again: B's own feed is empty.
+    let feed_b = app_b
+        .send(
+            axum::http::Request::get("/api/federation/v1/marketplace/skills")
+                .header("x-federation-key", "b-exports")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(feed_b.status, 200, "{}", feed_b.text);
+    assert_eq!(feed_b.json()["items"], json!([]));
+
+    // Nothing changed: the walk resumes from the stored cursors.
+    let report = sync_ok(&b, &operator_b, "a").await;
+    assert_eq!(counts(&report), [0, 0, 0, 0, 0], "{report}");
+
+    // An edit on A propagates.
+    edit_and_approve(
+        &app_a,
+        &publisher,
+        &operator_a,
+        &skill,
+        "Now even more useful",
+    )
+    .await;
+    let report = sync_ok(&b, &operator_b, "a").await;
+    assert_eq!(counts(&report), [1, 0, 1, 0, 0], "{report}");
+    let on_b = crate::fixtures::public_detail(&app_b, &skill_b.to_string()).await;
+    assert_eq!(on_b["description"], "Now even more useful");
+    let (_, _, hash) = mirror(&pool_b, &skill).await.expect("mirror");
+    assert_eq!(
+        hash,
+        bundle("skills", &skill).await["content_hash"]
+            .as_str()
+            .expect("hash")
+    );
+
+    // A suspension on A withdraws B's copy.
+    app_a
+        .expect(
+            "POST",
+            &format!("/api/admin/listings/{domain}/suspend?reason=Withdrawn"),
+            &operator_a.cred,
+            None,
+            200,
+        )
+        .await;
+    let report = sync_ok(&b, &operator_b, "a").await;
+    assert_eq!(counts(&report), [1, 0, 0, 1, 0], "{report}");
+    let (domain_b, status, _) = mirror(&pool_b, &domain).await.expect("mirror");
+    assert_eq!(status, "suspended");
+    app_b
+        .call(
+            "GET",
+            &format!("/api/v1/domains/marketplace/{domain_b}"),
+            &Cred::Anon,
+            None,
+        )
+        .await
+        .assert_envelope(404, "DOMAIN_NOT_FOUND");
+
+    // A local suspension on B survives the next sync, even of new content.
+    app_b
+        .expect(
+            "POST",
+            &format!("/api/admin/listings/{skill_b}/suspend?reason=Not%20here"),
+            &operator_b.cred,
+            None,
+            200,
+        )
+        .await;
+    edit_and_approve(
+        &app_a,
+        &publisher,
+        &operator_a,
+        &skill,
+        "Edited again upstream",
+    )
+    .await;
+    let report = sync_ok(&b, &operator_b, "a").await;
+    assert_eq!(counts(&report), [1, 0, 1, 0, 0], "{report}");
+    let (_, status, _) = mirror(&pool_b, &skill).await.expect("mirror");
+    assert_eq!(
+        status, "suspended",
+        "the local operator's suspension sticks"
+    );
+
+    // The operator's view of the peer.
+    let (s, v) = http(
+        reqwest::Method::GET,
+        &format!("{}/api/admin/federation/peers", b.base),
+        key_of(&operator_b),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    let peer = &v["peers"][0];
+    assert_eq!(peer["name"], "a");
+    assert_eq!(peer["mirrored"]["skills"], 1);
+    assert_eq!(peer["mirrored"]["domains"], 1);
+    assert_eq!(peer["mirrored"]["workflows"], 1);
+    assert!(peer["cursors"]["skills"].is_string(), "{peer}");
+    assert!(peer["last_sync_at"].is_string());
+    assert_eq!(peer["last_error"], Value::Null);
+    assert!(!v.to_string().contains(KEY_FOR_B), "key shown: {v}");
+
+    // Removing the peer removes its mirrors.
+    let (s, _) = http(
+        reqwest::Method::DELETE,
+        &peer_url,
+        key_of(&operator_b),
+        None,
+    )
+    .await;
+    assert_eq!(s, 204);
+    let left: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM listings WHERE origin_peer IS NOT NULL")
+            .fetch_one(&pool_b)
+            .await
+            .expect("count");
+    assert_eq!(left, 0);
+    let (s, _) = http(
+        reqwest::Method::DELETE,
+        &peer_url,
+        key_of(&operator_b),
+        None,
+    )
+    .await;
+    assert_eq!(s, 404);
+
+    drop((a, b, app_b));
+    drop_database(&pool, pool_b).await;
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_federation_budget_is_100_a_minute_per_address(pool: PgPool) {
+    let app = TestApp::with_config(pool.clone(), config_with_keys(&["k1"])).await;
+    let get = |key: &'static str| {
+        axum::http::Request::get("/api/federation/v1/marketplace/skills?limit=1")
+            .header("x-federation-key", key)
+            .body(axum::body::Body::empty())
+            .expect("request")
+    };
+    // Junk keys draw on the same budget as good ones: guessing cannot
+    // reset it.
+    for i in 0..100 {
+        let r = app.send(get(if i % 2 == 0 { "k1" } else { "junk" })).await;
+        assert_eq!(
+            r.status,
+            if i % 2 == 0 { 200 } else { 403 },
+            "request {i}: {}",
+            r.text
+        );
+        assert_eq!(r.header("x-ratelimit-limit"), Some("100"));
+    }
+    let r = app.send(get("k1")).await;
+    r.assert_envelope(429, "RATE_LIMIT_EXCEEDED");
+    assert!(r.header("retry-after").is_some());
+    // The federation budget is its own: the API's is untouched.
+    let r = app.call("GET", "/api/health", &Cred::Anon, None).await;
+    assert_eq!(r.status, 200);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn feed_walks_by_cursor_and_since_with_tombstones(pool: PgPool) {
+    let app = TestApp::with_config(pool.clone(), config_with_keys(&["k"])).await;
+    let publisher = actor(&pool, "Acme", "owner").await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        ids.push(
+            approved_skill(
+                &app,
+                &publisher,
+                &operator,
+                skill_body(&format!("Walk {n}")),
+            )
+            .await,
+        );
+    }
+    let get = |uri: String| {
+        let app = &app;
+        async move {
+            let r = app
+                .send(
+                    axum::http::Request::get(uri)
+                        .header("x-federation-key", "k")
+                        .body(axum::body::Body::empty())
+                        .expect("request"),
+                )
+                .await;
+            (r.status, r.json())
+        }
+    };
+    let base = "/api/federation/v1/marketplace/skills";
+    let (s, page) = get(format!("{base}?limit=2")).await;
+    assert_eq!(s, 200, "{page}");
+    assert_eq!(page["has_more"], true);
+    let first: Vec<&str> = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(first, [ids[0].as_str(), ids[1].as_str()]);
+    assert_eq!(page["items"][0]["kind"], "skill");
+    assert_eq!(page["items"][0]["status"], "approved");
+    assert!(page["items"][0]["content_hash"]
+        .as_str()
+        .expect("hash")
+        .starts_with("sha256:"));
+    let cursor = page["next_cursor"].as_str().expect("cursor").to_owned();
+    let (_, page) = get(format!("{base}?limit=2&cursor={cursor}")).await;
+    assert_eq!(page["items"].as_array().expect("items").len(), 1);
+    assert_eq!(page["has_more"], false);
+    let end = page["next_cursor"].as_str().expect("cursor").to_owned();
+    // At the end: an empty page keeps the cursor given.
+    let (_, page) = get(format!("{base}?cursor={end}")).await;
+    assert_eq!(page["items"], json!([]));
+    assert_eq!(page["next_cursor"], end.as_str());
+
+    // Counters do not move a listing; a suspension does, as a tombstone.
+    let rater = actor(&pool, "Globex", "member").await;
+    app.expect(
+        "POST",
+        &format!("/api/skills/rate/{}", ids[0]),
+        &rater.cred,
+        Some(json!({"rating": 5})),
+        200,
+    )
+    .await;
+    let (_, page) = get(format!("{base}?cursor={end}")).await;
+    assert_eq!(page["items"], json!([]), "a rating is no export change");
+    app.expect(
+        "POST",
+        &format!("/api/admin/listings/{}/suspend?reason=x", ids[0]),
+        &operator.cred,
+        None,
+        200,
+    )
+    .await;
+    let (_, page) = get(format!("{base}?cursor={end}")).await;
+    assert_eq!(page["items"][0]["id"], ids[0].as_str());
+    assert_eq!(page["items"][0]["status"], "withdrawn");
+    assert_eq!(page["items"][0]["content_hash"], Value::Null);
+    let since = page["items"][0]["updated_at"]
+        .as_str()
+        .expect("updated_at")
+        .to_owned();
+    // updated_since is inclusive.
+    let (_, page) = get(format!(
+        "{base}?updated_since={}",
+        since.replace('+', "%2B")
+    ))
+    .await;
+    assert_eq!(page["items"][0]["id"], ids[0].as_str());
+    // A withdrawn listing has no bundle.
+    let (s, v) = get(format!("{base}/{}/bundle", ids[0])).await;
+    assert_eq!((s, v["code"].as_str()), (404, Some("SKILL_NOT_FOUND")));
+    // Junk parameters are 400s.
+    for q in [
+        "cursor=nonsense",
+        "updated_since=yesterday",
+        "limit=101",
+        "limit=0",
+    ] {
+        let (s, v) = get(format!("{base}?{q}")).await;
+        assert_eq!(s, 400, "{q}: {v}");
+    }
+    let (s, _) = get("/api/federation/v1/marketplace/gadgets".into()).await;
+    assert_eq!(s, 404);
+}
+
+/// A peer served by the test: one good bundle and one whose hash lies.
+async fn tampering_peer() -> (String, tokio::task::JoinHandle<()>) {
+    use axum::{extract::Path, routing::get, Json, Router};
+    fn good() -> Value {
+        let mut b = json!({
+            "id": "11111111-1111-7111-8111-111111111111", "kind": "skill", "name": "Honest",
+            "description": "d", "long_description": "", "category": null, "tags": [], "price": 0.0,
+            "license": null, "version": null,
+            "spec": {"skill_type": "function", "risk_level": "low", "code": "x"},
+            "versions": [], "publisher_name": "Peer", "created_at": "2026-01-01T00:00:00Z",
+        });
+        b["content_hash"] =
+            json!(app::backend::services::federation::content_hash(&b).expect("hash"));
+        b
+    }
+    fn tampered() -> Value {
+        let mut b = good();
+        b["id"] = json!("22222222-2222-7222-8222-222222222222");
+        b["name"] = json!("Tampered");
+        b["spec"]["code"] = json!("steal()");
+        // The hash of the honest content, not of this.
+        b
+    }
+    let feed = || async {
+        let items: Vec<Value> = [good(), tampered()]
+            .iter()
+            .map(|b| {
+                json!({
+                    "id": b["id"], "kind": "skill", "name": b["name"], "version": null,
+                    "status": "approved", "updated_at": "2026-01-01T00:00:00Z",
+                    "content_hash": b["content_hash"],
+                })
+            })
+            .collect();
+        Json(json!({
+            "items": items,
+            "next_cursor": "1.00000000-0000-0000-0000-000000000001", "has_more": false,
+        }))
+    };
+    let empty = || async { Json(json!({"items": [], "next_cursor": null, "has_more": false})) };
+    let router = Router::new()
+        .route("/api/federation/v1/marketplace/skills", get(feed))
+        .route("/api/federation/v1/marketplace/{kind}", get(empty))
+        .route(
+            "/api/federation/v1/marketplace/skills/{id}/bundle",
+            get(|Path(id): Path<String>| async move {
+                Json(if id.starts_with("1111") {
+                    good()
+                } else {
+                    tampered()
+                })
+            }),
+        );
+    let port = free_port();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .expect("bind");
+    let handle = tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    (format!("http://127.0.0.1:{port}"), handle)
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_tampered_bundle_is_skipped_and_reported(pool: PgPool) {
+    let (peer_url, peer) = tampering_peer().await;
+    let app = TestApp::new(pool.clone()).await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    app.expect(
+        "PUT",
+        "/api/admin/federation/peers/shady",
+        &operator.cred,
+        Some(json!({"url": peer_url, "key": "whatever"})),
+        201,
+    )
+    .await;
+    let report = app
+        .expect(
+            "POST",
+            "/api/admin/federation/peers/shady/sync",
+            &operator.cred,
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(counts(&report), [2, 1, 0, 0, 1], "{report}");
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM listings WHERE origin_peer = 'shady'")
+            .fetch_all(&pool)
+            .await
+            .expect("names");
+    assert_eq!(names, ["Honest"], "the tampered bundle is not mirrored");
+    let peers = app
+        .expect(
+            "GET",
+            "/api/admin/federation/peers",
+            &operator.cred,
+            None,
+            200,
+        )
+        .await;
+    let error = peers["peers"][0]["last_error"]
+        .as_str()
+        .expect("last_error");
+    assert!(error.contains("content_hash mismatch"), "{error}");
+    peer.abort();
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn two_app_servers_syncing_one_peer_mirror_each_listing_once(pool: PgPool) {
+    // A with 40 approved skills, straight into its table (the feed trigger
+    // exports them as any approval would).
+    let publisher = actor(&pool, "Acme", "owner").await;
+    insert_approved_skills(&pool, publisher.tenant_id, 40).await;
+    let (url_b, pool_b) = second_database(&pool).await;
+    let operator_b = actor(&pool_b, "Platform B", "super_admin").await;
+    let a = start_with(&database_url(&pool), &[("FEDERATION_KEYS", KEY_FOR_B)]).await;
+    // Both of B's servers also sync on their own every second.
+    let b1 = start_with(&url_b, &[("FEDERATION_SYNC_SECONDS", "1")]).await;
+    let b2 = start_with(&url_b, &[("FEDERATION_SYNC_SECONDS", "1")]).await;
+    let (s, v) = http(
+        reqwest::Method::PUT,
+        &format!("{}/api/admin/federation/peers/a", b1.base),
+        key_of(&operator_b),
+        Some(json!({"url": a.base, "key": KEY_FOR_B})),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let (r1, r2) = tokio::join!(sync(&b1, &operator_b, "a"), sync(&b2, &operator_b, "a"));
+    let mut created = 0;
+    for (s, v) in [&r1, &r2] {
+        match s {
+            200 => created += v["created"].as_i64().expect("created"),
+            409 => assert_eq!(v["code"], "CONFLICTING_OPERATION"),
+            other => panic!("sync answered {other}: {v}"),
+        }
+    }
+    // Whatever the background syncs did meanwhile, each listing is here once.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM listings WHERE origin_peer = 'a'")
+            .fetch_one(&pool_b)
+            .await
+            .expect("count");
+        let distinct: i64 = sqlx::query_scalar(
+            "SELECT count(DISTINCT origin_remote_id) FROM listings WHERE origin_peer = 'a'",
+        )
+        .fetch_one(&pool_b)
+        .await
+        .expect("count");
+        assert_eq!(n, distinct, "a remote listing mirrored twice");
+        if n == 40 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "only {n} of 40 mirrored");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(
+        created <= 40,
+        "two syncs created {created} mirrors of 40 listings"
+    );
+    drop((a, b1, b2));
+    drop_database(&pool, pool_b).await;
+}
+
+/// `n` approved skills of the tenant, written in one statement.
+async fn insert_approved_skills(pool: &PgPool, tenant: Uuid, n: i64) {
+    sqlx::query(
+        "INSERT INTO listings (id, kind, publisher_tenant_id, name, slug, description, status, spec, approved_at) \
+         SELECT gen_random_uuid(), 'skill', $1, 'Bulk skill ' || i, 'bulk-skill-' || i, \
+                'Skill number ' || i, 'approved', \
+                jsonb_build_object('skill_type', 'function', 'risk_level', 'low', 'code', 'def f(): return ' || i), \
+                now() \
+         FROM generate_series(1, $2) AS i",
+    )
+    .bind(tenant)
+    .bind(n)
+    .execute(pool)
+    .await
+    .expect("bulk skills");
+}
+
+/// The sync time for 10,000 listings from one peer (run by hand:
+/// `cargo test -p server --test api federation::sync_of_ten_thousand -- --ignored --nocapture`).
+#[sqlx::test(migrations = "../migrations")]
+#[ignore = "a measurement: about a minute"]
+async fn sync_of_ten_thousand_listings(pool: PgPool) {
+    let publisher = actor(&pool, "Acme", "owner").await;
+    insert_approved_skills(&pool, publisher.tenant_id, 10_000).await;
+    let (url_b, pool_b) = second_database(&pool).await;
+    let operator_b = actor(&pool_b, "Platform B", "super_admin").await;
+    // The peer's budget raised: this measures the sync, not the limiter
+    // (at the default 100 a minute, 10,000 bundles take 100 minutes).
+    let a = start_with(
+        &database_url(&pool),
+        &[
+            ("FEDERATION_KEYS", KEY_FOR_B),
+            ("RATE_LIMIT_FEDERATION", "1000000"),
+        ],
+    )
+    .await;
+    let b = start_with(&url_b, &[("FEDERATION_SYNC_SECONDS", "0")]).await;
+    let (s, _) = http(
+        reqwest::Method::PUT,
+        &format!("{}/api/admin/federation/peers/a", b.base),
+        key_of(&operator_b),
+        Some(json!({"url": a.base, "key": KEY_FOR_B})),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let started = Instant::now();
+    let report = sync_ok(&b, &operator_b, "a").await;
+    let first = started.elapsed();
+    assert_eq!(counts(&report), [10_000, 10_000, 0, 0, 0], "{report}");
+    let started = Instant::now();
+    let again = sync_ok(&b, &operator_b, "a").await;
+    let second = started.elapsed();
+    assert_eq!(counts(&again), [0, 0, 0, 0, 0]);
+    println!(
+        "federation sync of 10,000 listings: first {:.1} s ({:.0} listings/s), nothing changed {:.3} s",
+        first.as_secs_f64(),
+        10_000.0 / first.as_secs_f64(),
+        second.as_secs_f64()
+    );
+    drop((a, b));
+    drop_database(&pool, pool_b).await;
+}
