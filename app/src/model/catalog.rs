@@ -154,6 +154,10 @@ pub struct ListingDetail {
     pub documentation_url: Option<String>,
     pub repository_url: Option<String>,
     pub risk_level: Option<String>,
+    /// For skills: what the manifest grants, one `(part, value)` per
+    /// granted part (empty: nothing beyond computing).
+    #[serde(default)]
+    pub capabilities: Vec<(String, String)>,
     pub packages: Vec<String>,
     pub reviews: Vec<ReviewView>,
     pub review_total: i64,

@@ -152,6 +152,7 @@ fn Detail(kind: ListingKind, d: ListingDetail, targets: Targets, rated: bool) ->
                     <pre tabindex="0" aria-label="Install command" class="mt-2 overflow-x-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500"><code>{install_cmd}</code></pre>
                     <dl class="mt-4 space-y-2 text-sm">
                         {d.risk_level.clone().map(|r| view! { <div class="flex justify-between"><dt class="text-slate-500">"Risk level"</dt><dd class="font-medium">{r}</dd></div> })}
+                        {d.capabilities.iter().cloned().map(|(part, value)| view! { <div class="flex justify-between gap-3" data-testid="capability"><dt class="text-slate-500">{part}</dt><dd class="text-right font-mono text-xs [overflow-wrap:anywhere]">{value}</dd></div> }).collect_view()}
                         {c.type_label.clone().map(|t| view! { <div class="flex justify-between"><dt class="text-slate-500">"Type"</dt><dd>{t}</dd></div> })}
                         {d.license.clone().map(|l| view! { <div class="flex justify-between"><dt class="text-slate-500">"License"</dt><dd>{l}</dd></div> })}
                         <div class="flex justify-between"><dt class="text-slate-500">"Published"</dt><dd>{d.created_at.clone()}</dd></div>

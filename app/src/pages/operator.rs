@@ -211,8 +211,8 @@ fn CapabilityDiffView(d: CapabilityDiff) -> impl IntoView {
                             view! {
                                 <tr class=if wide { "bg-red-50 dark:bg-red-950/40" } else { "" } data-widened=if wide { "true" } else { "false" }>
                                     <th scope="row" class="py-1 pr-3 font-medium">{name}{wide.then(|| view! { <span class="ml-1 text-xs font-semibold text-red-700 dark:text-red-400">"widened"</span> })}</th>
-                                    <td class="break-all py-1 pr-3 font-mono text-xs">{before}</td>
-                                    <td class="break-all py-1 font-mono text-xs">{after}</td>
+                                    <td class="py-1 pr-3 font-mono text-xs [overflow-wrap:anywhere]">{before}</td>
+                                    <td class="py-1 font-mono text-xs [overflow-wrap:anywhere]">{after}</td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -238,8 +238,8 @@ fn ContentDiffView(changes: Vec<FieldChange>) -> impl IntoView {
                     <div data-testid="content-change">
                         <dt class="font-mono text-xs font-semibold">{c.field}</dt>
                         <dd class="mt-1 grid gap-1 sm:grid-cols-2">
-                            <pre class="max-h-48 overflow-auto whitespace-pre-wrap break-all rounded bg-red-50 p-2 text-xs text-red-900 dark:bg-red-950/40 dark:text-red-200" tabindex="0"><span class="sr-only">"Live: "</span>{c.before}</pre>
-                            <pre class="max-h-48 overflow-auto whitespace-pre-wrap break-all rounded bg-emerald-50 p-2 text-xs text-emerald-900 dark:bg-emerald-950/40 dark:text-emerald-200" tabindex="0"><span class="sr-only">"Under review: "</span>{c.after}</pre>
+                            <pre class="max-h-48 overflow-auto whitespace-pre-wrap rounded [overflow-wrap:anywhere] bg-red-50 p-2 text-xs text-red-900 dark:bg-red-950/40 dark:text-red-200" tabindex="0"><span class="mb-1 block font-sans text-[11px] font-semibold uppercase tracking-wide">"Live"</span>{c.before}</pre>
+                            <pre class="max-h-48 overflow-auto whitespace-pre-wrap rounded [overflow-wrap:anywhere] bg-emerald-50 p-2 text-xs text-emerald-900 dark:bg-emerald-950/40 dark:text-emerald-200" tabindex="0"><span class="mb-1 block font-sans text-[11px] font-semibold uppercase tracking-wide">"Under review"</span>{c.after}</pre>
                         </dd>
                     </div>
                 }).collect_view()}

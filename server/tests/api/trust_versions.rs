@@ -805,6 +805,9 @@ async fn the_listing_page_shows_each_versions_change_summary(pool: PgPool) {
         "config_schema /properties/mode: property removed",
         "Capabilities widened: shell",
         "major bump from 1.0.0",
+        // The aside judges by the effective risk and shows the grant.
+        "high (declared low)",
+        "data-testid=\"capability\"",
     ] {
         assert!(page.text.contains(text), "missing {text:?}");
     }

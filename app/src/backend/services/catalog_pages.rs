@@ -191,7 +191,8 @@ pub async fn detail(
         license: row.license.clone(),
         documentation_url: text("documentation_url"),
         repository_url: text("repository_url"),
-        risk_level: text("risk_level"),
+        risk_level: super::studio_pages::risk_label(spec),
+        capabilities: granted(spec),
         packages,
         reviews: reviews
             .into_iter()
@@ -254,4 +255,30 @@ fn version_change(stored: &serde_json::Value) -> Option<crate::model::catalog::V
         capabilities_widened: s.capabilities_widened,
         capabilities_narrowed: s.capabilities_narrowed,
     })
+}
+
+/// The granted parts of a skill's manifest, for the listing page.
+fn granted(spec: &serde_json::Value) -> Vec<(String, String)> {
+    use crate::model::capability::{Capabilities, FilesystemAccess};
+    if spec.get("capabilities").is_none() {
+        return Vec::new();
+    }
+    let c = Capabilities::of_spec(spec);
+    let mut out = Vec::new();
+    if !c.network.is_empty() {
+        out.push(("Network".to_owned(), c.network.join(", ")));
+    }
+    if !c.secrets.is_empty() {
+        out.push(("Secrets".to_owned(), c.secrets.join(", ")));
+    }
+    if c.filesystem != FilesystemAccess::None {
+        out.push(("Filesystem".to_owned(), c.filesystem.as_str().to_owned()));
+    }
+    if c.shell {
+        out.push(("Shell".to_owned(), "yes".to_owned()));
+    }
+    if c.docker {
+        out.push(("Docker".to_owned(), "yes".to_owned()));
+    }
+    out
 }

@@ -167,6 +167,22 @@ fn diff_text(v: &serde_json::Value) -> String {
     }
 }
 
+/// The risk installs are judged by: a skill's effective risk, with the
+/// declared one beside it when the capabilities raise it.
+pub fn risk_label(spec: &serde_json::Value) -> Option<String> {
+    match serde_json::from_value::<crate::model::listing::SkillSpec>(spec.clone()) {
+        Ok(s) if s.effective_risk_level() != s.risk_level => Some(format!(
+            "{} (declared {})",
+            s.effective_risk_level().as_str(),
+            s.risk_level.as_str()
+        )),
+        _ => spec
+            .get("risk_level")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned),
+    }
+}
+
 /// The fields a change alters, in a fixed order: the shared ones, then
 /// each of the kind's own (capabilities have their own diff on the desk).
 pub fn content_diff(live: &Snapshot, next: &Snapshot) -> Vec<FieldChange> {
@@ -243,11 +259,7 @@ pub async fn desk(state: &AppState, p: &Principal) -> MarketResult<OperatorDesk>
                 category: r.category.clone(),
                 tags: r.tags.clone(),
                 price: r.price,
-                risk_level: r
-                    .spec
-                    .get("risk_level")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_owned),
+                risk_level: risk_label(&r.spec),
                 packages: packages(r),
                 submitted_at: r
                     .submitted_at
