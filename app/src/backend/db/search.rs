@@ -167,16 +167,28 @@ const BAYES: &str = "((rating_sum + 17.5) / (rating_count + 5))";
 /// ranking window by text (every word as typed above a neighbour's match,
 /// then weighted rank: name above tags above description), ties by
 /// Bayesian rating and installs; then the rest in static order.
+/// A ranked row and how many listings matched in all (`None` on a row
+/// found only as an exact name).
+#[derive(sqlx::FromRow)]
+struct RankedRow {
+    #[sqlx(flatten)]
+    row: ListingRow,
+    matched: Option<i64>,
+}
+
+/// The page, and how many listings matched when the page is not empty:
+/// the static-order prefix reads every match anyway, so it counts them in
+/// the same scan instead of a second one.
 pub async fn ranked_page(
     pool: &PgPool,
     f: &Filter,
     text: &TextQuery,
-) -> Result<Vec<ListingRow>, sqlx::Error> {
+) -> Result<(Vec<ListingRow>, Option<i64>), sqlx::Error> {
     // The prefix of matches in static order a page can reach.
     let fetch = RANK_WINDOW.max(f.offset + f.limit);
     let mut qb = QueryBuilder::<Postgres>::new("SELECT ");
     qb.push(COLUMNS);
-    qb.push(", relevance FROM (SELECT l.*, m.pos, m.exact, (m.pos <= ")
+    qb.push(", relevance, matched FROM (SELECT l.*, m.pos, m.exact, m.matched, (m.pos <= ")
         .push(RANK_WINDOW.to_string())
         .push(" OR m.exact) AS ranked, CASE WHEN m.pos <= ")
         .push(RANK_WINDOW.to_string())
@@ -186,19 +198,21 @@ pub async fn ranked_page(
         .push(WEIGHTS)
         .push(", l.search, to_tsquery('english', ")
         .push_bind(text.any_spelling.clone())
-        .push(")) ELSE 0 END AS relevance FROM (SELECT id, min(pos) AS pos, bool_or(exact) AS exact FROM (");
-    // The static-order prefix, numbered.
-    qb.push("SELECT id, row_number() OVER (ORDER BY b DESC, id) AS pos, false AS exact FROM (SELECT id, ")
-        .push(BAYES)
-        .push(" AS b FROM listings");
+        .push(")) ELSE 0 END AS relevance FROM (SELECT id, min(pos) AS pos, bool_or(exact) AS exact, \
+               max(matched) AS matched FROM (");
+    // The static-order prefix, numbered, with the count of all matches.
+    qb.push(
+        "SELECT id, row_number() OVER (ORDER BY b DESC, id) AS pos, false AS exact, matched FROM \
+         (SELECT id, b, count(*) OVER () AS matched FROM (SELECT id, ",
+    )
+    .push(BAYES)
+    .push(" AS b FROM listings");
     push_filters(&mut qb, f);
-    qb.push(" ORDER BY ")
-        .push(BAYES)
-        .push(" DESC, id LIMIT ")
+    qb.push(") AS hits ORDER BY b DESC, id LIMIT ")
         .push_bind(fetch)
         .push(") AS prefix");
     // Exact names, wherever they stand.
-    qb.push(" UNION ALL SELECT id, NULL, true FROM (SELECT id FROM listings");
+    qb.push(" UNION ALL SELECT id, NULL, true, NULL FROM (SELECT id FROM listings");
     push_filters(&mut qb, f);
     qb.push(" AND lower(name) = lower(")
         .push_bind(text.raw.clone())
@@ -213,7 +227,9 @@ pub async fn ranked_page(
     .push_bind(f.limit)
     .push(" OFFSET ")
     .push_bind(f.offset);
-    qb.build_query_as().fetch_all(pool).await
+    let rows: Vec<RankedRow> = qb.build_query_as().fetch_all(pool).await?;
+    let matched = rows.iter().filter_map(|r| r.matched).max();
+    Ok((rows.into_iter().map(|r| r.row).collect(), matched))
 }
 
 /// Facet counts over at most this many matches: exact for a result set
