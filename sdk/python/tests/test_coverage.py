@@ -27,3 +27,22 @@ def test_every_documented_operation_has_a_method():
         assert bound.operation_id == (op.alias_of or op_id)
     for ns in CONTRACT:
         assert hasattr(client, ns), ns
+
+
+def test_every_route_of_the_reference_has_a_method():
+    """The reference (../shared/spec/marketplace-api.md beside the checkout)
+    names its routes as `METHOD /path`; each is an operation of the SDK."""
+    import re
+    from pathlib import Path
+
+    import pytest
+
+    spec = Path(__file__).resolve().parents[3].parent / "shared" / "spec" / "marketplace-api.md"
+    if not spec.is_file():
+        pytest.skip(f"no reference at {spec}")
+    text = spec.read_text()
+    shape = lambda path: re.sub(r"\{[^}]+\}|:\w+", "{}", path)  # noqa: E731
+    routes = {(m, shape(p.rstrip("."))) for m, p in re.findall(r"\b(GET|POST|PUT|DELETE|PATCH)\s+(/[a-z0-9_\-/{}:.]+)", text)}
+    ours = {(op.method, shape(op.path)) for op in OPERATIONS.values()}
+    assert len(routes) >= 50, "the reference's routes were not found"
+    assert sorted(routes - ours) == []
