@@ -37,6 +37,7 @@ pub enum ErrorCode {
     PackageNotWhitelisted,
     PackageVulnerability,
     CsrfRejected,
+    InvalidFederationKey,
     // 404
     NotFound,
     SkillNotFound,
@@ -94,7 +95,8 @@ impl ErrorCode {
             | NotOwner
             | PackageNotWhitelisted
             | PackageVulnerability
-            | CsrfRejected => 403,
+            | CsrfRejected
+            | InvalidFederationKey => 403,
             NotFound | SkillNotFound | ComponentNotFound | TemplateNotFound | DomainNotFound
             | AgentNotFound | TenantNotFound => 404,
             MethodNotAllowed => 405,
@@ -121,6 +123,7 @@ impl ErrorCode {
             DependencyMissing | InstallFailed | PackageInstallFailed => "Installation Failed",
             TenantLimitExceeded | AgentLimitExceeded | SkillLimitExceeded => "Quota Exceeded",
             RateLimitExceeded => "Rate Limit Exceeded",
+            InvalidFederationKey => "Invalid Federation Key",
             _ => match self.status() {
                 400 => "Bad Request",
                 401 => "Unauthorized",

@@ -28,6 +28,9 @@ pub enum Command {
     /// Operator commands; each prints one JSON object.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Federation with other instances; each prints one JSON object.
+    #[command(subcommand)]
+    Federation(FederationCommand),
     /// Print the OpenAPI document (`/api/openapi.json`) without a database
     /// or a server: what `scripts/sdk-generate` builds the SDKs from.
     Openapi,
@@ -62,5 +65,24 @@ pub enum AdminCommand {
         scope: String,
         #[arg(long, default_value = "cli")]
         name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FederationCommand {
+    /// Register or replace a peer (the admin route's upsert): the peer as
+    /// `GET /api/admin/federation/peers` lists it, plus `"created"`.
+    AddPeer {
+        #[arg(long)]
+        name: String,
+        /// The peer's base URL, e.g. `https://market.example.com`.
+        #[arg(long)]
+        url: String,
+        /// The key the peer gave this instance (one of its FEDERATION_KEYS).
+        #[arg(long)]
+        key: String,
+        /// Register it disabled (no scheduled syncs).
+        #[arg(long)]
+        disabled: bool,
     },
 }

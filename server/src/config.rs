@@ -86,6 +86,14 @@ pub struct Config {
         global = true
     )]
     pub rate_limit_pages_session: u32,
+    /// Federation requests (`/api/federation/**`) per minute per address.
+    #[arg(
+        long,
+        env = "RATE_LIMIT_FEDERATION",
+        default_value_t = 100,
+        global = true
+    )]
+    pub rate_limit_federation: u32,
     /// Failed log-ins per account in the failure window before `429`.
     #[arg(
         long,
@@ -130,6 +138,18 @@ pub struct Config {
     /// Address of the Prometheus `/metrics` listener; unset, none is opened.
     #[arg(long, env = "METRICS_BIND", global = true)]
     pub metrics_bind: Option<SocketAddr>,
+    /// Keys a peer may present as X-Federation-Key, comma-separated (several
+    /// for rotation); none: the federation API answers 404. Not in `Debug`.
+    #[arg(long, env = "FEDERATION_KEYS", value_delimiter = ',', global = true)]
+    pub federation_keys: Vec<String>,
+    /// Seconds between syncs of the enabled peers; 0: only when asked.
+    #[arg(
+        long,
+        env = "FEDERATION_SYNC_SECONDS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub federation_sync_seconds: u64,
     /// Webhooks may point to loopback, private and link-local addresses
     /// (tests, closed networks); otherwise refused at registration and at
     /// every attempt.
@@ -218,6 +238,11 @@ impl fmt::Debug for Config {
             .field("request_timeout_secs", &self.request_timeout_secs)
             .field("body_limit_bytes", &self.body_limit_bytes)
             .field("site_root", &self.site_root)
+            .field(
+                "federation_keys",
+                &format!("{} keys", self.federation_keys.len()),
+            )
+            .field("federation_sync_seconds", &self.federation_sync_seconds)
             .field("app_env", &self.app_env)
             .field("rate_limit_anonymous", &self.rate_limit_anonymous)
             .field("rate_limit_api_key", &self.rate_limit_api_key)
@@ -225,6 +250,7 @@ impl fmt::Debug for Config {
             .field("rate_limit_session", &self.rate_limit_session)
             .field("rate_limit_pages", &self.rate_limit_pages)
             .field("rate_limit_pages_session", &self.rate_limit_pages_session)
+            .field("rate_limit_federation", &self.rate_limit_federation)
             .field(
                 "login_failures_per_account",
                 &self.login_failures_per_account,

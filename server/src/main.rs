@@ -12,6 +12,7 @@ async fn main() -> ExitCode {
         Command::Serve => server::run::serve(cli.config).await,
         Command::Migrate => server::run::migrate(cli.config).await,
         Command::Admin(cmd) => server::run::admin(cli.config, cmd).await,
+        Command::Federation(cmd) => server::run::federation(cli.config, cmd).await,
         Command::Seed { demo } => server::run::seed(cli.config, demo).await,
         Command::Openapi => server::run::print_openapi(),
     };

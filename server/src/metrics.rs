@@ -113,6 +113,7 @@ pub fn rate_limit_rejected(bucket: &str) {
         (Some("api"), Some("ip")) => "api_anonymous",
         (Some("page"), Some("user")) => "page_session",
         (Some("page"), Some("ip")) => "page_anonymous",
+        (Some("fed"), Some("ip")) => "federation",
         _ => "other",
     };
     metrics::counter!("rate_limit_rejections_total", "bucket" => family).increment(1);

@@ -98,6 +98,14 @@ pub fn app_state(config: &Config, pool: PgPool) -> AppState {
                 )),
                 secure_cookies: !config.is_development(),
             },
+            federation: app::backend::state::FederationSettings {
+                keys: config
+                    .federation_keys
+                    .iter()
+                    .map(|k| k.trim().to_owned())
+                    .filter(|k| !k.is_empty())
+                    .collect(),
+            },
             webhooks: app::backend::state::WebhookSettings {
                 allow_private: config.webhooks_allow_private,
             },
@@ -117,6 +125,7 @@ pub fn http_settings(config: &Config) -> HttpSettings {
             session: config.rate_limit_session,
             page_anonymous: config.rate_limit_pages,
             page_session: config.rate_limit_pages_session,
+            federation: config.rate_limit_federation,
             redis_url: config.redis_url.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
             pinned_window: None,
@@ -219,6 +228,37 @@ pub fn print_openapi() -> Result<(), BoxError> {
     Ok(())
 }
 
+/// `federation add-peer`: the same upsert as the admin route.
+pub async fn federation(
+    config: Config,
+    cmd: crate::cli::FederationCommand,
+) -> Result<(), BoxError> {
+    use app::backend::services::federation;
+    let pool = connect_lazy(&config)?;
+    migrate_pool(&pool).await?;
+    let state = app_state(&config, pool);
+    let out = match cmd {
+        crate::cli::FederationCommand::AddPeer {
+            name,
+            url,
+            key,
+            disabled,
+        } => {
+            let req = app::model::federation::PutPeer {
+                url,
+                key: Some(key),
+                enabled: Some(!disabled),
+            };
+            let (peer, created) = federation::upsert_peer(&state, &name, &req).await?;
+            let mut v = serde_json::to_value(peer)?;
+            v["created"] = serde_json::Value::Bool(created);
+            v
+        }
+    };
+    println!("{out}");
+    Ok(())
+}
+
 /// `seed --demo`: the demo catalog, once.
 pub async fn seed(config: Config, demo: bool) -> Result<(), BoxError> {
     if !demo {
@@ -250,6 +290,7 @@ pub async fn serve(config: Config) -> Result<(), BoxError> {
     spawn_housekeeping(pool.clone());
     let state = app_state(&config, pool);
     spawn_replica_probe(state.clone());
+    app::backend::federation_sync::spawn(state.clone(), config.federation_sync_seconds);
     if let Some(addr) = config.metrics_bind {
         let mut pools = vec![("primary", state.pool.clone())];
         pools.extend(state.read_pool.clone().map(|p| ("replica", p)));

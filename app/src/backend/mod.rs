@@ -5,6 +5,7 @@ pub mod auth;
 pub mod charts;
 pub mod client_ip;
 pub mod db;
+pub mod federation_sync;
 pub mod markdown;
 pub mod secrets;
 pub mod services;

@@ -68,6 +68,7 @@ pub struct RuntimeSettings {
     pub login: LoginLimits,
     pub stores: Arc<StoreHealth>,
     pub credentials: CredentialSettings,
+    pub federation: FederationSettings,
     pub webhooks: WebhookSettings,
 }
 
@@ -77,6 +78,20 @@ pub struct WebhookSettings {
     /// Loopback, private and link-local targets allowed: tests and closed
     /// networks only.
     pub allow_private: bool,
+}
+
+/// Who may read this instance's federation feed.
+#[derive(Clone, Default)]
+pub struct FederationSettings {
+    /// Accepted `X-Federation-Key`s (several, for rotation); empty: the
+    /// federation API is off.
+    pub keys: Vec<String>,
+}
+
+impl std::fmt::Debug for FederationSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FederationSettings {{ keys: {} }}", self.keys.len())
+    }
 }
 
 /// How long what a person authorised may live, and how cookies are marked.

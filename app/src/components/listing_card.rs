@@ -37,11 +37,22 @@ pub fn ListingCardView(
                 {card.category.clone().map(|c| view! { <span aria-hidden="true">" · "</span>{c} })}
                 {card.type_label.clone().map(|t| view! { <span aria-hidden="true">" · "</span>{t} })}
             </p>
+            {card.mirrored_from.clone().map(|peer| view! { <MirroredBadge peer /> })}
             <p class="mt-3 line-clamp-2 flex-1 text-sm text-slate-600 dark:text-slate-300">{card.description.clone()}</p>
             <div class="mt-4 flex items-center justify-between text-sm">
                 <Stars rating=card.rating count=card.rating_count />
                 <span class="tabular-nums text-slate-500 dark:text-slate-400">{format!("{} installs", card.installs)}</span>
             </div>
         </li>
+    }
+}
+
+/// Says that a listing is a copy of another marketplace's, governed here.
+#[component]
+pub fn MirroredBadge(peer: String) -> impl IntoView {
+    view! {
+        <p class="mt-2 w-fit rounded-full bg-sky-50 px-2 py-0.5 text-xs font-medium text-sky-800 ring-1 ring-inset ring-sky-200 dark:bg-sky-950 dark:text-sky-200 dark:ring-sky-800" data-testid="mirrored-badge">
+            {format!("Mirrored from {peer}")}
+        </p>
     }
 }

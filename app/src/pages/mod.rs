@@ -7,5 +7,6 @@ pub mod listing;
 pub mod listing_charts;
 pub mod not_found;
 pub mod operator;
+pub mod operator_federation;
 pub mod publish;
 pub mod url_errors;

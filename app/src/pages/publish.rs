@@ -97,6 +97,7 @@ fn PublishForms() -> impl IntoView {
         installs: 0,
         publisher: "You".to_owned(),
         type_label: Some(skill_type.get()),
+        mirrored_from: None,
     };
     view! {
         <div class="grid gap-10 lg:grid-cols-[minmax(0,1fr)_22rem]">

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod browse;
 pub mod catalog;
+pub mod federation;
 pub mod keys;
 pub mod operator;
 pub mod stats;

@@ -8,6 +8,7 @@ mod components;
 mod deprecation;
 mod domains;
 pub mod extract;
+mod federation;
 mod health;
 mod keys;
 mod lifecycle;
@@ -19,8 +20,8 @@ mod public;
 mod reviews;
 mod skill_wire;
 mod skills;
-mod webhooks;
 mod stats;
+mod webhooks;
 mod workflows;
 
 use app::backend::state::AppState;
@@ -77,12 +78,14 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(public::routes())
         // Operators
         .merge(admin::routes())
+        // Federation: the feed peers read, and the operators' peers
+        .merge(federation::routes())
         // Reviews of any kind of listing
         .merge(reviews::routes())
-        // Deprecation of any kind of listing
-        .merge(deprecation::routes())
         // Analytics of any kind of listing, and of the review queue
         .merge(stats::routes())
+        // Deprecation of any kind of listing
+        .merge(deprecation::routes())
         // Private Marketplace
         .merge(private::routes())
         // Signed webhooks of a tenant's listings and installs

@@ -22,10 +22,19 @@ pub enum Access {
     KeyOrToken,
     /// `GOVERNANCE_APPROVE` (platform operators).
     Operator,
+    /// A peer instance's `X-Federation-Key`.
+    FederationKey,
 }
 
 impl Access {
-    const ALL: [Access; 5] = [Public, Optional, Required, KeyOrToken, Operator];
+    const ALL: [Access; 6] = [
+        Public,
+        Optional,
+        Required,
+        KeyOrToken,
+        Operator,
+        FederationKey,
+    ];
 
     /// The value of a typed operation's `x-access` extension.
     pub fn as_str(self) -> &'static str {
@@ -35,6 +44,7 @@ impl Access {
             Required => "required",
             KeyOrToken => "key_or_token",
             Operator => "operator",
+            FederationKey => "federation_key",
         }
     }
 
@@ -223,6 +233,7 @@ fn shared_rules(op: &mut Value, method: &str, path: &str) {
         Optional => json!([{}, {"ApiKey": []}, {"Bearer": []}, {"Session": []}]),
         Required | Operator => json!([{"ApiKey": []}, {"Bearer": []}, {"Session": []}]),
         KeyOrToken => json!([{"ApiKey": []}, {"Bearer": []}]),
+        FederationKey => json!([{"FederationKey": []}]),
     };
     if access == Operator && op["description"].is_null() {
         op["description"] = json!("Needs the GOVERNANCE_APPROVE permission (platform operators).");
@@ -278,6 +289,7 @@ pub fn document() -> &'static Value {
                 "schemas": schemas,
                 "securitySchemes": {
                     "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+                    "FederationKey": {"type": "apiKey", "in": "header", "name": "X-Federation-Key"},
                     "Bearer": {"type": "http", "scheme": "bearer"},
                     "Session": {"type": "apiKey", "in": "cookie", "name": "mp_session"}
                 }

@@ -49,6 +49,8 @@ pub struct RateLimits {
     pub page_anonymous: u32,
     /// Pages and server functions, per signed-in user.
     pub page_session: u32,
+    /// `/api/federation/**`, per address (the reference's 100).
+    pub federation: u32,
     /// Count the windows in this Redis (PostgreSQL when it fails).
     pub redis_url: Option<String>,
     /// Peers whose `X-Forwarded-For` is believed.
@@ -88,11 +90,16 @@ enum Door {
     Api,
     /// Pages and server functions (`/sfn/**`).
     Page,
+    /// `/api/federation/**`: peers, by address only (their key is not a
+    /// user's credential).
+    Federation,
 }
 
 impl Door {
     fn of(path: &str) -> Door {
-        if path == "/api" || path.starts_with("/api/") || path.starts_with("/oauth/") {
+        if path == "/api/federation" || path.starts_with("/api/federation/") {
+            Door::Federation
+        } else if path == "/api" || path.starts_with("/api/") || path.starts_with("/oauth/") {
             Door::Api
         } else {
             Door::Page
@@ -298,9 +305,9 @@ fn identify<'a>(
     // functions know only the session.
     let presented = match door {
         Door::Api => Presented::from_headers(req.headers()),
-        Door::Page => Presented::default(),
+        Door::Page | Door::Federation => Presented::default(),
     };
-    let session = (!presented.has_header_credential())
+    let session = (door != Door::Federation && !presented.has_header_credential())
         .then(|| req.extensions().get::<Session>().cloned())
         .flatten();
     resolve_presented(state, presented, session)
@@ -335,6 +342,7 @@ fn bucket_for(
         (Door::Api, None) => (format!("api:ip:{ip}"), limits.anonymous),
         (Door::Page, Some(p)) => (format!("page:user:{}", p.user_id), limits.page_session),
         (Door::Page, None) => (format!("page:ip:{ip}"), limits.page_anonymous),
+        (Door::Federation, _) => (format!("fed:ip:{ip}"), limits.federation),
     }
 }
 
@@ -382,6 +390,7 @@ mod tests {
             session: 100,
             page_anonymous: 300,
             page_session: 600,
+            federation: 100,
             redis_url: None,
             trusted_proxies: trusted.iter().map(|s| s.parse().expect("ip")).collect(),
             pinned_window: None,
@@ -468,5 +477,10 @@ mod tests {
         assert_eq!(Door::of("/sfn/account/login"), Door::Page);
         assert_eq!(Door::of("/skills"), Door::Page);
         assert_eq!(Door::of("/apiary"), Door::Page);
+        assert_eq!(
+            Door::of("/api/federation/v1/marketplace/skills"),
+            Door::Federation
+        );
+        assert_eq!(Door::of("/api/admin/federation/peers"), Door::Api);
     }
 }

@@ -893,7 +893,14 @@ async fn sync_of_ten_thousand_listings(pool: PgPool) {
         ],
     )
     .await;
-    let b = start_with(&url_b, &[("FEDERATION_SYNC_SECONDS", "0")]).await;
+    let b = start_with(
+        &url_b,
+        &[
+            ("FEDERATION_SYNC_SECONDS", "0"),
+            ("REQUEST_TIMEOUT_SECS", "3600"),
+        ],
+    )
+    .await;
     let (s, _) = http(
         reqwest::Method::PUT,
         &format!("{}/api/admin/federation/peers/a", b.base),

@@ -4,6 +4,7 @@ pub mod agents;
 pub mod canvases;
 pub mod catalog;
 pub mod deprecation;
+pub mod federation;
 pub mod governance;
 pub mod identity;
 pub mod installed_domains;
@@ -17,10 +18,10 @@ pub mod quotas;
 pub mod rate_limit;
 pub mod reviews;
 pub mod stats;
+pub mod search;
 pub mod versions;
 pub mod webhooks;
 pub mod workflows;
-pub mod search;
 
 use crate::error::{ErrorCode, MarketError};
 
