@@ -203,6 +203,14 @@ NAMES = {
     "get_api_openapi_json": "openapi",
 }
 
+ACCESS = {
+    "public": "no credentials needed",
+    "optional": "credentials optional (they show the caller's own items)",
+    "required": "an API key, OAuth token or session",
+    "key_or_token": "an API key or OAuth token",
+    "operator": "an operator's credentials (GOVERNANCE_APPROVE)",
+}
+
 # Array fields holding a page's items, when a page has more than one array.
 ITEMS_FIELDS = ["items", "data", "results", "entries"]
 
@@ -601,6 +609,8 @@ def gen_python(ops, doc: Doc) -> str:
                 out.append(f"\n    @operation({op.id!r})\n")
                 out.append(f"    {a}def {op.name}({', '.join(args)}) -> {ret}:\n")
                 text = f"{op.method} {op.path}" + (f": {op.summary}" if op.summary else "")
+                if op.access in ACCESS:
+                    text += f"\n\n        Access: {ACCESS[op.access]}."
                 if op.paged:
                     text += "\n\n        One page; `client.iter_all(client.%s.%s, ...)` walks them all." % (ns, op.name)
                 out.append(py_doc(text, "        "))
@@ -709,6 +719,8 @@ def gen_js(ops) -> str:
             ret = ts_return(op)
             any_required = any(p.required for p in op.params)
             text = f"{op.method} {op.path}" + (f": {op.summary}" if op.summary else "")
+            if op.access in ACCESS:
+                text += f". Access: {ACCESS[op.access]}"
             if op.paged:
                 text += f" (one page; `client.iterAll(client.{camel(ns)}.{camel(op.name)}, args)` walks them all)"
             text = text.replace("*/", "*\\/")

@@ -140,62 +140,62 @@ export const OPERATIONS: Record<string, Operation> = {
 export class SkillsApi {
   constructor(private readonly transport: Transport) {}
 
-  /** GET /api/skills: Many skills at once (?ids=a,b,c) */
+  /** GET /api/skills: Many skills at once (?ids=a,b,c). Access: an API key, OAuth token or session */
   getMany(args: SkillsGetManyArgs): Promise<Result<components["schemas"]["SkillMany"]>> {
     return this.transport.call(OPERATIONS.get_api_skills, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillMany"]>>;
   }
 
-  /** POST /api/skills/approve/{id}: Approve a submission */
+  /** POST /api/skills/approve/{id}: Approve a submission. Access: an operator's credentials (GOVERNANCE_APPROVE) */
   approve(args: SkillsApproveArgs): Promise<Result<components["schemas"]["Approval"]>> {
     return this.transport.call(OPERATIONS.post_api_skills_approve__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Approval"]>>;
   }
 
-  /** GET /api/skills/history/{id}: Version history, newest first, paged (no snapshots) (one page; `client.iterAll(client.skills.history, args)` walks them all) */
+  /** GET /api/skills/history/{id}: Version history, newest first, paged (no snapshots). Access: an API key, OAuth token or session (one page; `client.iterAll(client.skills.history, args)` walks them all) */
   history(args: SkillsHistoryArgs): Promise<Result<components["schemas"]["SkillHistory"]>> {
     return this.transport.call(OPERATIONS.get_api_skills_history__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillHistory"]>>;
   }
 
-  /** POST /api/skills/install: Install an approved skill into the tenant */
+  /** POST /api/skills/install: Install an approved skill into the tenant. Access: an API key, OAuth token or session */
   install(args: SkillsInstallArgs): Promise<Result<components["schemas"]["SkillInstallAnswer"]>> {
     return this.transport.call(OPERATIONS.post_api_skills_install, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillInstallAnswer"]>>;
   }
 
-  /** GET /api/skills/marketplace: Browse and search skills (one page; `client.iterAll(client.skills.browse, args)` walks them all) */
+  /** GET /api/skills/marketplace: Browse and search skills. Access: an API key, OAuth token or session (one page; `client.iterAll(client.skills.browse, args)` walks them all) */
   browse(args: SkillsBrowseArgs = {}): Promise<Result<components["schemas"]["SkillBrowse"]>> {
     return this.transport.call(OPERATIONS.get_api_skills_marketplace, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillBrowse"]>>;
   }
 
-  /** POST /api/skills/publish: Submit a private skill for review */
+  /** POST /api/skills/publish: Submit a private skill for review. Access: an API key, OAuth token or session */
   publish(args: SkillsPublishArgs): Promise<Result<components["schemas"]["SkillSubmitted"]>> {
     return this.transport.call(OPERATIONS.post_api_skills_publish, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillSubmitted"]>>;
   }
 
-  /** POST /api/skills/rate/{id}: Rate and review (once per user) */
+  /** POST /api/skills/rate/{id}: Rate and review (once per user). Access: an API key, OAuth token or session */
   rate(args: SkillsRateArgs): Promise<Result<components["schemas"]["SkillRated"]>> {
     return this.transport.call(OPERATIONS.post_api_skills_rate__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillRated"]>>;
   }
 
-  /** PUT /api/skills/rate/{id}: Replace the caller's rating */
+  /** PUT /api/skills/rate/{id}: Replace the caller's rating. Access: an API key, OAuth token or session */
   updateRating(args: SkillsUpdateRatingArgs): Promise<Result<components["schemas"]["SkillRated"]>> {
     return this.transport.call(OPERATIONS.put_api_skills_rate__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillRated"]>>;
   }
 
-  /** POST /api/skills/reject/{id}: Reject a submission with a reason */
+  /** POST /api/skills/reject/{id}: Reject a submission with a reason. Access: an operator's credentials (GOVERNANCE_APPROVE) */
   reject(args: SkillsRejectArgs): Promise<Result<components["schemas"]["Rejection"]>> {
     return this.transport.call(OPERATIONS.post_api_skills_reject__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Rejection"]>>;
   }
 
-  /** POST /api/skills/rollback/{id}: Restore a version's fields (on an approved skill: into review) */
+  /** POST /api/skills/rollback/{id}: Restore a version's fields (on an approved skill: into review). Access: an API key, OAuth token or session */
   rollback(args: SkillsRollbackArgs): Promise<Result<components["schemas"]["SkillRolledBack"]>> {
     return this.transport.call(OPERATIONS.post_api_skills_rollback__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillRolledBack"]>>;
   }
 
-  /** POST /api/skills/version: Freeze a version */
+  /** POST /api/skills/version: Freeze a version. Access: an API key, OAuth token or session */
   createVersion(args: SkillsCreateVersionArgs): Promise<Result<components["schemas"]["SkillVersionCreated"]>> {
     return this.transport.call(OPERATIONS.post_api_skills_version, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillVersionCreated"]>>;
   }
 
-  /** GET /api/skills/{id}: One skill with its config schema */
+  /** GET /api/skills/{id}: One skill with its config schema. Access: an API key, OAuth token or session */
   get(args: SkillsGetArgs): Promise<Result<components["schemas"]["SkillDetail"]>> {
     return this.transport.call(OPERATIONS.get_api_skills__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillDetail"]>>;
   }
@@ -315,27 +315,27 @@ Object.defineProperty(SkillsApi.prototype.get, "operationId", { value: "get_api_
 export class AgentTemplatesApi {
   constructor(private readonly transport: Transport) {}
 
-  /** POST /api/agent-marketplace/approve/{template_id}: Approve an agent template */
+  /** POST /api/agent-marketplace/approve/{template_id}: Approve an agent template. Access: an operator's credentials (GOVERNANCE_APPROVE) */
   approve(args: AgentTemplatesApproveArgs): Promise<Result<components["schemas"]["Approval"]>> {
     return this.transport.call(OPERATIONS.post_api_agent_marketplace_approve__template_id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Approval"]>>;
   }
 
-  /** GET /api/agent-marketplace/browse: Browse approved agent templates (one page; `client.iterAll(client.agentTemplates.browse, args)` walks them all) */
+  /** GET /api/agent-marketplace/browse: Browse approved agent templates. Access: an API key, OAuth token or session (one page; `client.iterAll(client.agentTemplates.browse, args)` walks them all) */
   browse(args: AgentTemplatesBrowseArgs = {}): Promise<Result<components["schemas"]["AgentTemplatePage"]>> {
     return this.transport.call(OPERATIONS.get_api_agent_marketplace_browse, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["AgentTemplatePage"]>>;
   }
 
-  /** POST /api/agent-marketplace/install/{template_id}: Install a template as a new agent (plan limit applies) */
+  /** POST /api/agent-marketplace/install/{template_id}: Install a template as a new agent (plan limit applies). Access: an API key, OAuth token or session */
   install(args: AgentTemplatesInstallArgs): Promise<Result<components["schemas"]["InstalledTemplate"]>> {
     return this.transport.call(OPERATIONS.post_api_agent_marketplace_install__template_id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["InstalledTemplate"]>>;
   }
 
-  /** POST /api/agent-marketplace/publish/{agent_id}: Publish one of the tenant's agents as a template (pending approval) */
+  /** POST /api/agent-marketplace/publish/{agent_id}: Publish one of the tenant's agents as a template (pending approval). Access: an API key, OAuth token or session */
   publish(args: AgentTemplatesPublishArgs): Promise<Result<components["schemas"]["PublishedTemplate"]>> {
     return this.transport.call(OPERATIONS.post_api_agent_marketplace_publish__agent_id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PublishedTemplate"]>>;
   }
 
-  /** POST /api/agent-marketplace/reject/{template_id}: Reject an agent template with a reason */
+  /** POST /api/agent-marketplace/reject/{template_id}: Reject an agent template with a reason. Access: an operator's credentials (GOVERNANCE_APPROVE) */
   reject(args: AgentTemplatesRejectArgs): Promise<Result<components["schemas"]["Rejection"]>> {
     return this.transport.call(OPERATIONS.post_api_agent_marketplace_reject__template_id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Rejection"]>>;
   }
@@ -388,67 +388,67 @@ Object.defineProperty(AgentTemplatesApi.prototype.reject, "operationId", { value
 export class DomainsApi {
   constructor(private readonly transport: Transport) {}
 
-  /** GET /api/v1/domains: The tenant's own and installed domains */
+  /** GET /api/v1/domains: The tenant's own and installed domains. Access: an API key, OAuth token or session */
   listMine(): Promise<Result<components["schemas"]["DomainList"]>> {
     return this.transport.call(OPERATIONS.get_api_v1_domains, {}) as Promise<Result<components["schemas"]["DomainList"]>>;
   }
 
-  /** POST /api/v1/domains: Create a draft domain of the tenant */
+  /** POST /api/v1/domains: Create a draft domain of the tenant. Access: an API key, OAuth token or session */
   create(args: DomainsCreateArgs = {}): Promise<Result<components["schemas"]["DomainCreated"]>> {
     return this.transport.call(OPERATIONS.post_api_v1_domains, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainCreated"]>>;
   }
 
-  /** POST /api/v1/domains/marketplace/install: Install a domain under a custom name */
+  /** POST /api/v1/domains/marketplace/install: Install a domain under a custom name. Access: an API key, OAuth token or session */
   install(args: DomainsInstallArgs): Promise<Result<components["schemas"]["DomainInstalled"]>> {
     return this.transport.call(OPERATIONS.post_api_v1_domains_marketplace_install, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainInstalled"]>>;
   }
 
-  /** GET /api/v1/domains/marketplace/my-submissions: Domains the tenant submitted */
+  /** GET /api/v1/domains/marketplace/my-submissions: Domains the tenant submitted. Access: an API key, OAuth token or session */
   mySubmissions(): Promise<Result<Array<components["schemas"]["DomainSubmission"]>>> {
     return this.transport.call(OPERATIONS.get_api_v1_domains_marketplace_my_submissions, {}) as Promise<Result<Array<components["schemas"]["DomainSubmission"]>>>;
   }
 
-  /** GET /api/v1/domains/marketplace/search: Search approved domains */
+  /** GET /api/v1/domains/marketplace/search: Search approved domains. Access: no credentials needed */
   browse(args: DomainsBrowseArgs = {}): Promise<Result<Array<components["schemas"]["DomainItem"]>>> {
     return this.transport.call(OPERATIONS.get_api_v1_domains_marketplace_search, args as unknown as Record<string, unknown>) as Promise<Result<Array<components["schemas"]["DomainItem"]>>>;
   }
 
-  /** GET /api/v1/domains/marketplace/stats: Submission, approval and install counts */
+  /** GET /api/v1/domains/marketplace/stats: Submission, approval and install counts. Access: no credentials needed */
   stats(): Promise<Result<components["schemas"]["DomainStats"]>> {
     return this.transport.call(OPERATIONS.get_api_v1_domains_marketplace_stats, {}) as Promise<Result<components["schemas"]["DomainStats"]>>;
   }
 
-  /** POST /api/v1/domains/marketplace/submit: Submit a draft domain with price, license and tags */
+  /** POST /api/v1/domains/marketplace/submit: Submit a draft domain with price, license and tags. Access: an API key, OAuth token or session */
   submit(args: DomainsSubmitArgs): Promise<Result<components["schemas"]["DomainSubmitted"]>> {
     return this.transport.call(OPERATIONS.post_api_v1_domains_marketplace_submit, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainSubmitted"]>>;
   }
 
-  /** GET /api/v1/domains/marketplace/trending: Domains by time-decayed recent installs */
+  /** GET /api/v1/domains/marketplace/trending: Domains by time-decayed recent installs. Access: no credentials needed */
   trending(args: DomainsTrendingArgs = {}): Promise<Result<Array<components["schemas"]["TrendingDomain"]>>> {
     return this.transport.call(OPERATIONS.get_api_v1_domains_marketplace_trending, args as unknown as Record<string, unknown>) as Promise<Result<Array<components["schemas"]["TrendingDomain"]>>>;
   }
 
-  /** GET /api/v1/domains/marketplace/{domain_id}: Domain details */
+  /** GET /api/v1/domains/marketplace/{domain_id}: Domain details. Access: no credentials needed */
   get(args: DomainsGetArgs): Promise<Result<components["schemas"]["DomainItem"]>> {
     return this.transport.call(OPERATIONS.get_api_v1_domains_marketplace__domain_id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainItem"]>>;
   }
 
-  /** POST /api/v1/domains/marketplace/{domain_id}/approve: Approve a domain */
+  /** POST /api/v1/domains/marketplace/{domain_id}/approve: Approve a domain. Access: an operator's credentials (GOVERNANCE_APPROVE) */
   approve(args: DomainsApproveArgs): Promise<Result<components["schemas"]["DomainApproved"]>> {
     return this.transport.call(OPERATIONS.post_api_v1_domains_marketplace__domain_id__approve, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainApproved"]>>;
   }
 
-  /** POST /api/v1/domains/marketplace/{domain_id}/rate: Rate a domain (1.0 to 5.0 in halves) */
+  /** POST /api/v1/domains/marketplace/{domain_id}/rate: Rate a domain (1.0 to 5.0 in halves). Access: an API key, OAuth token or session */
   rate(args: DomainsRateArgs): Promise<Result<components["schemas"]["DomainRated"]>> {
     return this.transport.call(OPERATIONS.post_api_v1_domains_marketplace__domain_id__rate, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainRated"]>>;
   }
 
-  /** PUT /api/v1/domains/marketplace/{domain_id}/rate: Replace the caller's rating */
+  /** PUT /api/v1/domains/marketplace/{domain_id}/rate: Replace the caller's rating. Access: an API key, OAuth token or session */
   updateRating(args: DomainsUpdateRatingArgs): Promise<Result<components["schemas"]["DomainRated"]>> {
     return this.transport.call(OPERATIONS.put_api_v1_domains_marketplace__domain_id__rate, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainRated"]>>;
   }
 
-  /** POST /api/v1/domains/marketplace/{domain_id}/reject: Reject a domain with a reason */
+  /** POST /api/v1/domains/marketplace/{domain_id}/reject: Reject a domain with a reason. Access: an operator's credentials (GOVERNANCE_APPROVE) */
   reject(args: DomainsRejectArgs): Promise<Result<components["schemas"]["DomainRejected"]>> {
     return this.transport.call(OPERATIONS.post_api_v1_domains_marketplace__domain_id__reject, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DomainRejected"]>>;
   }
@@ -545,62 +545,62 @@ Object.defineProperty(DomainsApi.prototype.reject, "operationId", { value: "post
 export class ComponentsApi {
   constructor(private readonly transport: Transport) {}
 
-  /** GET /api/canvas-marketplace/categories: Component categories with counts */
+  /** GET /api/canvas-marketplace/categories: Component categories with counts. Access: no credentials needed */
   categories(): Promise<Result<components["schemas"]["ComponentCategories"]>> {
     return this.transport.call(OPERATIONS.get_api_canvas_marketplace_categories, {}) as Promise<Result<components["schemas"]["ComponentCategories"]>>;
   }
 
-  /** GET /api/canvas-marketplace/components: Browse components (also /api/components) (one page; `client.iterAll(client.components.browse, args)` walks them all) */
+  /** GET /api/canvas-marketplace/components: Browse components (also /api/components). Access: credentials optional (they show the caller's own items) (one page; `client.iterAll(client.components.browse, args)` walks them all) */
   browse(args: ComponentsBrowseArgs = {}): Promise<Result<components["schemas"]["ComponentPage"]>> {
     return this.transport.call(OPERATIONS.get_api_canvas_marketplace_components, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentPage"]>>;
   }
 
-  /** POST /api/canvas-marketplace/components: Create a draft component */
+  /** POST /api/canvas-marketplace/components: Create a draft component. Access: an API key, OAuth token or session */
   create(args: ComponentsCreateArgs): Promise<Result<components["schemas"]["ComponentCreated"]>> {
     return this.transport.call(OPERATIONS.post_api_canvas_marketplace_components, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentCreated"]>>;
   }
 
-  /** POST /api/canvas-marketplace/components/install: Install a component onto one of the tenant's canvases */
+  /** POST /api/canvas-marketplace/components/install: Install a component onto one of the tenant's canvases. Access: an API key, OAuth token or session */
   install(args: ComponentsInstallArgs): Promise<Result<components["schemas"]["ComponentInstalled"]>> {
     return this.transport.call(OPERATIONS.post_api_canvas_marketplace_components_install, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentInstalled"]>>;
   }
 
-  /** POST /api/canvas-marketplace/components/publish: Submit a draft component for review */
+  /** POST /api/canvas-marketplace/components/publish: Submit a draft component for review. Access: an API key, OAuth token or session */
   publish(args: ComponentsPublishArgs): Promise<Result<components["schemas"]["ComponentSubmitted"]>> {
     return this.transport.call(OPERATIONS.post_api_canvas_marketplace_components_publish, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentSubmitted"]>>;
   }
 
-  /** GET /api/canvas-marketplace/components/{component_id}: Component details with code, config schema and recent ratings */
+  /** GET /api/canvas-marketplace/components/{component_id}: Component details with code, config schema and recent ratings. Access: credentials optional (they show the caller's own items) */
   get(args: ComponentsGetArgs): Promise<Result<components["schemas"]["ComponentDetail"]>> {
     return this.transport.call(OPERATIONS.get_api_canvas_marketplace_components__component_id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentDetail"]>>;
   }
 
-  /** POST /api/canvas-marketplace/components/{component_id}/approve: Approve a component */
+  /** POST /api/canvas-marketplace/components/{component_id}/approve: Approve a component. Access: an operator's credentials (GOVERNANCE_APPROVE) */
   approve(args: ComponentsApproveArgs): Promise<Result<components["schemas"]["ComponentApproved"]>> {
     return this.transport.call(OPERATIONS.post_api_canvas_marketplace_components__component_id__approve, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentApproved"]>>;
   }
 
-  /** POST /api/canvas-marketplace/components/{component_id}/rate: Rate and review a component */
+  /** POST /api/canvas-marketplace/components/{component_id}/rate: Rate and review a component. Access: an API key, OAuth token or session */
   rate(args: ComponentsRateArgs): Promise<Result<components["schemas"]["ComponentRated"]>> {
     return this.transport.call(OPERATIONS.post_api_canvas_marketplace_components__component_id__rate, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentRated"]>>;
   }
 
-  /** PUT /api/canvas-marketplace/components/{component_id}/rate: Replace the caller's rating */
+  /** PUT /api/canvas-marketplace/components/{component_id}/rate: Replace the caller's rating. Access: an API key, OAuth token or session */
   updateRating(args: ComponentsUpdateRatingArgs): Promise<Result<components["schemas"]["ComponentRated"]>> {
     return this.transport.call(OPERATIONS.put_api_canvas_marketplace_components__component_id__rate, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentRated"]>>;
   }
 
-  /** GET /api/canvas-marketplace/components/{component_id}/ratings: Ratings with helpful counts and author responses (one page; `client.iterAll(client.components.ratings, args)` walks them all) */
+  /** GET /api/canvas-marketplace/components/{component_id}/ratings: Ratings with helpful counts and author responses. Access: credentials optional (they show the caller's own items) (one page; `client.iterAll(client.components.ratings, args)` walks them all) */
   ratings(args: ComponentsRatingsArgs): Promise<Result<components["schemas"]["ComponentRatingPage"]>> {
     return this.transport.call(OPERATIONS.get_api_canvas_marketplace_components__component_id__ratings, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentRatingPage"]>>;
   }
 
-  /** POST /api/canvas-marketplace/components/{component_id}/reject: Reject a component with a reason */
+  /** POST /api/canvas-marketplace/components/{component_id}/reject: Reject a component with a reason. Access: an operator's credentials (GOVERNANCE_APPROVE) */
   reject(args: ComponentsRejectArgs): Promise<Result<components["schemas"]["ComponentRejected"]>> {
     return this.transport.call(OPERATIONS.post_api_canvas_marketplace_components__component_id__reject, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ComponentRejected"]>>;
   }
 
-  /** GET /api/canvas-marketplace/tags: Popular component tags with counts */
+  /** GET /api/canvas-marketplace/tags: Popular component tags with counts. Access: no credentials needed */
   tags(): Promise<Result<components["schemas"]["ComponentTags"]>> {
     return this.transport.call(OPERATIONS.get_api_canvas_marketplace_tags, {}) as Promise<Result<components["schemas"]["ComponentTags"]>>;
   }
@@ -720,62 +720,62 @@ Object.defineProperty(ComponentsApi.prototype.tags, "operationId", { value: "get
 export class WorkflowsApi {
   constructor(private readonly transport: Transport) {}
 
-  /** POST /api/marketplace/export: Export a workflow document with metadata */
+  /** POST /api/marketplace/export: Export a workflow document with metadata. Access: no credentials needed */
   export(args: WorkflowsExportArgs): Promise<Result<components["schemas"]["WorkflowExport"]>> {
     return this.transport.call(OPERATIONS.post_api_marketplace_export, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkflowExport"]>>;
   }
 
-  /** POST /api/marketplace/import: Import a workflow file (multipart 'file' or a JSON body) */
+  /** POST /api/marketplace/import: Import a workflow file (multipart 'file' or a JSON body). Access: an API key, OAuth token or session */
   importFile(args: WorkflowsImportFileArgs): Promise<Result<components["schemas"]["WorkflowImported"]>> {
     return this.transport.call(OPERATIONS.post_api_marketplace_import, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkflowImported"]>>;
   }
 
-  /** GET /api/marketplace/templates: Workflow templates (tags may repeat) */
+  /** GET /api/marketplace/templates: Workflow templates (tags may repeat). Access: credentials optional (they show the caller's own items) */
   browse(args: WorkflowsBrowseArgs = {}): Promise<Result<Array<components["schemas"]["WorkflowTemplateItem"]>>> {
     return this.transport.call(OPERATIONS.get_api_marketplace_templates, args as unknown as Record<string, unknown>) as Promise<Result<Array<components["schemas"]["WorkflowTemplateItem"]>>>;
   }
 
-  /** POST /api/marketplace/templates/advanced: Create an advanced template (pending approval) */
+  /** POST /api/marketplace/templates/advanced: Create an advanced template (pending approval). Access: an API key, OAuth token or session */
   createAdvanced(args: WorkflowsCreateAdvancedArgs): Promise<Result<components["schemas"]["WorkflowTemplateCreated"]>> {
     return this.transport.call(OPERATIONS.post_api_marketplace_templates_advanced, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkflowTemplateCreated"]>>;
   }
 
-  /** GET /api/marketplace/templates/featured: Featured templates */
+  /** GET /api/marketplace/templates/featured: Featured templates. Access: no credentials needed */
   featured(args: WorkflowsFeaturedArgs = {}): Promise<Result<Array<components["schemas"]["WorkflowFeaturedTemplate"]>>> {
     return this.transport.call(OPERATIONS.get_api_marketplace_templates_featured, args as unknown as Record<string, unknown>) as Promise<Result<Array<components["schemas"]["WorkflowFeaturedTemplate"]>>>;
   }
 
-  /** GET /api/marketplace/templates/statistics: Counts and downloads by category, type and complexity */
+  /** GET /api/marketplace/templates/statistics: Counts and downloads by category, type and complexity. Access: no credentials needed */
   statistics(): Promise<Result<components["schemas"]["WorkflowStatistics"]>> {
     return this.transport.call(OPERATIONS.get_api_marketplace_templates_statistics, {}) as Promise<Result<components["schemas"]["WorkflowStatistics"]>>;
   }
 
-  /** GET /api/marketplace/templates/types: Template types */
+  /** GET /api/marketplace/templates/types: Template types. Access: no credentials needed */
   types(): Promise<Result<components["schemas"]["WorkflowTemplateTypes"]>> {
     return this.transport.call(OPERATIONS.get_api_marketplace_templates_types, {}) as Promise<Result<components["schemas"]["WorkflowTemplateTypes"]>>;
   }
 
-  /** GET /api/marketplace/templates/{template_id}: Template details with workflow_data (UUID or string id) */
+  /** GET /api/marketplace/templates/{template_id}: Template details with workflow_data (UUID or string id). Access: credentials optional (they show the caller's own items) */
   get(args: WorkflowsGetArgs): Promise<Result<components["schemas"]["WorkflowTemplateDetail"]>> {
     return this.transport.call(OPERATIONS.get_api_marketplace_templates__template_id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkflowTemplateDetail"]>>;
   }
 
-  /** POST /api/marketplace/templates/{template_id}/create-workflow: Create a workflow from a template with checked inputs */
+  /** POST /api/marketplace/templates/{template_id}/create-workflow: Create a workflow from a template with checked inputs. Access: an API key, OAuth token or session */
   createWorkflow(args: WorkflowsCreateWorkflowArgs): Promise<Result<components["schemas"]["WorkflowCreated"]>> {
     return this.transport.call(OPERATIONS.post_api_marketplace_templates__template_id__create_workflow, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkflowCreated"]>>;
   }
 
-  /** POST /api/marketplace/templates/{template_id}/import: Import a template into the workspace */
+  /** POST /api/marketplace/templates/{template_id}/import: Import a template into the workspace. Access: an API key, OAuth token or session */
   install(args: WorkflowsInstallArgs): Promise<Result<components["schemas"]["WorkflowImported"]>> {
     return this.transport.call(OPERATIONS.post_api_marketplace_templates__template_id__import, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkflowImported"]>>;
   }
 
-  /** GET /api/workflows: The tenant's workspace workflows, newest first, paged (a full page links the next) (one page; `client.iterAll(client.workflows.listWorkspace, args)` walks them all) */
+  /** GET /api/workflows: The tenant's workspace workflows, newest first, paged (a full page links the next). Access: an API key, OAuth token or session (one page; `client.iterAll(client.workflows.listWorkspace, args)` walks them all) */
   listWorkspace(args: WorkflowsListWorkspaceArgs = {}): Promise<Result<components["schemas"]["WorkspaceWorkflows"]>> {
     return this.transport.call(OPERATIONS.get_api_workflows, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkspaceWorkflows"]>>;
   }
 
-  /** GET /api/workflows/{id}: One workspace workflow with nodes, edges and definition */
+  /** GET /api/workflows/{id}: One workspace workflow with nodes, edges and definition. Access: an API key, OAuth token or session */
   getWorkspace(args: WorkflowsGetWorkspaceArgs): Promise<Result<components["schemas"]["WorkspaceWorkflowDetail"]>> {
     return this.transport.call(OPERATIONS.get_api_workflows__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["WorkspaceWorkflowDetail"]>>;
   }
@@ -886,42 +886,42 @@ Object.defineProperty(WorkflowsApi.prototype.getWorkspace, "operationId", { valu
 export class PublicApi {
   constructor(private readonly transport: Transport) {}
 
-  /** GET /api/public/v1/marketplace/categories: All categories */
+  /** GET /api/public/v1/marketplace/categories: All categories. Access: credentials optional (they show the caller's own items) */
   categories(): Promise<Result<components["schemas"]["PublicCategories"]>> {
     return this.transport.call(OPERATIONS.get_api_public_v1_marketplace_categories, {}) as Promise<Result<components["schemas"]["PublicCategories"]>>;
   }
 
-  /** POST /api/public/v1/marketplace/reviews/{id}/flag: Flag a review for moderation */
+  /** POST /api/public/v1/marketplace/reviews/{id}/flag: Flag a review for moderation. Access: an API key or OAuth token */
   flagReview(args: PublicFlagReviewArgs): Promise<Result<components["schemas"]["ReviewFlagged"]>> {
     return this.transport.call(OPERATIONS.post_api_public_v1_marketplace_reviews__id__flag, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ReviewFlagged"]>>;
   }
 
-  /** GET /api/public/v1/marketplace/skills: Browse the public catalog (one page; `client.iterAll(client.public.browse, args)` walks them all) */
+  /** GET /api/public/v1/marketplace/skills: Browse the public catalog. Access: credentials optional (they show the caller's own items) (one page; `client.iterAll(client.public.browse, args)` walks them all) */
   browse(args: PublicBrowseArgs = {}): Promise<Result<components["schemas"]["PublicSkillPage"]>> {
     return this.transport.call(OPERATIONS.get_api_public_v1_marketplace_skills, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PublicSkillPage"]>>;
   }
 
-  /** GET /api/public/v1/marketplace/skills/{id}: Skill details with recent reviews */
+  /** GET /api/public/v1/marketplace/skills/{id}: Skill details with recent reviews. Access: credentials optional (they show the caller's own items) */
   get(args: PublicGetArgs): Promise<Result<components["schemas"]["PublicSkillDetail"]>> {
     return this.transport.call(OPERATIONS.get_api_public_v1_marketplace_skills__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PublicSkillDetail"]>>;
   }
 
-  /** POST /api/public/v1/marketplace/skills/{id}/rate: Rate a skill */
+  /** POST /api/public/v1/marketplace/skills/{id}/rate: Rate a skill. Access: an API key or OAuth token */
   rate(args: PublicRateArgs): Promise<Result<components["schemas"]["SkillRated"]>> {
     return this.transport.call(OPERATIONS.post_api_public_v1_marketplace_skills__id__rate, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SkillRated"]>>;
   }
 
-  /** GET /api/public/v1/marketplace/skills/{id}/reviews: Reviews of a skill (one page; `client.iterAll(client.public.reviews, args)` walks them all) */
+  /** GET /api/public/v1/marketplace/skills/{id}/reviews: Reviews of a skill. Access: no credentials needed (one page; `client.iterAll(client.public.reviews, args)` walks them all) */
   reviews(args: PublicReviewsArgs): Promise<Result<components["schemas"]["PublicReviews"]>> {
     return this.transport.call(OPERATIONS.get_api_public_v1_marketplace_skills__id__reviews, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PublicReviews"]>>;
   }
 
-  /** POST /api/public/v1/marketplace/submit: Submit a skill for review */
+  /** POST /api/public/v1/marketplace/submit: Submit a skill for review. Access: an API key or OAuth token */
   submit(args: PublicSubmitArgs): Promise<Result<components["schemas"]["PublicSubmitted"]>> {
     return this.transport.call(OPERATIONS.post_api_public_v1_marketplace_submit, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PublicSubmitted"]>>;
   }
 
-  /** GET /api/public/v1/marketplace/tags: Tags with usage counts */
+  /** GET /api/public/v1/marketplace/tags: Tags with usage counts. Access: credentials optional (they show the caller's own items) */
   tags(): Promise<Result<components["schemas"]["PublicTags"]>> {
     return this.transport.call(OPERATIONS.get_api_public_v1_marketplace_tags, {}) as Promise<Result<components["schemas"]["PublicTags"]>>;
   }
@@ -1014,27 +1014,27 @@ Object.defineProperty(PublicApi.prototype.tags, "operationId", { value: "get_api
 export class PrivateApi {
   constructor(private readonly transport: Transport) {}
 
-  /** GET /api/v1/skills/private: The tenant's own and installed skills (one page; `client.iterAll(client.private.list, args)` walks them all) */
+  /** GET /api/v1/skills/private: The tenant's own and installed skills. Access: an API key, OAuth token or session (one page; `client.iterAll(client.private.list, args)` walks them all) */
   list(args: PrivateListArgs = {}): Promise<Result<components["schemas"]["PrivateSkillList"]>> {
     return this.transport.call(OPERATIONS.get_api_v1_skills_private, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PrivateSkillList"]>>;
   }
 
-  /** POST /api/v1/skills/private: Create a private skill */
+  /** POST /api/v1/skills/private: Create a private skill. Access: an API key, OAuth token or session */
   create(args: PrivateCreateArgs): Promise<Result<components["schemas"]["PrivateCreated"]>> {
     return this.transport.call(OPERATIONS.post_api_v1_skills_private, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PrivateCreated"]>>;
   }
 
-  /** POST /api/v1/skills/private/install: Install a marketplace skill */
+  /** POST /api/v1/skills/private/install: Install a marketplace skill. Access: an API key, OAuth token or session */
   install(args: PrivateInstallArgs): Promise<Result<components["schemas"]["PrivateInstallAnswer"]>> {
     return this.transport.call(OPERATIONS.post_api_v1_skills_private_install, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PrivateInstallAnswer"]>>;
   }
 
-  /** DELETE /api/v1/skills/private/{id}: Uninstall a skill */
+  /** DELETE /api/v1/skills/private/{id}: Uninstall a skill. Access: an API key, OAuth token or session */
   delete(args: PrivateDeleteArgs): Promise<Result<components["schemas"]["PrivateUninstalled"]>> {
     return this.transport.call(OPERATIONS.delete_api_v1_skills_private__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PrivateUninstalled"]>>;
   }
 
-  /** PUT /api/v1/skills/private/{id}: Customize an installed skill, or edit an own skill (an approved one: into review) */
+  /** PUT /api/v1/skills/private/{id}: Customize an installed skill, or edit an own skill (an approved one: into review). Access: an API key, OAuth token or session */
   update(args: PrivateUpdateArgs): Promise<Result<components["schemas"]["PrivateCustomized"]>> {
     return this.transport.call(OPERATIONS.put_api_v1_skills_private__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PrivateCustomized"]>>;
   }
@@ -1128,22 +1128,22 @@ Object.defineProperty(PrivateApi.prototype.update, "operationId", { value: "put_
 export class AgentsApi {
   constructor(private readonly transport: Transport) {}
 
-  /** GET /api/agents: The tenant's agents */
+  /** GET /api/agents: The tenant's agents. Access: an API key, OAuth token or session */
   list(): Promise<Result<components["schemas"]["AgentList"]>> {
     return this.transport.call(OPERATIONS.get_api_agents, {}) as Promise<Result<components["schemas"]["AgentList"]>>;
   }
 
-  /** POST /api/agents: Create an agent at student (counts against the plan; a tenant admin may start it at intern, as one graduation) */
+  /** POST /api/agents: Create an agent at student (counts against the plan; a tenant admin may start it at intern, as one graduation). Access: an API key, OAuth token or session */
   create(args: AgentsCreateArgs): Promise<Result<components["schemas"]["Agent"]>> {
     return this.transport.call(OPERATIONS.post_api_agents, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Agent"]>>;
   }
 
-  /** GET /api/agents/{id}: One agent with its installed skills */
+  /** GET /api/agents/{id}: One agent with its installed skills. Access: an API key, OAuth token or session */
   get(args: AgentsGetArgs): Promise<Result<components["schemas"]["AgentDetail"]>> {
     return this.transport.call(OPERATIONS.get_api_agents__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["AgentDetail"]>>;
   }
 
-  /** POST /api/agents/{id}/graduate: Raise an agent's maturity one level (tenant admins) */
+  /** POST /api/agents/{id}/graduate: Raise an agent's maturity one level (tenant admins). Access: an API key, OAuth token or session */
   graduate(args: AgentsGraduateArgs): Promise<Result<components["schemas"]["Graduated"]>> {
     return this.transport.call(OPERATIONS.post_api_agents__id__graduate, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Graduated"]>>;
   }
@@ -1176,17 +1176,17 @@ Object.defineProperty(AgentsApi.prototype.graduate, "operationId", { value: "pos
 export class KeysApi {
   constructor(private readonly transport: Transport) {}
 
-  /** GET /api/keys: The caller's API keys, without secrets */
+  /** GET /api/keys: The caller's API keys, without secrets. Access: an API key, OAuth token or session */
   list(): Promise<Result<components["schemas"]["KeyList"]>> {
     return this.transport.call(OPERATIONS.get_api_keys, {}) as Promise<Result<components["schemas"]["KeyList"]>>;
   }
 
-  /** POST /api/keys: Create an API key (shown once) */
+  /** POST /api/keys: Create an API key (shown once). Access: an API key, OAuth token or session */
   create(args: KeysCreateArgs): Promise<Result<components["schemas"]["CreatedKey"]>> {
     return this.transport.call(OPERATIONS.post_api_keys, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["CreatedKey"]>>;
   }
 
-  /** DELETE /api/keys/{id}: Revoke an API key at once */
+  /** DELETE /api/keys/{id}: Revoke an API key at once. Access: an API key, OAuth token or session */
   delete(args: KeysDeleteArgs): Promise<Result<Record<string, never>>> {
     return this.transport.call(OPERATIONS.delete_api_keys__id_, args as unknown as Record<string, unknown>) as Promise<Result<Record<string, never>>>;
   }
@@ -1212,27 +1212,27 @@ Object.defineProperty(KeysApi.prototype.delete, "operationId", { value: "delete_
 export class WebhooksApi {
   constructor(private readonly transport: Transport) {}
 
-  /** GET /api/webhooks: The tenant's webhooks, without secrets */
+  /** GET /api/webhooks: The tenant's webhooks, without secrets. Access: an API key, OAuth token or session */
   list(): Promise<Result<components["schemas"]["WebhookList"]>> {
     return this.transport.call(OPERATIONS.get_api_webhooks, {}) as Promise<Result<components["schemas"]["WebhookList"]>>;
   }
 
-  /** POST /api/webhooks: Register a webhook (its signing secret is shown once) */
+  /** POST /api/webhooks: Register a webhook (its signing secret is shown once). Access: an API key, OAuth token or session */
   create(args: WebhooksCreateArgs): Promise<Result<components["schemas"]["CreatedWebhook"]>> {
     return this.transport.call(OPERATIONS.post_api_webhooks, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["CreatedWebhook"]>>;
   }
 
-  /** POST /api/webhooks/deliveries/{id}/redeliver: Send a delivery again, now */
+  /** POST /api/webhooks/deliveries/{id}/redeliver: Send a delivery again, now. Access: an API key, OAuth token or session */
   redeliver(args: WebhooksRedeliverArgs): Promise<Result<components["schemas"]["Delivery"]>> {
     return this.transport.call(OPERATIONS.post_api_webhooks_deliveries__id__redeliver, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Delivery"]>>;
   }
 
-  /** DELETE /api/webhooks/{id}: Delete a webhook and its delivery log */
+  /** DELETE /api/webhooks/{id}: Delete a webhook and its delivery log. Access: an API key, OAuth token or session */
   delete(args: WebhooksDeleteArgs): Promise<Result<Record<string, never>>> {
     return this.transport.call(OPERATIONS.delete_api_webhooks__id_, args as unknown as Record<string, unknown>) as Promise<Result<Record<string, never>>>;
   }
 
-  /** GET /api/webhooks/{id}/deliveries: A webhook's deliveries, newest first (one page; `client.iterAll(client.webhooks.deliveries, args)` walks them all) */
+  /** GET /api/webhooks/{id}/deliveries: A webhook's deliveries, newest first. Access: an API key, OAuth token or session (one page; `client.iterAll(client.webhooks.deliveries, args)` walks them all) */
   deliveries(args: WebhooksDeliveriesArgs): Promise<Result<components["schemas"]["DeliveryPage"]>> {
     return this.transport.call(OPERATIONS.get_api_webhooks__id__deliveries, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DeliveryPage"]>>;
   }
@@ -1274,87 +1274,87 @@ Object.defineProperty(WebhooksApi.prototype.deliveries, "operationId", { value: 
 export class AdminApi {
   constructor(private readonly transport: Transport) {}
 
-  /** GET /api/admin/audit: The audit log of governance actions (one page; `client.iterAll(client.admin.auditLog, args)` walks them all) */
+  /** GET /api/admin/audit: The audit log of governance actions. Access: an operator's credentials (GOVERNANCE_APPROVE) (one page; `client.iterAll(client.admin.auditLog, args)` walks them all) */
   auditLog(args: AdminAuditLogArgs = {}): Promise<Result<components["schemas"]["AuditLog"]>> {
     return this.transport.call(OPERATIONS.get_api_admin_audit, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["AuditLog"]>>;
   }
 
-  /** GET /api/admin/federation/peers: The registered peers (never their keys) */
+  /** GET /api/admin/federation/peers: The registered peers (never their keys). Access: an operator's credentials (GOVERNANCE_APPROVE) */
   federationPeers(): Promise<Result<components["schemas"]["PeerList"]>> {
     return this.transport.call(OPERATIONS.get_api_admin_federation_peers, {}) as Promise<Result<components["schemas"]["PeerList"]>>;
   }
 
-  /** DELETE /api/admin/federation/peers/{name}: Remove a peer and its mirrored listings */
+  /** DELETE /api/admin/federation/peers/{name}: Remove a peer and its mirrored listings. Access: an operator's credentials (GOVERNANCE_APPROVE) */
   deleteFederationPeer(args: AdminDeleteFederationPeerArgs): Promise<Result<Record<string, never>>> {
     return this.transport.call(OPERATIONS.delete_api_admin_federation_peers__name_, args as unknown as Record<string, unknown>) as Promise<Result<Record<string, never>>>;
   }
 
-  /** PUT /api/admin/federation/peers/{name}: Register or replace a peer */
+  /** PUT /api/admin/federation/peers/{name}: Register or replace a peer. Access: an operator's credentials (GOVERNANCE_APPROVE) */
   putFederationPeer(args: AdminPutFederationPeerArgs): Promise<Result<components["schemas"]["Peer"]>> {
     return this.transport.call(OPERATIONS.put_api_admin_federation_peers__name_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Peer"]>>;
   }
 
-  /** POST /api/admin/federation/peers/{name}/sync: Sync a peer now */
+  /** POST /api/admin/federation/peers/{name}/sync: Sync a peer now. Access: an operator's credentials (GOVERNANCE_APPROVE) */
   syncFederationPeer(args: AdminSyncFederationPeerArgs): Promise<Result<components["schemas"]["SyncReport"]>> {
     return this.transport.call(OPERATIONS.post_api_admin_federation_peers__name__sync, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["SyncReport"]>>;
   }
 
-  /** GET /api/admin/flags: Flagged reviews, most flagged first (one page; `client.iterAll(client.admin.flaggedReviews, args)` walks them all) */
+  /** GET /api/admin/flags: Flagged reviews, most flagged first. Access: an operator's credentials (GOVERNANCE_APPROVE) (one page; `client.iterAll(client.admin.flaggedReviews, args)` walks them all) */
   flaggedReviews(args: AdminFlaggedReviewsArgs = {}): Promise<Result<components["schemas"]["FlaggedReviews"]>> {
     return this.transport.call(OPERATIONS.get_api_admin_flags, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["FlaggedReviews"]>>;
   }
 
-  /** POST /api/admin/listings/{id}/approve: Approve a pending listing of any kind (or a change in review) */
+  /** POST /api/admin/listings/{id}/approve: Approve a pending listing of any kind (or a change in review). Access: an operator's credentials (GOVERNANCE_APPROVE) */
   approveListing(args: AdminApproveListingArgs): Promise<Result<components["schemas"]["StatusDecided"]>> {
     return this.transport.call(OPERATIONS.post_api_admin_listings__id__approve, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["StatusDecided"]>>;
   }
 
-  /** POST /api/admin/listings/{id}/approve-risk: Explicitly approve a high-risk listing for installs */
+  /** POST /api/admin/listings/{id}/approve-risk: Explicitly approve a high-risk listing for installs. Access: an operator's credentials (GOVERNANCE_APPROVE) */
   approveRisk(args: AdminApproveRiskArgs): Promise<Result<components["schemas"]["RiskApproved"]>> {
     return this.transport.call(OPERATIONS.post_api_admin_listings__id__approve_risk, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["RiskApproved"]>>;
   }
 
-  /** POST /api/admin/listings/{id}/reject: Reject a pending listing of any kind (or a change in review), with a reason */
+  /** POST /api/admin/listings/{id}/reject: Reject a pending listing of any kind (or a change in review), with a reason. Access: an operator's credentials (GOVERNANCE_APPROVE) */
   rejectListing(args: AdminRejectListingArgs): Promise<Result<components["schemas"]["StatusDecided"]>> {
     return this.transport.call(OPERATIONS.post_api_admin_listings__id__reject, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["StatusDecided"]>>;
   }
 
-  /** POST /api/admin/listings/{id}/suspend: Suspend an approved listing of any kind, with a reason */
+  /** POST /api/admin/listings/{id}/suspend: Suspend an approved listing of any kind, with a reason. Access: an operator's credentials (GOVERNANCE_APPROVE) */
   suspendListing(args: AdminSuspendListingArgs): Promise<Result<components["schemas"]["StatusDecided"]>> {
     return this.transport.call(OPERATIONS.post_api_admin_listings__id__suspend, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["StatusDecided"]>>;
   }
 
-  /** PUT /api/admin/maintenance: Switch maintenance mode (writes answer 503) */
+  /** PUT /api/admin/maintenance: Switch maintenance mode (writes answer 503). Access: an operator's credentials (GOVERNANCE_APPROVE) */
   setMaintenance(args: AdminSetMaintenanceArgs): Promise<Result<components["schemas"]["MaintenanceState"]>> {
     return this.transport.call(OPERATIONS.put_api_admin_maintenance, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["MaintenanceState"]>>;
   }
 
-  /** PUT /api/admin/packages/{name}: Whitelist state, allowed versions and vulnerabilities of a package */
+  /** PUT /api/admin/packages/{name}: Whitelist state, allowed versions and vulnerabilities of a package. Access: an operator's credentials (GOVERNANCE_APPROVE) */
   putPackage(args: AdminPutPackageArgs): Promise<Result<components["schemas"]["WhitelistedPackage"]>> {
     return this.transport.call(OPERATIONS.put_api_admin_packages__name_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["WhitelistedPackage"]>>;
   }
 
-  /** GET /api/admin/review-queue: Pending listings of every kind, oldest first (one page; `client.iterAll(client.admin.reviewQueue, args)` walks them all) */
+  /** GET /api/admin/review-queue: Pending listings of every kind, oldest first. Access: an operator's credentials (GOVERNANCE_APPROVE) (one page; `client.iterAll(client.admin.reviewQueue, args)` walks them all) */
   reviewQueue(args: AdminReviewQueueArgs = {}): Promise<Result<components["schemas"]["ReviewQueue"]>> {
     return this.transport.call(OPERATIONS.get_api_admin_review_queue, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ReviewQueue"]>>;
   }
 
-  /** POST /api/admin/reviews/{id}/hide: Hide a review (its rating leaves the average) */
+  /** POST /api/admin/reviews/{id}/hide: Hide a review (its rating leaves the average). Access: an operator's credentials (GOVERNANCE_APPROVE) */
   hideReview(args: AdminHideReviewArgs): Promise<Result<components["schemas"]["ReviewVisibility"]>> {
     return this.transport.call(OPERATIONS.post_api_admin_reviews__id__hide, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ReviewVisibility"]>>;
   }
 
-  /** POST /api/admin/reviews/{id}/restore: Restore a hidden review */
+  /** POST /api/admin/reviews/{id}/restore: Restore a hidden review. Access: an operator's credentials (GOVERNANCE_APPROVE) */
   restoreReview(args: AdminRestoreReviewArgs): Promise<Result<components["schemas"]["ReviewVisibility"]>> {
     return this.transport.call(OPERATIONS.post_api_admin_reviews__id__restore, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ReviewVisibility"]>>;
   }
 
-  /** GET /api/admin/stats: The review queue per day: submissions, decisions, size, oldest item, median time to decision */
+  /** GET /api/admin/stats: The review queue per day: submissions, decisions, size, oldest item, median time to decision. Access: an operator's credentials (GOVERNANCE_APPROVE) */
   stats(args: AdminStatsArgs = {}): Promise<Result<components["schemas"]["QueueStats"]>> {
     return this.transport.call(OPERATIONS.get_api_admin_stats, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["QueueStats"]>>;
   }
 
-  /** PUT /api/admin/tenants/{id}: Change a tenant's plan or marketplace access */
+  /** PUT /api/admin/tenants/{id}: Change a tenant's plan or marketplace access. Access: an operator's credentials (GOVERNANCE_APPROVE) */
   updateTenant(args: AdminUpdateTenantArgs): Promise<Result<components["schemas"]["Tenant"]>> {
     return this.transport.call(OPERATIONS.put_api_admin_tenants__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Tenant"]>>;
   }
@@ -1490,22 +1490,22 @@ Object.defineProperty(AdminApi.prototype.updateTenant, "operationId", { value: "
 export class AuthApi {
   constructor(private readonly transport: Transport) {}
 
-  /** POST /api/auth/login: Log in; starts a new session */
+  /** POST /api/auth/login: Log in; starts a new session. Access: no credentials needed */
   login(args: AuthLoginArgs): Promise<Result<components["schemas"]["AuthReply"]>> {
     return this.transport.call(OPERATIONS.post_api_auth_login, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["AuthReply"]>>;
   }
 
-  /** POST /api/auth/logout: End the session */
+  /** POST /api/auth/logout: End the session. Access: credentials optional (they show the caller's own items) */
   logout(): Promise<Result<Record<string, never>>> {
     return this.transport.call(OPERATIONS.post_api_auth_logout, {}) as Promise<Result<Record<string, never>>>;
   }
 
-  /** GET /api/auth/me: The caller, its permissions and credential kind */
+  /** GET /api/auth/me: The caller, its permissions and credential kind. Access: an API key, OAuth token or session */
   me(): Promise<Result<components["schemas"]["Me"]>> {
     return this.transport.call(OPERATIONS.get_api_auth_me, {}) as Promise<Result<components["schemas"]["Me"]>>;
   }
 
-  /** POST /api/auth/signup: Create a tenant and its owner; starts a session */
+  /** POST /api/auth/signup: Create a tenant and its owner; starts a session. Access: no credentials needed */
   signup(args: AuthSignupArgs): Promise<Result<components["schemas"]["AuthReply"]>> {
     return this.transport.call(OPERATIONS.post_api_auth_signup, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["AuthReply"]>>;
   }
@@ -1532,17 +1532,17 @@ Object.defineProperty(AuthApi.prototype.signup, "operationId", { value: "post_ap
 export class CanvasesApi {
   constructor(private readonly transport: Transport) {}
 
-  /** GET /api/canvases: The tenant's canvases */
+  /** GET /api/canvases: The tenant's canvases. Access: an API key, OAuth token or session */
   list(): Promise<Result<components["schemas"]["CanvasList"]>> {
     return this.transport.call(OPERATIONS.get_api_canvases, {}) as Promise<Result<components["schemas"]["CanvasList"]>>;
   }
 
-  /** POST /api/canvases: Create a canvas (components install into it) */
+  /** POST /api/canvases: Create a canvas (components install into it). Access: an API key, OAuth token or session */
   create(args: CanvasesCreateArgs): Promise<Result<components["schemas"]["Canvas"]>> {
     return this.transport.call(OPERATIONS.post_api_canvases, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Canvas"]>>;
   }
 
-  /** GET /api/canvases/{id}: One canvas with its installed components */
+  /** GET /api/canvases/{id}: One canvas with its installed components. Access: an API key, OAuth token or session */
   get(args: CanvasesGetArgs): Promise<Result<components["schemas"]["Canvas"]>> {
     return this.transport.call(OPERATIONS.get_api_canvases__id_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Canvas"]>>;
   }
@@ -1600,12 +1600,12 @@ Object.defineProperty(FederationApi.prototype.bundle, "operationId", { value: "g
 export class ServiceApi {
   constructor(private readonly transport: Transport) {}
 
-  /** GET /api/health: Health with a real database round trip */
+  /** GET /api/health: Health with a real database round trip. Access: no credentials needed */
   health(): Promise<Result<components["schemas"]["Health"]>> {
     return this.transport.call(OPERATIONS.get_api_health, {}) as Promise<Result<components["schemas"]["Health"]>>;
   }
 
-  /** GET /api/openapi.json: This document */
+  /** GET /api/openapi.json: This document. Access: no credentials needed */
   openapi(): Promise<Result<components["schemas"]["OpenApiDocument"]>> {
     return this.transport.call(OPERATIONS.get_api_openapi_json, {}) as Promise<Result<components["schemas"]["OpenApiDocument"]>>;
   }
@@ -1617,17 +1617,17 @@ Object.defineProperty(ServiceApi.prototype.openapi, "operationId", { value: "get
 export class ListingsApi {
   constructor(private readonly transport: Transport) {}
 
-  /** POST /api/listings/{id}/deprecate: Deprecate a listing, optionally naming its replacement */
+  /** POST /api/listings/{id}/deprecate: Deprecate a listing, optionally naming its replacement. Access: an API key, OAuth token or session */
   deprecate(args: ListingsDeprecateArgs): Promise<Result<components["schemas"]["DeprecationChanged"]>> {
     return this.transport.call(OPERATIONS.post_api_listings__id__deprecate, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DeprecationChanged"]>>;
   }
 
-  /** GET /api/listings/{id}/stats: A listing's installs, uninstalls and ratings per day, and installs per version */
+  /** GET /api/listings/{id}/stats: A listing's installs, uninstalls and ratings per day, and installs per version. Access: credentials optional (they show the caller's own items) */
   stats(args: ListingsStatsArgs): Promise<Result<components["schemas"]["ListingStats"]>> {
     return this.transport.call(OPERATIONS.get_api_listings__id__stats, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ListingStats"]>>;
   }
 
-  /** POST /api/listings/{id}/undeprecate: Take a listing's deprecation back */
+  /** POST /api/listings/{id}/undeprecate: Take a listing's deprecation back. Access: an API key, OAuth token or session */
   undeprecate(args: ListingsUndeprecateArgs): Promise<Result<components["schemas"]["DeprecationChanged"]>> {
     return this.transport.call(OPERATIONS.post_api_listings__id__undeprecate, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["DeprecationChanged"]>>;
   }
@@ -1661,27 +1661,27 @@ Object.defineProperty(ListingsApi.prototype.undeprecate, "operationId", { value:
 export class OauthApi {
   constructor(private readonly transport: Transport) {}
 
-  /** GET /api/oauth/clients: The caller's OAuth clients, without secrets */
+  /** GET /api/oauth/clients: The caller's OAuth clients, without secrets. Access: an API key, OAuth token or session */
   listClients(): Promise<Result<components["schemas"]["ClientList"]>> {
     return this.transport.call(OPERATIONS.get_api_oauth_clients, {}) as Promise<Result<components["schemas"]["ClientList"]>>;
   }
 
-  /** POST /api/oauth/clients: Register an OAuth client (secret shown once; a session only) */
+  /** POST /api/oauth/clients: Register an OAuth client (secret shown once; a session only). Access: an API key, OAuth token or session */
   createClient(args: OauthCreateClientArgs): Promise<Result<components["schemas"]["RegisteredClient"]>> {
     return this.transport.call(OPERATIONS.post_api_oauth_clients, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["RegisteredClient"]>>;
   }
 
-  /** DELETE /api/oauth/clients/{id}: Delete an OAuth client (by client_id) and every token it was issued */
+  /** DELETE /api/oauth/clients/{id}: Delete an OAuth client (by client_id) and every token it was issued. Access: an API key, OAuth token or session */
   deleteClient(args: OauthDeleteClientArgs): Promise<Result<Record<string, never>>> {
     return this.transport.call(OPERATIONS.delete_api_oauth_clients__id_, args as unknown as Record<string, unknown>) as Promise<Result<Record<string, never>>>;
   }
 
-  /** POST /oauth/revoke: Revoke a token and its refresh family (RFC 7009; 200 for unknown tokens) */
+  /** POST /oauth/revoke: Revoke a token and its refresh family (RFC 7009; 200 for unknown tokens). Access: no credentials needed */
   revoke(args: OauthRevokeArgs = {}): Promise<Result<components["schemas"]["Revoked"]>> {
     return this.transport.call(OPERATIONS.post_oauth_revoke, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Revoked"]>>;
   }
 
-  /** POST /oauth/token: Token endpoint: authorization_code (PKCE), client_credentials, refresh_token */
+  /** POST /oauth/token: Token endpoint: authorization_code (PKCE), client_credentials, refresh_token. Access: no credentials needed */
   token(args: OauthTokenArgs = {}): Promise<Result<components["schemas"]["TokenReply"]>> {
     return this.transport.call(OPERATIONS.post_oauth_token, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["TokenReply"]>>;
   }
@@ -1728,17 +1728,17 @@ Object.defineProperty(OauthApi.prototype.token, "operationId", { value: "post_oa
 export class PackagesApi {
   constructor(private readonly transport: Transport) {}
 
-  /** GET /api/packages: The tenant's installed packages */
+  /** GET /api/packages: The tenant's installed packages. Access: an API key, OAuth token or session */
   list(): Promise<Result<components["schemas"]["PackageInventory"]>> {
     return this.transport.call(OPERATIONS.get_api_packages, {}) as Promise<Result<components["schemas"]["PackageInventory"]>>;
   }
 
-  /** POST /api/packages/request: Ask operators to whitelist a package */
+  /** POST /api/packages/request: Ask operators to whitelist a package. Access: an API key, OAuth token or session */
   request(args: PackagesRequestArgs): Promise<Result<components["schemas"]["PackageRequested"]>> {
     return this.transport.call(OPERATIONS.post_api_packages_request, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PackageRequested"]>>;
   }
 
-  /** GET /api/packages/{name}/vulnerabilities: Known CVEs of a package by version range */
+  /** GET /api/packages/{name}/vulnerabilities: Known CVEs of a package by version range. Access: an API key, OAuth token or session */
   vulnerabilities(args: PackagesVulnerabilitiesArgs): Promise<Result<components["schemas"]["PackageVulnerabilities"]>> {
     return this.transport.call(OPERATIONS.get_api_packages__name__vulnerabilities, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["PackageVulnerabilities"]>>;
   }
@@ -1766,12 +1766,12 @@ Object.defineProperty(PackagesApi.prototype.vulnerabilities, "operationId", { va
 export class ReviewsApi {
   constructor(private readonly transport: Transport) {}
 
-  /** PUT /api/reviews/{id}/response: The publisher's answer to a review of its listing */
+  /** PUT /api/reviews/{id}/response: The publisher's answer to a review of its listing. Access: an API key, OAuth token or session */
   respond(args: ReviewsRespondArgs): Promise<Result<components["schemas"]["ReviewAnswered"]>> {
     return this.transport.call(OPERATIONS.put_api_reviews__id__response, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ReviewAnswered"]>>;
   }
 
-  /** POST /api/reviews/{id}/vote: Vote a review helpful or not (one vote per user, changeable) */
+  /** POST /api/reviews/{id}/vote: Vote a review helpful or not (one vote per user, changeable). Access: an API key, OAuth token or session */
   vote(args: ReviewsVoteArgs): Promise<Result<components["schemas"]["ReviewVoted"]>> {
     return this.transport.call(OPERATIONS.post_api_reviews__id__vote, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["ReviewVoted"]>>;
   }

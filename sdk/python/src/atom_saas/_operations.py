@@ -2121,12 +2121,16 @@ class SkillsApi(SyncNamespace):
 
     @operation("get_api_skills")
     def get_many(self, *, ids: str) -> models.SkillMany:
-        """GET /api/skills: Many skills at once (?ids=a,b,c)"""
+        """GET /api/skills: Many skills at once (?ids=a,b,c)
+
+        Access: an API key, OAuth token or session."""
         return self._call("get_api_skills", {"ids": ids})  # type: ignore[no-any-return]
 
     @operation("post_api_skills_approve__id_")
     def approve(self, *, skill_id: str, content_hash: Optional[str] = None) -> models.Approval:
-        """POST /api/skills/approve/{id}: Approve a submission"""
+        """POST /api/skills/approve/{id}: Approve a submission
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("post_api_skills_approve__id_", {"skill_id": skill_id, "content_hash": content_hash})  # type: ignore[no-any-return]
 
     @operation("get_api_skills_history__id_")
@@ -2134,6 +2138,8 @@ class SkillsApi(SyncNamespace):
         self, *, skill_id: str, limit: Optional[int] = None, offset: Optional[int] = None
     ) -> models.SkillHistory:
         """GET /api/skills/history/{id}: Version history, newest first, paged (no snapshots)
+
+        Access: an API key, OAuth token or session.
 
         One page; `client.iter_all(client.skills.history, ...)` walks them all."""
         return self._call("get_api_skills_history__id_", {"skill_id": skill_id, "limit": limit, "offset": offset})  # type: ignore[no-any-return]
@@ -2148,7 +2154,9 @@ class SkillsApi(SyncNamespace):
         dry_run: Optional[bool] = None,
         install_dependencies: Optional[bool] = None,
     ) -> models.SkillInstallAnswer:
-        """POST /api/skills/install: Install an approved skill into the tenant"""
+        """POST /api/skills/install: Install an approved skill into the tenant
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_skills_install", {"agent_id": agent_id, "config_overrides": config_overrides, "dry_run": dry_run, "install_dependencies": install_dependencies, "skill_id": skill_id})  # type: ignore[no-any-return]
 
     @operation("get_api_skills_marketplace")
@@ -2169,6 +2177,8 @@ class SkillsApi(SyncNamespace):
     ) -> models.SkillBrowse:
         """GET /api/skills/marketplace: Browse and search skills
 
+        Access: an API key, OAuth token or session.
+
         One page; `client.iter_all(client.skills.browse, ...)` walks them all."""
         return self._call("get_api_skills_marketplace", {"query": query, "category": category, "tags": tags, "skill_type": skill_type, "sort_by": sort_by, "sort_order": sort_order, "limit": limit, "offset": offset, "include_deprecated": include_deprecated})  # type: ignore[no-any-return]
 
@@ -2183,43 +2193,57 @@ class SkillsApi(SyncNamespace):
         price: Optional[float] = None,
         tags: Optional[List[str]] = None,
     ) -> models.SkillSubmitted:
-        """POST /api/skills/publish: Submit a private skill for review"""
+        """POST /api/skills/publish: Submit a private skill for review
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_skills_publish", {"category": category, "documentation_url": documentation_url, "long_description": long_description, "price": price, "skill_id": skill_id, "tags": tags})  # type: ignore[no-any-return]
 
     @operation("post_api_skills_rate__id_")
     def rate(
         self, *, skill_id: str, rating: float, review: Optional[str] = None
     ) -> models.SkillRated:
-        """POST /api/skills/rate/{id}: Rate and review (once per user)"""
+        """POST /api/skills/rate/{id}: Rate and review (once per user)
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_skills_rate__id_", {"skill_id": skill_id, "rating": rating, "review": review})  # type: ignore[no-any-return]
 
     @operation("put_api_skills_rate__id_")
     def update_rating(
         self, *, skill_id: str, rating: float, review: Optional[str] = None
     ) -> models.SkillRated:
-        """PUT /api/skills/rate/{id}: Replace the caller's rating"""
+        """PUT /api/skills/rate/{id}: Replace the caller's rating
+
+        Access: an API key, OAuth token or session."""
         return self._call("put_api_skills_rate__id_", {"skill_id": skill_id, "rating": rating, "review": review})  # type: ignore[no-any-return]
 
     @operation("post_api_skills_reject__id_")
     def reject(self, *, skill_id: str, reason: str) -> models.Rejection:
-        """POST /api/skills/reject/{id}: Reject a submission with a reason"""
+        """POST /api/skills/reject/{id}: Reject a submission with a reason
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("post_api_skills_reject__id_", {"skill_id": skill_id, "reason": reason})  # type: ignore[no-any-return]
 
     @operation("post_api_skills_rollback__id_")
     def rollback(self, *, skill_id: str, version_id: str) -> models.SkillRolledBack:
-        """POST /api/skills/rollback/{id}: Restore a version's fields (on an approved skill: into review)"""
+        """POST /api/skills/rollback/{id}: Restore a version's fields (on an approved skill: into review)
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_skills_rollback__id_", {"skill_id": skill_id, "version_id": version_id})  # type: ignore[no-any-return]
 
     @operation("post_api_skills_version")
     def create_version(
         self, *, skill_id: str, version_name: str, description: Optional[str] = None
     ) -> models.SkillVersionCreated:
-        """POST /api/skills/version: Freeze a version"""
+        """POST /api/skills/version: Freeze a version
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_skills_version", {"skill_id": skill_id, "version_name": version_name, "description": description})  # type: ignore[no-any-return]
 
     @operation("get_api_skills__id_")
     def get(self, *, skill_id: str) -> models.SkillDetail:
-        """GET /api/skills/{id}: One skill with its config schema"""
+        """GET /api/skills/{id}: One skill with its config schema
+
+        Access: an API key, OAuth token or session."""
         return self._call("get_api_skills__id_", {"skill_id": skill_id})  # type: ignore[no-any-return]
 
 
@@ -2228,7 +2252,9 @@ class AgentTemplatesApi(SyncNamespace):
 
     @operation("post_api_agent_marketplace_approve__template_id_")
     def approve(self, *, template_id: str, content_hash: Optional[str] = None) -> models.Approval:
-        """POST /api/agent-marketplace/approve/{template_id}: Approve an agent template"""
+        """POST /api/agent-marketplace/approve/{template_id}: Approve an agent template
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("post_api_agent_marketplace_approve__template_id_", {"template_id": template_id, "content_hash": content_hash})  # type: ignore[no-any-return]
 
     @operation("get_api_agent_marketplace_browse")
@@ -2241,12 +2267,16 @@ class AgentTemplatesApi(SyncNamespace):
     ) -> models.AgentTemplatePage:
         """GET /api/agent-marketplace/browse: Browse approved agent templates
 
+        Access: an API key, OAuth token or session.
+
         One page; `client.iter_all(client.agent_templates.browse, ...)` walks them all."""
         return self._call("get_api_agent_marketplace_browse", {"limit": limit, "offset": offset, "include_deprecated": include_deprecated})  # type: ignore[no-any-return]
 
     @operation("post_api_agent_marketplace_install__template_id_")
     def install(self, *, template_id: str) -> models.InstalledTemplate:
-        """POST /api/agent-marketplace/install/{template_id}: Install a template as a new agent (plan limit applies)"""
+        """POST /api/agent-marketplace/install/{template_id}: Install a template as a new agent (plan limit applies)
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_agent_marketplace_install__template_id_", {"template_id": template_id})  # type: ignore[no-any-return]
 
     @operation("post_api_agent_marketplace_publish__agent_id_")
@@ -2259,12 +2289,16 @@ class AgentTemplatesApi(SyncNamespace):
         price: Optional[float] = None,
         category: Optional[str] = None,
     ) -> models.PublishedTemplate:
-        """POST /api/agent-marketplace/publish/{agent_id}: Publish one of the tenant's agents as a template (pending approval)"""
+        """POST /api/agent-marketplace/publish/{agent_id}: Publish one of the tenant's agents as a template (pending approval)
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_agent_marketplace_publish__agent_id_", {"agent_id": agent_id, "name": name, "description": description, "price": price, "category": category})  # type: ignore[no-any-return]
 
     @operation("post_api_agent_marketplace_reject__template_id_")
     def reject(self, *, template_id: str, reason: str) -> models.Rejection:
-        """POST /api/agent-marketplace/reject/{template_id}: Reject an agent template with a reason"""
+        """POST /api/agent-marketplace/reject/{template_id}: Reject an agent template with a reason
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("post_api_agent_marketplace_reject__template_id_", {"template_id": template_id, "reason": reason})  # type: ignore[no-any-return]
 
 
@@ -2273,7 +2307,9 @@ class DomainsApi(SyncNamespace):
 
     @operation("get_api_v1_domains")
     def list_mine(self) -> models.DomainList:
-        """GET /api/v1/domains: The tenant's own and installed domains"""
+        """GET /api/v1/domains: The tenant's own and installed domains
+
+        Access: an API key, OAuth token or session."""
         return self._call("get_api_v1_domains", {})  # type: ignore[no-any-return]
 
     @operation("post_api_v1_domains")
@@ -2285,19 +2321,25 @@ class DomainsApi(SyncNamespace):
         domain_name: Optional[str] = None,
         name: Optional[str] = None,
     ) -> models.DomainCreated:
-        """POST /api/v1/domains: Create a draft domain of the tenant"""
+        """POST /api/v1/domains: Create a draft domain of the tenant
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_v1_domains", {"category": category, "description": description, "domain_name": domain_name, "name": name})  # type: ignore[no-any-return]
 
     @operation("post_api_v1_domains_marketplace_install")
     def install(
         self, *, template_domain_id: str, custom_name: Optional[str] = None
     ) -> models.DomainInstalled:
-        """POST /api/v1/domains/marketplace/install: Install a domain under a custom name"""
+        """POST /api/v1/domains/marketplace/install: Install a domain under a custom name
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_v1_domains_marketplace_install", {"custom_name": custom_name, "template_domain_id": template_domain_id})  # type: ignore[no-any-return]
 
     @operation("get_api_v1_domains_marketplace_my_submissions")
     def my_submissions(self) -> JsonList[models.DomainSubmission]:
-        """GET /api/v1/domains/marketplace/my-submissions: Domains the tenant submitted"""
+        """GET /api/v1/domains/marketplace/my-submissions: Domains the tenant submitted
+
+        Access: an API key, OAuth token or session."""
         return self._call("get_api_v1_domains_marketplace_my_submissions", {})  # type: ignore[no-any-return]
 
     @operation("get_api_v1_domains_marketplace_search")
@@ -2311,12 +2353,16 @@ class DomainsApi(SyncNamespace):
         limit: Optional[int] = None,
         include_deprecated: Optional[bool] = None,
     ) -> JsonList[models.DomainItem]:
-        """GET /api/v1/domains/marketplace/search: Search approved domains"""
+        """GET /api/v1/domains/marketplace/search: Search approved domains
+
+        Access: no credentials needed."""
         return self._call("get_api_v1_domains_marketplace_search", {"q": q, "category": category, "tags": tags, "max_price": max_price, "limit": limit, "include_deprecated": include_deprecated})  # type: ignore[no-any-return]
 
     @operation("get_api_v1_domains_marketplace_stats")
     def stats(self) -> models.DomainStats:
-        """GET /api/v1/domains/marketplace/stats: Submission, approval and install counts"""
+        """GET /api/v1/domains/marketplace/stats: Submission, approval and install counts
+
+        Access: no credentials needed."""
         return self._call("get_api_v1_domains_marketplace_stats", {})  # type: ignore[no-any-return]
 
     @operation("post_api_v1_domains_marketplace_submit")
@@ -2328,43 +2374,57 @@ class DomainsApi(SyncNamespace):
         price_usd: Optional[float] = None,
         tags: Optional[List[str]] = None,
     ) -> models.DomainSubmitted:
-        """POST /api/v1/domains/marketplace/submit: Submit a draft domain with price, license and tags"""
+        """POST /api/v1/domains/marketplace/submit: Submit a draft domain with price, license and tags
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_v1_domains_marketplace_submit", {"domain_id": domain_id, "license_type": license_type, "price_usd": price_usd, "tags": tags})  # type: ignore[no-any-return]
 
     @operation("get_api_v1_domains_marketplace_trending")
     def trending(self, *, limit: Optional[int] = None) -> JsonList[models.TrendingDomain]:
-        """GET /api/v1/domains/marketplace/trending: Domains by time-decayed recent installs"""
+        """GET /api/v1/domains/marketplace/trending: Domains by time-decayed recent installs
+
+        Access: no credentials needed."""
         return self._call("get_api_v1_domains_marketplace_trending", {"limit": limit})  # type: ignore[no-any-return]
 
     @operation("get_api_v1_domains_marketplace__domain_id_")
     def get(self, *, domain_id: str) -> models.DomainItem:
-        """GET /api/v1/domains/marketplace/{domain_id}: Domain details"""
+        """GET /api/v1/domains/marketplace/{domain_id}: Domain details
+
+        Access: no credentials needed."""
         return self._call("get_api_v1_domains_marketplace__domain_id_", {"domain_id": domain_id})  # type: ignore[no-any-return]
 
     @operation("post_api_v1_domains_marketplace__domain_id__approve")
     def approve(
         self, *, domain_id: str, content_hash: Optional[str] = None
     ) -> models.DomainApproved:
-        """POST /api/v1/domains/marketplace/{domain_id}/approve: Approve a domain"""
+        """POST /api/v1/domains/marketplace/{domain_id}/approve: Approve a domain
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("post_api_v1_domains_marketplace__domain_id__approve", {"domain_id": domain_id, "content_hash": content_hash})  # type: ignore[no-any-return]
 
     @operation("post_api_v1_domains_marketplace__domain_id__rate")
     def rate(
         self, *, domain_id: str, rating: float, review: Optional[str] = None
     ) -> models.DomainRated:
-        """POST /api/v1/domains/marketplace/{domain_id}/rate: Rate a domain (1.0 to 5.0 in halves)"""
+        """POST /api/v1/domains/marketplace/{domain_id}/rate: Rate a domain (1.0 to 5.0 in halves)
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_v1_domains_marketplace__domain_id__rate", {"domain_id": domain_id, "rating": rating, "review": review})  # type: ignore[no-any-return]
 
     @operation("put_api_v1_domains_marketplace__domain_id__rate")
     def update_rating(
         self, *, domain_id: str, rating: float, review: Optional[str] = None
     ) -> models.DomainRated:
-        """PUT /api/v1/domains/marketplace/{domain_id}/rate: Replace the caller's rating"""
+        """PUT /api/v1/domains/marketplace/{domain_id}/rate: Replace the caller's rating
+
+        Access: an API key, OAuth token or session."""
         return self._call("put_api_v1_domains_marketplace__domain_id__rate", {"domain_id": domain_id, "rating": rating, "review": review})  # type: ignore[no-any-return]
 
     @operation("post_api_v1_domains_marketplace__domain_id__reject")
     def reject(self, *, domain_id: str, reason: str) -> models.DomainRejected:
-        """POST /api/v1/domains/marketplace/{domain_id}/reject: Reject a domain with a reason"""
+        """POST /api/v1/domains/marketplace/{domain_id}/reject: Reject a domain with a reason
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("post_api_v1_domains_marketplace__domain_id__reject", {"domain_id": domain_id, "reason": reason})  # type: ignore[no-any-return]
 
 
@@ -2373,7 +2433,9 @@ class ComponentsApi(SyncNamespace):
 
     @operation("get_api_canvas_marketplace_categories")
     def categories(self) -> models.ComponentCategories:
-        """GET /api/canvas-marketplace/categories: Component categories with counts"""
+        """GET /api/canvas-marketplace/categories: Component categories with counts
+
+        Access: no credentials needed."""
         return self._call("get_api_canvas_marketplace_categories", {})  # type: ignore[no-any-return]
 
     @operation("get_api_canvas_marketplace_components")
@@ -2398,6 +2460,8 @@ class ComponentsApi(SyncNamespace):
     ) -> models.ComponentPage:
         """GET /api/canvas-marketplace/components: Browse components (also /api/components)
 
+        Access: credentials optional (they show the caller's own items).
+
         One page; `client.iter_all(client.components.browse, ...)` walks them all."""
         return self._call("get_api_canvas_marketplace_components", {"query": query, "category": category, "tags": tags, "component_type": component_type, "min_price": min_price, "max_price": max_price, "is_free": is_free, "is_featured": is_featured, "sort_by": sort_by, "sort_order": sort_order, "include_deprecated": include_deprecated, "limit": limit, "offset": offset})  # type: ignore[no-any-return]
 
@@ -2421,12 +2485,16 @@ class ComponentsApi(SyncNamespace):
         thumbnail_url: Optional[str] = None,
         version: Optional[str] = None,
     ) -> models.ComponentCreated:
-        """POST /api/canvas-marketplace/components: Create a draft component"""
+        """POST /api/canvas-marketplace/components: Create a draft component
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_canvas_marketplace_components", {"category": category, "code": code, "component_type": component_type, "config_schema": config_schema, "css_dependencies": css_dependencies, "demo_url": demo_url, "dependencies": dependencies, "description": description, "license": license, "name": name, "preview_url": preview_url, "price": price, "tags": tags, "thumbnail_url": thumbnail_url, "version": version})  # type: ignore[no-any-return]
 
     @operation("post_api_canvas_marketplace_components_install")
     def install(self, *, canvas_id: str, component_id: str) -> models.ComponentInstalled:
-        """POST /api/canvas-marketplace/components/install: Install a component onto one of the tenant's canvases"""
+        """POST /api/canvas-marketplace/components/install: Install a component onto one of the tenant's canvases
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_canvas_marketplace_components_install", {"canvas_id": canvas_id, "component_id": component_id})  # type: ignore[no-any-return]
 
     @operation("post_api_canvas_marketplace_components_publish")
@@ -2438,33 +2506,43 @@ class ComponentsApi(SyncNamespace):
         price: Optional[float] = None,
         tags: Optional[List[str]] = None,
     ) -> models.ComponentSubmitted:
-        """POST /api/canvas-marketplace/components/publish: Submit a draft component for review"""
+        """POST /api/canvas-marketplace/components/publish: Submit a draft component for review
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_canvas_marketplace_components_publish", {"component_id": component_id, "license": license, "price": price, "tags": tags})  # type: ignore[no-any-return]
 
     @operation("get_api_canvas_marketplace_components__component_id_")
     def get(self, *, component_id: str) -> models.ComponentDetail:
-        """GET /api/canvas-marketplace/components/{component_id}: Component details with code, config schema and recent ratings"""
+        """GET /api/canvas-marketplace/components/{component_id}: Component details with code, config schema and recent ratings
+
+        Access: credentials optional (they show the caller's own items)."""
         return self._call("get_api_canvas_marketplace_components__component_id_", {"component_id": component_id})  # type: ignore[no-any-return]
 
     @operation("post_api_canvas_marketplace_components__component_id__approve")
     def approve(
         self, *, component_id: str, content_hash: Optional[str] = None
     ) -> models.ComponentApproved:
-        """POST /api/canvas-marketplace/components/{component_id}/approve: Approve a component"""
+        """POST /api/canvas-marketplace/components/{component_id}/approve: Approve a component
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("post_api_canvas_marketplace_components__component_id__approve", {"component_id": component_id, "content_hash": content_hash})  # type: ignore[no-any-return]
 
     @operation("post_api_canvas_marketplace_components__component_id__rate")
     def rate(
         self, *, component_id: str, rating: float, review: Optional[str] = None
     ) -> models.ComponentRated:
-        """POST /api/canvas-marketplace/components/{component_id}/rate: Rate and review a component"""
+        """POST /api/canvas-marketplace/components/{component_id}/rate: Rate and review a component
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_canvas_marketplace_components__component_id__rate", {"component_id": component_id, "rating": rating, "review": review})  # type: ignore[no-any-return]
 
     @operation("put_api_canvas_marketplace_components__component_id__rate")
     def update_rating(
         self, *, component_id: str, rating: float, review: Optional[str] = None
     ) -> models.ComponentRated:
-        """PUT /api/canvas-marketplace/components/{component_id}/rate: Replace the caller's rating"""
+        """PUT /api/canvas-marketplace/components/{component_id}/rate: Replace the caller's rating
+
+        Access: an API key, OAuth token or session."""
         return self._call("put_api_canvas_marketplace_components__component_id__rate", {"component_id": component_id, "rating": rating, "review": review})  # type: ignore[no-any-return]
 
     @operation("get_api_canvas_marketplace_components__component_id__ratings")
@@ -2478,17 +2556,23 @@ class ComponentsApi(SyncNamespace):
     ) -> models.ComponentRatingPage:
         """GET /api/canvas-marketplace/components/{component_id}/ratings: Ratings with helpful counts and author responses
 
+        Access: credentials optional (they show the caller's own items).
+
         One page; `client.iter_all(client.components.ratings, ...)` walks them all."""
         return self._call("get_api_canvas_marketplace_components__component_id__ratings", {"component_id": component_id, "limit": limit, "offset": offset, "verified_only": verified_only})  # type: ignore[no-any-return]
 
     @operation("post_api_canvas_marketplace_components__component_id__reject")
     def reject(self, *, component_id: str, reason: str) -> models.ComponentRejected:
-        """POST /api/canvas-marketplace/components/{component_id}/reject: Reject a component with a reason"""
+        """POST /api/canvas-marketplace/components/{component_id}/reject: Reject a component with a reason
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("post_api_canvas_marketplace_components__component_id__reject", {"component_id": component_id, "reason": reason})  # type: ignore[no-any-return]
 
     @operation("get_api_canvas_marketplace_tags")
     def tags(self) -> models.ComponentTags:
-        """GET /api/canvas-marketplace/tags: Popular component tags with counts"""
+        """GET /api/canvas-marketplace/tags: Popular component tags with counts
+
+        Access: no credentials needed."""
         return self._call("get_api_canvas_marketplace_tags", {})  # type: ignore[no-any-return]
 
 
@@ -2504,7 +2588,9 @@ class WorkflowsApi(SyncNamespace):
         edges: Optional[List[Dict[str, Any]]] = None,
         nodes: Optional[List[Dict[str, Any]]] = None,
     ) -> models.WorkflowExport:
-        """POST /api/marketplace/export: Export a workflow document with metadata"""
+        """POST /api/marketplace/export: Export a workflow document with metadata
+
+        Access: no credentials needed."""
         return self._call("post_api_marketplace_export", {"description": description, "edges": edges, "name": name, "nodes": nodes})  # type: ignore[no-any-return]
 
     @operation("post_api_marketplace_import")
@@ -2516,7 +2602,9 @@ class WorkflowsApi(SyncNamespace):
         edges: Optional[List[Dict[str, Any]]] = None,
         nodes: Optional[List[Dict[str, Any]]] = None,
     ) -> models.WorkflowImported:
-        """POST /api/marketplace/import: Import a workflow file (multipart 'file' or a JSON body)"""
+        """POST /api/marketplace/import: Import a workflow file (multipart 'file' or a JSON body)
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_marketplace_import", {"description": description, "edges": edges, "name": name, "nodes": nodes})  # type: ignore[no-any-return]
 
     @operation("get_api_marketplace_templates")
@@ -2529,7 +2617,9 @@ class WorkflowsApi(SyncNamespace):
         tags: Optional[str] = None,
         include_deprecated: Optional[bool] = None,
     ) -> JsonList[models.WorkflowTemplateItem]:
-        """GET /api/marketplace/templates: Workflow templates (tags may repeat)"""
+        """GET /api/marketplace/templates: Workflow templates (tags may repeat)
+
+        Access: credentials optional (they show the caller's own items)."""
         return self._call("get_api_marketplace_templates", {"category": category, "template_type": template_type, "industry": industry, "tags": tags, "include_deprecated": include_deprecated})  # type: ignore[no-any-return]
 
     @operation("post_api_marketplace_templates_advanced")
@@ -2553,27 +2643,37 @@ class WorkflowsApi(SyncNamespace):
         use_cases: Optional[List[str]] = None,
         version: Optional[str] = None,
     ) -> models.WorkflowTemplateCreated:
-        """POST /api/marketplace/templates/advanced: Create an advanced template (pending approval)"""
+        """POST /api/marketplace/templates/advanced: Create an advanced template (pending approval)
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_marketplace_templates_advanced", {"author": author, "benefits": benefits, "category": category, "complexity": complexity, "description": description, "estimated_duration": estimated_duration, "id": id, "industry": industry, "input_schema": input_schema, "integrations": integrations, "name": name, "prerequisites": prerequisites, "steps": steps, "tags": tags, "use_cases": use_cases, "version": version})  # type: ignore[no-any-return]
 
     @operation("get_api_marketplace_templates_featured")
     def featured(self, *, limit: Optional[int] = None) -> JsonList[models.WorkflowFeaturedTemplate]:
-        """GET /api/marketplace/templates/featured: Featured templates"""
+        """GET /api/marketplace/templates/featured: Featured templates
+
+        Access: no credentials needed."""
         return self._call("get_api_marketplace_templates_featured", {"limit": limit})  # type: ignore[no-any-return]
 
     @operation("get_api_marketplace_templates_statistics")
     def statistics(self) -> models.WorkflowStatistics:
-        """GET /api/marketplace/templates/statistics: Counts and downloads by category, type and complexity"""
+        """GET /api/marketplace/templates/statistics: Counts and downloads by category, type and complexity
+
+        Access: no credentials needed."""
         return self._call("get_api_marketplace_templates_statistics", {})  # type: ignore[no-any-return]
 
     @operation("get_api_marketplace_templates_types")
     def types(self) -> models.WorkflowTemplateTypes:
-        """GET /api/marketplace/templates/types: Template types"""
+        """GET /api/marketplace/templates/types: Template types
+
+        Access: no credentials needed."""
         return self._call("get_api_marketplace_templates_types", {})  # type: ignore[no-any-return]
 
     @operation("get_api_marketplace_templates__template_id_")
     def get(self, *, template_id: str) -> models.WorkflowTemplateDetail:
-        """GET /api/marketplace/templates/{template_id}: Template details with workflow_data (UUID or string id)"""
+        """GET /api/marketplace/templates/{template_id}: Template details with workflow_data (UUID or string id)
+
+        Access: credentials optional (they show the caller's own items)."""
         return self._call("get_api_marketplace_templates__template_id_", {"template_id": template_id})  # type: ignore[no-any-return]
 
     @operation("post_api_marketplace_templates__template_id__create_workflow")
@@ -2584,12 +2684,16 @@ class WorkflowsApi(SyncNamespace):
         workflow_name: Optional[Any] = None,
         parameters: Optional[str] = None,
     ) -> models.WorkflowCreated:
-        """POST /api/marketplace/templates/{template_id}/create-workflow: Create a workflow from a template with checked inputs"""
+        """POST /api/marketplace/templates/{template_id}/create-workflow: Create a workflow from a template with checked inputs
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_marketplace_templates__template_id__create_workflow", {"template_id": template_id, "workflow_name": workflow_name, "parameters": parameters})  # type: ignore[no-any-return]
 
     @operation("post_api_marketplace_templates__template_id__import")
     def install(self, *, template_id: str) -> models.WorkflowImported:
-        """POST /api/marketplace/templates/{template_id}/import: Import a template into the workspace"""
+        """POST /api/marketplace/templates/{template_id}/import: Import a template into the workspace
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_marketplace_templates__template_id__import", {"template_id": template_id})  # type: ignore[no-any-return]
 
     @operation("get_api_workflows")
@@ -2598,12 +2702,16 @@ class WorkflowsApi(SyncNamespace):
     ) -> models.WorkspaceWorkflows:
         """GET /api/workflows: The tenant's workspace workflows, newest first, paged (a full page links the next)
 
+        Access: an API key, OAuth token or session.
+
         One page; `client.iter_all(client.workflows.list_workspace, ...)` walks them all."""
         return self._call("get_api_workflows", {"limit": limit, "offset": offset})  # type: ignore[no-any-return]
 
     @operation("get_api_workflows__id_")
     def get_workspace(self, *, workflow_id: str) -> models.WorkspaceWorkflowDetail:
-        """GET /api/workflows/{id}: One workspace workflow with nodes, edges and definition"""
+        """GET /api/workflows/{id}: One workspace workflow with nodes, edges and definition
+
+        Access: an API key, OAuth token or session."""
         return self._call("get_api_workflows__id_", {"workflow_id": workflow_id})  # type: ignore[no-any-return]
 
 
@@ -2612,12 +2720,16 @@ class PublicApi(SyncNamespace):
 
     @operation("get_api_public_v1_marketplace_categories")
     def categories(self) -> models.PublicCategories:
-        """GET /api/public/v1/marketplace/categories: All categories"""
+        """GET /api/public/v1/marketplace/categories: All categories
+
+        Access: credentials optional (they show the caller's own items)."""
         return self._call("get_api_public_v1_marketplace_categories", {})  # type: ignore[no-any-return]
 
     @operation("post_api_public_v1_marketplace_reviews__id__flag")
     def flag_review(self, *, review_id: str, reason: str) -> models.ReviewFlagged:
-        """POST /api/public/v1/marketplace/reviews/{id}/flag: Flag a review for moderation"""
+        """POST /api/public/v1/marketplace/reviews/{id}/flag: Flag a review for moderation
+
+        Access: an API key or OAuth token."""
         return self._call("post_api_public_v1_marketplace_reviews__id__flag", {"review_id": review_id, "reason": reason})  # type: ignore[no-any-return]
 
     @operation("get_api_public_v1_marketplace_skills")
@@ -2641,19 +2753,25 @@ class PublicApi(SyncNamespace):
     ) -> models.PublicSkillPage:
         """GET /api/public/v1/marketplace/skills: Browse the public catalog
 
+        Access: credentials optional (they show the caller's own items).
+
         One page; `client.iter_all(client.public.browse, ...)` walks them all."""
         return self._call("get_api_public_v1_marketplace_skills", {"query": query, "category": category, "tags": tags, "skill_type": skill_type, "is_free": is_free, "is_featured": is_featured, "sort_by": sort_by, "sort_order": sort_order, "limit": limit, "offset": offset, "cursor": cursor, "include_deprecated": include_deprecated})  # type: ignore[no-any-return]
 
     @operation("get_api_public_v1_marketplace_skills__id_")
     def get(self, *, skill_id: str) -> models.PublicSkillDetail:
-        """GET /api/public/v1/marketplace/skills/{id}: Skill details with recent reviews"""
+        """GET /api/public/v1/marketplace/skills/{id}: Skill details with recent reviews
+
+        Access: credentials optional (they show the caller's own items)."""
         return self._call("get_api_public_v1_marketplace_skills__id_", {"skill_id": skill_id})  # type: ignore[no-any-return]
 
     @operation("post_api_public_v1_marketplace_skills__id__rate")
     def rate(
         self, *, skill_id: str, rating: float, review: Optional[str] = None
     ) -> models.SkillRated:
-        """POST /api/public/v1/marketplace/skills/{id}/rate: Rate a skill"""
+        """POST /api/public/v1/marketplace/skills/{id}/rate: Rate a skill
+
+        Access: an API key or OAuth token."""
         return self._call("post_api_public_v1_marketplace_skills__id__rate", {"skill_id": skill_id, "rating": rating, "review": review})  # type: ignore[no-any-return]
 
     @operation("get_api_public_v1_marketplace_skills__id__reviews")
@@ -2666,6 +2784,8 @@ class PublicApi(SyncNamespace):
         verified_only: Optional[bool] = None,
     ) -> models.PublicReviews:
         """GET /api/public/v1/marketplace/skills/{id}/reviews: Reviews of a skill
+
+        Access: no credentials needed.
 
         One page; `client.iter_all(client.public.reviews, ...)` walks them all."""
         return self._call("get_api_public_v1_marketplace_skills__id__reviews", {"skill_id": skill_id, "limit": limit, "offset": offset, "verified_only": verified_only})  # type: ignore[no-any-return]
@@ -2694,12 +2814,16 @@ class PublicApi(SyncNamespace):
         risk_level: Optional[str] = None,
         tags: Optional[List[str]] = None,
     ) -> models.PublicSubmitted:
-        """POST /api/public/v1/marketplace/submit: Submit a skill for review"""
+        """POST /api/public/v1/marketplace/submit: Submit a skill for review
+
+        Access: an API key or OAuth token."""
         return self._call("post_api_public_v1_marketplace_submit", {"capabilities": capabilities, "category": category, "code": code, "config": config, "config_schema": config_schema, "description": description, "documentation_url": documentation_url, "input_schema": input_schema, "license": license, "long_description": long_description, "name": name, "npm_packages": npm_packages, "output_schema": output_schema, "price": price, "python_packages": python_packages, "repository_url": repository_url, "risk_level": risk_level, "skill_type": skill_type, "tags": tags})  # type: ignore[no-any-return]
 
     @operation("get_api_public_v1_marketplace_tags")
     def tags(self) -> models.PublicTags:
-        """GET /api/public/v1/marketplace/tags: Tags with usage counts"""
+        """GET /api/public/v1/marketplace/tags: Tags with usage counts
+
+        Access: credentials optional (they show the caller's own items)."""
         return self._call("get_api_public_v1_marketplace_tags", {})  # type: ignore[no-any-return]
 
 
@@ -2720,6 +2844,8 @@ class PrivateApi(SyncNamespace):
         offset: Optional[int] = None,
     ) -> models.PrivateSkillList:
         """GET /api/v1/skills/private: The tenant's own and installed skills
+
+        Access: an API key, OAuth token or session.
 
         One page; `client.iter_all(client.private.list, ...)` walks them all."""
         return self._call("get_api_v1_skills_private", {"query": query, "category": category, "skill_type": skill_type, "is_installed": is_installed, "sort_by": sort_by, "sort_order": sort_order, "limit": limit, "offset": offset})  # type: ignore[no-any-return]
@@ -2748,7 +2874,9 @@ class PrivateApi(SyncNamespace):
         risk_level: Optional[str] = None,
         tags: Optional[List[str]] = None,
     ) -> models.PrivateCreated:
-        """POST /api/v1/skills/private: Create a private skill"""
+        """POST /api/v1/skills/private: Create a private skill
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_v1_skills_private", {"capabilities": capabilities, "category": category, "code": code, "config": config, "config_schema": config_schema, "description": description, "documentation_url": documentation_url, "input_schema": input_schema, "license": license, "long_description": long_description, "name": name, "npm_packages": npm_packages, "output_schema": output_schema, "price": price, "python_packages": python_packages, "repository_url": repository_url, "risk_level": risk_level, "skill_type": skill_type, "tags": tags})  # type: ignore[no-any-return]
 
     @operation("post_api_v1_skills_private_install")
@@ -2761,12 +2889,16 @@ class PrivateApi(SyncNamespace):
         dry_run: Optional[bool] = None,
         install_dependencies: Optional[bool] = None,
     ) -> models.PrivateInstallAnswer:
-        """POST /api/v1/skills/private/install: Install a marketplace skill"""
+        """POST /api/v1/skills/private/install: Install a marketplace skill
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_v1_skills_private_install", {"agent_id": agent_id, "config_overrides": config_overrides, "dry_run": dry_run, "install_dependencies": install_dependencies, "marketplace_skill_id": marketplace_skill_id})  # type: ignore[no-any-return]
 
     @operation("delete_api_v1_skills_private__id_")
     def delete(self, *, skill_id: str) -> models.PrivateUninstalled:
-        """DELETE /api/v1/skills/private/{id}: Uninstall a skill"""
+        """DELETE /api/v1/skills/private/{id}: Uninstall a skill
+
+        Access: an API key, OAuth token or session."""
         return self._call("delete_api_v1_skills_private__id_", {"skill_id": skill_id})  # type: ignore[no-any-return]
 
     @operation("put_api_v1_skills_private__id_")
@@ -2789,7 +2921,9 @@ class PrivateApi(SyncNamespace):
         python_packages: Optional[List[Dict[str, Any]]] = None,
         tags: Optional[List[str]] = None,
     ) -> models.PrivateCustomized:
-        """PUT /api/v1/skills/private/{id}: Customize an installed skill, or edit an own skill (an approved one: into review)"""
+        """PUT /api/v1/skills/private/{id}: Customize an installed skill, or edit an own skill (an approved one: into review)
+
+        Access: an API key, OAuth token or session."""
         return self._call("put_api_v1_skills_private__id_", {"skill_id": skill_id, "capabilities": capabilities, "category": category, "code": code, "config": config, "config_overrides": config_overrides, "config_schema": config_schema, "description": description, "environment_vars": environment_vars, "input_schema": input_schema, "name": name, "npm_packages": npm_packages, "output_schema": output_schema, "python_packages": python_packages, "tags": tags})  # type: ignore[no-any-return]
 
 
@@ -2798,17 +2932,23 @@ class AgentsApi(SyncNamespace):
 
     @operation("get_api_agents")
     def list(self) -> models.AgentList:
-        """GET /api/agents: The tenant's agents"""
+        """GET /api/agents: The tenant's agents
+
+        Access: an API key, OAuth token or session."""
         return self._call("get_api_agents", {})  # type: ignore[no-any-return]
 
     @operation("post_api_agents")
     def create(self, *, name: str, maturity: Optional[str] = None) -> models.Agent:
-        """POST /api/agents: Create an agent at student (counts against the plan; a tenant admin may start it at intern, as one graduation)"""
+        """POST /api/agents: Create an agent at student (counts against the plan; a tenant admin may start it at intern, as one graduation)
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_agents", {"maturity": maturity, "name": name})  # type: ignore[no-any-return]
 
     @operation("get_api_agents__id_")
     def get(self, *, agent_id: str) -> models.AgentDetail:
-        """GET /api/agents/{id}: One agent with its installed skills"""
+        """GET /api/agents/{id}: One agent with its installed skills
+
+        Access: an API key, OAuth token or session."""
         return self._call("get_api_agents__id_", {"agent_id": agent_id})  # type: ignore[no-any-return]
 
     @operation("post_api_agents__id__graduate")
@@ -2818,7 +2958,9 @@ class AgentsApi(SyncNamespace):
         agent_id: str,
         target_maturity: Literal["student", "intern", "supervised", "autonomous"],
     ) -> models.Graduated:
-        """POST /api/agents/{id}/graduate: Raise an agent's maturity one level (tenant admins)"""
+        """POST /api/agents/{id}/graduate: Raise an agent's maturity one level (tenant admins)
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_agents__id__graduate", {"agent_id": agent_id, "target_maturity": target_maturity})  # type: ignore[no-any-return]
 
 
@@ -2827,7 +2969,9 @@ class KeysApi(SyncNamespace):
 
     @operation("get_api_keys")
     def list(self) -> models.KeyList:
-        """GET /api/keys: The caller's API keys, without secrets"""
+        """GET /api/keys: The caller's API keys, without secrets
+
+        Access: an API key, OAuth token or session."""
         return self._call("get_api_keys", {})  # type: ignore[no-any-return]
 
     @operation("post_api_keys")
@@ -2838,12 +2982,16 @@ class KeysApi(SyncNamespace):
         scope: Literal["read", "read_write"],
         expires_in_days: Optional[int] = None,
     ) -> models.CreatedKey:
-        """POST /api/keys: Create an API key (shown once)"""
+        """POST /api/keys: Create an API key (shown once)
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_keys", {"expires_in_days": expires_in_days, "name": name, "scope": scope})  # type: ignore[no-any-return]
 
     @operation("delete_api_keys__id_")
     def delete(self, *, key_id: str) -> NoContent:
-        """DELETE /api/keys/{id}: Revoke an API key at once"""
+        """DELETE /api/keys/{id}: Revoke an API key at once
+
+        Access: an API key, OAuth token or session."""
         return self._call("delete_api_keys__id_", {"key_id": key_id})  # type: ignore[no-any-return]
 
 
@@ -2852,7 +3000,9 @@ class WebhooksApi(SyncNamespace):
 
     @operation("get_api_webhooks")
     def list(self) -> models.WebhookList:
-        """GET /api/webhooks: The tenant's webhooks, without secrets"""
+        """GET /api/webhooks: The tenant's webhooks, without secrets
+
+        Access: an API key, OAuth token or session."""
         return self._call("get_api_webhooks", {})  # type: ignore[no-any-return]
 
     @operation("post_api_webhooks")
@@ -2872,17 +3022,23 @@ class WebhooksApi(SyncNamespace):
         url: str,
         description: Optional[str] = None,
     ) -> models.CreatedWebhook:
-        """POST /api/webhooks: Register a webhook (its signing secret is shown once)"""
+        """POST /api/webhooks: Register a webhook (its signing secret is shown once)
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_webhooks", {"description": description, "events": events, "url": url})  # type: ignore[no-any-return]
 
     @operation("post_api_webhooks_deliveries__id__redeliver")
     def redeliver(self, *, delivery_id: str) -> models.Delivery:
-        """POST /api/webhooks/deliveries/{id}/redeliver: Send a delivery again, now"""
+        """POST /api/webhooks/deliveries/{id}/redeliver: Send a delivery again, now
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_webhooks_deliveries__id__redeliver", {"delivery_id": delivery_id})  # type: ignore[no-any-return]
 
     @operation("delete_api_webhooks__id_")
     def delete(self, *, webhook_id: str) -> NoContent:
-        """DELETE /api/webhooks/{id}: Delete a webhook and its delivery log"""
+        """DELETE /api/webhooks/{id}: Delete a webhook and its delivery log
+
+        Access: an API key, OAuth token or session."""
         return self._call("delete_api_webhooks__id_", {"webhook_id": webhook_id})  # type: ignore[no-any-return]
 
     @operation("get_api_webhooks__id__deliveries")
@@ -2890,6 +3046,8 @@ class WebhooksApi(SyncNamespace):
         self, *, webhook_id: str, limit: Optional[int] = None, offset: Optional[int] = None
     ) -> models.DeliveryPage:
         """GET /api/webhooks/{id}/deliveries: A webhook's deliveries, newest first
+
+        Access: an API key, OAuth token or session.
 
         One page; `client.iter_all(client.webhooks.deliveries, ...)` walks them all."""
         return self._call("get_api_webhooks__id__deliveries", {"webhook_id": webhook_id, "limit": limit, "offset": offset})  # type: ignore[no-any-return]
@@ -2909,29 +3067,39 @@ class AdminApi(SyncNamespace):
     ) -> models.AuditLog:
         """GET /api/admin/audit: The audit log of governance actions
 
+        Access: an operator's credentials (GOVERNANCE_APPROVE).
+
         One page; `client.iter_all(client.admin.audit_log, ...)` walks them all."""
         return self._call("get_api_admin_audit", {"action": action, "target_id": target_id, "limit": limit, "offset": offset})  # type: ignore[no-any-return]
 
     @operation("get_api_admin_federation_peers")
     def federation_peers(self) -> models.PeerList:
-        """GET /api/admin/federation/peers: The registered peers (never their keys)"""
+        """GET /api/admin/federation/peers: The registered peers (never their keys)
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("get_api_admin_federation_peers", {})  # type: ignore[no-any-return]
 
     @operation("delete_api_admin_federation_peers__name_")
     def delete_federation_peer(self, *, name: str) -> NoContent:
-        """DELETE /api/admin/federation/peers/{name}: Remove a peer and its mirrored listings"""
+        """DELETE /api/admin/federation/peers/{name}: Remove a peer and its mirrored listings
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("delete_api_admin_federation_peers__name_", {"name": name})  # type: ignore[no-any-return]
 
     @operation("put_api_admin_federation_peers__name_")
     def put_federation_peer(
         self, *, name: str, url: str, enabled: Optional[bool] = None, key: Optional[str] = None
     ) -> models.Peer:
-        """PUT /api/admin/federation/peers/{name}: Register or replace a peer"""
+        """PUT /api/admin/federation/peers/{name}: Register or replace a peer
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("put_api_admin_federation_peers__name_", {"name": name, "enabled": enabled, "key": key, "url": url})  # type: ignore[no-any-return]
 
     @operation("post_api_admin_federation_peers__name__sync")
     def sync_federation_peer(self, *, name: str) -> models.SyncReport:
-        """POST /api/admin/federation/peers/{name}/sync: Sync a peer now"""
+        """POST /api/admin/federation/peers/{name}/sync: Sync a peer now
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("post_api_admin_federation_peers__name__sync", {"name": name})  # type: ignore[no-any-return]
 
     @operation("get_api_admin_flags")
@@ -2940,6 +3108,8 @@ class AdminApi(SyncNamespace):
     ) -> models.FlaggedReviews:
         """GET /api/admin/flags: Flagged reviews, most flagged first
 
+        Access: an operator's credentials (GOVERNANCE_APPROVE).
+
         One page; `client.iter_all(client.admin.flagged_reviews, ...)` walks them all."""
         return self._call("get_api_admin_flags", {"limit": limit, "offset": offset})  # type: ignore[no-any-return]
 
@@ -2947,29 +3117,39 @@ class AdminApi(SyncNamespace):
     def approve_listing(
         self, *, listing_id: str, content_hash: Optional[str] = None
     ) -> models.StatusDecided:
-        """POST /api/admin/listings/{id}/approve: Approve a pending listing of any kind (or a change in review)"""
+        """POST /api/admin/listings/{id}/approve: Approve a pending listing of any kind (or a change in review)
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("post_api_admin_listings__id__approve", {"listing_id": listing_id, "content_hash": content_hash})  # type: ignore[no-any-return]
 
     @operation("post_api_admin_listings__id__approve_risk")
     def approve_risk(self, *, listing_id: str) -> models.RiskApproved:
-        """POST /api/admin/listings/{id}/approve-risk: Explicitly approve a high-risk listing for installs"""
+        """POST /api/admin/listings/{id}/approve-risk: Explicitly approve a high-risk listing for installs
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("post_api_admin_listings__id__approve_risk", {"listing_id": listing_id})  # type: ignore[no-any-return]
 
     @operation("post_api_admin_listings__id__reject")
     def reject_listing(self, *, listing_id: str, reason: str) -> models.StatusDecided:
-        """POST /api/admin/listings/{id}/reject: Reject a pending listing of any kind (or a change in review), with a reason"""
+        """POST /api/admin/listings/{id}/reject: Reject a pending listing of any kind (or a change in review), with a reason
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("post_api_admin_listings__id__reject", {"listing_id": listing_id, "reason": reason})  # type: ignore[no-any-return]
 
     @operation("post_api_admin_listings__id__suspend")
     def suspend_listing(self, *, listing_id: str, reason: str) -> models.StatusDecided:
-        """POST /api/admin/listings/{id}/suspend: Suspend an approved listing of any kind, with a reason"""
+        """POST /api/admin/listings/{id}/suspend: Suspend an approved listing of any kind, with a reason
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("post_api_admin_listings__id__suspend", {"listing_id": listing_id, "reason": reason})  # type: ignore[no-any-return]
 
     @operation("put_api_admin_maintenance")
     def set_maintenance(
         self, *, enabled: bool, expected_end: Optional[str] = None, message: Optional[str] = None
     ) -> models.MaintenanceState:
-        """PUT /api/admin/maintenance: Switch maintenance mode (writes answer 503)"""
+        """PUT /api/admin/maintenance: Switch maintenance mode (writes answer 503)
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("put_api_admin_maintenance", {"enabled": enabled, "expected_end": expected_end, "message": message})  # type: ignore[no-any-return]
 
     @operation("put_api_admin_packages__name_")
@@ -2982,7 +3162,9 @@ class AdminApi(SyncNamespace):
         allowed_versions: Optional[str] = None,
         vulnerabilities: Optional[List[Dict[str, Any]]] = None,
     ) -> models.WhitelistedPackage:
-        """PUT /api/admin/packages/{name}: Whitelist state, allowed versions and vulnerabilities of a package"""
+        """PUT /api/admin/packages/{name}: Whitelist state, allowed versions and vulnerabilities of a package
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("put_api_admin_packages__name_", {"name": name, "allowed_versions": allowed_versions, "package_type": package_type, "vulnerabilities": vulnerabilities, "whitelisted": whitelisted})  # type: ignore[no-any-return]
 
     @operation("get_api_admin_review_queue")
@@ -2991,22 +3173,30 @@ class AdminApi(SyncNamespace):
     ) -> models.ReviewQueue:
         """GET /api/admin/review-queue: Pending listings of every kind, oldest first
 
+        Access: an operator's credentials (GOVERNANCE_APPROVE).
+
         One page; `client.iter_all(client.admin.review_queue, ...)` walks them all."""
         return self._call("get_api_admin_review_queue", {"limit": limit, "offset": offset})  # type: ignore[no-any-return]
 
     @operation("post_api_admin_reviews__id__hide")
     def hide_review(self, *, review_id: str) -> models.ReviewVisibility:
-        """POST /api/admin/reviews/{id}/hide: Hide a review (its rating leaves the average)"""
+        """POST /api/admin/reviews/{id}/hide: Hide a review (its rating leaves the average)
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("post_api_admin_reviews__id__hide", {"review_id": review_id})  # type: ignore[no-any-return]
 
     @operation("post_api_admin_reviews__id__restore")
     def restore_review(self, *, review_id: str) -> models.ReviewVisibility:
-        """POST /api/admin/reviews/{id}/restore: Restore a hidden review"""
+        """POST /api/admin/reviews/{id}/restore: Restore a hidden review
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("post_api_admin_reviews__id__restore", {"review_id": review_id})  # type: ignore[no-any-return]
 
     @operation("get_api_admin_stats")
     def stats(self, *, days: Optional[int] = None) -> models.QueueStats:
-        """GET /api/admin/stats: The review queue per day: submissions, decisions, size, oldest item, median time to decision"""
+        """GET /api/admin/stats: The review queue per day: submissions, decisions, size, oldest item, median time to decision
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("get_api_admin_stats", {"days": days})  # type: ignore[no-any-return]
 
     @operation("put_api_admin_tenants__id_")
@@ -3017,7 +3207,9 @@ class AdminApi(SyncNamespace):
         marketplace_enabled: Optional[bool] = None,
         plan: Optional[str] = None,
     ) -> models.Tenant:
-        """PUT /api/admin/tenants/{id}: Change a tenant's plan or marketplace access"""
+        """PUT /api/admin/tenants/{id}: Change a tenant's plan or marketplace access
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return self._call("put_api_admin_tenants__id_", {"tenant_id": tenant_id, "marketplace_enabled": marketplace_enabled, "plan": plan})  # type: ignore[no-any-return]
 
 
@@ -3026,22 +3218,30 @@ class AuthApi(SyncNamespace):
 
     @operation("post_api_auth_login")
     def login(self, *, email: str, password: str) -> models.AuthReply:
-        """POST /api/auth/login: Log in; starts a new session"""
+        """POST /api/auth/login: Log in; starts a new session
+
+        Access: no credentials needed."""
         return self._call("post_api_auth_login", {"email": email, "password": password})  # type: ignore[no-any-return]
 
     @operation("post_api_auth_logout")
     def logout(self) -> NoContent:
-        """POST /api/auth/logout: End the session"""
+        """POST /api/auth/logout: End the session
+
+        Access: credentials optional (they show the caller's own items)."""
         return self._call("post_api_auth_logout", {})  # type: ignore[no-any-return]
 
     @operation("get_api_auth_me")
     def me(self) -> models.Me:
-        """GET /api/auth/me: The caller, its permissions and credential kind"""
+        """GET /api/auth/me: The caller, its permissions and credential kind
+
+        Access: an API key, OAuth token or session."""
         return self._call("get_api_auth_me", {})  # type: ignore[no-any-return]
 
     @operation("post_api_auth_signup")
     def signup(self, *, email: str, password: str, tenant_name: str) -> models.AuthReply:
-        """POST /api/auth/signup: Create a tenant and its owner; starts a session"""
+        """POST /api/auth/signup: Create a tenant and its owner; starts a session
+
+        Access: no credentials needed."""
         return self._call("post_api_auth_signup", {"email": email, "password": password, "tenant_name": tenant_name})  # type: ignore[no-any-return]
 
 
@@ -3050,17 +3250,23 @@ class CanvasesApi(SyncNamespace):
 
     @operation("get_api_canvases")
     def list(self) -> models.CanvasList:
-        """GET /api/canvases: The tenant's canvases"""
+        """GET /api/canvases: The tenant's canvases
+
+        Access: an API key, OAuth token or session."""
         return self._call("get_api_canvases", {})  # type: ignore[no-any-return]
 
     @operation("post_api_canvases")
     def create(self, *, name: str) -> models.Canvas:
-        """POST /api/canvases: Create a canvas (components install into it)"""
+        """POST /api/canvases: Create a canvas (components install into it)
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_canvases", {"name": name})  # type: ignore[no-any-return]
 
     @operation("get_api_canvases__id_")
     def get(self, *, canvas_id: str) -> models.Canvas:
-        """GET /api/canvases/{id}: One canvas with its installed components"""
+        """GET /api/canvases/{id}: One canvas with its installed components
+
+        Access: an API key, OAuth token or session."""
         return self._call("get_api_canvases__id_", {"canvas_id": canvas_id})  # type: ignore[no-any-return]
 
 
@@ -3092,12 +3298,16 @@ class ServiceApi(SyncNamespace):
 
     @operation("get_api_health")
     def health(self) -> models.Health:
-        """GET /api/health: Health with a real database round trip"""
+        """GET /api/health: Health with a real database round trip
+
+        Access: no credentials needed."""
         return self._call("get_api_health", {})  # type: ignore[no-any-return]
 
     @operation("get_api_openapi_json")
     def openapi(self) -> models.OpenApiDocument:
-        """GET /api/openapi.json: This document"""
+        """GET /api/openapi.json: This document
+
+        Access: no credentials needed."""
         return self._call("get_api_openapi_json", {})  # type: ignore[no-any-return]
 
 
@@ -3108,17 +3318,23 @@ class ListingsApi(SyncNamespace):
     def deprecate(
         self, *, listing_id: str, reason: str, replacement_id: Optional[str] = None
     ) -> models.DeprecationChanged:
-        """POST /api/listings/{id}/deprecate: Deprecate a listing, optionally naming its replacement"""
+        """POST /api/listings/{id}/deprecate: Deprecate a listing, optionally naming its replacement
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_listings__id__deprecate", {"listing_id": listing_id, "reason": reason, "replacement_id": replacement_id})  # type: ignore[no-any-return]
 
     @operation("get_api_listings__id__stats")
     def stats(self, *, listing_id: str, days: Optional[int] = None) -> models.ListingStats:
-        """GET /api/listings/{id}/stats: A listing's installs, uninstalls and ratings per day, and installs per version"""
+        """GET /api/listings/{id}/stats: A listing's installs, uninstalls and ratings per day, and installs per version
+
+        Access: credentials optional (they show the caller's own items)."""
         return self._call("get_api_listings__id__stats", {"listing_id": listing_id, "days": days})  # type: ignore[no-any-return]
 
     @operation("post_api_listings__id__undeprecate")
     def undeprecate(self, *, listing_id: str) -> models.DeprecationChanged:
-        """POST /api/listings/{id}/undeprecate: Take a listing's deprecation back"""
+        """POST /api/listings/{id}/undeprecate: Take a listing's deprecation back
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_listings__id__undeprecate", {"listing_id": listing_id})  # type: ignore[no-any-return]
 
 
@@ -3127,17 +3343,23 @@ class OauthApi(SyncNamespace):
 
     @operation("get_api_oauth_clients")
     def list_clients(self) -> models.ClientList:
-        """GET /api/oauth/clients: The caller's OAuth clients, without secrets"""
+        """GET /api/oauth/clients: The caller's OAuth clients, without secrets
+
+        Access: an API key, OAuth token or session."""
         return self._call("get_api_oauth_clients", {})  # type: ignore[no-any-return]
 
     @operation("post_api_oauth_clients")
     def create_client(self, *, name: str, redirect_uris: List[str]) -> models.RegisteredClient:
-        """POST /api/oauth/clients: Register an OAuth client (secret shown once; a session only)"""
+        """POST /api/oauth/clients: Register an OAuth client (secret shown once; a session only)
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_oauth_clients", {"name": name, "redirect_uris": redirect_uris})  # type: ignore[no-any-return]
 
     @operation("delete_api_oauth_clients__id_")
     def delete_client(self, *, client_id: str) -> NoContent:
-        """DELETE /api/oauth/clients/{id}: Delete an OAuth client (by client_id) and every token it was issued"""
+        """DELETE /api/oauth/clients/{id}: Delete an OAuth client (by client_id) and every token it was issued
+
+        Access: an API key, OAuth token or session."""
         return self._call("delete_api_oauth_clients__id_", {"client_id": client_id})  # type: ignore[no-any-return]
 
     @operation("post_oauth_revoke")
@@ -3149,7 +3371,9 @@ class OauthApi(SyncNamespace):
         token: Optional[str] = None,
         token_type_hint: Optional[Literal["access_token", "refresh_token"]] = None,
     ) -> models.Revoked:
-        """POST /oauth/revoke: Revoke a token and its refresh family (RFC 7009; 200 for unknown tokens)"""
+        """POST /oauth/revoke: Revoke a token and its refresh family (RFC 7009; 200 for unknown tokens)
+
+        Access: no credentials needed."""
         return self._call("post_oauth_revoke", {"client_id": client_id, "client_secret": client_secret, "token": token, "token_type_hint": token_type_hint})  # type: ignore[no-any-return]
 
     @operation("post_oauth_token")
@@ -3167,7 +3391,9 @@ class OauthApi(SyncNamespace):
         refresh_token: Optional[str] = None,
         scope: Optional[str] = None,
     ) -> models.TokenReply:
-        """POST /oauth/token: Token endpoint: authorization_code (PKCE), client_credentials, refresh_token"""
+        """POST /oauth/token: Token endpoint: authorization_code (PKCE), client_credentials, refresh_token
+
+        Access: no credentials needed."""
         return self._call("post_oauth_token", {"client_id": client_id, "client_secret": client_secret, "code": code, "code_verifier": code_verifier, "grant_type": grant_type, "redirect_uri": redirect_uri, "refresh_token": refresh_token, "scope": scope})  # type: ignore[no-any-return]
 
 
@@ -3176,7 +3402,9 @@ class PackagesApi(SyncNamespace):
 
     @operation("get_api_packages")
     def list(self) -> models.PackageInventory:
-        """GET /api/packages: The tenant's installed packages"""
+        """GET /api/packages: The tenant's installed packages
+
+        Access: an API key, OAuth token or session."""
         return self._call("get_api_packages", {})  # type: ignore[no-any-return]
 
     @operation("post_api_packages_request")
@@ -3188,14 +3416,18 @@ class PackagesApi(SyncNamespace):
         reason: str,
         version: Optional[str] = None,
     ) -> models.PackageRequested:
-        """POST /api/packages/request: Ask operators to whitelist a package"""
+        """POST /api/packages/request: Ask operators to whitelist a package
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_packages_request", {"package_name": package_name, "package_type": package_type, "reason": reason, "version": version})  # type: ignore[no-any-return]
 
     @operation("get_api_packages__name__vulnerabilities")
     def vulnerabilities(
         self, *, name: str, package_type: Optional[Literal["python", "npm"]] = None
     ) -> models.PackageVulnerabilities:
-        """GET /api/packages/{name}/vulnerabilities: Known CVEs of a package by version range"""
+        """GET /api/packages/{name}/vulnerabilities: Known CVEs of a package by version range
+
+        Access: an API key, OAuth token or session."""
         return self._call("get_api_packages__name__vulnerabilities", {"name": name, "package_type": package_type})  # type: ignore[no-any-return]
 
 
@@ -3204,12 +3436,16 @@ class ReviewsApi(SyncNamespace):
 
     @operation("put_api_reviews__id__response")
     def respond(self, *, review_id: str, response: str) -> models.ReviewAnswered:
-        """PUT /api/reviews/{id}/response: The publisher's answer to a review of its listing"""
+        """PUT /api/reviews/{id}/response: The publisher's answer to a review of its listing
+
+        Access: an API key, OAuth token or session."""
         return self._call("put_api_reviews__id__response", {"review_id": review_id, "response": response})  # type: ignore[no-any-return]
 
     @operation("post_api_reviews__id__vote")
     def vote(self, *, review_id: str, helpful: bool) -> models.ReviewVoted:
-        """POST /api/reviews/{id}/vote: Vote a review helpful or not (one vote per user, changeable)"""
+        """POST /api/reviews/{id}/vote: Vote a review helpful or not (one vote per user, changeable)
+
+        Access: an API key, OAuth token or session."""
         return self._call("post_api_reviews__id__vote", {"review_id": review_id, "helpful": helpful})  # type: ignore[no-any-return]
 
 
@@ -3218,14 +3454,18 @@ class AsyncSkillsApi(AsyncNamespace):
 
     @operation("get_api_skills")
     async def get_many(self, *, ids: str) -> models.SkillMany:
-        """GET /api/skills: Many skills at once (?ids=a,b,c)"""
+        """GET /api/skills: Many skills at once (?ids=a,b,c)
+
+        Access: an API key, OAuth token or session."""
         return await self._call("get_api_skills", {"ids": ids})  # type: ignore[no-any-return]
 
     @operation("post_api_skills_approve__id_")
     async def approve(
         self, *, skill_id: str, content_hash: Optional[str] = None
     ) -> models.Approval:
-        """POST /api/skills/approve/{id}: Approve a submission"""
+        """POST /api/skills/approve/{id}: Approve a submission
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("post_api_skills_approve__id_", {"skill_id": skill_id, "content_hash": content_hash})  # type: ignore[no-any-return]
 
     @operation("get_api_skills_history__id_")
@@ -3233,6 +3473,8 @@ class AsyncSkillsApi(AsyncNamespace):
         self, *, skill_id: str, limit: Optional[int] = None, offset: Optional[int] = None
     ) -> models.SkillHistory:
         """GET /api/skills/history/{id}: Version history, newest first, paged (no snapshots)
+
+        Access: an API key, OAuth token or session.
 
         One page; `client.iter_all(client.skills.history, ...)` walks them all."""
         return await self._call("get_api_skills_history__id_", {"skill_id": skill_id, "limit": limit, "offset": offset})  # type: ignore[no-any-return]
@@ -3247,7 +3489,9 @@ class AsyncSkillsApi(AsyncNamespace):
         dry_run: Optional[bool] = None,
         install_dependencies: Optional[bool] = None,
     ) -> models.SkillInstallAnswer:
-        """POST /api/skills/install: Install an approved skill into the tenant"""
+        """POST /api/skills/install: Install an approved skill into the tenant
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_skills_install", {"agent_id": agent_id, "config_overrides": config_overrides, "dry_run": dry_run, "install_dependencies": install_dependencies, "skill_id": skill_id})  # type: ignore[no-any-return]
 
     @operation("get_api_skills_marketplace")
@@ -3268,6 +3512,8 @@ class AsyncSkillsApi(AsyncNamespace):
     ) -> models.SkillBrowse:
         """GET /api/skills/marketplace: Browse and search skills
 
+        Access: an API key, OAuth token or session.
+
         One page; `client.iter_all(client.skills.browse, ...)` walks them all."""
         return await self._call("get_api_skills_marketplace", {"query": query, "category": category, "tags": tags, "skill_type": skill_type, "sort_by": sort_by, "sort_order": sort_order, "limit": limit, "offset": offset, "include_deprecated": include_deprecated})  # type: ignore[no-any-return]
 
@@ -3282,43 +3528,57 @@ class AsyncSkillsApi(AsyncNamespace):
         price: Optional[float] = None,
         tags: Optional[List[str]] = None,
     ) -> models.SkillSubmitted:
-        """POST /api/skills/publish: Submit a private skill for review"""
+        """POST /api/skills/publish: Submit a private skill for review
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_skills_publish", {"category": category, "documentation_url": documentation_url, "long_description": long_description, "price": price, "skill_id": skill_id, "tags": tags})  # type: ignore[no-any-return]
 
     @operation("post_api_skills_rate__id_")
     async def rate(
         self, *, skill_id: str, rating: float, review: Optional[str] = None
     ) -> models.SkillRated:
-        """POST /api/skills/rate/{id}: Rate and review (once per user)"""
+        """POST /api/skills/rate/{id}: Rate and review (once per user)
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_skills_rate__id_", {"skill_id": skill_id, "rating": rating, "review": review})  # type: ignore[no-any-return]
 
     @operation("put_api_skills_rate__id_")
     async def update_rating(
         self, *, skill_id: str, rating: float, review: Optional[str] = None
     ) -> models.SkillRated:
-        """PUT /api/skills/rate/{id}: Replace the caller's rating"""
+        """PUT /api/skills/rate/{id}: Replace the caller's rating
+
+        Access: an API key, OAuth token or session."""
         return await self._call("put_api_skills_rate__id_", {"skill_id": skill_id, "rating": rating, "review": review})  # type: ignore[no-any-return]
 
     @operation("post_api_skills_reject__id_")
     async def reject(self, *, skill_id: str, reason: str) -> models.Rejection:
-        """POST /api/skills/reject/{id}: Reject a submission with a reason"""
+        """POST /api/skills/reject/{id}: Reject a submission with a reason
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("post_api_skills_reject__id_", {"skill_id": skill_id, "reason": reason})  # type: ignore[no-any-return]
 
     @operation("post_api_skills_rollback__id_")
     async def rollback(self, *, skill_id: str, version_id: str) -> models.SkillRolledBack:
-        """POST /api/skills/rollback/{id}: Restore a version's fields (on an approved skill: into review)"""
+        """POST /api/skills/rollback/{id}: Restore a version's fields (on an approved skill: into review)
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_skills_rollback__id_", {"skill_id": skill_id, "version_id": version_id})  # type: ignore[no-any-return]
 
     @operation("post_api_skills_version")
     async def create_version(
         self, *, skill_id: str, version_name: str, description: Optional[str] = None
     ) -> models.SkillVersionCreated:
-        """POST /api/skills/version: Freeze a version"""
+        """POST /api/skills/version: Freeze a version
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_skills_version", {"skill_id": skill_id, "version_name": version_name, "description": description})  # type: ignore[no-any-return]
 
     @operation("get_api_skills__id_")
     async def get(self, *, skill_id: str) -> models.SkillDetail:
-        """GET /api/skills/{id}: One skill with its config schema"""
+        """GET /api/skills/{id}: One skill with its config schema
+
+        Access: an API key, OAuth token or session."""
         return await self._call("get_api_skills__id_", {"skill_id": skill_id})  # type: ignore[no-any-return]
 
 
@@ -3329,7 +3589,9 @@ class AsyncAgentTemplatesApi(AsyncNamespace):
     async def approve(
         self, *, template_id: str, content_hash: Optional[str] = None
     ) -> models.Approval:
-        """POST /api/agent-marketplace/approve/{template_id}: Approve an agent template"""
+        """POST /api/agent-marketplace/approve/{template_id}: Approve an agent template
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("post_api_agent_marketplace_approve__template_id_", {"template_id": template_id, "content_hash": content_hash})  # type: ignore[no-any-return]
 
     @operation("get_api_agent_marketplace_browse")
@@ -3342,12 +3604,16 @@ class AsyncAgentTemplatesApi(AsyncNamespace):
     ) -> models.AgentTemplatePage:
         """GET /api/agent-marketplace/browse: Browse approved agent templates
 
+        Access: an API key, OAuth token or session.
+
         One page; `client.iter_all(client.agent_templates.browse, ...)` walks them all."""
         return await self._call("get_api_agent_marketplace_browse", {"limit": limit, "offset": offset, "include_deprecated": include_deprecated})  # type: ignore[no-any-return]
 
     @operation("post_api_agent_marketplace_install__template_id_")
     async def install(self, *, template_id: str) -> models.InstalledTemplate:
-        """POST /api/agent-marketplace/install/{template_id}: Install a template as a new agent (plan limit applies)"""
+        """POST /api/agent-marketplace/install/{template_id}: Install a template as a new agent (plan limit applies)
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_agent_marketplace_install__template_id_", {"template_id": template_id})  # type: ignore[no-any-return]
 
     @operation("post_api_agent_marketplace_publish__agent_id_")
@@ -3360,12 +3626,16 @@ class AsyncAgentTemplatesApi(AsyncNamespace):
         price: Optional[float] = None,
         category: Optional[str] = None,
     ) -> models.PublishedTemplate:
-        """POST /api/agent-marketplace/publish/{agent_id}: Publish one of the tenant's agents as a template (pending approval)"""
+        """POST /api/agent-marketplace/publish/{agent_id}: Publish one of the tenant's agents as a template (pending approval)
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_agent_marketplace_publish__agent_id_", {"agent_id": agent_id, "name": name, "description": description, "price": price, "category": category})  # type: ignore[no-any-return]
 
     @operation("post_api_agent_marketplace_reject__template_id_")
     async def reject(self, *, template_id: str, reason: str) -> models.Rejection:
-        """POST /api/agent-marketplace/reject/{template_id}: Reject an agent template with a reason"""
+        """POST /api/agent-marketplace/reject/{template_id}: Reject an agent template with a reason
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("post_api_agent_marketplace_reject__template_id_", {"template_id": template_id, "reason": reason})  # type: ignore[no-any-return]
 
 
@@ -3374,7 +3644,9 @@ class AsyncDomainsApi(AsyncNamespace):
 
     @operation("get_api_v1_domains")
     async def list_mine(self) -> models.DomainList:
-        """GET /api/v1/domains: The tenant's own and installed domains"""
+        """GET /api/v1/domains: The tenant's own and installed domains
+
+        Access: an API key, OAuth token or session."""
         return await self._call("get_api_v1_domains", {})  # type: ignore[no-any-return]
 
     @operation("post_api_v1_domains")
@@ -3386,19 +3658,25 @@ class AsyncDomainsApi(AsyncNamespace):
         domain_name: Optional[str] = None,
         name: Optional[str] = None,
     ) -> models.DomainCreated:
-        """POST /api/v1/domains: Create a draft domain of the tenant"""
+        """POST /api/v1/domains: Create a draft domain of the tenant
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_v1_domains", {"category": category, "description": description, "domain_name": domain_name, "name": name})  # type: ignore[no-any-return]
 
     @operation("post_api_v1_domains_marketplace_install")
     async def install(
         self, *, template_domain_id: str, custom_name: Optional[str] = None
     ) -> models.DomainInstalled:
-        """POST /api/v1/domains/marketplace/install: Install a domain under a custom name"""
+        """POST /api/v1/domains/marketplace/install: Install a domain under a custom name
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_v1_domains_marketplace_install", {"custom_name": custom_name, "template_domain_id": template_domain_id})  # type: ignore[no-any-return]
 
     @operation("get_api_v1_domains_marketplace_my_submissions")
     async def my_submissions(self) -> JsonList[models.DomainSubmission]:
-        """GET /api/v1/domains/marketplace/my-submissions: Domains the tenant submitted"""
+        """GET /api/v1/domains/marketplace/my-submissions: Domains the tenant submitted
+
+        Access: an API key, OAuth token or session."""
         return await self._call("get_api_v1_domains_marketplace_my_submissions", {})  # type: ignore[no-any-return]
 
     @operation("get_api_v1_domains_marketplace_search")
@@ -3412,12 +3690,16 @@ class AsyncDomainsApi(AsyncNamespace):
         limit: Optional[int] = None,
         include_deprecated: Optional[bool] = None,
     ) -> JsonList[models.DomainItem]:
-        """GET /api/v1/domains/marketplace/search: Search approved domains"""
+        """GET /api/v1/domains/marketplace/search: Search approved domains
+
+        Access: no credentials needed."""
         return await self._call("get_api_v1_domains_marketplace_search", {"q": q, "category": category, "tags": tags, "max_price": max_price, "limit": limit, "include_deprecated": include_deprecated})  # type: ignore[no-any-return]
 
     @operation("get_api_v1_domains_marketplace_stats")
     async def stats(self) -> models.DomainStats:
-        """GET /api/v1/domains/marketplace/stats: Submission, approval and install counts"""
+        """GET /api/v1/domains/marketplace/stats: Submission, approval and install counts
+
+        Access: no credentials needed."""
         return await self._call("get_api_v1_domains_marketplace_stats", {})  # type: ignore[no-any-return]
 
     @operation("post_api_v1_domains_marketplace_submit")
@@ -3429,43 +3711,57 @@ class AsyncDomainsApi(AsyncNamespace):
         price_usd: Optional[float] = None,
         tags: Optional[List[str]] = None,
     ) -> models.DomainSubmitted:
-        """POST /api/v1/domains/marketplace/submit: Submit a draft domain with price, license and tags"""
+        """POST /api/v1/domains/marketplace/submit: Submit a draft domain with price, license and tags
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_v1_domains_marketplace_submit", {"domain_id": domain_id, "license_type": license_type, "price_usd": price_usd, "tags": tags})  # type: ignore[no-any-return]
 
     @operation("get_api_v1_domains_marketplace_trending")
     async def trending(self, *, limit: Optional[int] = None) -> JsonList[models.TrendingDomain]:
-        """GET /api/v1/domains/marketplace/trending: Domains by time-decayed recent installs"""
+        """GET /api/v1/domains/marketplace/trending: Domains by time-decayed recent installs
+
+        Access: no credentials needed."""
         return await self._call("get_api_v1_domains_marketplace_trending", {"limit": limit})  # type: ignore[no-any-return]
 
     @operation("get_api_v1_domains_marketplace__domain_id_")
     async def get(self, *, domain_id: str) -> models.DomainItem:
-        """GET /api/v1/domains/marketplace/{domain_id}: Domain details"""
+        """GET /api/v1/domains/marketplace/{domain_id}: Domain details
+
+        Access: no credentials needed."""
         return await self._call("get_api_v1_domains_marketplace__domain_id_", {"domain_id": domain_id})  # type: ignore[no-any-return]
 
     @operation("post_api_v1_domains_marketplace__domain_id__approve")
     async def approve(
         self, *, domain_id: str, content_hash: Optional[str] = None
     ) -> models.DomainApproved:
-        """POST /api/v1/domains/marketplace/{domain_id}/approve: Approve a domain"""
+        """POST /api/v1/domains/marketplace/{domain_id}/approve: Approve a domain
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("post_api_v1_domains_marketplace__domain_id__approve", {"domain_id": domain_id, "content_hash": content_hash})  # type: ignore[no-any-return]
 
     @operation("post_api_v1_domains_marketplace__domain_id__rate")
     async def rate(
         self, *, domain_id: str, rating: float, review: Optional[str] = None
     ) -> models.DomainRated:
-        """POST /api/v1/domains/marketplace/{domain_id}/rate: Rate a domain (1.0 to 5.0 in halves)"""
+        """POST /api/v1/domains/marketplace/{domain_id}/rate: Rate a domain (1.0 to 5.0 in halves)
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_v1_domains_marketplace__domain_id__rate", {"domain_id": domain_id, "rating": rating, "review": review})  # type: ignore[no-any-return]
 
     @operation("put_api_v1_domains_marketplace__domain_id__rate")
     async def update_rating(
         self, *, domain_id: str, rating: float, review: Optional[str] = None
     ) -> models.DomainRated:
-        """PUT /api/v1/domains/marketplace/{domain_id}/rate: Replace the caller's rating"""
+        """PUT /api/v1/domains/marketplace/{domain_id}/rate: Replace the caller's rating
+
+        Access: an API key, OAuth token or session."""
         return await self._call("put_api_v1_domains_marketplace__domain_id__rate", {"domain_id": domain_id, "rating": rating, "review": review})  # type: ignore[no-any-return]
 
     @operation("post_api_v1_domains_marketplace__domain_id__reject")
     async def reject(self, *, domain_id: str, reason: str) -> models.DomainRejected:
-        """POST /api/v1/domains/marketplace/{domain_id}/reject: Reject a domain with a reason"""
+        """POST /api/v1/domains/marketplace/{domain_id}/reject: Reject a domain with a reason
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("post_api_v1_domains_marketplace__domain_id__reject", {"domain_id": domain_id, "reason": reason})  # type: ignore[no-any-return]
 
 
@@ -3474,7 +3770,9 @@ class AsyncComponentsApi(AsyncNamespace):
 
     @operation("get_api_canvas_marketplace_categories")
     async def categories(self) -> models.ComponentCategories:
-        """GET /api/canvas-marketplace/categories: Component categories with counts"""
+        """GET /api/canvas-marketplace/categories: Component categories with counts
+
+        Access: no credentials needed."""
         return await self._call("get_api_canvas_marketplace_categories", {})  # type: ignore[no-any-return]
 
     @operation("get_api_canvas_marketplace_components")
@@ -3499,6 +3797,8 @@ class AsyncComponentsApi(AsyncNamespace):
     ) -> models.ComponentPage:
         """GET /api/canvas-marketplace/components: Browse components (also /api/components)
 
+        Access: credentials optional (they show the caller's own items).
+
         One page; `client.iter_all(client.components.browse, ...)` walks them all."""
         return await self._call("get_api_canvas_marketplace_components", {"query": query, "category": category, "tags": tags, "component_type": component_type, "min_price": min_price, "max_price": max_price, "is_free": is_free, "is_featured": is_featured, "sort_by": sort_by, "sort_order": sort_order, "include_deprecated": include_deprecated, "limit": limit, "offset": offset})  # type: ignore[no-any-return]
 
@@ -3522,12 +3822,16 @@ class AsyncComponentsApi(AsyncNamespace):
         thumbnail_url: Optional[str] = None,
         version: Optional[str] = None,
     ) -> models.ComponentCreated:
-        """POST /api/canvas-marketplace/components: Create a draft component"""
+        """POST /api/canvas-marketplace/components: Create a draft component
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_canvas_marketplace_components", {"category": category, "code": code, "component_type": component_type, "config_schema": config_schema, "css_dependencies": css_dependencies, "demo_url": demo_url, "dependencies": dependencies, "description": description, "license": license, "name": name, "preview_url": preview_url, "price": price, "tags": tags, "thumbnail_url": thumbnail_url, "version": version})  # type: ignore[no-any-return]
 
     @operation("post_api_canvas_marketplace_components_install")
     async def install(self, *, canvas_id: str, component_id: str) -> models.ComponentInstalled:
-        """POST /api/canvas-marketplace/components/install: Install a component onto one of the tenant's canvases"""
+        """POST /api/canvas-marketplace/components/install: Install a component onto one of the tenant's canvases
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_canvas_marketplace_components_install", {"canvas_id": canvas_id, "component_id": component_id})  # type: ignore[no-any-return]
 
     @operation("post_api_canvas_marketplace_components_publish")
@@ -3539,33 +3843,43 @@ class AsyncComponentsApi(AsyncNamespace):
         price: Optional[float] = None,
         tags: Optional[List[str]] = None,
     ) -> models.ComponentSubmitted:
-        """POST /api/canvas-marketplace/components/publish: Submit a draft component for review"""
+        """POST /api/canvas-marketplace/components/publish: Submit a draft component for review
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_canvas_marketplace_components_publish", {"component_id": component_id, "license": license, "price": price, "tags": tags})  # type: ignore[no-any-return]
 
     @operation("get_api_canvas_marketplace_components__component_id_")
     async def get(self, *, component_id: str) -> models.ComponentDetail:
-        """GET /api/canvas-marketplace/components/{component_id}: Component details with code, config schema and recent ratings"""
+        """GET /api/canvas-marketplace/components/{component_id}: Component details with code, config schema and recent ratings
+
+        Access: credentials optional (they show the caller's own items)."""
         return await self._call("get_api_canvas_marketplace_components__component_id_", {"component_id": component_id})  # type: ignore[no-any-return]
 
     @operation("post_api_canvas_marketplace_components__component_id__approve")
     async def approve(
         self, *, component_id: str, content_hash: Optional[str] = None
     ) -> models.ComponentApproved:
-        """POST /api/canvas-marketplace/components/{component_id}/approve: Approve a component"""
+        """POST /api/canvas-marketplace/components/{component_id}/approve: Approve a component
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("post_api_canvas_marketplace_components__component_id__approve", {"component_id": component_id, "content_hash": content_hash})  # type: ignore[no-any-return]
 
     @operation("post_api_canvas_marketplace_components__component_id__rate")
     async def rate(
         self, *, component_id: str, rating: float, review: Optional[str] = None
     ) -> models.ComponentRated:
-        """POST /api/canvas-marketplace/components/{component_id}/rate: Rate and review a component"""
+        """POST /api/canvas-marketplace/components/{component_id}/rate: Rate and review a component
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_canvas_marketplace_components__component_id__rate", {"component_id": component_id, "rating": rating, "review": review})  # type: ignore[no-any-return]
 
     @operation("put_api_canvas_marketplace_components__component_id__rate")
     async def update_rating(
         self, *, component_id: str, rating: float, review: Optional[str] = None
     ) -> models.ComponentRated:
-        """PUT /api/canvas-marketplace/components/{component_id}/rate: Replace the caller's rating"""
+        """PUT /api/canvas-marketplace/components/{component_id}/rate: Replace the caller's rating
+
+        Access: an API key, OAuth token or session."""
         return await self._call("put_api_canvas_marketplace_components__component_id__rate", {"component_id": component_id, "rating": rating, "review": review})  # type: ignore[no-any-return]
 
     @operation("get_api_canvas_marketplace_components__component_id__ratings")
@@ -3579,17 +3893,23 @@ class AsyncComponentsApi(AsyncNamespace):
     ) -> models.ComponentRatingPage:
         """GET /api/canvas-marketplace/components/{component_id}/ratings: Ratings with helpful counts and author responses
 
+        Access: credentials optional (they show the caller's own items).
+
         One page; `client.iter_all(client.components.ratings, ...)` walks them all."""
         return await self._call("get_api_canvas_marketplace_components__component_id__ratings", {"component_id": component_id, "limit": limit, "offset": offset, "verified_only": verified_only})  # type: ignore[no-any-return]
 
     @operation("post_api_canvas_marketplace_components__component_id__reject")
     async def reject(self, *, component_id: str, reason: str) -> models.ComponentRejected:
-        """POST /api/canvas-marketplace/components/{component_id}/reject: Reject a component with a reason"""
+        """POST /api/canvas-marketplace/components/{component_id}/reject: Reject a component with a reason
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("post_api_canvas_marketplace_components__component_id__reject", {"component_id": component_id, "reason": reason})  # type: ignore[no-any-return]
 
     @operation("get_api_canvas_marketplace_tags")
     async def tags(self) -> models.ComponentTags:
-        """GET /api/canvas-marketplace/tags: Popular component tags with counts"""
+        """GET /api/canvas-marketplace/tags: Popular component tags with counts
+
+        Access: no credentials needed."""
         return await self._call("get_api_canvas_marketplace_tags", {})  # type: ignore[no-any-return]
 
 
@@ -3605,7 +3925,9 @@ class AsyncWorkflowsApi(AsyncNamespace):
         edges: Optional[List[Dict[str, Any]]] = None,
         nodes: Optional[List[Dict[str, Any]]] = None,
     ) -> models.WorkflowExport:
-        """POST /api/marketplace/export: Export a workflow document with metadata"""
+        """POST /api/marketplace/export: Export a workflow document with metadata
+
+        Access: no credentials needed."""
         return await self._call("post_api_marketplace_export", {"description": description, "edges": edges, "name": name, "nodes": nodes})  # type: ignore[no-any-return]
 
     @operation("post_api_marketplace_import")
@@ -3617,7 +3939,9 @@ class AsyncWorkflowsApi(AsyncNamespace):
         edges: Optional[List[Dict[str, Any]]] = None,
         nodes: Optional[List[Dict[str, Any]]] = None,
     ) -> models.WorkflowImported:
-        """POST /api/marketplace/import: Import a workflow file (multipart 'file' or a JSON body)"""
+        """POST /api/marketplace/import: Import a workflow file (multipart 'file' or a JSON body)
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_marketplace_import", {"description": description, "edges": edges, "name": name, "nodes": nodes})  # type: ignore[no-any-return]
 
     @operation("get_api_marketplace_templates")
@@ -3630,7 +3954,9 @@ class AsyncWorkflowsApi(AsyncNamespace):
         tags: Optional[str] = None,
         include_deprecated: Optional[bool] = None,
     ) -> JsonList[models.WorkflowTemplateItem]:
-        """GET /api/marketplace/templates: Workflow templates (tags may repeat)"""
+        """GET /api/marketplace/templates: Workflow templates (tags may repeat)
+
+        Access: credentials optional (they show the caller's own items)."""
         return await self._call("get_api_marketplace_templates", {"category": category, "template_type": template_type, "industry": industry, "tags": tags, "include_deprecated": include_deprecated})  # type: ignore[no-any-return]
 
     @operation("post_api_marketplace_templates_advanced")
@@ -3654,29 +3980,39 @@ class AsyncWorkflowsApi(AsyncNamespace):
         use_cases: Optional[List[str]] = None,
         version: Optional[str] = None,
     ) -> models.WorkflowTemplateCreated:
-        """POST /api/marketplace/templates/advanced: Create an advanced template (pending approval)"""
+        """POST /api/marketplace/templates/advanced: Create an advanced template (pending approval)
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_marketplace_templates_advanced", {"author": author, "benefits": benefits, "category": category, "complexity": complexity, "description": description, "estimated_duration": estimated_duration, "id": id, "industry": industry, "input_schema": input_schema, "integrations": integrations, "name": name, "prerequisites": prerequisites, "steps": steps, "tags": tags, "use_cases": use_cases, "version": version})  # type: ignore[no-any-return]
 
     @operation("get_api_marketplace_templates_featured")
     async def featured(
         self, *, limit: Optional[int] = None
     ) -> JsonList[models.WorkflowFeaturedTemplate]:
-        """GET /api/marketplace/templates/featured: Featured templates"""
+        """GET /api/marketplace/templates/featured: Featured templates
+
+        Access: no credentials needed."""
         return await self._call("get_api_marketplace_templates_featured", {"limit": limit})  # type: ignore[no-any-return]
 
     @operation("get_api_marketplace_templates_statistics")
     async def statistics(self) -> models.WorkflowStatistics:
-        """GET /api/marketplace/templates/statistics: Counts and downloads by category, type and complexity"""
+        """GET /api/marketplace/templates/statistics: Counts and downloads by category, type and complexity
+
+        Access: no credentials needed."""
         return await self._call("get_api_marketplace_templates_statistics", {})  # type: ignore[no-any-return]
 
     @operation("get_api_marketplace_templates_types")
     async def types(self) -> models.WorkflowTemplateTypes:
-        """GET /api/marketplace/templates/types: Template types"""
+        """GET /api/marketplace/templates/types: Template types
+
+        Access: no credentials needed."""
         return await self._call("get_api_marketplace_templates_types", {})  # type: ignore[no-any-return]
 
     @operation("get_api_marketplace_templates__template_id_")
     async def get(self, *, template_id: str) -> models.WorkflowTemplateDetail:
-        """GET /api/marketplace/templates/{template_id}: Template details with workflow_data (UUID or string id)"""
+        """GET /api/marketplace/templates/{template_id}: Template details with workflow_data (UUID or string id)
+
+        Access: credentials optional (they show the caller's own items)."""
         return await self._call("get_api_marketplace_templates__template_id_", {"template_id": template_id})  # type: ignore[no-any-return]
 
     @operation("post_api_marketplace_templates__template_id__create_workflow")
@@ -3687,12 +4023,16 @@ class AsyncWorkflowsApi(AsyncNamespace):
         workflow_name: Optional[Any] = None,
         parameters: Optional[str] = None,
     ) -> models.WorkflowCreated:
-        """POST /api/marketplace/templates/{template_id}/create-workflow: Create a workflow from a template with checked inputs"""
+        """POST /api/marketplace/templates/{template_id}/create-workflow: Create a workflow from a template with checked inputs
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_marketplace_templates__template_id__create_workflow", {"template_id": template_id, "workflow_name": workflow_name, "parameters": parameters})  # type: ignore[no-any-return]
 
     @operation("post_api_marketplace_templates__template_id__import")
     async def install(self, *, template_id: str) -> models.WorkflowImported:
-        """POST /api/marketplace/templates/{template_id}/import: Import a template into the workspace"""
+        """POST /api/marketplace/templates/{template_id}/import: Import a template into the workspace
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_marketplace_templates__template_id__import", {"template_id": template_id})  # type: ignore[no-any-return]
 
     @operation("get_api_workflows")
@@ -3701,12 +4041,16 @@ class AsyncWorkflowsApi(AsyncNamespace):
     ) -> models.WorkspaceWorkflows:
         """GET /api/workflows: The tenant's workspace workflows, newest first, paged (a full page links the next)
 
+        Access: an API key, OAuth token or session.
+
         One page; `client.iter_all(client.workflows.list_workspace, ...)` walks them all."""
         return await self._call("get_api_workflows", {"limit": limit, "offset": offset})  # type: ignore[no-any-return]
 
     @operation("get_api_workflows__id_")
     async def get_workspace(self, *, workflow_id: str) -> models.WorkspaceWorkflowDetail:
-        """GET /api/workflows/{id}: One workspace workflow with nodes, edges and definition"""
+        """GET /api/workflows/{id}: One workspace workflow with nodes, edges and definition
+
+        Access: an API key, OAuth token or session."""
         return await self._call("get_api_workflows__id_", {"workflow_id": workflow_id})  # type: ignore[no-any-return]
 
 
@@ -3715,12 +4059,16 @@ class AsyncPublicApi(AsyncNamespace):
 
     @operation("get_api_public_v1_marketplace_categories")
     async def categories(self) -> models.PublicCategories:
-        """GET /api/public/v1/marketplace/categories: All categories"""
+        """GET /api/public/v1/marketplace/categories: All categories
+
+        Access: credentials optional (they show the caller's own items)."""
         return await self._call("get_api_public_v1_marketplace_categories", {})  # type: ignore[no-any-return]
 
     @operation("post_api_public_v1_marketplace_reviews__id__flag")
     async def flag_review(self, *, review_id: str, reason: str) -> models.ReviewFlagged:
-        """POST /api/public/v1/marketplace/reviews/{id}/flag: Flag a review for moderation"""
+        """POST /api/public/v1/marketplace/reviews/{id}/flag: Flag a review for moderation
+
+        Access: an API key or OAuth token."""
         return await self._call("post_api_public_v1_marketplace_reviews__id__flag", {"review_id": review_id, "reason": reason})  # type: ignore[no-any-return]
 
     @operation("get_api_public_v1_marketplace_skills")
@@ -3744,19 +4092,25 @@ class AsyncPublicApi(AsyncNamespace):
     ) -> models.PublicSkillPage:
         """GET /api/public/v1/marketplace/skills: Browse the public catalog
 
+        Access: credentials optional (they show the caller's own items).
+
         One page; `client.iter_all(client.public.browse, ...)` walks them all."""
         return await self._call("get_api_public_v1_marketplace_skills", {"query": query, "category": category, "tags": tags, "skill_type": skill_type, "is_free": is_free, "is_featured": is_featured, "sort_by": sort_by, "sort_order": sort_order, "limit": limit, "offset": offset, "cursor": cursor, "include_deprecated": include_deprecated})  # type: ignore[no-any-return]
 
     @operation("get_api_public_v1_marketplace_skills__id_")
     async def get(self, *, skill_id: str) -> models.PublicSkillDetail:
-        """GET /api/public/v1/marketplace/skills/{id}: Skill details with recent reviews"""
+        """GET /api/public/v1/marketplace/skills/{id}: Skill details with recent reviews
+
+        Access: credentials optional (they show the caller's own items)."""
         return await self._call("get_api_public_v1_marketplace_skills__id_", {"skill_id": skill_id})  # type: ignore[no-any-return]
 
     @operation("post_api_public_v1_marketplace_skills__id__rate")
     async def rate(
         self, *, skill_id: str, rating: float, review: Optional[str] = None
     ) -> models.SkillRated:
-        """POST /api/public/v1/marketplace/skills/{id}/rate: Rate a skill"""
+        """POST /api/public/v1/marketplace/skills/{id}/rate: Rate a skill
+
+        Access: an API key or OAuth token."""
         return await self._call("post_api_public_v1_marketplace_skills__id__rate", {"skill_id": skill_id, "rating": rating, "review": review})  # type: ignore[no-any-return]
 
     @operation("get_api_public_v1_marketplace_skills__id__reviews")
@@ -3769,6 +4123,8 @@ class AsyncPublicApi(AsyncNamespace):
         verified_only: Optional[bool] = None,
     ) -> models.PublicReviews:
         """GET /api/public/v1/marketplace/skills/{id}/reviews: Reviews of a skill
+
+        Access: no credentials needed.
 
         One page; `client.iter_all(client.public.reviews, ...)` walks them all."""
         return await self._call("get_api_public_v1_marketplace_skills__id__reviews", {"skill_id": skill_id, "limit": limit, "offset": offset, "verified_only": verified_only})  # type: ignore[no-any-return]
@@ -3797,12 +4153,16 @@ class AsyncPublicApi(AsyncNamespace):
         risk_level: Optional[str] = None,
         tags: Optional[List[str]] = None,
     ) -> models.PublicSubmitted:
-        """POST /api/public/v1/marketplace/submit: Submit a skill for review"""
+        """POST /api/public/v1/marketplace/submit: Submit a skill for review
+
+        Access: an API key or OAuth token."""
         return await self._call("post_api_public_v1_marketplace_submit", {"capabilities": capabilities, "category": category, "code": code, "config": config, "config_schema": config_schema, "description": description, "documentation_url": documentation_url, "input_schema": input_schema, "license": license, "long_description": long_description, "name": name, "npm_packages": npm_packages, "output_schema": output_schema, "price": price, "python_packages": python_packages, "repository_url": repository_url, "risk_level": risk_level, "skill_type": skill_type, "tags": tags})  # type: ignore[no-any-return]
 
     @operation("get_api_public_v1_marketplace_tags")
     async def tags(self) -> models.PublicTags:
-        """GET /api/public/v1/marketplace/tags: Tags with usage counts"""
+        """GET /api/public/v1/marketplace/tags: Tags with usage counts
+
+        Access: credentials optional (they show the caller's own items)."""
         return await self._call("get_api_public_v1_marketplace_tags", {})  # type: ignore[no-any-return]
 
 
@@ -3823,6 +4183,8 @@ class AsyncPrivateApi(AsyncNamespace):
         offset: Optional[int] = None,
     ) -> models.PrivateSkillList:
         """GET /api/v1/skills/private: The tenant's own and installed skills
+
+        Access: an API key, OAuth token or session.
 
         One page; `client.iter_all(client.private.list, ...)` walks them all."""
         return await self._call("get_api_v1_skills_private", {"query": query, "category": category, "skill_type": skill_type, "is_installed": is_installed, "sort_by": sort_by, "sort_order": sort_order, "limit": limit, "offset": offset})  # type: ignore[no-any-return]
@@ -3851,7 +4213,9 @@ class AsyncPrivateApi(AsyncNamespace):
         risk_level: Optional[str] = None,
         tags: Optional[List[str]] = None,
     ) -> models.PrivateCreated:
-        """POST /api/v1/skills/private: Create a private skill"""
+        """POST /api/v1/skills/private: Create a private skill
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_v1_skills_private", {"capabilities": capabilities, "category": category, "code": code, "config": config, "config_schema": config_schema, "description": description, "documentation_url": documentation_url, "input_schema": input_schema, "license": license, "long_description": long_description, "name": name, "npm_packages": npm_packages, "output_schema": output_schema, "price": price, "python_packages": python_packages, "repository_url": repository_url, "risk_level": risk_level, "skill_type": skill_type, "tags": tags})  # type: ignore[no-any-return]
 
     @operation("post_api_v1_skills_private_install")
@@ -3864,12 +4228,16 @@ class AsyncPrivateApi(AsyncNamespace):
         dry_run: Optional[bool] = None,
         install_dependencies: Optional[bool] = None,
     ) -> models.PrivateInstallAnswer:
-        """POST /api/v1/skills/private/install: Install a marketplace skill"""
+        """POST /api/v1/skills/private/install: Install a marketplace skill
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_v1_skills_private_install", {"agent_id": agent_id, "config_overrides": config_overrides, "dry_run": dry_run, "install_dependencies": install_dependencies, "marketplace_skill_id": marketplace_skill_id})  # type: ignore[no-any-return]
 
     @operation("delete_api_v1_skills_private__id_")
     async def delete(self, *, skill_id: str) -> models.PrivateUninstalled:
-        """DELETE /api/v1/skills/private/{id}: Uninstall a skill"""
+        """DELETE /api/v1/skills/private/{id}: Uninstall a skill
+
+        Access: an API key, OAuth token or session."""
         return await self._call("delete_api_v1_skills_private__id_", {"skill_id": skill_id})  # type: ignore[no-any-return]
 
     @operation("put_api_v1_skills_private__id_")
@@ -3892,7 +4260,9 @@ class AsyncPrivateApi(AsyncNamespace):
         python_packages: Optional[List[Dict[str, Any]]] = None,
         tags: Optional[List[str]] = None,
     ) -> models.PrivateCustomized:
-        """PUT /api/v1/skills/private/{id}: Customize an installed skill, or edit an own skill (an approved one: into review)"""
+        """PUT /api/v1/skills/private/{id}: Customize an installed skill, or edit an own skill (an approved one: into review)
+
+        Access: an API key, OAuth token or session."""
         return await self._call("put_api_v1_skills_private__id_", {"skill_id": skill_id, "capabilities": capabilities, "category": category, "code": code, "config": config, "config_overrides": config_overrides, "config_schema": config_schema, "description": description, "environment_vars": environment_vars, "input_schema": input_schema, "name": name, "npm_packages": npm_packages, "output_schema": output_schema, "python_packages": python_packages, "tags": tags})  # type: ignore[no-any-return]
 
 
@@ -3901,17 +4271,23 @@ class AsyncAgentsApi(AsyncNamespace):
 
     @operation("get_api_agents")
     async def list(self) -> models.AgentList:
-        """GET /api/agents: The tenant's agents"""
+        """GET /api/agents: The tenant's agents
+
+        Access: an API key, OAuth token or session."""
         return await self._call("get_api_agents", {})  # type: ignore[no-any-return]
 
     @operation("post_api_agents")
     async def create(self, *, name: str, maturity: Optional[str] = None) -> models.Agent:
-        """POST /api/agents: Create an agent at student (counts against the plan; a tenant admin may start it at intern, as one graduation)"""
+        """POST /api/agents: Create an agent at student (counts against the plan; a tenant admin may start it at intern, as one graduation)
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_agents", {"maturity": maturity, "name": name})  # type: ignore[no-any-return]
 
     @operation("get_api_agents__id_")
     async def get(self, *, agent_id: str) -> models.AgentDetail:
-        """GET /api/agents/{id}: One agent with its installed skills"""
+        """GET /api/agents/{id}: One agent with its installed skills
+
+        Access: an API key, OAuth token or session."""
         return await self._call("get_api_agents__id_", {"agent_id": agent_id})  # type: ignore[no-any-return]
 
     @operation("post_api_agents__id__graduate")
@@ -3921,7 +4297,9 @@ class AsyncAgentsApi(AsyncNamespace):
         agent_id: str,
         target_maturity: Literal["student", "intern", "supervised", "autonomous"],
     ) -> models.Graduated:
-        """POST /api/agents/{id}/graduate: Raise an agent's maturity one level (tenant admins)"""
+        """POST /api/agents/{id}/graduate: Raise an agent's maturity one level (tenant admins)
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_agents__id__graduate", {"agent_id": agent_id, "target_maturity": target_maturity})  # type: ignore[no-any-return]
 
 
@@ -3930,7 +4308,9 @@ class AsyncKeysApi(AsyncNamespace):
 
     @operation("get_api_keys")
     async def list(self) -> models.KeyList:
-        """GET /api/keys: The caller's API keys, without secrets"""
+        """GET /api/keys: The caller's API keys, without secrets
+
+        Access: an API key, OAuth token or session."""
         return await self._call("get_api_keys", {})  # type: ignore[no-any-return]
 
     @operation("post_api_keys")
@@ -3941,12 +4321,16 @@ class AsyncKeysApi(AsyncNamespace):
         scope: Literal["read", "read_write"],
         expires_in_days: Optional[int] = None,
     ) -> models.CreatedKey:
-        """POST /api/keys: Create an API key (shown once)"""
+        """POST /api/keys: Create an API key (shown once)
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_keys", {"expires_in_days": expires_in_days, "name": name, "scope": scope})  # type: ignore[no-any-return]
 
     @operation("delete_api_keys__id_")
     async def delete(self, *, key_id: str) -> NoContent:
-        """DELETE /api/keys/{id}: Revoke an API key at once"""
+        """DELETE /api/keys/{id}: Revoke an API key at once
+
+        Access: an API key, OAuth token or session."""
         return await self._call("delete_api_keys__id_", {"key_id": key_id})  # type: ignore[no-any-return]
 
 
@@ -3955,7 +4339,9 @@ class AsyncWebhooksApi(AsyncNamespace):
 
     @operation("get_api_webhooks")
     async def list(self) -> models.WebhookList:
-        """GET /api/webhooks: The tenant's webhooks, without secrets"""
+        """GET /api/webhooks: The tenant's webhooks, without secrets
+
+        Access: an API key, OAuth token or session."""
         return await self._call("get_api_webhooks", {})  # type: ignore[no-any-return]
 
     @operation("post_api_webhooks")
@@ -3975,17 +4361,23 @@ class AsyncWebhooksApi(AsyncNamespace):
         url: str,
         description: Optional[str] = None,
     ) -> models.CreatedWebhook:
-        """POST /api/webhooks: Register a webhook (its signing secret is shown once)"""
+        """POST /api/webhooks: Register a webhook (its signing secret is shown once)
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_webhooks", {"description": description, "events": events, "url": url})  # type: ignore[no-any-return]
 
     @operation("post_api_webhooks_deliveries__id__redeliver")
     async def redeliver(self, *, delivery_id: str) -> models.Delivery:
-        """POST /api/webhooks/deliveries/{id}/redeliver: Send a delivery again, now"""
+        """POST /api/webhooks/deliveries/{id}/redeliver: Send a delivery again, now
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_webhooks_deliveries__id__redeliver", {"delivery_id": delivery_id})  # type: ignore[no-any-return]
 
     @operation("delete_api_webhooks__id_")
     async def delete(self, *, webhook_id: str) -> NoContent:
-        """DELETE /api/webhooks/{id}: Delete a webhook and its delivery log"""
+        """DELETE /api/webhooks/{id}: Delete a webhook and its delivery log
+
+        Access: an API key, OAuth token or session."""
         return await self._call("delete_api_webhooks__id_", {"webhook_id": webhook_id})  # type: ignore[no-any-return]
 
     @operation("get_api_webhooks__id__deliveries")
@@ -3993,6 +4385,8 @@ class AsyncWebhooksApi(AsyncNamespace):
         self, *, webhook_id: str, limit: Optional[int] = None, offset: Optional[int] = None
     ) -> models.DeliveryPage:
         """GET /api/webhooks/{id}/deliveries: A webhook's deliveries, newest first
+
+        Access: an API key, OAuth token or session.
 
         One page; `client.iter_all(client.webhooks.deliveries, ...)` walks them all."""
         return await self._call("get_api_webhooks__id__deliveries", {"webhook_id": webhook_id, "limit": limit, "offset": offset})  # type: ignore[no-any-return]
@@ -4012,29 +4406,39 @@ class AsyncAdminApi(AsyncNamespace):
     ) -> models.AuditLog:
         """GET /api/admin/audit: The audit log of governance actions
 
+        Access: an operator's credentials (GOVERNANCE_APPROVE).
+
         One page; `client.iter_all(client.admin.audit_log, ...)` walks them all."""
         return await self._call("get_api_admin_audit", {"action": action, "target_id": target_id, "limit": limit, "offset": offset})  # type: ignore[no-any-return]
 
     @operation("get_api_admin_federation_peers")
     async def federation_peers(self) -> models.PeerList:
-        """GET /api/admin/federation/peers: The registered peers (never their keys)"""
+        """GET /api/admin/federation/peers: The registered peers (never their keys)
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("get_api_admin_federation_peers", {})  # type: ignore[no-any-return]
 
     @operation("delete_api_admin_federation_peers__name_")
     async def delete_federation_peer(self, *, name: str) -> NoContent:
-        """DELETE /api/admin/federation/peers/{name}: Remove a peer and its mirrored listings"""
+        """DELETE /api/admin/federation/peers/{name}: Remove a peer and its mirrored listings
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("delete_api_admin_federation_peers__name_", {"name": name})  # type: ignore[no-any-return]
 
     @operation("put_api_admin_federation_peers__name_")
     async def put_federation_peer(
         self, *, name: str, url: str, enabled: Optional[bool] = None, key: Optional[str] = None
     ) -> models.Peer:
-        """PUT /api/admin/federation/peers/{name}: Register or replace a peer"""
+        """PUT /api/admin/federation/peers/{name}: Register or replace a peer
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("put_api_admin_federation_peers__name_", {"name": name, "enabled": enabled, "key": key, "url": url})  # type: ignore[no-any-return]
 
     @operation("post_api_admin_federation_peers__name__sync")
     async def sync_federation_peer(self, *, name: str) -> models.SyncReport:
-        """POST /api/admin/federation/peers/{name}/sync: Sync a peer now"""
+        """POST /api/admin/federation/peers/{name}/sync: Sync a peer now
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("post_api_admin_federation_peers__name__sync", {"name": name})  # type: ignore[no-any-return]
 
     @operation("get_api_admin_flags")
@@ -4043,6 +4447,8 @@ class AsyncAdminApi(AsyncNamespace):
     ) -> models.FlaggedReviews:
         """GET /api/admin/flags: Flagged reviews, most flagged first
 
+        Access: an operator's credentials (GOVERNANCE_APPROVE).
+
         One page; `client.iter_all(client.admin.flagged_reviews, ...)` walks them all."""
         return await self._call("get_api_admin_flags", {"limit": limit, "offset": offset})  # type: ignore[no-any-return]
 
@@ -4050,29 +4456,39 @@ class AsyncAdminApi(AsyncNamespace):
     async def approve_listing(
         self, *, listing_id: str, content_hash: Optional[str] = None
     ) -> models.StatusDecided:
-        """POST /api/admin/listings/{id}/approve: Approve a pending listing of any kind (or a change in review)"""
+        """POST /api/admin/listings/{id}/approve: Approve a pending listing of any kind (or a change in review)
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("post_api_admin_listings__id__approve", {"listing_id": listing_id, "content_hash": content_hash})  # type: ignore[no-any-return]
 
     @operation("post_api_admin_listings__id__approve_risk")
     async def approve_risk(self, *, listing_id: str) -> models.RiskApproved:
-        """POST /api/admin/listings/{id}/approve-risk: Explicitly approve a high-risk listing for installs"""
+        """POST /api/admin/listings/{id}/approve-risk: Explicitly approve a high-risk listing for installs
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("post_api_admin_listings__id__approve_risk", {"listing_id": listing_id})  # type: ignore[no-any-return]
 
     @operation("post_api_admin_listings__id__reject")
     async def reject_listing(self, *, listing_id: str, reason: str) -> models.StatusDecided:
-        """POST /api/admin/listings/{id}/reject: Reject a pending listing of any kind (or a change in review), with a reason"""
+        """POST /api/admin/listings/{id}/reject: Reject a pending listing of any kind (or a change in review), with a reason
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("post_api_admin_listings__id__reject", {"listing_id": listing_id, "reason": reason})  # type: ignore[no-any-return]
 
     @operation("post_api_admin_listings__id__suspend")
     async def suspend_listing(self, *, listing_id: str, reason: str) -> models.StatusDecided:
-        """POST /api/admin/listings/{id}/suspend: Suspend an approved listing of any kind, with a reason"""
+        """POST /api/admin/listings/{id}/suspend: Suspend an approved listing of any kind, with a reason
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("post_api_admin_listings__id__suspend", {"listing_id": listing_id, "reason": reason})  # type: ignore[no-any-return]
 
     @operation("put_api_admin_maintenance")
     async def set_maintenance(
         self, *, enabled: bool, expected_end: Optional[str] = None, message: Optional[str] = None
     ) -> models.MaintenanceState:
-        """PUT /api/admin/maintenance: Switch maintenance mode (writes answer 503)"""
+        """PUT /api/admin/maintenance: Switch maintenance mode (writes answer 503)
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("put_api_admin_maintenance", {"enabled": enabled, "expected_end": expected_end, "message": message})  # type: ignore[no-any-return]
 
     @operation("put_api_admin_packages__name_")
@@ -4085,7 +4501,9 @@ class AsyncAdminApi(AsyncNamespace):
         allowed_versions: Optional[str] = None,
         vulnerabilities: Optional[List[Dict[str, Any]]] = None,
     ) -> models.WhitelistedPackage:
-        """PUT /api/admin/packages/{name}: Whitelist state, allowed versions and vulnerabilities of a package"""
+        """PUT /api/admin/packages/{name}: Whitelist state, allowed versions and vulnerabilities of a package
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("put_api_admin_packages__name_", {"name": name, "allowed_versions": allowed_versions, "package_type": package_type, "vulnerabilities": vulnerabilities, "whitelisted": whitelisted})  # type: ignore[no-any-return]
 
     @operation("get_api_admin_review_queue")
@@ -4094,22 +4512,30 @@ class AsyncAdminApi(AsyncNamespace):
     ) -> models.ReviewQueue:
         """GET /api/admin/review-queue: Pending listings of every kind, oldest first
 
+        Access: an operator's credentials (GOVERNANCE_APPROVE).
+
         One page; `client.iter_all(client.admin.review_queue, ...)` walks them all."""
         return await self._call("get_api_admin_review_queue", {"limit": limit, "offset": offset})  # type: ignore[no-any-return]
 
     @operation("post_api_admin_reviews__id__hide")
     async def hide_review(self, *, review_id: str) -> models.ReviewVisibility:
-        """POST /api/admin/reviews/{id}/hide: Hide a review (its rating leaves the average)"""
+        """POST /api/admin/reviews/{id}/hide: Hide a review (its rating leaves the average)
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("post_api_admin_reviews__id__hide", {"review_id": review_id})  # type: ignore[no-any-return]
 
     @operation("post_api_admin_reviews__id__restore")
     async def restore_review(self, *, review_id: str) -> models.ReviewVisibility:
-        """POST /api/admin/reviews/{id}/restore: Restore a hidden review"""
+        """POST /api/admin/reviews/{id}/restore: Restore a hidden review
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("post_api_admin_reviews__id__restore", {"review_id": review_id})  # type: ignore[no-any-return]
 
     @operation("get_api_admin_stats")
     async def stats(self, *, days: Optional[int] = None) -> models.QueueStats:
-        """GET /api/admin/stats: The review queue per day: submissions, decisions, size, oldest item, median time to decision"""
+        """GET /api/admin/stats: The review queue per day: submissions, decisions, size, oldest item, median time to decision
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("get_api_admin_stats", {"days": days})  # type: ignore[no-any-return]
 
     @operation("put_api_admin_tenants__id_")
@@ -4120,7 +4546,9 @@ class AsyncAdminApi(AsyncNamespace):
         marketplace_enabled: Optional[bool] = None,
         plan: Optional[str] = None,
     ) -> models.Tenant:
-        """PUT /api/admin/tenants/{id}: Change a tenant's plan or marketplace access"""
+        """PUT /api/admin/tenants/{id}: Change a tenant's plan or marketplace access
+
+        Access: an operator's credentials (GOVERNANCE_APPROVE)."""
         return await self._call("put_api_admin_tenants__id_", {"tenant_id": tenant_id, "marketplace_enabled": marketplace_enabled, "plan": plan})  # type: ignore[no-any-return]
 
 
@@ -4129,22 +4557,30 @@ class AsyncAuthApi(AsyncNamespace):
 
     @operation("post_api_auth_login")
     async def login(self, *, email: str, password: str) -> models.AuthReply:
-        """POST /api/auth/login: Log in; starts a new session"""
+        """POST /api/auth/login: Log in; starts a new session
+
+        Access: no credentials needed."""
         return await self._call("post_api_auth_login", {"email": email, "password": password})  # type: ignore[no-any-return]
 
     @operation("post_api_auth_logout")
     async def logout(self) -> NoContent:
-        """POST /api/auth/logout: End the session"""
+        """POST /api/auth/logout: End the session
+
+        Access: credentials optional (they show the caller's own items)."""
         return await self._call("post_api_auth_logout", {})  # type: ignore[no-any-return]
 
     @operation("get_api_auth_me")
     async def me(self) -> models.Me:
-        """GET /api/auth/me: The caller, its permissions and credential kind"""
+        """GET /api/auth/me: The caller, its permissions and credential kind
+
+        Access: an API key, OAuth token or session."""
         return await self._call("get_api_auth_me", {})  # type: ignore[no-any-return]
 
     @operation("post_api_auth_signup")
     async def signup(self, *, email: str, password: str, tenant_name: str) -> models.AuthReply:
-        """POST /api/auth/signup: Create a tenant and its owner; starts a session"""
+        """POST /api/auth/signup: Create a tenant and its owner; starts a session
+
+        Access: no credentials needed."""
         return await self._call("post_api_auth_signup", {"email": email, "password": password, "tenant_name": tenant_name})  # type: ignore[no-any-return]
 
 
@@ -4153,17 +4589,23 @@ class AsyncCanvasesApi(AsyncNamespace):
 
     @operation("get_api_canvases")
     async def list(self) -> models.CanvasList:
-        """GET /api/canvases: The tenant's canvases"""
+        """GET /api/canvases: The tenant's canvases
+
+        Access: an API key, OAuth token or session."""
         return await self._call("get_api_canvases", {})  # type: ignore[no-any-return]
 
     @operation("post_api_canvases")
     async def create(self, *, name: str) -> models.Canvas:
-        """POST /api/canvases: Create a canvas (components install into it)"""
+        """POST /api/canvases: Create a canvas (components install into it)
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_canvases", {"name": name})  # type: ignore[no-any-return]
 
     @operation("get_api_canvases__id_")
     async def get(self, *, canvas_id: str) -> models.Canvas:
-        """GET /api/canvases/{id}: One canvas with its installed components"""
+        """GET /api/canvases/{id}: One canvas with its installed components
+
+        Access: an API key, OAuth token or session."""
         return await self._call("get_api_canvases__id_", {"canvas_id": canvas_id})  # type: ignore[no-any-return]
 
 
@@ -4195,12 +4637,16 @@ class AsyncServiceApi(AsyncNamespace):
 
     @operation("get_api_health")
     async def health(self) -> models.Health:
-        """GET /api/health: Health with a real database round trip"""
+        """GET /api/health: Health with a real database round trip
+
+        Access: no credentials needed."""
         return await self._call("get_api_health", {})  # type: ignore[no-any-return]
 
     @operation("get_api_openapi_json")
     async def openapi(self) -> models.OpenApiDocument:
-        """GET /api/openapi.json: This document"""
+        """GET /api/openapi.json: This document
+
+        Access: no credentials needed."""
         return await self._call("get_api_openapi_json", {})  # type: ignore[no-any-return]
 
 
@@ -4211,17 +4657,23 @@ class AsyncListingsApi(AsyncNamespace):
     async def deprecate(
         self, *, listing_id: str, reason: str, replacement_id: Optional[str] = None
     ) -> models.DeprecationChanged:
-        """POST /api/listings/{id}/deprecate: Deprecate a listing, optionally naming its replacement"""
+        """POST /api/listings/{id}/deprecate: Deprecate a listing, optionally naming its replacement
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_listings__id__deprecate", {"listing_id": listing_id, "reason": reason, "replacement_id": replacement_id})  # type: ignore[no-any-return]
 
     @operation("get_api_listings__id__stats")
     async def stats(self, *, listing_id: str, days: Optional[int] = None) -> models.ListingStats:
-        """GET /api/listings/{id}/stats: A listing's installs, uninstalls and ratings per day, and installs per version"""
+        """GET /api/listings/{id}/stats: A listing's installs, uninstalls and ratings per day, and installs per version
+
+        Access: credentials optional (they show the caller's own items)."""
         return await self._call("get_api_listings__id__stats", {"listing_id": listing_id, "days": days})  # type: ignore[no-any-return]
 
     @operation("post_api_listings__id__undeprecate")
     async def undeprecate(self, *, listing_id: str) -> models.DeprecationChanged:
-        """POST /api/listings/{id}/undeprecate: Take a listing's deprecation back"""
+        """POST /api/listings/{id}/undeprecate: Take a listing's deprecation back
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_listings__id__undeprecate", {"listing_id": listing_id})  # type: ignore[no-any-return]
 
 
@@ -4230,19 +4682,25 @@ class AsyncOauthApi(AsyncNamespace):
 
     @operation("get_api_oauth_clients")
     async def list_clients(self) -> models.ClientList:
-        """GET /api/oauth/clients: The caller's OAuth clients, without secrets"""
+        """GET /api/oauth/clients: The caller's OAuth clients, without secrets
+
+        Access: an API key, OAuth token or session."""
         return await self._call("get_api_oauth_clients", {})  # type: ignore[no-any-return]
 
     @operation("post_api_oauth_clients")
     async def create_client(
         self, *, name: str, redirect_uris: List[str]
     ) -> models.RegisteredClient:
-        """POST /api/oauth/clients: Register an OAuth client (secret shown once; a session only)"""
+        """POST /api/oauth/clients: Register an OAuth client (secret shown once; a session only)
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_oauth_clients", {"name": name, "redirect_uris": redirect_uris})  # type: ignore[no-any-return]
 
     @operation("delete_api_oauth_clients__id_")
     async def delete_client(self, *, client_id: str) -> NoContent:
-        """DELETE /api/oauth/clients/{id}: Delete an OAuth client (by client_id) and every token it was issued"""
+        """DELETE /api/oauth/clients/{id}: Delete an OAuth client (by client_id) and every token it was issued
+
+        Access: an API key, OAuth token or session."""
         return await self._call("delete_api_oauth_clients__id_", {"client_id": client_id})  # type: ignore[no-any-return]
 
     @operation("post_oauth_revoke")
@@ -4254,7 +4712,9 @@ class AsyncOauthApi(AsyncNamespace):
         token: Optional[str] = None,
         token_type_hint: Optional[Literal["access_token", "refresh_token"]] = None,
     ) -> models.Revoked:
-        """POST /oauth/revoke: Revoke a token and its refresh family (RFC 7009; 200 for unknown tokens)"""
+        """POST /oauth/revoke: Revoke a token and its refresh family (RFC 7009; 200 for unknown tokens)
+
+        Access: no credentials needed."""
         return await self._call("post_oauth_revoke", {"client_id": client_id, "client_secret": client_secret, "token": token, "token_type_hint": token_type_hint})  # type: ignore[no-any-return]
 
     @operation("post_oauth_token")
@@ -4272,7 +4732,9 @@ class AsyncOauthApi(AsyncNamespace):
         refresh_token: Optional[str] = None,
         scope: Optional[str] = None,
     ) -> models.TokenReply:
-        """POST /oauth/token: Token endpoint: authorization_code (PKCE), client_credentials, refresh_token"""
+        """POST /oauth/token: Token endpoint: authorization_code (PKCE), client_credentials, refresh_token
+
+        Access: no credentials needed."""
         return await self._call("post_oauth_token", {"client_id": client_id, "client_secret": client_secret, "code": code, "code_verifier": code_verifier, "grant_type": grant_type, "redirect_uri": redirect_uri, "refresh_token": refresh_token, "scope": scope})  # type: ignore[no-any-return]
 
 
@@ -4281,7 +4743,9 @@ class AsyncPackagesApi(AsyncNamespace):
 
     @operation("get_api_packages")
     async def list(self) -> models.PackageInventory:
-        """GET /api/packages: The tenant's installed packages"""
+        """GET /api/packages: The tenant's installed packages
+
+        Access: an API key, OAuth token or session."""
         return await self._call("get_api_packages", {})  # type: ignore[no-any-return]
 
     @operation("post_api_packages_request")
@@ -4293,14 +4757,18 @@ class AsyncPackagesApi(AsyncNamespace):
         reason: str,
         version: Optional[str] = None,
     ) -> models.PackageRequested:
-        """POST /api/packages/request: Ask operators to whitelist a package"""
+        """POST /api/packages/request: Ask operators to whitelist a package
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_packages_request", {"package_name": package_name, "package_type": package_type, "reason": reason, "version": version})  # type: ignore[no-any-return]
 
     @operation("get_api_packages__name__vulnerabilities")
     async def vulnerabilities(
         self, *, name: str, package_type: Optional[Literal["python", "npm"]] = None
     ) -> models.PackageVulnerabilities:
-        """GET /api/packages/{name}/vulnerabilities: Known CVEs of a package by version range"""
+        """GET /api/packages/{name}/vulnerabilities: Known CVEs of a package by version range
+
+        Access: an API key, OAuth token or session."""
         return await self._call("get_api_packages__name__vulnerabilities", {"name": name, "package_type": package_type})  # type: ignore[no-any-return]
 
 
@@ -4309,12 +4777,16 @@ class AsyncReviewsApi(AsyncNamespace):
 
     @operation("put_api_reviews__id__response")
     async def respond(self, *, review_id: str, response: str) -> models.ReviewAnswered:
-        """PUT /api/reviews/{id}/response: The publisher's answer to a review of its listing"""
+        """PUT /api/reviews/{id}/response: The publisher's answer to a review of its listing
+
+        Access: an API key, OAuth token or session."""
         return await self._call("put_api_reviews__id__response", {"review_id": review_id, "response": response})  # type: ignore[no-any-return]
 
     @operation("post_api_reviews__id__vote")
     async def vote(self, *, review_id: str, helpful: bool) -> models.ReviewVoted:
-        """POST /api/reviews/{id}/vote: Vote a review helpful or not (one vote per user, changeable)"""
+        """POST /api/reviews/{id}/vote: Vote a review helpful or not (one vote per user, changeable)
+
+        Access: an API key, OAuth token or session."""
         return await self._call("post_api_reviews__id__vote", {"review_id": review_id, "helpful": helpful})  # type: ignore[no-any-return]
 
 
