@@ -57,4 +57,17 @@ for (const [name, path] of [
 ]) {
   await shoot(operator, name, path);
 }
+
+// The publisher's analytics: the dashboard and its busiest listing's page.
+const publisher = await browser.newContext();
+const asPublisher = await publisher.newPage();
+await asPublisher.goto(`${base}/login`);
+await asPublisher.getByLabel("E-mail").fill("publisher@acme.demo.test");
+await asPublisher.getByLabel("Password").fill("demo-password");
+await asPublisher.getByRole("button", { name: "Log in" }).click();
+await asPublisher.waitForURL((u) => !u.pathname.startsWith("/login"));
+await asPublisher.goto(`${base}/account/analytics`);
+const busiest = await asPublisher.getByTestId("analytics-card").first().getByRole("link").getAttribute("href");
+await shoot(publisher, "account-analytics", "/account/analytics");
+if (busiest) await shoot(publisher, "skills-detail-publisher", busiest);
 await browser.close();

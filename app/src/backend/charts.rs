@@ -29,7 +29,10 @@ fn svg(
         root.fill(&WHITE)
             .map_err(|e| Box::new(e) as Box<dyn std::error::Error>)
             .and_then(|()| draw(&root))
-            .and_then(|()| root.present().map_err(|e| Box::new(e) as Box<dyn std::error::Error>))
+            .and_then(|()| {
+                root.present()
+                    .map_err(|e| Box::new(e) as Box<dyn std::error::Error>)
+            })
     };
     if let Err(e) = drawn {
         tracing::error!(error = %e, chart = title, "chart drawing failed");
@@ -61,7 +64,7 @@ fn short_date(d: NaiveDate) -> String {
 }
 
 fn label_font() -> TextStyle<'static> {
-    ("sans-serif", 13).into_font().color(&SLATE)
+    ("sans-serif", 15).into_font().color(&SLATE)
 }
 
 /// 12345 → "12,345".
@@ -69,7 +72,7 @@ fn fmt_count(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -86,7 +89,9 @@ pub fn installs(id: &str, series: &[StatsPoint]) -> ChartView {
     let title = format!("Installs per day, last {days} days");
     let total: i64 = series.iter().map(|p| p.installs).sum();
     let gone: i64 = series.iter().map(|p| p.uninstalls).sum();
-    let peak = series.iter().max_by_key(|p| (p.installs, std::cmp::Reverse(p.date)));
+    let peak = series
+        .iter()
+        .max_by_key(|p| (p.installs, std::cmp::Reverse(p.date)));
     let active = series.last().map_or(0, |p| p.active_installs);
     let summary = match peak.filter(|p| p.installs > 0) {
         Some(p) => format!(
@@ -108,7 +113,7 @@ pub fn installs(id: &str, series: &[StatsPoint]) -> ChartView {
         .max()
         .unwrap_or(0)
         .max(4);
-    let svg = svg((720, 260), &title, |root| {
+    let svg = svg((640, 260), &title, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(12)
             .x_label_area_size(28)
@@ -117,7 +122,7 @@ pub fn installs(id: &str, series: &[StatsPoint]) -> ChartView {
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .light_line_style(GRID)
+            .light_line_style(TRANSPARENT)
             .bold_line_style(GRID)
             .x_labels(6)
             .y_labels(5)
@@ -132,14 +137,20 @@ pub fn installs(id: &str, series: &[StatsPoint]) -> ChartView {
             .draw()?;
         chart
             .draw_series(LineSeries::new(
-                series.iter().enumerate().map(|(i, p)| (i as i32, p.installs)),
+                series
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (i as i32, p.installs)),
                 INDIGO.stroke_width(2),
             ))?
             .label("Installs")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], INDIGO.stroke_width(2)));
         chart
             .draw_series(LineSeries::new(
-                series.iter().enumerate().map(|(i, p)| (i as i32, p.uninstalls)),
+                series
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (i as i32, p.uninstalls)),
                 ROSE.stroke_width(2),
             ))?
             .label("Uninstalls")
@@ -192,7 +203,7 @@ pub fn rating_trend(id: &str, series: &[StatsPoint]) -> ChartView {
         ),
         _ => format!("No ratings yet in the last {days} days."),
     };
-    let svg = svg((720, 240), &title, |root| {
+    let svg = svg((640, 240), &title, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(12)
             .x_label_area_size(28)
@@ -201,7 +212,7 @@ pub fn rating_trend(id: &str, series: &[StatsPoint]) -> ChartView {
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .light_line_style(GRID)
+            .light_line_style(TRANSPARENT)
             .bold_line_style(GRID)
             .x_labels(6)
             .y_labels(5)
@@ -247,7 +258,8 @@ pub fn rating_trend(id: &str, series: &[StatsPoint]) -> ChartView {
                 vec![
                     p.date.to_string(),
                     p.ratings.to_string(),
-                    p.average_rating.map_or_else(|| "–".to_owned(), |a| format!("{a:.2}")),
+                    p.average_rating
+                        .map_or_else(|| "–".to_owned(), |a| format!("{a:.2}")),
                 ]
             })
             .collect(),
@@ -278,7 +290,10 @@ pub fn sparkline(id: &str, name: &str, points: &[(NaiveDate, i64)]) -> ChartView
         let peak = format!("max {top}/day");
         root.draw_text(
             &peak,
-            &label_font().pos(Pos::new(HPos::Right, VPos::Top)),
+            &("sans-serif", 12)
+                .into_font()
+                .color(&SLATE)
+                .pos(Pos::new(HPos::Right, VPos::Top)),
             (314, 4),
         )?;
         Ok(())
@@ -323,24 +338,32 @@ pub fn queue(id: &str, stats: &QueueStats) -> ChartView {
             .map(|s| format!(", taking {} hours at the median", hours(s)))
             .unwrap_or_default(),
     );
-    let top = series.iter().map(|d| d.queue_size).max().unwrap_or(0).max(4);
+    let top = series
+        .iter()
+        .map(|d| d.queue_size)
+        .max()
+        .unwrap_or(0)
+        .max(4);
     let oldest_top = series
         .iter()
         .filter_map(|d| d.oldest_age_seconds)
         .map(days_of)
         .fold(1.0f64, f64::max);
-    let svg = svg((720, 260), &title, |root| {
+    let svg = svg((640, 260), &title, |root| {
         let mut chart = ChartBuilder::on(root)
             .margin(12)
             .x_label_area_size(28)
             .y_label_area_size(44)
             .right_y_label_area_size(44)
-            .build_cartesian_2d((0..days.max(1) as i32 - 1).into_segmented(), 0..top + top / 8 + 1)?
+            .build_cartesian_2d(
+                (0..days.max(1) as i32 - 1).into_segmented(),
+                0..top + top / 8 + 1,
+            )?
             .set_secondary_coord(0..days.max(1) as i32 - 1, 0.0..oldest_top * 1.15);
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .light_line_style(GRID)
+            .light_line_style(TRANSPARENT)
             .bold_line_style(GRID)
             .x_labels(6)
             .y_labels(5)
@@ -365,14 +388,19 @@ pub fn queue(id: &str, stats: &QueueStats) -> ChartView {
             .draw_series(series.iter().enumerate().map(|(i, d)| {
                 let i = i as i32;
                 let mut bar = Rectangle::new(
-                    [(SegmentValue::Exact(i), 0), (SegmentValue::Exact(i + 1), d.queue_size)],
+                    [
+                        (SegmentValue::Exact(i), 0),
+                        (SegmentValue::Exact(i + 1), d.queue_size),
+                    ],
                     INDIGO.mix(0.55).filled(),
                 );
                 bar.set_margin(0, 0, 1, 1);
                 bar
             }))?
             .label("Waiting at end of day")
-            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], INDIGO.mix(0.55).filled()));
+            .legend(|(x, y)| {
+                Rectangle::new([(x, y - 5), (x + 12, y + 5)], INDIGO.mix(0.55).filled())
+            });
         chart
             .draw_secondary_series(LineSeries::new(
                 series
@@ -417,7 +445,8 @@ pub fn queue(id: &str, stats: &QueueStats) -> ChartView {
                     d.queue_size.to_string(),
                     d.oldest_age_seconds
                         .map_or_else(|| "–".to_owned(), |s| format!("{:.1}", days_of(s))),
-                    d.median_decision_seconds.map_or_else(|| "–".to_owned(), hours),
+                    d.median_decision_seconds
+                        .map_or_else(|| "–".to_owned(), hours),
                 ]
             })
             .collect(),

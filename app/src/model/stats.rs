@@ -22,7 +22,9 @@ impl StatsDays {
                 .copied()
                 .find(|a| i64::from(*a) == d)
                 .map(StatsDays)
-                .ok_or_else(|| crate::error::MarketError::validation("days", "days must be 30, 90 or 365")),
+                .ok_or_else(|| {
+                    crate::error::MarketError::validation("days", "days must be 30, 90 or 365")
+                }),
         }
     }
 

@@ -141,7 +141,12 @@ async fn rollups_stay_exact_under_concurrency_across_two_days(pool: PgPool) {
         let (app, cred, id) = (app.clone(), b.cred.clone(), id.clone());
         tasks.push(tokio::spawn(async move {
             let r = app
-                .call("POST", "/api/skills/install", &cred, Some(json!({"skill_id": id})))
+                .call(
+                    "POST",
+                    "/api/skills/install",
+                    &cred,
+                    Some(json!({"skill_id": id})),
+                )
                 .await;
             assert_eq!(r.status, 200, "install: {}", r.text);
             let copy = r.json()["skill_id"].as_str().expect("copy").to_owned();
@@ -378,7 +383,9 @@ async fn only_the_publisher_and_operators_read_a_listings_series(pool: PgPool) {
             })
         );
     }
-    let v = app.expect("GET", &path(&live), &publisher.cred, None, 200).await;
+    let v = app
+        .expect("GET", &path(&live), &publisher.cred, None, 200)
+        .await;
     assert_eq!(v["series"][89]["installs"], 1);
 
     // Only the allowed windows.
@@ -425,7 +432,10 @@ async fn the_backfill_migration_rebuilds_rollups_from_existing_rows(pool: PgPool
             .cloned()
             .collect(),
     );
-    before.run(&pool).await.expect("migrations before analytics");
+    before
+        .run(&pool)
+        .await
+        .expect("migrations before analytics");
 
     // Three tenants, a skill with two versions (v1 ten days ago, v2 three
     // days ago), installs and ratings spread over the last week, and a
@@ -449,7 +459,11 @@ async fn the_backfill_migration_rebuilds_rollups_from_existing_rows(pool: PgPool
             .expect("user");
     }
     let listing = uuid::Uuid::now_v7();
-    let listing_at = |id: uuid::Uuid, name: &str, status: &str, submitted: Option<i64>, reviewed: Option<f64>| {
+    let listing_at = |id: uuid::Uuid,
+                      name: &str,
+                      status: &str,
+                      submitted: Option<i64>,
+                      reviewed: Option<f64>| {
         let pool = pool.clone();
         let name = name.to_owned();
         let status = status.to_owned();
@@ -473,9 +487,23 @@ async fn the_backfill_migration_rebuilds_rollups_from_existing_rows(pool: PgPool
     // The skill: submitted 5 days ago, approved 2 days ago.
     listing_at(listing, "Backfilled", "approved", Some(5), Some(2.0)).await;
     // Waiting since 4 days ago.
-    listing_at(uuid::Uuid::now_v7(), "Waiting", "pending_approval", Some(4), None).await;
+    listing_at(
+        uuid::Uuid::now_v7(),
+        "Waiting",
+        "pending_approval",
+        Some(4),
+        None,
+    )
+    .await;
     // Submitted 3 days ago, rejected an hour later.
-    listing_at(uuid::Uuid::now_v7(), "Turned down", "rejected", Some(3), Some(3.0 - 1.0 / 24.0)).await;
+    listing_at(
+        uuid::Uuid::now_v7(),
+        "Turned down",
+        "rejected",
+        Some(3),
+        Some(3.0 - 1.0 / 24.0),
+    )
+    .await;
     for (name, ago) in [("v1.0.0", 10), ("v2.0.0", 3)] {
         sqlx::query("INSERT INTO listing_versions (id, listing_id, version_name, snapshot, created_at) VALUES ($1, $2, $3, '{}', $4)")
             .bind(uuid::Uuid::now_v7())
@@ -554,7 +582,18 @@ async fn the_backfill_migration_rebuilds_rollups_from_existing_rows(pool: PgPool
     let sizes: Vec<&Value> = (0..=6).rev().map(|a| &qday(a)["queue_size"]).collect();
     // 6 days ago: nothing; 5: the skill; 4: + waiting; 3: the rejected
     // one came and went; 2: the skill approved; then the waiting one.
-    assert_eq!(sizes, [&json!(0), &json!(1), &json!(2), &json!(2), &json!(1), &json!(1), &json!(1)]);
+    assert_eq!(
+        sizes,
+        [
+            &json!(0),
+            &json!(1),
+            &json!(2),
+            &json!(2),
+            &json!(1),
+            &json!(1),
+            &json!(1)
+        ]
+    );
     assert_eq!(qday(5)["submissions"], 1);
     assert_eq!(qday(3)["submissions"], 1);
     assert_eq!(qday(3)["rejections"], 1);
@@ -571,5 +610,9 @@ async fn the_backfill_migration_rebuilds_rollups_from_existing_rows(pool: PgPool
     let age = |ago: usize| qday(ago)["oldest_age_seconds"].as_i64().expect("age");
     assert!((2 * 86_400..3 * 86_400 + 1).contains(&age(3)), "{}", age(3));
     assert!((3 * 86_400..4 * 86_400 + 1).contains(&age(1)), "{}", age(1));
-    assert!((4 * 86_400 - 60..4 * 86_400 + 60).contains(&age(0)), "now: {}", age(0));
+    assert!(
+        (4 * 86_400 - 60..4 * 86_400 + 60).contains(&age(0)),
+        "now: {}",
+        age(0)
+    );
 }

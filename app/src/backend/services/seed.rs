@@ -342,7 +342,10 @@ pub async fn demo(state: &AppState) -> MarketResult<bool> {
 }
 
 /// [`demo`], reporting each skill and the rest as steps.
-pub async fn demo_with_progress(state: &AppState, progress: &dyn SeedProgress) -> MarketResult<bool> {
+pub async fn demo_with_progress(
+    state: &AppState,
+    progress: &dyn SeedProgress,
+) -> MarketResult<bool> {
     if db::identity::slug_taken(&state.pool, OPERATOR_SLUG).await? {
         return Ok(false);
     }
@@ -493,7 +496,12 @@ pub async fn demo_with_progress(state: &AppState, progress: &dyn SeedProgress) -
     }
     // One deprecated skill with its replacement (both Acme's), so the
     // catalog shows the banner and browse leaves it out.
-    let id_of = |n: &str| approved.iter().find(|(name, _)| *name == n).map(|(_, id)| *id);
+    let id_of = |n: &str| {
+        approved
+            .iter()
+            .find(|(name, _)| *name == n)
+            .map(|(_, id)| *id)
+    };
     if let (Some(old), Some(new)) = (id_of("Follow-up Reminder"), id_of("Calendar Scheduler")) {
         super::deprecation::deprecate(
             state,

@@ -35,8 +35,7 @@ fn average(sum: f64, count: i64) -> Option<f64> {
 }
 
 fn may_see_series(principal: Option<&Principal>, publisher: Uuid) -> bool {
-    principal
-        .is_some_and(|p| p.tenant_id == publisher || p.can(Permission::GovernanceApprove))
+    principal.is_some_and(|p| p.tenant_id == publisher || p.can(Permission::GovernanceApprove))
 }
 
 /// `GET /api/listings/{id}/stats`: the publisher of the listing or an
@@ -149,7 +148,8 @@ fn queue_series(
     let by_day: HashMap<NaiveDate, &db::QueueRow> = rows.iter().map(|r| (r.day, r)).collect();
     // The state before the window: the last stored day before it.
     let carried = rows.iter().rev().find(|r| r.day < from);
-    let (mut size, mut oldest) = carried.map_or((0, None), |r| (r.queue_size, r.oldest_submitted_at));
+    let (mut size, mut oldest) =
+        carried.map_or((0, None), |r| (r.queue_size, r.oldest_submitted_at));
     let mut window_buckets: Vec<i64> = Vec::new();
     let series = from
         .iter_days()
@@ -166,18 +166,17 @@ fn queue_series(
                     window_buckets[i] += i64::from(n.unwrap_or(0));
                 }
             }
-            let end = if date == today {
-                now
-            } else {
-                end_of(date)
-            };
+            let end = if date == today { now } else { end_of(date) };
             let (size_then, oldest_then) = if date == today {
                 (size, oldest_now)
             } else {
                 (size, oldest)
             };
             let day_buckets: Vec<i64> = r.map_or_else(Vec::new, |r| {
-                r.decision_buckets.iter().map(|n| i64::from(n.unwrap_or(0))).collect()
+                r.decision_buckets
+                    .iter()
+                    .map(|n| i64::from(n.unwrap_or(0)))
+                    .collect()
             });
             QueueDay {
                 date,
@@ -253,7 +252,10 @@ pub async fn listing_charts(
 
 /// `/account/analytics`: one small chart per listing of the caller's
 /// tenant, most installed in the last 30 days first.
-pub async fn dashboard(state: &AppState, principal: &Principal) -> MarketResult<AnalyticsDashboard> {
+pub async fn dashboard(
+    state: &AppState,
+    principal: &Principal,
+) -> MarketResult<AnalyticsDashboard> {
     principal.require(Permission::SkillView)?;
     let today = Utc::now().date_naive();
     let days = StatsDays::parse(None)?;
@@ -318,7 +320,10 @@ mod tests {
     #[test]
     fn windows_are_the_allowed_days_only() {
         assert_eq!(StatsDays::parse(None).map(StatsDays::get).ok(), Some(30));
-        assert_eq!(StatsDays::parse(Some(365)).map(StatsDays::get).ok(), Some(365));
+        assert_eq!(
+            StatsDays::parse(Some(365)).map(StatsDays::get).ok(),
+            Some(365)
+        );
         assert!(StatsDays::parse(Some(31)).is_err());
         assert!(StatsDays::parse(Some(0)).is_err());
     }
