@@ -209,6 +209,7 @@ ACCESS = {
     "required": "an API key, OAuth token or session",
     "key_or_token": "an API key or OAuth token",
     "operator": "an operator's credentials (GOVERNANCE_APPROVE)",
+    "federation_key": "a federation peer's key (the client's federation_key)",
 }
 
 # Array fields holding a page's items, when a page has more than one array.

@@ -41,6 +41,8 @@ export interface ClientOptions {
   maxRetries?: number;
   /** The most all retries of one call may wait, in milliseconds (default 90000). */
   maxTotalWait?: number;
+  /** A peer instance's key, sent as `X-Federation-Key` (the `federation` routes). */
+  federationKey?: string;
   /** Put before the SDK's own user agent. */
   userAgent?: string;
   /** Another fetch (default: the global one). */
@@ -148,6 +150,7 @@ export class MarketplaceClient implements Transport {
     const headers: Record<string, string> = { Accept: "application/json", "User-Agent": this.userAgent };
     if (spec.contentType) headers["Content-Type"] = spec.contentType;
     if (authenticate) {
+      if (this.options.federationKey) headers["X-Federation-Key"] = this.options.federationKey;
       if (this.token) headers.Authorization = `Bearer ${this.token}`;
       else if (this.apiKey) headers["X-API-Key"] = this.apiKey;
     }
@@ -227,6 +230,14 @@ export class MarketplaceClient implements Transport {
           if (k !== "offset" && k !== "cursor" && !url.searchParams.has(k)) url.searchParams.set(k, v);
         }
         page = (await this.send(op, { method: "GET", url: url.toString() })) as typeof page;
+        continue;
+      }
+      // A feed that names its next position in the body (`next_cursor`).
+      const cursorParam = op.params.find(([, wire, loc]) => wire === "cursor" && loc === "query");
+      if (cursorParam && typeof page.next_cursor === "string" && page.next_cursor) {
+        if (page.has_more !== true || items.length === 0) return;
+        current = { ...current, [cursorParam[0]]: page.next_cursor };
+        page = (await this.call(op, current)) as typeof page;
         continue;
       }
       const offsetParam = op.params.find(([, wire, loc]) => wire === "offset" && loc === "query");

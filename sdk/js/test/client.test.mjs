@@ -123,3 +123,16 @@ test("no answer within the timeout is a MarketplaceTimeoutError", async () => {
     hole.close();
   }
 });
+
+test("a federation peer walks the feed by its next cursor", async () => {
+  const { InvalidFederationKeyError } = await import("@atom-saas/sdk");
+  const peer = new MarketplaceClient({ federationKey: process.env.SDK_FEDERATION_KEY });
+  const first = await peer.federation.catalog({ kind: "skills", limit: 2 });
+  assert.ok(first.has_more && first.items.length === 2 && first.next_cursor);
+  const seen = [];
+  for await (const item of peer.iterAll(peer.federation.catalog, { kind: "skills", limit: 2 })) seen.push(item.id);
+  assert.equal(new Set(seen).size, seen.length);
+  for (const id of ids) assert.ok(seen.includes(id), id);
+  const err = await new MarketplaceClient({ federationKey: "not-a-peer" }).federation.catalog({ kind: "skills" }).catch((e) => e);
+  assert.ok(err instanceof InvalidFederationKeyError, String(err));
+});

@@ -124,3 +124,15 @@ def test_no_answer_within_the_timeout_is_a_timeout_error():
         with pytest.raises(MarketplaceTimeoutError):
             client.service.health()
         assert time.monotonic() - started < 5
+
+
+def test_a_federation_peer_walks_the_feed_by_its_next_cursor(category):
+    from atom_saas import InvalidFederationKeyError
+
+    peer = MarketplaceClient(federation_key=env("SDK_FEDERATION_KEY"))
+    first = peer.federation.catalog(kind="skills", limit=2)
+    assert first.has_more and len(first.items) == 2 and first.next_cursor
+    seen = [item.id for item in peer.iter_all(peer.federation.catalog, kind="skills", limit=2)]
+    assert len(seen) == len(set(seen)) and set(category[1]) <= set(seen)
+    with pytest.raises(InvalidFederationKeyError):
+        MarketplaceClient(federation_key="not-a-peer").federation.catalog(kind="skills")

@@ -1566,12 +1566,12 @@ Object.defineProperty(CanvasesApi.prototype.get, "operationId", { value: "get_ap
 export class FederationApi {
   constructor(private readonly transport: Transport) {}
 
-  /** GET /api/federation/v1/marketplace/{kind}: The change feed of one kind's approved listings (one page; `client.iterAll(client.federation.catalog, args)` walks them all) */
+  /** GET /api/federation/v1/marketplace/{kind}: The change feed of one kind's approved listings. Access: a federation peer's key (the client's federation_key) (one page; `client.iterAll(client.federation.catalog, args)` walks them all) */
   catalog(args: FederationCatalogArgs): Promise<Result<components["schemas"]["FeedPage"]>> {
     return this.transport.call(OPERATIONS.get_api_federation_v1_marketplace__kind_, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["FeedPage"]>>;
   }
 
-  /** GET /api/federation/v1/marketplace/{kind}/{id}/bundle: The approved content of one listing, with its hash */
+  /** GET /api/federation/v1/marketplace/{kind}/{id}/bundle: The approved content of one listing, with its hash. Access: a federation peer's key (the client's federation_key) */
   bundle(args: FederationBundleArgs): Promise<Result<components["schemas"]["Bundle"]>> {
     return this.transport.call(OPERATIONS.get_api_federation_v1_marketplace__kind___id__bundle, args as unknown as Record<string, unknown>) as Promise<Result<components["schemas"]["Bundle"]>>;
   }

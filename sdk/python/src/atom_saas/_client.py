@@ -42,8 +42,10 @@ class _Auth:
         client_id: Optional[str],
         client_secret: Optional[str],
         on_token: Optional[TokenCallback],
+        federation_key: Optional[str] = None,
     ) -> None:
         self.api_key = api_key
+        self.federation_key = federation_key
         self.access_token = access_token
         self.refresh_token = refresh_token
         self.client_id = client_id
@@ -52,11 +54,12 @@ class _Auth:
         self.expires_at: Optional[float] = None
 
     def headers(self) -> Dict[str, str]:
+        out = {"X-Federation-Key": self.federation_key} if self.federation_key else {}
         if self.access_token:
-            return {"Authorization": f"Bearer {self.access_token}"}
-        if self.api_key:
-            return {"X-API-Key": self.api_key}
-        return {}
+            out["Authorization"] = f"Bearer {self.access_token}"
+        elif self.api_key:
+            out["X-API-Key"] = self.api_key
+        return out
 
     @property
     def can_refresh(self) -> bool:
@@ -104,7 +107,9 @@ class MarketplaceClient(Namespaces):
     `refresh_token`, an expired bearer is refreshed and the request sent
     again; with `client_id` and `client_secret` alone the client takes
     tokens with the client-credentials grant. Refresh tokens rotate: read
-    `client.refresh_token` or pass `on_token` to keep the newest.
+    `client.refresh_token` or pass `on_token` to keep the newest. A peer
+    instance's `federation_key` is sent as `X-Federation-Key` (the
+    `federation` routes).
     """
 
     def __init__(
@@ -121,10 +126,11 @@ class MarketplaceClient(Namespaces):
         on_token: Optional[TokenCallback] = None,
         max_total_wait: float = 90,
         user_agent: Optional[str] = None,
+        federation_key: Optional[str] = None,
         http_client: Optional[httpx.Client] = None,
     ) -> None:
         self._settings = _settings(base_url, timeout, max_retries, max_total_wait, user_agent)
-        self._auth = _Auth(api_key, access_token, refresh_token, client_id, client_secret, on_token)
+        self._auth = _Auth(api_key, access_token, refresh_token, client_id, client_secret, on_token, federation_key)
         self._http = http_client or httpx.Client(timeout=timeout)
         self._owns_http = http_client is None
         self._init_namespaces()
@@ -243,10 +249,11 @@ class AsyncMarketplaceClient(AsyncNamespaces):
         on_token: Optional[TokenCallback] = None,
         max_total_wait: float = 90,
         user_agent: Optional[str] = None,
+        federation_key: Optional[str] = None,
         http_client: Optional[httpx.AsyncClient] = None,
     ) -> None:
         self._settings = _settings(base_url, timeout, max_retries, max_total_wait, user_agent)
-        self._auth = _Auth(api_key, access_token, refresh_token, client_id, client_secret, on_token)
+        self._auth = _Auth(api_key, access_token, refresh_token, client_id, client_secret, on_token, federation_key)
         self._http = http_client or httpx.AsyncClient(timeout=timeout)
         self._owns_http = http_client is None
         self._init_namespaces()

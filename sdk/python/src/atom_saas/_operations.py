@@ -3284,12 +3284,16 @@ class FederationApi(SyncNamespace):
     ) -> models.FeedPage:
         """GET /api/federation/v1/marketplace/{kind}: The change feed of one kind's approved listings
 
+        Access: a federation peer's key (the client's federation_key).
+
         One page; `client.iter_all(client.federation.catalog, ...)` walks them all."""
         return self._call("get_api_federation_v1_marketplace__kind_", {"kind": kind, "cursor": cursor, "updated_since": updated_since, "limit": limit})  # type: ignore[no-any-return]
 
     @operation("get_api_federation_v1_marketplace__kind___id__bundle")
     def bundle(self, *, kind: str, id: str) -> models.Bundle:
-        """GET /api/federation/v1/marketplace/{kind}/{id}/bundle: The approved content of one listing, with its hash"""
+        """GET /api/federation/v1/marketplace/{kind}/{id}/bundle: The approved content of one listing, with its hash
+
+        Access: a federation peer's key (the client's federation_key)."""
         return self._call("get_api_federation_v1_marketplace__kind___id__bundle", {"kind": kind, "id": id})  # type: ignore[no-any-return]
 
 
@@ -4623,12 +4627,16 @@ class AsyncFederationApi(AsyncNamespace):
     ) -> models.FeedPage:
         """GET /api/federation/v1/marketplace/{kind}: The change feed of one kind's approved listings
 
+        Access: a federation peer's key (the client's federation_key).
+
         One page; `client.iter_all(client.federation.catalog, ...)` walks them all."""
         return await self._call("get_api_federation_v1_marketplace__kind_", {"kind": kind, "cursor": cursor, "updated_since": updated_since, "limit": limit})  # type: ignore[no-any-return]
 
     @operation("get_api_federation_v1_marketplace__kind___id__bundle")
     async def bundle(self, *, kind: str, id: str) -> models.Bundle:
-        """GET /api/federation/v1/marketplace/{kind}/{id}/bundle: The approved content of one listing, with its hash"""
+        """GET /api/federation/v1/marketplace/{kind}/{id}/bundle: The approved content of one listing, with its hash
+
+        Access: a federation peer's key (the client's federation_key)."""
         return await self._call("get_api_federation_v1_marketplace__kind___id__bundle", {"kind": kind, "id": id})  # type: ignore[no-any-return]
 
 

@@ -210,11 +210,18 @@ def next_page(
     op: Operation, page: Any, args: Dict[str, Any], count: int, first_size: int
 ) -> Optional[Tuple[str, Any]]:
     """("url", link) to follow the Link header's cursor, ("args", args) for
-    the next offset, or None after the last page."""
+    the next cursor or offset, or None after the last page."""
     headers = page.response_info.headers if hasattr(page, "response_info") else {}
     link = next_link(headers)
     if link:
         return ("url", link)
+    # A feed that names its next position in the body (`next_cursor`).
+    cursor_param = next((p for p in op.params if p.wire == "cursor" and p.loc == "query"), None)
+    next_cursor = _field(page, "next_cursor")
+    if cursor_param is not None and isinstance(next_cursor, str) and next_cursor:
+        if _field(page, "has_more") is True and count > 0:
+            return ("args", {**args, cursor_param.name: next_cursor})
+        return None
     offset_param = next((p for p in op.params if p.wire == "offset" and p.loc == "query"), None)
     if offset_param is None or count == 0:
         return None
