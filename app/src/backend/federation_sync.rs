@@ -131,7 +131,32 @@ async fn sync_kind(
         }
         let page: FeedPage = serde_json::from_value(get_json(&url, &peer.key).await?)
             .map_err(|e| format!("{rk} feed unreadable: {e}"))?;
-        for item in &page.items {
+        // The bundles this page needs (changed content), fetched a few at a
+        // time, then applied in feed order.
+        let mut wanted = Vec::new();
+        for (i, item) in page.items.iter().enumerate() {
+            if item.status == "withdrawn" {
+                continue;
+            }
+            let known = service::mirror_hash(state, &peer.name, kind, &item.id)
+                .await
+                .map_err(|e| e.message)?;
+            let unchanged = known.is_some_and(|(hash, withdrawn)| {
+                item.content_hash.as_deref() == Some(hash.as_str()) && !withdrawn
+            });
+            if !unchanged {
+                wanted.push((
+                    i,
+                    format!(
+                        "{}/api/federation/v1/marketplace/{rk}/{}/bundle",
+                        peer.url,
+                        urlencode(&item.id)
+                    ),
+                ));
+            }
+        }
+        let mut fetched = fetch_all(wanted, &peer.key).await;
+        for (i, item) in page.items.iter().enumerate() {
             let report = &mut progress.report;
             report.fetched += 1;
             if item.status == "withdrawn" {
@@ -143,20 +168,11 @@ async fn sync_kind(
                 }
                 continue;
             }
-            let known = service::mirror_hash(state, &peer.name, kind, &item.id)
-                .await
-                .map_err(|e| e.message)?;
-            if let Some((hash, withdrawn)) = known {
-                if item.content_hash.as_deref() == Some(hash.as_str()) && !withdrawn {
-                    continue;
-                }
-            }
-            let bundle_url = format!(
-                "{}/api/federation/v1/marketplace/{rk}/{}/bundle",
-                peer.url,
-                urlencode(&item.id)
-            );
-            let value = match get_json(&bundle_url, &peer.key).await {
+            let Some(answer) = fetched.remove(&i) else {
+                // The mirror holds this content already.
+                continue;
+            };
+            let value = match answer {
                 Ok(v) => v,
                 // Gone since the feed was read: its tombstone comes next.
                 Err(e) if e.contains("HTTP 404") => continue,
@@ -198,6 +214,32 @@ async fn sync_kind(
             return Ok(());
         }
     }
+}
+
+/// Bundles fetched at most this many at a time from one peer.
+const PARALLEL_FETCHES: usize = 8;
+
+/// GETs of these bundle URLs, [`PARALLEL_FETCHES`] at a time, by index.
+async fn fetch_all(
+    wanted: Vec<(usize, String)>,
+    key: &str,
+) -> std::collections::HashMap<usize, Result<Value, String>> {
+    let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(PARALLEL_FETCHES));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, url) in wanted {
+        let (gate, key) = (gate.clone(), key.to_owned());
+        tasks.spawn(async move {
+            let _permit = gate.acquire_owned().await;
+            (i, get_json(&url, &key).await)
+        });
+    }
+    let mut out = std::collections::HashMap::new();
+    while let Some(done) = tasks.join_next().await {
+        if let Ok((i, answer)) = done {
+            out.insert(i, answer);
+        }
+    }
+    out
 }
 
 fn urlencode(s: &str) -> String {

@@ -374,6 +374,23 @@ async fn two_instances_mirror_approved_listings_and_follow_their_changes(pool: P
         on_b["origin"],
         json!({"peer": "a", "remote_id": skill, "url": format!("{}/skills/{skill}", a.base)})
     );
+    // Pages say where a mirror came from: its own page and its card.
+    let page = app_b.get(&format!("/skills/{skill_b}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text.contains("Mirrored from a"),
+        "listing page without the badge"
+    );
+    let cards = app_b.get("/skills").await;
+    assert!(
+        cards.text.contains("Mirrored from a"),
+        "browse card without the badge"
+    );
+    let page = app_a.get(&format!("/skills/{skill}")).await;
+    assert!(
+        !page.text.contains("Mirrored from"),
+        "a local listing has no badge"
+    );
     let browse = app_b
         .expect("GET", "/api/skills/marketplace", &member_b.cred, None, 200)
         .await;
@@ -877,7 +894,7 @@ async fn insert_approved_skills(pool: &PgPool, tenant: Uuid, n: i64) {
 /// The sync time for 10,000 listings from one peer (run by hand:
 /// `cargo test -p server --test api federation::sync_of_ten_thousand -- --ignored --nocapture`).
 #[sqlx::test(migrations = "../migrations")]
-#[ignore = "a measurement: about a minute"]
+#[ignore = "a measurement: about three minutes in a debug build"]
 async fn sync_of_ten_thousand_listings(pool: PgPool) {
     let publisher = actor(&pool, "Acme", "owner").await;
     insert_approved_skills(&pool, publisher.tenant_id, 10_000).await;
