@@ -468,28 +468,24 @@ pub const COUNT_CAP: i64 = crate::model::page::PageParams::MAX_OFFSET + 100;
 /// One page and its total: exact from `listing_counts` when only kind and
 /// category narrow the set, else counted up to `COUNT_CAP`.
 pub async fn browse(pool: &PgPool, f: &Filter) -> Result<(Vec<ListingRow>, i64), sqlx::Error> {
-    let (rows, matched) = match &f.text {
+    let rows = match &f.text {
         Some(text) if f.order_by == order::RELEVANCE && !f.similar => {
             super::search::ranked_page(pool, f, text).await?
         }
-        _ => (unranked_page(pool, f).await?, None),
+        _ => unranked_page(pool, f).await?,
     };
-    let total = match matched {
-        // The ranking read every match already: its count, capped alike.
-        Some(n) => n.min(COUNT_CAP),
-        None => match counted_total(pool, f).await? {
-            Some(n) => n,
-            None => {
-                let mut count =
-                    QueryBuilder::<Postgres>::new("SELECT count(*) FROM (SELECT 1 FROM listings");
-                push_filters(&mut count, f);
-                count
-                    .push(" LIMIT ")
-                    .push_bind(COUNT_CAP)
-                    .push(") AS capped");
-                count.build_query_scalar().fetch_one(pool).await?
-            }
-        },
+    let total = match counted_total(pool, f).await? {
+        Some(n) => n,
+        None => {
+            let mut count =
+                QueryBuilder::<Postgres>::new("SELECT count(*) FROM (SELECT 1 FROM listings");
+            push_filters(&mut count, f);
+            count
+                .push(" LIMIT ")
+                .push_bind(COUNT_CAP)
+                .push(") AS capped");
+            count.build_query_scalar().fetch_one(pool).await?
+        }
     };
     Ok((rows, total))
 }

@@ -156,7 +156,7 @@ pub fn compose(raw: &str, words: &[String], known: &[String]) -> TextQuery {
 /// them, so a query costs the same at any catalog size. Matches past the
 /// window follow in static order; a listing named exactly as the query
 /// is always ranked (first).
-pub const RANK_WINDOW: i64 = 500;
+pub const RANK_WINDOW: i64 = 200;
 /// Weights of the full-text document's parts for ranking: long
 /// description (D), description (C), tags (B), name (A).
 const WEIGHTS: &str = "'{0.05, 0.2, 0.4, 1.0}'";
@@ -167,28 +167,21 @@ const BAYES: &str = "((rating_sum + 17.5) / (rating_count + 5))";
 /// ranking window by text (every word as typed above a neighbour's match,
 /// then weighted rank: name above tags above description), ties by
 /// Bayesian rating and installs; then the rest in static order.
-/// A ranked row and how many listings matched in all (`None` on a row
-/// found only as an exact name).
-#[derive(sqlx::FromRow)]
-struct RankedRow {
-    #[sqlx(flatten)]
-    row: ListingRow,
-    matched: Option<i64>,
-}
-
-/// The page, and how many listings matched when the page is not empty:
-/// the static-order prefix reads every match anyway, so it counts them in
-/// the same scan instead of a second one.
+/// One page by relevance (see [`RANK_WINDOW`]). The matches' prefix in
+/// static order is left to the planner: a rare word's few matches come
+/// from the GIN index, a broad word's best-rated ones from walking the
+/// rating index until the window is full (a window's worth of rows over
+/// the word's share of the catalog), so neither reads every match.
 pub async fn ranked_page(
     pool: &PgPool,
     f: &Filter,
     text: &TextQuery,
-) -> Result<(Vec<ListingRow>, Option<i64>), sqlx::Error> {
+) -> Result<Vec<ListingRow>, sqlx::Error> {
     // The prefix of matches in static order a page can reach.
     let fetch = RANK_WINDOW.max(f.offset + f.limit);
     let mut qb = QueryBuilder::<Postgres>::new("SELECT ");
     qb.push(COLUMNS);
-    qb.push(", relevance, matched FROM (SELECT l.*, m.pos, m.exact, m.matched, (m.pos <= ")
+    qb.push(", relevance FROM (SELECT l.*, m.pos, m.exact, (m.pos <= ")
         .push(RANK_WINDOW.to_string())
         .push(" OR m.exact) AS ranked, CASE WHEN m.pos <= ")
         .push(RANK_WINDOW.to_string())
@@ -198,21 +191,19 @@ pub async fn ranked_page(
         .push(WEIGHTS)
         .push(", l.search, to_tsquery('english', ")
         .push_bind(text.any_spelling.clone())
-        .push(")) ELSE 0 END AS relevance FROM (SELECT id, min(pos) AS pos, bool_or(exact) AS exact, \
-               max(matched) AS matched FROM (");
-    // The static-order prefix, numbered, with the count of all matches.
-    qb.push(
-        "SELECT id, row_number() OVER (ORDER BY b DESC, id) AS pos, false AS exact, matched FROM \
-         (SELECT id, b, count(*) OVER () AS matched FROM (SELECT id, ",
-    )
-    .push(BAYES)
-    .push(" AS b FROM listings");
+        .push(")) ELSE 0 END AS relevance FROM (SELECT id, min(pos) AS pos, bool_or(exact) AS exact FROM (");
+    // The static-order prefix, numbered.
+    qb.push("SELECT id, row_number() OVER (ORDER BY b DESC, id) AS pos, false AS exact FROM (SELECT id, ")
+        .push(BAYES)
+        .push(" AS b FROM listings");
     push_filters(&mut qb, f);
-    qb.push(") AS hits ORDER BY b DESC, id LIMIT ")
+    qb.push(" ORDER BY ")
+        .push(BAYES)
+        .push(" DESC, id LIMIT ")
         .push_bind(fetch)
         .push(") AS prefix");
     // Exact names, wherever they stand.
-    qb.push(" UNION ALL SELECT id, NULL, true, NULL FROM (SELECT id FROM listings");
+    qb.push(" UNION ALL SELECT id, NULL, true FROM (SELECT id FROM listings");
     push_filters(&mut qb, f);
     qb.push(" AND lower(name) = lower(")
         .push_bind(text.raw.clone())
@@ -227,9 +218,7 @@ pub async fn ranked_page(
     .push_bind(f.limit)
     .push(" OFFSET ")
     .push_bind(f.offset);
-    let rows: Vec<RankedRow> = qb.build_query_as().fetch_all(pool).await?;
-    let matched = rows.iter().filter_map(|r| r.matched).max();
-    Ok((rows.into_iter().map(|r| r.row).collect(), matched))
+    qb.build_query_as().fetch_all(pool).await
 }
 
 /// Facet counts over at most this many matches: exact for a result set
