@@ -431,6 +431,24 @@ async fn each_change_writes_its_event_in_its_own_transaction(pool: PgPool) {
         200,
     )
     .await;
+    // A rater whose tenant installed it first: a verified review.
+    let fan = actor(&pool, "Fan", "member").await;
+    app.expect(
+        "POST",
+        "/api/skills/install",
+        &fan.cred,
+        Some(json!({"skill_id": id})),
+        200,
+    )
+    .await;
+    app.expect(
+        "POST",
+        &format!("/api/skills/rate/{id}"),
+        &fan.cred,
+        Some(json!({"rating": 5})),
+        200,
+    )
+    .await;
     app.expect(
         "POST",
         &format!("/api/admin/listings/{id}/suspend?reason=Malware%20report"),
@@ -452,6 +470,8 @@ async fn each_change_writes_its_event_in_its_own_transaction(pool: PgPool) {
             "review.created",
             "install.created",
             "install.created",
+            "install.created",
+            "review.created",
             "listing.suspended",
         ]
     );
@@ -498,8 +518,10 @@ async fn each_change_writes_its_event_in_its_own_transaction(pool: PgPool) {
     // The publisher's own install: once, with what it made.
     assert_eq!(data(6)["own_install"], true);
     assert!(data(6)["resource_id"].is_string());
-    assert_eq!(data(7)["status"], "suspended");
-    assert_eq!(data(7)["reason"], "Malware report");
+    assert_eq!(data(8)["verified_install"], true, "installed before rating");
+    assert_eq!(data(8)["review"], Value::Null);
+    assert_eq!(data(9)["status"], "suspended");
+    assert_eq!(data(9)["reason"], "Malware report");
 
     // The buyer's own event carries the installed copy's id.
     let buyer_events = events_of(&pool, buyer.tenant_id).await;
