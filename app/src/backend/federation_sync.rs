@@ -198,7 +198,7 @@ async fn sync_kind(
                 .map_err(|e| e.message)?
             {
                 Applied::Created => progress.report.created += 1,
-                Applied::Updated => progress.report.updated += 1,
+                Applied::Updated | Applied::Held => progress.report.updated += 1,
                 Applied::Withdrawn | Applied::Unchanged => {}
             }
         }

@@ -943,3 +943,122 @@ async fn sync_of_ten_thousand_listings(pool: PgPool) {
     drop((a, b));
     drop_database(&pool, pool_b).await;
 }
+
+/// A peer served by the test whose one skill's bundle the test changes.
+async fn changing_peer(bundle: std::sync::Arc<std::sync::Mutex<Value>>) -> String {
+    use axum::{routing::get, Json, Router};
+    let current = move |b: &std::sync::Arc<std::sync::Mutex<Value>>| {
+        let mut v = b.lock().expect("bundle").clone();
+        v["content_hash"] =
+            json!(app::backend::services::federation::content_hash(&v).expect("hash"));
+        v
+    };
+    let (b1, b2) = (bundle.clone(), bundle);
+    let router = Router::new()
+        .route(
+            "/api/federation/v1/marketplace/skills",
+            get(move || {
+                let v = current(&b1);
+                async move {
+                    Json(json!({
+                        "items": [{"id": v["id"], "kind": "skill", "name": v["name"], "version": null,
+                                   "status": "approved", "updated_at": "2026-01-01T00:00:00Z",
+                                   "content_hash": v["content_hash"]}],
+                        "next_cursor": null, "has_more": false,
+                    }))
+                }
+            }),
+        )
+        .route(
+            "/api/federation/v1/marketplace/{kind}",
+            get(|| async { Json(json!({"items": [], "next_cursor": null, "has_more": false})) }),
+        )
+        .route(
+            "/api/federation/v1/marketplace/skills/{id}/bundle",
+            get(move || {
+                let v = current(&b2);
+                async move { Json(v) }
+            }),
+        );
+    let port = free_port();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .expect("bind");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn a_mirrored_update_that_widens_capabilities_waits_for_a_local_operator(pool: PgPool) {
+    let bundle = std::sync::Arc::new(std::sync::Mutex::new(json!({
+        "id": "33333333-3333-7333-8333-333333333333", "kind": "skill", "name": "Quiet",
+        "description": "Reads nothing", "long_description": "", "category": null, "tags": [],
+        "price": 0.0, "license": null, "version": null,
+        "spec": {"skill_type": "function", "risk_level": "low", "code": "x"},
+        "versions": [], "publisher_name": "Peer", "created_at": "2026-01-01T00:00:00Z",
+    })));
+    let peer_url = changing_peer(bundle.clone()).await;
+    let app = TestApp::new(pool.clone()).await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    app.expect(
+        "PUT",
+        "/api/admin/federation/peers/p",
+        &operator.cred,
+        Some(json!({"url": peer_url, "key": "k"})),
+        201,
+    )
+    .await;
+    let sync = || {
+        app.expect(
+            "POST",
+            "/api/admin/federation/peers/p/sync",
+            &operator.cred,
+            None,
+            200,
+        )
+    };
+    assert_eq!(counts(&sync().await), [1, 1, 0, 0, 0]);
+    let (local, _, _) = mirror(&pool, "33333333-3333-7333-8333-333333333333")
+        .await
+        .expect("mirror");
+    // Upstream now wants a shell.
+    {
+        let mut b = bundle.lock().expect("bundle");
+        b["description"] = json!("Runs commands");
+        b["spec"]["capabilities"] = json!({"network": [], "secrets": [], "filesystem": "none", "shell": true, "docker": false});
+    }
+    assert_eq!(counts(&sync().await), [1, 0, 1, 0, 0]);
+    let live = crate::fixtures::public_detail(&app, &local.to_string()).await;
+    assert_eq!(
+        live["description"], "Reads nothing",
+        "the wider update is not live"
+    );
+    let queue = app
+        .expect("GET", "/api/admin/review-queue", &operator.cred, None, 200)
+        .await;
+    let item = queue["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["id"] == local.to_string())
+        .expect("queued for the local operator")
+        .clone();
+    assert_eq!(item["change"], "edit");
+    // Seen once: the next sync does not queue it again.
+    assert_eq!(counts(&sync().await), [1, 0, 0, 0, 0]);
+    app.expect(
+        "POST",
+        &format!(
+            "/api/admin/listings/{local}/approve?content_hash={}",
+            item["content_hash"].as_str().expect("hash")
+        ),
+        &operator.cred,
+        None,
+        200,
+    )
+    .await;
+    let live = crate::fixtures::public_detail(&app, &local.to_string()).await;
+    assert_eq!(live["description"], "Runs commands");
+}

@@ -267,6 +267,7 @@ pub async fn finish_sync(
 pub struct MirrorRow {
     pub listing_id: Uuid,
     pub status: String,
+    pub spec: Value,
     pub content_hash: String,
     pub upstream_withdrawn: bool,
 }
@@ -278,7 +279,7 @@ pub async fn mirror_for_update(
     remote_id: &str,
 ) -> Result<Option<MirrorRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT l.id AS listing_id, l.status, m.content_hash, m.upstream_withdrawn \
+        "SELECT l.id AS listing_id, l.status, l.spec, m.content_hash, m.upstream_withdrawn \
          FROM listings l JOIN federation_mirrors m ON m.listing_id = l.id \
          WHERE l.origin_peer = $1 AND l.kind = $2 AND l.origin_remote_id = $3 FOR UPDATE OF l, m",
     )
@@ -426,5 +427,44 @@ pub async fn add_mirror_versions(
         .execute(&mut *db)
         .await?;
     }
+    Ok(())
+}
+
+/// An update that grants more than the mirror does now: queued for a local
+/// operator as the listing's pending revision (superseding an older one);
+/// the mirror keeps its approved content meanwhile.
+pub async fn hold_for_review(
+    db: &mut PgConnection,
+    listing_id: Uuid,
+    fields: &Value,
+    fields_hash: &str,
+    bundle_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE listing_revisions SET status = 'superseded', decided_at = now() \
+         WHERE listing_id = $1 AND status = 'pending'",
+    )
+    .bind(listing_id)
+    .execute(&mut *db)
+    .await?;
+    sqlx::query(
+        "INSERT INTO listing_revisions (id, listing_id, fields, content_hash, source) \
+         VALUES ($1, $2, $3, $4, 'edit')",
+    )
+    .bind(Uuid::now_v7())
+    .bind(listing_id)
+    .bind(fields)
+    .bind(fields_hash)
+    .execute(&mut *db)
+    .await?;
+    // Seen: the next sync does not queue it again.
+    sqlx::query(
+        "UPDATE federation_mirrors SET content_hash = $2, upstream_withdrawn = false, synced_at = now() \
+         WHERE listing_id = $1",
+    )
+    .bind(listing_id)
+    .bind(bundle_hash)
+    .execute(db)
+    .await?;
     Ok(())
 }

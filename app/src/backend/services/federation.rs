@@ -319,6 +319,8 @@ pub async fn peer_to_sync(
 pub enum Applied {
     Created,
     Updated,
+    /// An update that widens capabilities, queued for a local operator.
+    Held,
     Withdrawn,
     Unchanged,
 }
@@ -366,11 +368,20 @@ pub async fn apply_bundle(
         spec: &bundle.spec,
         content_hash: &bundle.content_hash,
     };
-    let snapshot = serde_json::json!({
-        "name": bundle.name, "description": bundle.description,
-        "long_description": bundle.long_description, "category": bundle.category,
-        "tags": bundle.tags, "price": bundle.price, "license": bundle.license, "spec": bundle.spec,
-    });
+    let fields = crate::backend::db::listings::Snapshot {
+        name: bundle.name.clone(),
+        description: bundle.description.clone(),
+        long_description: bundle.long_description.clone(),
+        category: bundle.category.clone(),
+        tags: bundle.tags.clone(),
+        price: bundle.price,
+        license: bundle.license.clone(),
+        spec: bundle.spec.clone(),
+    };
+    let snapshot = serde_json::to_value(&fields).map_err(|e| {
+        tracing::error!(error = %e, "mirror snapshot serialisation failed");
+        MarketError::internal()
+    })?;
     let versions: Vec<_> = bundle
         .versions
         .iter()
@@ -405,6 +416,20 @@ pub async fn apply_bundle(
         }
         Some(m) if m.content_hash == bundle.content_hash && !m.upstream_withdrawn => {
             Applied::Unchanged
+        }
+        // Granting more than the approved mirror does waits for an operator
+        // here, like a local edit that widens capabilities.
+        Some(m) if crate::model::capability::widens(&m.spec, &bundle.spec) => {
+            let fields_hash = crate::backend::services::listings::content_hash_of(&fields)?;
+            db::hold_for_review(
+                &mut tx,
+                m.listing_id,
+                &snapshot,
+                &fields_hash,
+                &bundle.content_hash,
+            )
+            .await?;
+            Applied::Held
         }
         Some(m) => {
             let status = if m.status == "suspended" && !m.upstream_withdrawn {
