@@ -616,3 +616,56 @@ async fn the_backfill_migration_rebuilds_rollups_from_existing_rows(pool: PgPool
         age(0)
     );
 }
+
+/// The demo seed reports its progress on stderr (plain lines off a
+/// terminal) and leaves stdout its one JSON answer; its history spreads the
+/// demo's events over past days, and the rollups follow the rows.
+#[sqlx::test(migrations = "../migrations")]
+async fn the_demo_seed_reports_progress_and_its_history_is_rolled_up(pool: PgPool) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_marketplace"))
+        .args(["seed", "--demo"])
+        .env("DATABASE_URL", crate::cli_support::database_url(&pool))
+        .env("APP_ENV", "development")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run marketplace");
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.trim(), r#"{"seeded":true}"#);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with("seed: ")).collect();
+    assert!(lines.len() >= 2, "progress lines: {stderr}");
+    let last = lines.last().copied().unwrap_or_default();
+    assert!(
+        last.contains("(100 %)") && last.contains("/s, about"),
+        "{last}"
+    );
+
+    // Installs over many days, and every listing's series is its rows' count.
+    let days: i64 = sqlx::query_scalar(
+        "SELECT count(DISTINCT day) FROM listing_daily_stats WHERE installs > 0",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("days");
+    assert!(days > 20, "{days} days with installs");
+    let drift: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (
+           SELECT listing_id, (first_installed_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n
+           FROM listing_installs GROUP BY 1, 2) raw
+         FULL JOIN (
+           SELECT listing_id, day, sum(installs) AS n FROM listing_daily_stats
+           GROUP BY 1, 2 HAVING sum(installs) <> 0) rolled USING (listing_id, day)
+         WHERE raw.n IS DISTINCT FROM rolled.n",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("drift");
+    assert_eq!(drift, 0);
+    let queue_days: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM review_queue_daily WHERE approvals > 0")
+            .fetch_one(&pool)
+            .await
+            .expect("queue days");
+    assert!(queue_days > 10, "{queue_days} days with approvals");
+}
