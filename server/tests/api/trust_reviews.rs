@@ -545,3 +545,53 @@ async fn every_kind_carries_the_deprecation_and_its_installs_warn(pool: PgPool) 
         .await;
     assert_eq!(v["verified_install"], true);
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn two_listings_deprecated_at_once_in_favour_of_each_other_cannot_both_win(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let publisher = actor(&pool, "Acme", "member").await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    for round in 0..5 {
+        let a = approved_skill(
+            &app,
+            &publisher,
+            &operator,
+            skill_body(&format!("A{round}")),
+        )
+        .await;
+        let b = approved_skill(
+            &app,
+            &publisher,
+            &operator,
+            skill_body(&format!("B{round}")),
+        )
+        .await;
+        let (x, y) = tokio::join!(
+            deprecate(
+                &app,
+                &publisher,
+                &a,
+                json!({"reason": "Use B", "replacement_id": b})
+            ),
+            deprecate(
+                &app,
+                &publisher,
+                &b,
+                json!({"reason": "Use A", "replacement_id": a})
+            ),
+        );
+        let mut statuses = [x.status, y.status];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 400], "{} / {}", x.text, y.text);
+        let loser = if x.status == 400 { &x } else { &y };
+        assert_eq!(loser.json()["details"]["field"], "replacement_id");
+        let cycles: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM listings l JOIN listings r ON r.id = l.replacement_id \
+             WHERE r.deprecated_at IS NOT NULL",
+        )
+        .fetch_one(&pool)
+        .await
+        .expect("cycles");
+        assert_eq!(cycles, 0, "a replacement that is deprecated itself");
+    }
+}

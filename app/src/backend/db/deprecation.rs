@@ -44,6 +44,20 @@ pub async fn find_any(
     })
 }
 
+/// Locks listings for a change, in id order so that two changes naming
+/// each other wait instead of deadlocking; returns them in that order.
+pub async fn lock_all(
+    db: impl PgExecutor<'_>,
+    ids: &[Uuid],
+) -> Result<Vec<ListingRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM listings WHERE id = ANY($1) ORDER BY id FOR UPDATE"
+    ))
+    .bind(ids)
+    .fetch_all(db)
+    .await
+}
+
 /// Deprecates (or re-words the deprecation of) a listing; the first
 /// deprecation's time is kept when only the reason or replacement changes.
 pub async fn set(

@@ -17,17 +17,14 @@ fn listing_not_found() -> MarketError {
     MarketError::not_found(ErrorCode::NotFound, "Listing not found")
 }
 
-/// The caller's own listing of any kind, locked for the change: one it
-/// cannot see is `404`, another tenant's visible one `403 NOT_OWNER`.
-async fn owned_for_update(
+/// The caller's own listing of any kind: one it cannot see is `404`,
+/// another tenant's visible one `403 NOT_OWNER`.
+async fn owned(
     tx: &mut sqlx::PgConnection,
     principal: &Principal,
     raw_id: &str,
 ) -> MarketResult<ListingRow> {
     let row = db::find_any(&mut *tx, raw_id)
-        .await?
-        .ok_or_else(listing_not_found)?;
-    let row = listings_db::get_for_update(&mut *tx, &row.kind, row.id)
         .await?
         .ok_or_else(listing_not_found)?;
     let visible = row.status == ListingStatus::Approved.as_str()
@@ -45,29 +42,46 @@ async fn owned_for_update(
     Ok(row)
 }
 
-/// The replacement a publisher names: an approved, not deprecated listing
+fn bad_replacement(message: &str) -> MarketError {
+    MarketError::validation("replacement_id", message.to_owned())
+}
+
+/// The replacement a publisher names, by its UUID or string id: a listing
 /// of the same kind that is not the listing itself.
 async fn replacement(
     tx: &mut sqlx::PgConnection,
     listing: &ListingRow,
     raw: &str,
 ) -> MarketResult<Uuid> {
-    let bad = |m: &str| MarketError::validation("replacement_id", m.to_owned());
     let kind = listing.kind.as_str();
     let found = match Uuid::parse_str(raw.trim()) {
         Ok(id) => listings_db::get(&mut *tx, kind, id).await?,
         Err(_) => listings_db::get_by_external(&mut *tx, kind, raw.trim()).await?,
     };
-    let Some(r) = found.filter(|r| r.status == ListingStatus::Approved.as_str()) else {
-        return Err(bad("No approved listing of the same kind has this id"));
-    };
+    let r =
+        found.ok_or_else(|| bad_replacement("No approved listing of the same kind has this id"))?;
     if r.id == listing.id {
-        return Err(bad("A listing cannot replace itself"));
-    }
-    if r.deprecated_at.is_some() {
-        return Err(bad("The replacement is deprecated itself"));
+        return Err(bad_replacement("A listing cannot replace itself"));
     }
     Ok(r.id)
+}
+
+/// What a replacement must be while both rows are locked: approved (so
+/// visitors can follow the link) and not deprecated itself (no chains, and
+/// no two listings naming each other).
+fn usable_replacement(r: Option<&ListingRow>) -> MarketResult<()> {
+    match r {
+        Some(r) if r.status != ListingStatus::Approved.as_str() => Err(bad_replacement(
+            "No approved listing of the same kind has this id",
+        )),
+        Some(r) if r.deprecated_at.is_some() => {
+            Err(bad_replacement("The replacement is deprecated itself"))
+        }
+        Some(_) => Ok(()),
+        None => Err(bad_replacement(
+            "No approved listing of the same kind has this id",
+        )),
+    }
 }
 
 /// Deprecates the caller's listing (again: re-words it, keeping the time).
@@ -82,11 +96,23 @@ pub async fn deprecate(
     principal.require_write()?;
     let reason = DeprecationReason::parse(reason)?;
     let mut tx = state.pool.begin().await?;
-    let row = owned_for_update(&mut tx, principal, raw_id).await?;
+    let row = owned(&mut tx, principal, raw_id).await?;
     let replacement = match replacement_id.filter(|r| !r.trim().is_empty()) {
         Some(raw) => Some(replacement(&mut tx, &row, raw).await?),
         None => None,
     };
+    // Both rows locked, then judged as they are now: a replacement being
+    // deprecated at the same moment (perhaps naming this listing) is seen.
+    let ids: Vec<Uuid> = std::iter::once(row.id).chain(replacement).collect();
+    let locked = db::lock_all(&mut *tx, &ids).await?;
+    let row = locked
+        .iter()
+        .find(|r| r.id == row.id)
+        .cloned()
+        .ok_or_else(listing_not_found)?;
+    if let Some(id) = replacement {
+        usable_replacement(locked.iter().find(|r| r.id == id))?;
+    }
     let after = db::set(&mut *tx, row.id, reason.as_str(), replacement).await?;
     audit(
         &mut *tx,
@@ -114,7 +140,11 @@ pub async fn undeprecate(
     principal.require(Permission::SkillManage)?;
     principal.require_write()?;
     let mut tx = state.pool.begin().await?;
-    let row = owned_for_update(&mut tx, principal, raw_id).await?;
+    let row = owned(&mut tx, principal, raw_id).await?;
+    let row = db::lock_all(&mut *tx, &[row.id])
+        .await?
+        .pop()
+        .ok_or_else(listing_not_found)?;
     if row.deprecated_at.is_none() {
         return Ok(row);
     }
