@@ -237,6 +237,10 @@ pub async fn listing_charts(
     principal: Option<&Principal>,
     id: Uuid,
 ) -> MarketResult<Option<Vec<ChartView>>> {
+    // Visitors never see them: no query for the page views of the many.
+    if principal.is_none() {
+        return Ok(None);
+    }
     let Some(subject) = db::subject(&state.pool, id).await? else {
         return Ok(None);
     };
