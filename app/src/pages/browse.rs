@@ -326,7 +326,7 @@ fn FacetBar(
                 let r = r.clone();
                 view! {
                     <div class="flex flex-wrap items-center gap-2">
-                        <span class="w-14 text-slate-500 dark:text-slate-400">"Type"</span>
+                        <span class="w-16 text-slate-500 dark:text-slate-400">"Type"</span>
                         <ul class="flex flex-wrap gap-1.5" aria-label="Type">
                             {types.into_iter().map(|(t, n)| {
                                 let on = r.kind_type.as_deref() == Some(t.as_str());
@@ -337,7 +337,7 @@ fn FacetBar(
                 }
             })}
             <div class="flex flex-wrap items-center gap-2">
-                <span class="w-14 text-slate-500 dark:text-slate-400">"Price"</span>
+                <span class="w-16 text-slate-500 dark:text-slate-400">"Price"</span>
                 <ul class="flex flex-wrap gap-1.5" aria-label="Price">
                     {chip("Free".into(), facets.free, r.free == Some(true), BrowseRequest { free: (r.free != Some(true)).then_some(true), ..r.clone() })}
                     <li class="self-center text-xs text-slate-500 dark:text-slate-400">{format!("{} paid", facets.paid)}</li>
@@ -347,7 +347,7 @@ fn FacetBar(
                 let r = r.clone();
                 view! {
                     <div class="flex flex-wrap items-center gap-2">
-                        <span class="w-14 text-slate-500 dark:text-slate-400">"Category"</span>
+                        <span class="w-16 text-slate-500 dark:text-slate-400">"Category"</span>
                         <ul class="flex flex-wrap gap-1.5" aria-label="Category">
                             {categories.into_iter().take(12).map(|(c, n)| {
                                 let on = r.category.as_deref() == Some(c.as_str());
@@ -366,7 +366,7 @@ fn FacetBar(
                 let r = r.clone();
                 view! {
                     <div class="flex flex-wrap items-center gap-2">
-                        <span class="w-14 text-slate-500 dark:text-slate-400">"Tags"</span>
+                        <span class="w-16 text-slate-500 dark:text-slate-400">"Tags"</span>
                         <ul class="flex flex-wrap gap-1.5" aria-label="Tags">
                             {tags.into_iter().map(|(t, n)| {
                                 let on = r.tag.as_deref() == Some(t.as_str());

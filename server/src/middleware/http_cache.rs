@@ -254,7 +254,7 @@ mod tests {
         assert!(!has_credential(&h));
         h.insert(
             header::COOKIE,
-            HeaderValue::from_str(&format!("theme=dark; {COOKIE_NAME}=abc")).unwrap(),
+            HeaderValue::from_str(&format!("theme=dark; {COOKIE_NAME}=abc")).expect("header"),
         );
         assert!(has_credential(&h));
         let mut k = HeaderMap::new();

@@ -307,9 +307,9 @@ mod tests {
 
     #[test]
     fn queries_carry_only_letters_and_digits() {
-        let words = words("Rec0n & ! | (x) 'quoted' -neg ü:* REC0N");
-        assert_eq!(words, ["rec0n", "x", "quoted", "neg", "ü"]);
-        let q = compose("raw", &words, &["quotes".into(), "quote".into()]);
+        let found = words("Rec0n & ! | (x) 'quoted' -neg ü:* REC0N");
+        assert_eq!(found, ["rec0n", "x", "quoted", "neg", "ü"]);
+        let q = compose("raw", &found, &["quotes".into(), "quote".into()]);
         assert_eq!(q.as_typed, "rec0n & x & quoted & neg & ü");
         assert_eq!(
             q.any_spelling,
