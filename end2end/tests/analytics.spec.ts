@@ -74,12 +74,25 @@ test("the operator desk shows the queue's health @nojs", async ({ page, javaScri
   await expect(summary).toContainText("waiting now");
 });
 
-test("the analytics dashboard has no serious accessibility violations", async ({ page, javaScriptEnabled }) => {
-  await logIn(page, PUBLISHER, javaScriptEnabled);
-  await open(page, "/account/analytics", javaScriptEnabled);
+async function expectNoSeriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   const bad = results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
   expect(bad, bad.join("\n")).toEqual([]);
+}
+
+test("the analytics dashboard has no serious accessibility violations", async ({ page, javaScriptEnabled }) => {
+  await logIn(page, PUBLISHER, javaScriptEnabled);
+  await open(page, "/account/analytics", javaScriptEnabled);
+  await expectNoSeriousViolations(page);
+});
+
+test("a listing page with its publisher's charts has no serious accessibility violations", async ({ page, javaScriptEnabled }) => {
+  await logIn(page, PUBLISHER, javaScriptEnabled);
+  await open(page, "/account/analytics", javaScriptEnabled);
+  const href = await page.getByTestId("analytics-card").first().getByRole("link").getAttribute("href");
+  await open(page, href as string, javaScriptEnabled);
+  await expect(page.getByTestId("listing-analytics")).toBeVisible();
+  await expectNoSeriousViolations(page);
 });

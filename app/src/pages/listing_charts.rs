@@ -16,7 +16,7 @@ pub fn PublisherCharts(id: String) -> impl IntoView {
                     <h2 id="analytics" class="text-xl font-semibold">"Analytics"</h2>
                     <p class="text-sm text-slate-600 dark:text-slate-400">
                         "Only you (the publisher) and operators see this. Days are UTC. "
-                        <a href="/account/analytics" class="text-indigo-700 hover:underline dark:text-indigo-300">"All your listings"</a>
+                        <a href="/account/analytics" class="text-indigo-700 underline dark:text-indigo-300">"All your listings"</a>
                     </p>
                     <div class="mt-4 space-y-8">
                         {list.into_iter().map(|chart| view! { <Chart chart /> }).collect_view()}
