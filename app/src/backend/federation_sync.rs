@@ -91,7 +91,13 @@ async fn run(state: &AppState, peer: &PeerRow) -> MarketResult<SyncReport> {
     for kind in ListingKind::ALL {
         if let Err(e) = sync_kind(state, &peer, kind, &mut progress).await {
             tracing::warn!(peer = %peer.name, kind = route_kind(kind), error = %e, "federation: kind stopped");
+            let down = TRANSPORT_FAILURES.iter().any(|t| e.ends_with(t));
             progress.error(e);
+            // A peer that cannot be reached is not asked again for each
+            // kind (each would wait out the timeout); the next sync retries.
+            if down {
+                break;
+            }
         }
     }
     service::finish_sync(state, &peer.name, progress.last_error.as_deref()).await?;
@@ -299,13 +305,17 @@ async fn get_json(url: &str, key: &str) -> Result<Value, String> {
     serde_json::from_slice(&body).map_err(|e| format!("{url}: not JSON ({e})"))
 }
 
+/// How a request that got no answer ends its error message.
+const TRANSPORT_FAILURES: [&str; 3] = ["timed out", "connection failed", "request failed"];
+
 fn without_url(e: &reqwest::Error) -> String {
+    let [timeout, connect, other] = TRANSPORT_FAILURES;
     let kind = if e.is_timeout() {
-        "timed out"
+        timeout
     } else if e.is_connect() {
-        "connection failed"
+        connect
     } else {
-        "request failed"
+        other
     };
     kind.to_owned()
 }

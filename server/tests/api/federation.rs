@@ -1062,3 +1062,87 @@ async fn a_mirrored_update_that_widens_capabilities_waits_for_a_local_operator(p
     let live = crate::fixtures::public_detail(&app, &local.to_string()).await;
     assert_eq!(live["description"], "Runs commands");
 }
+
+/// `marketplace federation add-peer` at the console.
+fn add_peer(pool: &PgPool, args: &[&str]) -> (bool, Value, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_marketplace"))
+        .args(["federation", "add-peer"])
+        .args(args)
+        .env("DATABASE_URL", database_url(pool))
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run marketplace");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    (
+        out.status.success(),
+        serde_json::from_str(stdout.trim()).unwrap_or(Value::Null),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_command_line_registers_peers_like_the_admin_route(pool: PgPool) {
+    let (ok, v, err) = add_peer(
+        &pool,
+        &[
+            "--name",
+            "eu",
+            "--url",
+            "https://eu.example.com/",
+            "--key",
+            "secret-key-1",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(
+        (
+            v["name"].as_str(),
+            v["url"].as_str(),
+            v["enabled"].as_bool(),
+            v["created"].as_bool()
+        ),
+        (
+            Some("eu"),
+            Some("https://eu.example.com"),
+            Some(true),
+            Some(true)
+        )
+    );
+    assert!(!v.to_string().contains("secret-key-1"), "key printed: {v}");
+    let (ok, v, err) = add_peer(
+        &pool,
+        &[
+            "--name",
+            "eu",
+            "--url",
+            "https://eu.example.com",
+            "--key",
+            "secret-key-2",
+            "--disabled",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(
+        (v["created"].as_bool(), v["enabled"].as_bool()),
+        (Some(false), Some(false))
+    );
+    let key: String = sqlx::query_scalar("SELECT key FROM federation_peers WHERE name = 'eu'")
+        .fetch_one(&pool)
+        .await
+        .expect("key");
+    assert_eq!(key, "secret-key-2", "the upsert rotates the key");
+    for bad in [
+        [
+            "--name",
+            "Bad Name",
+            "--url",
+            "https://x.example",
+            "--key",
+            "k",
+        ],
+        ["--name", "ok", "--url", "ftp://x.example", "--key", "k"],
+    ] {
+        let (ok, _, err) = add_peer(&pool, &bad);
+        assert!(!ok && !err.is_empty(), "{bad:?} accepted");
+    }
+}
