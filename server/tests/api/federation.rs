@@ -814,6 +814,53 @@ async fn a_tampered_bundle_is_skipped_and_reported(pool: PgPool) {
         .as_str()
         .expect("last_error");
     assert!(error.contains("content_hash mismatch"), "{error}");
+    // The operator desk shows the peer's state and offers a sync.
+    let account = app.signup("Operators", "op@federation.test").await;
+    sqlx::query("UPDATE users SET role = 'super_admin' WHERE id = $1::uuid")
+        .bind(&account.user_id)
+        .execute(&pool)
+        .await
+        .expect("operator role");
+    let desk = app
+        .call("GET", "/admin", &Cred::Cookie(account.cookie.clone()), None)
+        .await;
+    assert_eq!(desk.status, 200);
+    for shown in [
+        "Federation peers",
+        "shady",
+        "1 mirrored",
+        "content_hash mismatch",
+        "Sync shady now",
+    ] {
+        assert!(
+            desk.text.contains(shown),
+            "the desk does not show {shown:?}"
+        );
+    }
+    // "Sync now" on the desk runs the same sync (a form post).
+    let before: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("SELECT last_sync_at FROM federation_peers WHERE name = 'shady'")
+            .fetch_one(&pool)
+            .await
+            .expect("last sync");
+    let r = app
+        .send(
+            axum::http::Request::post("/sfn/operator/federation-sync")
+                .header("host", crate::common::HOST)
+                .header("origin", crate::common::ORIGIN)
+                .header("cookie", account.cookie.clone())
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(axum::body::Body::from("name=shady"))
+                .expect("request"),
+        )
+        .await;
+    assert!(r.status < 400, "sync now: {} {}", r.status, r.text);
+    let after: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("SELECT last_sync_at FROM federation_peers WHERE name = 'shady'")
+            .fetch_one(&pool)
+            .await
+            .expect("last sync");
+    assert!(after > before, "the desk's sync did not run");
     peer.abort();
 }
 
