@@ -50,7 +50,7 @@ pub async fn listing(
     if let Some(p) = principal {
         p.require(Permission::SkillView)?;
     }
-    let subject = db::subject(&state.pool, id)
+    let subject = subject(state, principal, id)
         .await?
         .ok_or_else(listing_not_found)?;
     let full = may_see_series(principal, subject.publisher_tenant_id);
@@ -76,16 +76,30 @@ pub async fn listing(
     }
     let today = Utc::now().date_naive();
     let from = window_start(today, days);
-    let rows = db::listing_days(&state.pool, id, from).await?;
-    let before = db::listing_before(&state.pool, id, from).await?;
+    let rows = crate::read!(state, |pool| db::listing_days(pool, id, from))?;
+    let before = crate::read!(state, |pool| db::listing_before(pool, id, from))?;
     stats.access = StatsAccess::Full;
     stats.series = series(from, today, &before, &rows);
-    stats.by_version = db::by_version(&state.pool, id, from)
-        .await?
+    stats.by_version = crate::read!(state, |pool| db::by_version(pool, id, from))?
         .into_iter()
         .map(|(version, installs)| VersionInstalls { version, installs })
         .collect();
     Ok(stats)
+}
+
+/// The listing whose stats are asked for, from the replica; a signed-in
+/// caller's own listing may be too new for it, so a miss is re-read from
+/// the primary.
+async fn subject(
+    state: &AppState,
+    principal: Option<&Principal>,
+    id: Uuid,
+) -> MarketResult<Option<db::StatsSubject>> {
+    let found = crate::read!(state, |pool| db::subject(pool, id))?;
+    if found.is_some() || principal.is_none() {
+        return Ok(found);
+    }
+    Ok(db::subject(&state.pool, id).await?)
 }
 
 /// Every day of the window, days without events included, with the
@@ -131,8 +145,8 @@ pub async fn queue(
     let now = Utc::now();
     let today = now.date_naive();
     let from = window_start(today, days);
-    let rows = db::queue_days(&state.pool, from).await?;
-    let oldest_now = db::queue_oldest_now(&state.pool).await?;
+    let rows = crate::read!(state, |pool| db::queue_days(pool, from))?;
+    let oldest_now = crate::read!(state, |pool| db::queue_oldest_now(pool))?;
     let mut stats = queue_series(from, now, &rows, oldest_now);
     stats.days = days.get();
     Ok(stats)
@@ -241,7 +255,7 @@ pub async fn listing_charts(
     if principal.is_none() {
         return Ok(None);
     }
-    let Some(subject) = db::subject(&state.pool, id).await? else {
+    let Some(subject) = subject(state, principal, id).await? else {
         return Ok(None);
     };
     if !may_see_series(principal, subject.publisher_tenant_id) {
@@ -264,12 +278,19 @@ pub async fn dashboard(
     let today = Utc::now().date_naive();
     let days = StatsDays::parse(None)?;
     let from = window_start(today, days);
-    let listings =
-        db::recent_by_publisher(&state.pool, principal.tenant_id, from, DASHBOARD_LISTINGS).await?;
-    let total_listings = db::count_by_publisher(&state.pool, principal.tenant_id).await?;
+    let listings = crate::read!(state, |pool| db::recent_by_publisher(
+        pool,
+        principal.tenant_id,
+        from,
+        DASHBOARD_LISTINGS
+    ))?;
+    let total_listings = crate::read!(state, |pool| db::count_by_publisher(
+        pool,
+        principal.tenant_id
+    ))?;
     let ids: Vec<Uuid> = listings.iter().map(|l| l.id).collect();
     let mut per_listing: HashMap<Uuid, HashMap<NaiveDate, i64>> = HashMap::new();
-    for (id, day, n) in db::installs_of(&state.pool, &ids, from).await? {
+    for (id, day, n) in crate::read!(state, |pool| db::installs_of(pool, &ids, from))? {
         per_listing.entry(id).or_default().insert(day, n);
     }
     let cards = listings
