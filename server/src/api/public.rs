@@ -159,21 +159,47 @@ pub async fn browse(
     };
     let mut headers = HeaderMap::new();
     if let Some(c) = next_cursor {
-        let order = q.sort_order.as_deref().unwrap_or("desc");
-        let deprecated = if q.include_deprecated == Some(true) {
-            "&include_deprecated=true"
-        } else {
-            ""
-        };
         let link = format!(
-            "</api/public/v1/marketplace/skills?cursor={c}&limit={}&sort_order={order}{deprecated}>; rel=\"next\"",
-            page.limit
+            "</api/public/v1/marketplace/skills?{}>; rel=\"next\"",
+            next_page_query(&q, &c, page.limit)
         );
         if let Ok(v) = HeaderValue::from_str(&link) {
             headers.insert(header::LINK, v);
         }
     }
     Ok((headers, Json(reply)))
+}
+
+/// The next page's query: the cursor and every filter of this one, so a
+/// client following the link pages through the same result set.
+fn next_page_query(q: &BrowseQuery, cursor: &str, limit: i64) -> String {
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    out.append_pair("cursor", cursor);
+    out.append_pair("limit", &limit.to_string());
+    out.append_pair("sort_order", q.sort_order.as_deref().unwrap_or("desc"));
+    let texts = [
+        ("query", &q.query),
+        ("category", &q.category),
+        ("tags", &q.tags),
+        ("skill_type", &q.skill_type),
+        ("sort_by", &q.sort_by),
+    ];
+    for (name, value) in texts {
+        if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+            out.append_pair(name, v);
+        }
+    }
+    let flags = [
+        ("is_free", q.is_free),
+        ("is_featured", q.is_featured),
+        ("include_deprecated", q.include_deprecated),
+    ];
+    for (name, value) in flags {
+        if value == Some(true) {
+            out.append_pair(name, "true");
+        }
+    }
+    out.finish()
 }
 
 /// Skill details with recent reviews

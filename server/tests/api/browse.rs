@@ -657,3 +657,42 @@ async fn cursor_pages_walk_the_catalog_like_offsets(pool: PgPool) {
             .assert_envelope(400, "VALIDATION_ERROR");
     }
 }
+
+/// The `Link` cursor carries the page's filters: following it walks the
+/// filtered result set, not the whole catalog (it once kept only the
+/// cursor, limit and order, and an SDK's `iter_all` over a category
+/// returned every skill).
+#[sqlx::test(migrations = "../migrations")]
+async fn cursor_pages_keep_the_filters(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let publisher = actor(&pool, "Acme", "member").await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    for i in 0..5 {
+        let mut body = skill_body(&format!("Filtered Skill {i}"));
+        body["category"] = json!(if i % 2 == 0 { "finance" } else { "sales" });
+        approved_skill(&app, &publisher, &operator, body).await;
+    }
+    let mut seen = Vec::new();
+    let mut target = "/api/public/v1/marketplace/skills?category=finance&limit=1".to_owned();
+    for _ in 0..10 {
+        let reply = app.get(&target).await;
+        let page = reply.json();
+        assert_eq!(page["total"], 3, "{page}");
+        seen.extend(names(&page));
+        let Some(link) = reply.header("link") else {
+            break;
+        };
+        assert!(link.contains("category=finance"), "{link}");
+        target = link
+            .trim_start_matches('<')
+            .split('>')
+            .next()
+            .expect("link target")
+            .to_owned();
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        ["Filtered Skill 0", "Filtered Skill 2", "Filtered Skill 4"]
+    );
+}
