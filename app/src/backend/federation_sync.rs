@@ -25,16 +25,21 @@ const MAX_BUDGET_WAITS: u32 = 5;
 /// Advisory lock class of a peer's sync (the second key is the name's hash).
 const SYNC_LOCK: i32 = 1719;
 
-fn client() -> &'static reqwest::Client {
-    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
-    CLIENT.get_or_init(|| {
-        reqwest::Client::builder()
-            .timeout(PEER_TIMEOUT)
-            .connect_timeout(PEER_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap_or_default()
-    })
+/// The peers' client, built once. A client that cannot be built is a
+/// failed sync, never a fallback without the timeout and redirect rules.
+fn client() -> Result<&'static reqwest::Client, String> {
+    static CLIENT: OnceLock<Result<reqwest::Client, String>> = OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            reqwest::Client::builder()
+                .timeout(PEER_TIMEOUT)
+                .connect_timeout(PEER_TIMEOUT)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| format!("cannot build the HTTP client: {e}"))
+        })
+        .as_ref()
+        .map_err(Clone::clone)
 }
 
 /// Syncs one peer now: `None` when another sync of it (here or on another
@@ -264,7 +269,7 @@ fn urlencode(s: &str) -> String {
 async fn get_json(url: &str, key: &str) -> Result<Value, String> {
     let mut waits = 0;
     let mut resp = loop {
-        let resp = client()
+        let resp = client()?
             .get(url)
             .header("x-federation-key", key)
             .send()

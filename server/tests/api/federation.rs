@@ -1193,3 +1193,32 @@ async fn the_command_line_registers_peers_like_the_admin_route(pool: PgPool) {
         assert!(!ok && !err.is_empty(), "{bad:?} accepted");
     }
 }
+
+/// Replacing a peer without `enabled` keeps it as it was: a disabled peer
+/// is not switched back on by an edit of its URL or key.
+#[sqlx::test(migrations = "../migrations")]
+async fn replacing_a_peer_keeps_what_it_leaves_out(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    let put = |body: Value, status: u16| {
+        app.expect(
+            "PUT",
+            "/api/admin/federation/peers/quiet",
+            &operator.cred,
+            Some(body),
+            status,
+        )
+    };
+    let created = put(
+        json!({"url": "http://127.0.0.1:9/", "key": "k-1", "enabled": false}),
+        201,
+    )
+    .await;
+    assert_eq!(created["enabled"], false, "{created}");
+    let replaced = put(json!({"url": "http://127.0.0.1:10/"}), 200).await;
+    assert_eq!(replaced["enabled"], false, "{replaced}");
+    let enabled = put(json!({"url": "http://127.0.0.1:10/", "enabled": true}), 200).await;
+    assert_eq!(enabled["enabled"], true, "{enabled}");
+    let kept = put(json!({"url": "http://127.0.0.1:11/", "key": "k-2"}), 200).await;
+    assert_eq!(kept["enabled"], true, "{kept}");
+}

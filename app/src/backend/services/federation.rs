@@ -253,7 +253,6 @@ pub async fn upsert_peer(
         }
         k => k,
     };
-    let enabled = req.enabled.unwrap_or(true);
     let mut tx = state.pool.begin().await?;
     // Two creates of one name serialise here (the second becomes a replace).
     sqlx::query("SELECT pg_advisory_xact_lock(1718, hashtext($1))")
@@ -262,8 +261,16 @@ pub async fn upsert_peer(
         .await?;
     let existing = db::peer_for_update(&mut tx, name.as_str()).await?;
     let (row, created) = match existing {
-        Some(_) => (
-            db::update_peer(&mut tx, name.as_str(), &url, key, enabled).await?,
+        // A replace that leaves `enabled` out keeps the peer as it was.
+        Some(peer) => (
+            db::update_peer(
+                &mut tx,
+                name.as_str(),
+                &url,
+                key,
+                req.enabled.unwrap_or(peer.enabled),
+            )
+            .await?,
             false,
         ),
         None => {
@@ -271,7 +278,14 @@ pub async fn upsert_peer(
                 MarketError::validation("key", "A new peer needs the key it gave this instance")
             })?;
             (
-                db::insert_peer(&mut tx, name.as_str(), &url, key, enabled).await?,
+                db::insert_peer(
+                    &mut tx,
+                    name.as_str(),
+                    &url,
+                    key,
+                    req.enabled.unwrap_or(true),
+                )
+                .await?,
                 true,
             )
         }
