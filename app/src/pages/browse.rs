@@ -348,7 +348,7 @@ fn FacetBar(
                 view! {
                     <div class="flex flex-wrap items-center gap-2">
                         <span class="w-16 text-slate-500 dark:text-slate-400">"Category"</span>
-                        <ul class="flex flex-wrap gap-1.5" aria-label="Category">
+                        <ul class="flex flex-wrap gap-1.5" aria-label="Categories">
                             {categories.into_iter().take(12).map(|(c, n)| {
                                 let on = r.category.as_deref() == Some(c.as_str());
                                 chip(c.clone(), n, on, BrowseRequest { category: (!on).then(|| c.clone()), ..r.clone() })

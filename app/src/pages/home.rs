@@ -152,7 +152,7 @@ fn SummaryView(summary: CatalogSummary, selected: RwSignal<Option<ListingKind>>)
                                                     class="inline-block rounded-full bg-slate-100 px-3 py-1 text-sm hover:bg-indigo-50 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 dark:bg-slate-800 dark:hover:bg-slate-700">
                                                     {category}
                                                     {labelled.then(|| view! {
-                                                        <span class="ml-1 text-xs text-slate-500 dark:text-slate-400">{format!("· {}", kind.label())}</span>
+                                                        <span class="ml-1 text-xs text-slate-700 dark:text-slate-300">{format!("· {}", kind.label())}</span>
                                                     })}
                                                     <span class="ml-2 tabular-nums text-slate-500 dark:text-slate-400">{count}</span>
                                                 </a>
