@@ -36,13 +36,16 @@ const MAX_TAGGED_BODY: usize = 1024 * 1024;
 const PUBLIC: &str = "public, max-age=30, stale-while-revalidate=60";
 const PRIVATE: &str = "private, no-store";
 /// The request headers that can make an answer personal.
-const VARY: &str = "Cookie, Authorization, X-API-Key";
+const VARY: &str = "Cookie, Authorization, X-API-Key, X-Federation-Key";
 
 /// Paths whose answers are never shared even for a visitor: sign-up and
 /// log-in forms, the account and operator areas, health (live state) and
-/// the OAuth endpoints.
+/// the OAuth endpoints, and the federation routes (a shared cache would
+/// hand a peer's answer to callers without its key, past the 401/403 and
+/// the per-address budget).
 const NEVER_SHARED: &[&str] = &[
     "/api/health",
+    "/api/federation",
     "/api/auth",
     "/api/admin",
     "/oauth",
@@ -64,7 +67,10 @@ fn under(path: &str, prefix: &str) -> bool {
 /// Whether the request presents a credential of any kind, valid or not:
 /// its answer may be personal.
 pub fn has_credential(headers: &HeaderMap) -> bool {
-    if headers.contains_key(header::AUTHORIZATION) || headers.contains_key("x-api-key") {
+    if ["authorization", "x-api-key", "x-federation-key"]
+        .iter()
+        .any(|name| headers.contains_key(*name))
+    {
         return true;
     }
     headers

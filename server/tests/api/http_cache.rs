@@ -130,3 +130,30 @@ async fn a_credential_never_gets_a_shared_or_revalidated_answer(pool: PgPool) {
         assert!(r.header("etag").is_none(), "{uri}");
     }
 }
+
+/// The federation feed and bundles are never shared: a cache that kept a
+/// peer's answer would hand it to callers without the key, past the
+/// 401/403 and the per-address budget.
+#[sqlx::test(migrations = "../migrations")]
+async fn federation_answers_are_never_shared(pool: PgPool) {
+    let mut config = crate::common::test_config();
+    config.federation_keys = vec!["cache-test-federation-key".to_owned()];
+    let app = TestApp::with_config(pool.clone(), config).await;
+    let publisher = actor(&pool, "Acme", "member").await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    let id = approved_skill(&app, &publisher, &operator, skill_body("Fed Skill")).await;
+    let key = [("x-federation-key", "cache-test-federation-key")];
+    for uri in [
+        "/api/federation/v1/marketplace/skills".to_owned(),
+        format!("/api/federation/v1/marketplace/skills/{id}/bundle"),
+    ] {
+        let r = get_with(&app, &uri, &key).await;
+        assert_eq!(r.status, 200, "{uri}: {}", r.text);
+        assert_private(&r, &uri);
+        let vary = r.header("vary").unwrap_or_default().to_ascii_lowercase();
+        assert!(vary.contains("x-federation-key"), "{uri}: vary {vary:?}");
+        let keyless = get_with(&app, &uri, &[]).await;
+        assert_eq!(keyless.status, 401, "{uri}: {}", keyless.text);
+        assert!(keyless.header("etag").is_none(), "{uri}");
+    }
+}
