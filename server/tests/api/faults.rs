@@ -401,3 +401,34 @@ async fn database_restart_under_load_costs_only_the_outage() {
         "the server process was never restarted"
     );
 }
+
+/// The database the app reads goes away (connections terminated, then
+/// reconnects refused because it no longer exists): every request, not
+/// only the first, is the documented 503 envelope, never a 500.
+#[sqlx::test(migrations = "../migrations")]
+async fn a_vanished_database_is_a_503_on_every_request(pool: PgPool) {
+    let name = format!("gone_{}", uuid::Uuid::now_v7().simple());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await
+        .expect("create database");
+    let url = database_url(&pool);
+    let url = format!("{}/{name}", url.rsplit_once('/').expect("url").0);
+    let other = PgPool::connect(&url).await.expect("connect");
+    sqlx::migrate!("../migrations")
+        .run(&other)
+        .await
+        .expect("migrate");
+    let app = crate::common::TestApp::new(other.clone()).await;
+    app.get("/api/public/v1/marketplace/tags").await;
+    other.close().await;
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&pool)
+        .await
+        .expect("drop database");
+    for i in 0..4 {
+        let r = app.get("/api/public/v1/marketplace/tags").await;
+        assert_eq!(r.status, 503, "request {i}: {}", r.text);
+        r.assert_envelope(503, "SERVICE_UNAVAILABLE");
+    }
+}

@@ -17,8 +17,8 @@ pub mod packages;
 pub mod quotas;
 pub mod rate_limit;
 pub mod reviews;
-pub mod stats;
 pub mod search;
+pub mod stats;
 pub mod versions;
 pub mod webhooks;
 pub mod workflows;
@@ -32,12 +32,26 @@ pub fn is_unreachable(e: &sqlx::Error) -> bool {
         sqlx::Error::PoolTimedOut
         | sqlx::Error::Io(_)
         | sqlx::Error::PoolClosed
-        | sqlx::Error::Protocol(_) => true,
-        sqlx::Error::Database(db) => db
-            .code()
-            .is_some_and(|c| c.starts_with("57P") || c.starts_with("08")),
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| unavailable_code(&c)),
         _ => false,
     }
+}
+
+/// SQLSTATEs that say the server will not serve us right now, not that
+/// the query is wrong: 08 connection exceptions, 57P operator
+/// intervention (shutdown, terminated, cannot connect now: in recovery or
+/// starting), 53 insufficient resources (too many connections, disk
+/// full), 55000 object not in prerequisite state (recovery in progress),
+/// 25006 a write on a server in recovery, and 3D000 the database itself
+/// gone (dropped under us: every reconnect fails with it).
+fn unavailable_code(code: &str) -> bool {
+    code.starts_with("08")
+        || code.starts_with("57P")
+        || code.starts_with("53")
+        || matches!(code, "55000" | "25006" | "3D000")
 }
 
 /// Database failures reach callers as the documented envelope: an
