@@ -340,7 +340,7 @@ mod tests {
     use serde_json::json;
 
     fn caps(v: Value) -> Capabilities {
-        Capabilities::parse(&serde_json::from_value(v).unwrap()).unwrap()
+        Capabilities::parse(&serde_json::from_value(v).expect("test value")).expect("test value")
     }
 
     #[test]
@@ -364,7 +364,7 @@ mod tests {
             json!({"secrets": ["A-B"]}),
             json!({"filesystem": "exec"}),
         ] {
-            let input: CapabilitiesInput = serde_json::from_value(bad.clone()).unwrap();
+            let input: CapabilitiesInput = serde_json::from_value(bad.clone()).expect("test value");
             assert!(Capabilities::parse(&input).is_err(), "{bad}");
         }
     }
@@ -376,7 +376,7 @@ mod tests {
     fn the_parser_and_the_documented_patterns_agree() {
         let matches = |pattern: &str, s: &str| {
             jsonschema::validator_for(&json!({"type": "string", "pattern": pattern}))
-                .unwrap()
+                .expect("test value")
                 .is_valid(&json!(s))
         };
         for h in [

@@ -235,10 +235,13 @@ mod tests {
     #[test]
     fn property_removed_at_any_depth() {
         let mut after = base();
-        after["properties"].as_object_mut().unwrap().remove("mode");
+        after["properties"]
+            .as_object_mut()
+            .expect("test value")
+            .remove("mode");
         after["properties"]["nested"]["properties"]
             .as_object_mut()
-            .unwrap()
+            .expect("test value")
             .remove("depth");
         assert_eq!(
             changes(base(), after),
@@ -361,7 +364,7 @@ mod tests {
         let mut after = before.clone();
         after["output_schema"]["properties"]
             .as_object_mut()
-            .unwrap()
+            .expect("test value")
             .remove("timeout");
         after["config_schema"] = json!({"type": "object"});
         let d = diff_specs(&before, &after);

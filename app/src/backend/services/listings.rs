@@ -7,6 +7,7 @@ use crate::backend::db::listings::{self as db, Filter, ListingRow, NewListing, S
 use crate::backend::db::search::ResultFacets;
 use crate::backend::db::{reviews, versions};
 use crate::backend::services::accounts::slugify;
+use crate::backend::services::webhook_events;
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::Plan;
@@ -14,7 +15,6 @@ use crate::model::kind::ListingKind;
 use crate::model::listing::{ListingStatus, SortBy, SortOrder};
 use crate::model::page::PageParams;
 use crate::model::webhook::EventType;
-use crate::backend::services::webhook_events;
 use uuid::Uuid;
 
 /// Creates a listing owned by the caller's tenant, as a private draft or

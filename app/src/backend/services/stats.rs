@@ -325,6 +325,11 @@ pub async fn queue_chart(state: &AppState, principal: &Principal) -> MarketResul
     Ok(charts::queue("queue-health", &stats))
 }
 
+/// The histogram bucket of a decision time, as the database files it.
+pub fn bucket_of(seconds: f64) -> usize {
+    ((4.0 * (1.0 + seconds.max(0.0)).log2()).floor() as usize).min(159)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -352,9 +357,4 @@ mod tests {
         assert!(StatsDays::parse(Some(31)).is_err());
         assert!(StatsDays::parse(Some(0)).is_err());
     }
-}
-
-/// The histogram bucket of a decision time, as the database files it.
-pub fn bucket_of(seconds: f64) -> usize {
-    ((4.0 * (1.0 + seconds.max(0.0)).log2()).floor() as usize).min(159)
 }

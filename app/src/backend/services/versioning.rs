@@ -147,7 +147,7 @@ mod tests {
     use serde_json::json;
 
     fn v(s: &str) -> semver::Version {
-        parse(s).unwrap()
+        parse(s).expect("test value")
     }
 
     #[test]
@@ -192,32 +192,36 @@ mod tests {
         let before = spec(json!({"a": {"type": "string"}}));
         let removed = spec(json!({}));
         let added = spec(json!({"a": {"type": "string"}, "b": {"type": "string"}}));
-        let e = judge_against("v1.0.0", before.clone(), "1.1.0", &removed).unwrap_err();
+        let e = judge_against("v1.0.0", before.clone(), "1.1.0", &removed)
+            .expect_err("must be refused");
         assert_eq!(e.code, ErrorCode::InvalidVersion);
-        let d = e.details.unwrap();
+        let d = e.details.expect("test value");
         assert_eq!(d["previous_version"], "v1.0.0");
         assert_eq!(d["required_bump"], "major");
         assert_eq!(
             d["breaking_changes"],
             json!([{"schema": "input_schema", "path": "/properties/a", "change": "property_removed"}])
         );
-        let ok = judge_against("v1.0.0", before.clone(), "v2.0.0", &removed).unwrap();
+        let ok = judge_against("v1.0.0", before.clone(), "v2.0.0", &removed).expect("test value");
         assert_eq!(ok.bump, Some(Bump::Major));
         assert_eq!(ok.breaking_changes.len(), 1);
         // Additive: a minor bump, not a patch.
-        let e = judge_against("1.0.0", before.clone(), "1.0.1", &added).unwrap_err();
-        assert_eq!(e.details.unwrap()["required_bump"], "minor");
+        let e =
+            judge_against("1.0.0", before.clone(), "1.0.1", &added).expect_err("must be refused");
+        assert_eq!(e.details.expect("test value")["required_bump"], "minor");
         assert!(judge_against("1.0.0", before.clone(), "1.1.0", &added).is_ok());
         // Below 1.0.0 a break needs a minor bump and anything else any bump.
         assert!(judge_against("0.1.0", before.clone(), "0.1.1", &removed).is_err());
         assert!(judge_against("0.1.0", before.clone(), "0.2.0", &removed).is_ok());
         assert!(judge_against("0.1.0", before.clone(), "0.1.1", &added).is_ok());
         // Never at or below the highest.
-        let e = judge_against("1.2.0", before.clone(), "1.1.9", &before).unwrap_err();
+        let e =
+            judge_against("1.2.0", before.clone(), "1.1.9", &before).expect_err("must be refused");
         assert_eq!(e.code, ErrorCode::InvalidVersion);
         assert!(judge_against("1.2.0", before.clone(), "v1.2.0", &before).is_err());
         // No SemVer version before: anything SemVer goes.
-        let first = judge("1.0.0", &removed, &["beta".to_owned()], |_| unreachable!()).unwrap();
+        let first =
+            judge("1.0.0", &removed, &["beta".to_owned()], |_| unreachable!()).expect("test value");
         assert_eq!(first, ChangeSummary::default());
         assert!(judge("beta2", &removed, &[], |_| unreachable!()).is_err());
     }
@@ -226,7 +230,7 @@ mod tests {
     fn capability_changes_are_summarised() {
         let before = json!({"capabilities": {"network": ["a.io"], "shell": false}});
         let after = json!({"capabilities": {"network": [], "shell": true}});
-        let s = judge_against("1.0.0", before, "1.0.1", &after).unwrap();
+        let s = judge_against("1.0.0", before, "1.0.1", &after).expect("test value");
         assert_eq!(s.capabilities_widened, ["shell"]);
         assert_eq!(s.capabilities_narrowed, ["network"]);
         assert!(!s.schema_changed);
