@@ -1,6 +1,8 @@
 //! What clients send to create, submit and publish skills.
 
-use crate::model::capability::{CapabilitiesInput, HOST_PATTERN, MAX_HOSTS, MAX_SECRETS, SECRET_PATTERN};
+use crate::model::capability::{
+    CapabilitiesInput, HOST_PATTERN, MAX_HOSTS, MAX_SECRETS, SECRET_PATTERN,
+};
 use crate::model::listing::{PackageRef, RiskLevel, SkillType};
 use crate::model::schema as s;
 use serde::{Deserialize, Serialize};

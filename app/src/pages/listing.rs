@@ -189,12 +189,28 @@ fn Detail(kind: ListingKind, d: ListingDetail, targets: Targets, rated: bool) ->
 fn VersionChangeSummary(c: crate::model::catalog::VersionChange) -> impl IntoView {
     const BADGE: &str = "inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium";
     let (label, tone) = match (&c.previous_version, c.breaking.is_empty(), c.schema_changed) {
-        (None, _, _) => ("First version".to_owned(), "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300"),
-        (Some(_), false, _) => (format!("Breaking ({})", c.breaking.len()), "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200"),
-        (Some(_), true, true) => ("Compatible schema change".to_owned(), "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200"),
-        (Some(_), true, false) => ("No schema change".to_owned(), "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300"),
+        (None, _, _) => (
+            "First version".to_owned(),
+            "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
+        ),
+        (Some(_), false, _) => (
+            format!("Breaking ({})", c.breaking.len()),
+            "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200",
+        ),
+        (Some(_), true, true) => (
+            "Compatible schema change".to_owned(),
+            "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200",
+        ),
+        (Some(_), true, false) => (
+            "No schema change".to_owned(),
+            "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
+        ),
     };
-    let bump = c.bump.clone().zip(c.previous_version.clone()).map(|(b, p)| format!("{b} bump from {p}"));
+    let bump = c
+        .bump
+        .clone()
+        .zip(c.previous_version.clone())
+        .map(|(b, p)| format!("{b} bump from {p}"));
     view! {
         <div class="mt-1 flex flex-wrap items-center gap-1" data-testid="version-change">
             <span class=format!("{BADGE} {tone}")>{label}</span>

@@ -11,9 +11,9 @@ use super::skill_wire::{
 };
 use app::backend::auth::{Permission, Principal};
 use app::backend::services::{deprecation, listings, skills};
-use app::model::deprecation::InstallWarning;
 use app::backend::state::AppState;
 use app::error::MarketError;
+use app::model::deprecation::InstallWarning;
 use app::model::kind::ListingKind;
 use app::model::listing::{split_tags, ListingStatus, SortBy};
 use app::model::page::PageParams;

@@ -249,7 +249,12 @@ fn version_change(stored: &serde_json::Value) -> Option<crate::model::catalog::V
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_default();
-                format!("{} {}: {}", c.schema, if c.path.is_empty() { "/" } else { &c.path }, change.replace('_', " "))
+                format!(
+                    "{} {}: {}",
+                    c.schema,
+                    if c.path.is_empty() { "/" } else { &c.path },
+                    change.replace('_', " ")
+                )
             })
             .collect(),
         capabilities_widened: s.capabilities_widened,

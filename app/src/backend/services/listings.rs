@@ -1220,11 +1220,18 @@ pub async fn rate(
         version: listing.current_version.clone().filter(|_| verified_install),
     };
     let (sum, count) = if replace {
-        let old = reviews::replace(&mut *tx, id, principal.user_id, rating, review.as_deref(), &provenance)
-            .await?
-            .ok_or_else(|| {
-                MarketError::route_not_found().with_message("You have not rated this item yet")
-            })?;
+        let old = reviews::replace(
+            &mut *tx,
+            id,
+            principal.user_id,
+            rating,
+            review.as_deref(),
+            &provenance,
+        )
+        .await?
+        .ok_or_else(|| {
+            MarketError::route_not_found().with_message("You have not rated this item yet")
+        })?;
         reviews::bump_listing(&mut *tx, id, rating - old, 0).await?
     } else {
         let created = reviews::insert(&mut *tx, id, principal.user_id, principal.tenant_id, rating, review.as_deref(), &provenance)

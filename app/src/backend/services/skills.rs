@@ -12,13 +12,13 @@ use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::parse_name;
 use crate::model::account::Plan;
+use crate::model::capability::Capabilities;
 use crate::model::kind::ListingKind;
 use crate::model::listing::PackageRef;
 use crate::model::listing::{
     check_schema_shape, parse_optional_text, parse_packages, parse_price, parse_tags, parse_url,
     ListingStatus, RiskLevel, SkillSpec, SkillType, MAX_CODE,
 };
-use crate::model::capability::Capabilities;
 use crate::model::package::PackageType;
 use crate::model::skill::{CustomizeSkill, PublishSkill, SkillInput};
 use serde_json::Value;
@@ -333,7 +333,12 @@ pub fn config_errors(schema: &Value, config: &Value) -> Vec<String> {
             .as_ref()
             .and_then(|d| d.get("errors"))
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .filter(|v: &Vec<String>| !v.is_empty())
             .unwrap_or_else(|| vec![e.message.clone()]),
     }

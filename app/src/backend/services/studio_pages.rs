@@ -14,9 +14,8 @@ use crate::model::kind::ListingKind;
 use crate::model::page::PageParams;
 use crate::model::skill::SkillInput;
 use crate::model::studio::{
-    AgentView, AuditEntryView, CanvasView, FieldChange, FlaggedReview, InstallPreview, OperatorDesk,
-    QueueItem,
-    Submission, WorkflowView, WorkspaceView,
+    AgentView, AuditEntryView, CanvasView, FieldChange, FlaggedReview, InstallPreview,
+    OperatorDesk, QueueItem, Submission, WorkflowView, WorkspaceView,
 };
 use uuid::Uuid;
 
