@@ -254,7 +254,15 @@ async fn two_instances_mirror_approved_listings_and_follow_their_changes(pool: P
         ],
     )
     .await;
-    let b = start_with(&url_b, &[("FEDERATION_SYNC_SECONDS", "0")]).await;
+    let metrics_b = format!("127.0.0.1:{}", free_port());
+    let b = start_with(
+        &url_b,
+        &[
+            ("FEDERATION_SYNC_SECONDS", "0"),
+            ("METRICS_BIND", &metrics_b),
+        ],
+    )
+    .await;
 
     // Keys: missing 401, unknown 403, federation off on B: 404.
     let feed_a = format!("{}/api/federation/v1/marketplace/skills", a.base);
@@ -541,6 +549,31 @@ async fn two_instances_mirror_approved_listings_and_follow_their_changes(pool: P
     assert!(peer["last_sync_at"].is_string());
     assert_eq!(peer["last_error"], Value::Null);
     assert!(!v.to_string().contains(KEY_FOR_B), "key shown: {v}");
+
+    // Every sync of the peer was counted once, by its outcome: five runs,
+    // none of them with errors.
+    let text = reqwest::get(format!("http://{metrics_b}/metrics"))
+        .await
+        .expect("scrape")
+        .text()
+        .await
+        .expect("metrics text");
+    let runs = |outcome: &str| {
+        text.lines()
+            .find(|l| {
+                l.starts_with("federation_sync_runs_total{")
+                    && l.contains("peer=\"a\"")
+                    && l.contains(&format!("outcome=\"{outcome}\""))
+            })
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    assert_eq!(
+        (runs("ok"), runs("errors"), runs("failed")),
+        (5.0, 0.0, 0.0),
+        "{text}"
+    );
 
     // Removing the peer removes its mirrors.
     let (s, _) = http(
