@@ -2,7 +2,8 @@
 //! ratings per day, for its publisher and operators) and
 //! `GET /api/admin/stats` (the review queue's health per day).
 
-use super::extract::{parse_id, ApiQuery, Auth, MaybeAuth};
+use super::extract::{ApiQuery, Auth, MaybeAuth};
+use app::backend::db::listing_ids;
 use app::backend::services::stats;
 use app::backend::state::AppState;
 use app::error::MarketError;
@@ -55,10 +56,9 @@ pub async fn listing_stats(
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<StatsQuery>,
 ) -> Result<Json<ListingStats>, MarketError> {
-    let id = parse_id(
-        &id,
-        MarketError::route_not_found().with_message("Listing not found"),
-    )?;
+    // The same id forms as deprecate: a UUID or a workflow template's string id.
+    let id = app::read!(state, |db| listing_ids::resolve(db, &id))?
+        .ok_or_else(|| MarketError::route_not_found().with_message("Listing not found"))?;
     let days = StatsDays::parse(q.days)?;
     Ok(Json(stats::listing(&state, p.as_ref(), id, days).await?))
 }

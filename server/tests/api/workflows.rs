@@ -564,3 +564,53 @@ async fn export_then_file_import_round_trips_and_hostile_files_change_nothing(po
     .await
     .assert_envelope(400, "VALIDATION_ERROR");
 }
+
+/// Stats take the same id forms as deprecate: a workflow template's
+/// string id answers as its UUID does, for the publisher and for others
+/// (public totals), and an unknown string id is the unknown UUID's 404.
+#[sqlx::test(migrations = "../migrations")]
+async fn stats_take_a_templates_string_id_like_deprecate(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let creator = actor(&pool, "Acme", "owner").await;
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    let other = actor(&pool, "Globex", "member").await;
+    let uuid = approved_template(&app, &creator, &operator, "tmpl_stats").await;
+    for cred in [&creator.cred, &other.cred, &Cred::Anon] {
+        let by_uuid = app
+            .expect(
+                "GET",
+                &format!("/api/listings/{uuid}/stats"),
+                cred,
+                None,
+                200,
+            )
+            .await;
+        let by_name = app
+            .expect("GET", "/api/listings/tmpl_stats/stats", cred, None, 200)
+            .await;
+        assert_eq!(by_name, by_uuid);
+    }
+    let unknown = app
+        .call(
+            "GET",
+            &format!("/api/listings/{}/stats", uuid::Uuid::now_v7()),
+            &other.cred,
+            None,
+        )
+        .await
+        .assert_envelope(404, "NOT_FOUND");
+    let v = app
+        .call("GET", "/api/listings/tmpl_nope/stats", &other.cred, None)
+        .await
+        .assert_envelope(404, "NOT_FOUND");
+    assert_eq!(v, unknown);
+    // The deprecate route resolves the very same string id.
+    app.expect(
+        "POST",
+        "/api/listings/tmpl_stats/deprecate",
+        &creator.cred,
+        Some(json!({"reason": "Superseded"})),
+        200,
+    )
+    .await;
+}

@@ -17,31 +17,18 @@ impl ListingRow {
 }
 
 /// A listing of any kind by its UUID or its string id (workflow
-/// templates). A string id two kinds share names neither.
+/// templates), through the shared [`super::listing_ids::resolve`].
 pub async fn find_any(
-    db: impl PgExecutor<'_>,
+    conn: &mut sqlx::PgConnection,
     raw: &str,
 ) -> Result<Option<ListingRow>, sqlx::Error> {
-    let rows: Vec<ListingRow> = match Uuid::parse_str(raw) {
-        Ok(id) => {
-            sqlx::query_as(&format!("SELECT {COLUMNS} FROM listings WHERE id = $1"))
-                .bind(id)
-                .fetch_all(db)
-                .await?
-        }
-        Err(_) => {
-            sqlx::query_as(&format!(
-                "SELECT {COLUMNS} FROM listings WHERE external_id = $1 LIMIT 2"
-            ))
-            .bind(raw)
-            .fetch_all(db)
-            .await?
-        }
+    let Some(id) = super::listing_ids::resolve(&mut *conn, raw).await? else {
+        return Ok(None);
     };
-    Ok(match <[ListingRow; 1]>::try_from(rows) {
-        Ok([row]) => Some(row),
-        Err(_) => None,
-    })
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM listings WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
 }
 
 /// Locks listings for a change, in id order so that two changes naming

@@ -10,6 +10,7 @@ pub mod identity;
 pub mod installed_domains;
 pub mod installed_skills;
 pub mod installs;
+pub mod listing_ids;
 pub mod listings;
 pub mod login_attempts;
 pub mod oauth;

@@ -190,7 +190,8 @@ pub async fn install_warnings_of(
     state: &AppState,
     listing_id: Uuid,
 ) -> MarketResult<Vec<InstallWarning>> {
-    match db::find_any(&state.pool, &listing_id.to_string()).await? {
+    let mut conn = state.pool.acquire().await?;
+    match db::find_any(&mut conn, &listing_id.to_string()).await? {
         Some(row) => install_warnings(state, &row).await,
         None => Ok(Vec::new()),
     }
