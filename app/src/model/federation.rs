@@ -148,6 +148,16 @@ pub struct BundleVersion {
     pub created_at: DateTime<Utc>,
 }
 
+/// A deprecation as the exporting instance states it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct BundleDeprecation {
+    pub reason: String,
+    /// The replacement's id on the exporting instance.
+    #[schema(required)]
+    pub replacement_id: Option<String>,
+    pub deprecated_at: DateTime<Utc>,
+}
+
 /// The approved content of one listing, as a peer mirrors it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Bundle {
@@ -170,6 +180,12 @@ pub struct Bundle {
     pub spec: Value,
     /// Newest first, at most [`Bundle::MAX_VERSIONS`].
     pub versions: Vec<BundleVersion>,
+    /// Absent in bundles of instances without deprecation: not deprecated.
+    #[serde(default)]
+    pub deprecated: bool,
+    #[serde(default)]
+    #[schema(required)]
+    pub deprecation: Option<BundleDeprecation>,
     pub publisher_name: String,
     pub created_at: DateTime<Utc>,
     /// `sha256:` + hex SHA-256 of the RFC 8785 JSON of this bundle without

@@ -1255,3 +1255,113 @@ async fn replacing_a_peer_keeps_what_it_leaves_out(pool: PgPool) {
     let kept = put(json!({"url": "http://127.0.0.1:11/", "key": "k-2"}), 200).await;
     assert_eq!(kept["enabled"], true, "{kept}");
 }
+
+/// A deprecation on A reaches B's mirror with its reason and its
+/// replacement (B's mirror of it), and B's browse then skips the mirror
+/// like a local deprecated listing; undeprecating on A lifts it on B.
+#[sqlx::test(migrations = "../migrations")]
+async fn deprecations_travel_with_the_bundle(pool: PgPool) {
+    let app_a = TestApp::new(pool.clone()).await;
+    let publisher = actor(&pool, "Acme", "owner").await;
+    let operator_a = actor(&pool, "Platform A", "super_admin").await;
+    let old = approved_skill(&app_a, &publisher, &operator_a, skill_body("Old Way")).await;
+    let new = approved_skill(&app_a, &publisher, &operator_a, skill_body("New Way")).await;
+    let a = start_with(
+        &database_url(&pool),
+        &[
+            ("FEDERATION_KEYS", KEY_FOR_B),
+            ("FEDERATION_SYNC_SECONDS", "0"),
+        ],
+    )
+    .await;
+    let (_url_b, pool_b) = second_database(&pool).await;
+    let app_b = TestApp::new(pool_b.clone()).await;
+    let operator_b = actor(&pool_b, "Platform B", "super_admin").await;
+    app_b
+        .expect(
+            "PUT",
+            "/api/admin/federation/peers/a",
+            &operator_b.cred,
+            Some(json!({"url": a.base, "key": KEY_FOR_B})),
+            201,
+        )
+        .await;
+    let sync_b = || {
+        app_b.expect(
+            "POST",
+            "/api/admin/federation/peers/a/sync",
+            &operator_b.cred,
+            None,
+            200,
+        )
+    };
+    sync_b().await;
+    let deprecation_on_b = |remote: String| {
+        let pool_b = pool_b.clone();
+        async move {
+            sqlx::query_as::<_, (Option<String>, Option<Uuid>)>(
+                "SELECT deprecation_reason, replacement_id FROM listings \
+                 WHERE origin_peer = 'a' AND origin_remote_id = $1",
+            )
+            .bind(remote)
+            .fetch_one(&pool_b)
+            .await
+            .expect("mirror")
+        }
+    };
+    assert_eq!(deprecation_on_b(old.clone()).await, (None, None));
+
+    app_a
+        .expect(
+            "POST",
+            &format!("/api/listings/{old}/deprecate"),
+            &publisher.cred,
+            Some(json!({"reason": "Use New Way", "replacement_id": new})),
+            200,
+        )
+        .await;
+    let bundle = reqwest::Client::new()
+        .get(format!(
+            "{}/api/federation/v1/marketplace/skills/{old}/bundle",
+            a.base
+        ))
+        .header("x-federation-key", KEY_FOR_B)
+        .send()
+        .await
+        .expect("bundle")
+        .json::<Value>()
+        .await
+        .expect("bundle json");
+    assert_eq!(bundle["deprecated"], true, "{bundle}");
+    assert_eq!(bundle["deprecation"]["replacement_id"], new.as_str());
+    let report = sync_b().await;
+    assert_eq!(
+        report["updated"], 1,
+        "the deprecation moved the feed: {report}"
+    );
+    let (mirror_of_new, _, _) = mirror(&pool_b, &new).await.expect("mirror of new");
+    assert_eq!(
+        deprecation_on_b(old.clone()).await,
+        (Some("Use New Way".to_owned()), Some(mirror_of_new))
+    );
+    let browse = app_b.get("/api/public/v1/marketplace/skills?query=Way").await.json();
+    let shown = browse.to_string();
+    assert!(
+        !shown.contains("Old Way") && shown.contains("New Way"),
+        "{shown}"
+    );
+
+    app_a
+        .expect(
+            "POST",
+            &format!("/api/listings/{old}/undeprecate"),
+            &publisher.cred,
+            None,
+            200,
+        )
+        .await;
+    sync_b().await;
+    assert_eq!(deprecation_on_b(old).await, (None, None));
+    drop(a);
+    drop_database(&pool, pool_b).await;
+}

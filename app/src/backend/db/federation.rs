@@ -301,7 +301,44 @@ pub struct MirrorContent<'a> {
     pub license: Option<&'a str>,
     pub version: Option<&'a str>,
     pub spec: &'a Value,
+    pub deprecation: Option<MirrorDeprecation<'a>>,
     pub content_hash: &'a str,
+}
+
+/// The peer's deprecation of a mirror, its replacement resolved here.
+pub struct MirrorDeprecation<'a> {
+    pub reason: &'a str,
+    pub deprecated_at: DateTime<Utc>,
+    pub replacement_id: Option<Uuid>,
+}
+
+impl MirrorContent<'_> {
+    fn deprecated_at(&self) -> Option<DateTime<Utc>> {
+        self.deprecation.as_ref().map(|d| d.deprecated_at)
+    }
+    fn deprecation_reason(&self) -> Option<&str> {
+        self.deprecation.as_ref().map(|d| d.reason)
+    }
+    fn replacement_id(&self) -> Option<Uuid> {
+        self.deprecation.as_ref().and_then(|d| d.replacement_id)
+    }
+}
+
+/// The local mirror of the peer's listing `remote_id`, if any.
+pub async fn mirror_id(
+    db: impl PgExecutor<'_>,
+    peer: &str,
+    kind: &str,
+    remote_id: &str,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM listings WHERE origin_peer = $1 AND kind = $2 AND origin_remote_id = $3",
+    )
+    .bind(peer)
+    .bind(kind)
+    .bind(remote_id)
+    .fetch_optional(db)
+    .await
 }
 
 /// Creates the mirror, unless a concurrent sync just did (`None`).
@@ -319,9 +356,9 @@ pub async fn insert_mirror(
     let id: Option<Uuid> = sqlx::query_scalar(
         "INSERT INTO listings (id, kind, publisher_tenant_id, name, slug, description, long_description, \
            category, tags, price, license, status, spec, current_version, approved_at, reviewed_at, \
-           origin_peer, origin_remote_id, origin_url) \
+           origin_peer, origin_remote_id, origin_url, deprecated_at, deprecation_reason, replacement_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::numeric, $11, 'approved', $12, $13, now(), now(), \
-           $14, $15, $16) \
+           $14, $15, $16, $17, $18, $19) \
          ON CONFLICT (origin_peer, kind, origin_remote_id) WHERE origin_peer IS NOT NULL DO NOTHING \
          RETURNING id",
     )
@@ -341,6 +378,9 @@ pub async fn insert_mirror(
     .bind(peer)
     .bind(remote_id)
     .bind(url)
+    .bind(c.deprecated_at())
+    .bind(c.deprecation_reason())
+    .bind(c.replacement_id())
     .fetch_optional(&mut *db)
     .await?;
     if let Some(id) = id {
@@ -364,7 +404,8 @@ pub async fn update_mirror(
     sqlx::query(
         "UPDATE listings SET name = $2, description = $3, long_description = $4, category = $5, \
            tags = $6, price = $7::numeric, license = $8, spec = $9, current_version = $10, status = $11, \
-           updated_at = now() WHERE id = $1",
+           deprecated_at = $12, deprecation_reason = $13, replacement_id = $14, updated_at = now() \
+         WHERE id = $1",
     )
     .bind(listing_id)
     .bind(c.name)
@@ -377,6 +418,9 @@ pub async fn update_mirror(
     .bind(c.spec)
     .bind(c.version)
     .bind(status)
+    .bind(c.deprecated_at())
+    .bind(c.deprecation_reason())
+    .bind(c.replacement_id())
     .execute(&mut *db)
     .await?;
     sqlx::query(

@@ -8,8 +8,8 @@ use crate::backend::db::federation as db;
 use crate::backend::state::AppState;
 use crate::error::{MarketError, MarketResult};
 use crate::model::federation::{
-    parse_peer_url, route_kind, Bundle, BundleVersion, FeedCursor, FeedItem, FeedPage, Peer,
-    PeerList, PeerName, PutPeer,
+    parse_peer_url, route_kind, Bundle, BundleDeprecation, BundleVersion, FeedCursor, FeedItem,
+    FeedPage, Peer, PeerList, PeerName, PutPeer,
 };
 use crate::model::kind::ListingKind;
 use chrono::{DateTime, Utc};
@@ -192,6 +192,14 @@ async fn bundles(
             version: r.current_version.clone(),
             spec: r.spec.clone(),
             versions: versions.remove(&r.id).unwrap_or_default(),
+            deprecated: r.deprecated_at.is_some(),
+            deprecation: r.deprecated_at.zip(r.deprecation_reason.clone()).map(
+                |(deprecated_at, reason)| BundleDeprecation {
+                    reason,
+                    replacement_id: r.replacement_id.map(|id| id.to_string()),
+                    deprecated_at,
+                },
+            ),
             publisher_name: e.publisher_name,
             created_at: r.created_at,
             content_hash: String::new(),
@@ -370,6 +378,21 @@ pub async fn apply_bundle(
     bundle: &Bundle,
 ) -> MarketResult<Applied> {
     let remote_id = bundle.id.as_str();
+    // The replacement is named by its id on the peer: here it is its
+    // mirror, when there is one.
+    let deprecation = match &bundle.deprecation {
+        Some(d) => Some(db::MirrorDeprecation {
+            reason: &d.reason,
+            deprecated_at: d.deprecated_at,
+            replacement_id: match d.replacement_id.as_deref() {
+                Some(remote) => {
+                    db::mirror_id(&state.pool, &peer.name, kind.as_str(), remote).await?
+                }
+                None => None,
+            },
+        }),
+        None => None,
+    };
     let content = db::MirrorContent {
         name: &bundle.name,
         description: &bundle.description,
@@ -380,6 +403,7 @@ pub async fn apply_bundle(
         license: bundle.license.as_deref(),
         version: bundle.version.as_deref(),
         spec: &bundle.spec,
+        deprecation,
         content_hash: &bundle.content_hash,
     };
     let fields = crate::backend::db::listings::Snapshot {
