@@ -1344,7 +1344,10 @@ async fn deprecations_travel_with_the_bundle(pool: PgPool) {
         deprecation_on_b(old.clone()).await,
         (Some("Use New Way".to_owned()), Some(mirror_of_new))
     );
-    let browse = app_b.get("/api/public/v1/marketplace/skills?query=Way").await.json();
+    let browse = app_b
+        .get("/api/public/v1/marketplace/skills?query=Way")
+        .await
+        .json();
     let shown = browse.to_string();
     assert!(
         !shown.contains("Old Way") && shown.contains("New Way"),
