@@ -691,16 +691,18 @@ pub async fn kind_of(db: impl PgExecutor<'_>, id: Uuid) -> Result<Option<String>
         .await
 }
 
-/// Records an operator's explicit approval of a high-risk listing.
 /// Withdraws an operator's approve-risk (the skill was granted more since).
 pub async fn withdraw_risk_approval(db: impl PgExecutor<'_>, id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE listings SET risk_approved_at = NULL, risk_approved_by = NULL WHERE id = $1")
-        .bind(id)
-        .execute(db)
-        .await
-        .map(drop)
+    sqlx::query(
+        "UPDATE listings SET risk_approved_at = NULL, risk_approved_by = NULL WHERE id = $1",
+    )
+    .bind(id)
+    .execute(db)
+    .await
+    .map(drop)
 }
 
+/// Records an operator's explicit approval of a high-risk listing.
 pub async fn approve_risk(
     db: impl PgExecutor<'_>,
     id: Uuid,
