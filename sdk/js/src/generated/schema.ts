@@ -2234,6 +2234,9 @@ export interface components {
              */
             content_hash: string;
             created_at: string;
+            /** @description Absent in bundles of instances without deprecation: not deprecated. */
+            deprecated?: boolean;
+            deprecation: components["schemas"]["BundleDeprecation"] | null;
             description: string;
             id: string;
             kind: string;
@@ -2249,6 +2252,13 @@ export interface components {
             version: string | null;
             /** @description Newest first, at most [`Bundle::MAX_VERSIONS`]. */
             versions: components["schemas"]["BundleVersion"][];
+        };
+        /** @description A deprecation as the exporting instance states it. */
+        BundleDeprecation: {
+            deprecated_at: string;
+            reason: string;
+            /** @description The replacement's id on the exporting instance. */
+            replacement_id: string | null;
         };
         /** @description A version as history lists it. */
         BundleVersion: {

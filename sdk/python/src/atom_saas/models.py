@@ -94,6 +94,19 @@ class AuditLog(ApiModel):
     offset: int
 
 
+class BundleDeprecation(ApiModel):
+    """
+    A deprecation as the exporting instance states it.
+    """
+
+    deprecated_at: str
+    reason: str
+    replacement_id: Optional[str]
+    """
+    The replacement's id on the exporting instance.
+    """
+
+
 class BundleVersion(ApiModel):
     """
     A version as history lists it.
@@ -1790,6 +1803,11 @@ class Bundle(ApiModel):
     this field.
     """
     created_at: str
+    deprecated: Optional[bool] = None
+    """
+    Absent in bundles of instances without deprecation: not deprecated.
+    """
+    deprecation: Optional[BundleDeprecation]
     description: str
     id: str
     kind: str
