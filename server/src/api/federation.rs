@@ -3,6 +3,7 @@
 //! (`/api/admin/federation/**`).
 
 use super::extract::{ApiJson, ApiQuery, Auth};
+use app::backend::auth::Permission;
 use app::backend::client_ip::ClientIp;
 use app::backend::services::federation as service;
 use app::backend::state::AppState;
@@ -164,8 +165,12 @@ pub async fn put_peer(
     State(state): State<AppState>,
     Auth(p): Auth,
     Path(name): Path<String>,
-    ApiJson(req): ApiJson<PutPeer>,
+    body: Result<ApiJson<PutPeer>, MarketError>,
 ) -> Result<Response, MarketError> {
+    // Who may call comes before what was sent: a tenant's call to this
+    // operator route is 403 whatever its body.
+    p.require(Permission::GovernanceApprove)?;
+    let ApiJson(req) = body?;
     let (peer, created) = service::put_peer(&state, &p, &name, &req).await?;
     let status = if created {
         StatusCode::CREATED

@@ -102,7 +102,15 @@ pub async fn http_cache(req: Request, next: Next) -> Response {
     if personal {
         // Whatever the route, an answer to a credential stays with its
         // caller, and is never a 304 (no tag is given out to compare with).
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PRIVATE));
+        // A route that already forbids storing (a shown secret) keeps its
+        // own word.
+        let stored_nowhere = headers
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("no-store"));
+        if !stored_nowhere {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PRIVATE));
+        }
         headers.remove(header::ETAG);
         return response;
     }
