@@ -72,12 +72,15 @@ impl PeerName {
 /// A peer's base URL: http(s), no query or fragment, kept without a
 /// trailing slash.
 pub fn parse_peer_url(s: &str) -> MarketResult<String> {
-    let s = s.trim();
+    // The same rule as PutPeer's documented pattern, taken as written.
     let ok = (s.starts_with("http://") || s.starts_with("https://"))
-        && s.len() <= 2000
+        && s.chars().count() <= 2000
         && !s.contains(['?', '#'])
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-        && s.split("://").nth(1).is_some_and(|rest| !rest.is_empty());
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '\u{feff}')
+        && s.split_once("://")
+            .is_some_and(|(_, rest)| !rest.is_empty());
     if ok {
         Ok(s.trim_end_matches('/').to_owned())
     } else {
@@ -202,6 +205,10 @@ impl Bundle {
 #[serde(deny_unknown_fields)]
 pub struct PutPeer {
     /// The peer's base URL (`https://market.example.com`).
+    #[schema(
+        pattern = r"^https?://[^\s?#\x00-\x1f\x7f-\x9f\ufeff]+$",
+        max_length = 2000
+    )]
     pub url: String,
     /// What this instance presents as X-Federation-Key there; optional when
     /// replacing a peer (the stored one is kept).
@@ -278,7 +285,14 @@ mod tests {
             parse_peer_url("http://a.test:3000/").expect("url"),
             "http://a.test:3000"
         );
-        for bad in ["ftp://a", "http://", "http://a?x=1", "javascript:alert(1)"] {
+        for bad in [
+            "ftp://a",
+            "http://",
+            "http://a?x=1",
+            "javascript:alert(1)",
+            " http://a",
+            "http://a\u{feff}",
+        ] {
             assert!(parse_peer_url(bad).is_err(), "{bad}");
         }
     }
