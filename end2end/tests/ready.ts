@@ -24,7 +24,12 @@ export async function open(page: Page, path: string, javaScriptEnabled: boolean)
   seen.length = 0;
   const response = await page.goto(path);
   if (javaScriptEnabled) {
-    await expect(page.locator("main[data-hydrated=true]")).toHaveCount(1, { timeout: 20_000 });
+    try {
+      await expect(page.locator("main[data-hydrated=true]")).toHaveCount(1, { timeout: 20_000 });
+    } catch (e) {
+      // Say why, when the page says it: a panic or a script error.
+      throw new Error(`${path} did not hydrate; errors seen:\n${seen.join("\n")}\n${e}`);
+    }
     expect(seen, `errors while hydrating ${path}:\n${seen.join("\n")}`).toEqual([]);
   }
   return response;

@@ -173,22 +173,28 @@ pub struct QueueRow {
     pub decision_buckets: Vec<Option<i32>>,
 }
 
+/// The day's histogram from index 1: a day's first decision in bucket n
+/// makes PostgreSQL start the array at n, which sqlx cannot decode.
+const BUCKETS: &str = "array_cat(array_fill(NULL::integer, \
+    ARRAY[greatest(coalesce(array_lower(decision_buckets, 1), 1) - 1, 0)]), decision_buckets) \
+    AS decision_buckets";
+
 /// The window's days, and the last stored day before it (the state a
 /// window that starts without a change carries on from).
 pub async fn queue_days(
     db: impl PgExecutor<'_>,
     from: NaiveDate,
 ) -> Result<Vec<QueueRow>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as(&format!(
         "(SELECT day, submissions::int8, approvals::int8, rejections::int8, withdrawals::int8, \
-            queue_size::int8, oldest_submitted_at, decision_buckets \
+            queue_size::int8, oldest_submitted_at, {BUCKETS} \
           FROM review_queue_daily WHERE day < $1 ORDER BY day DESC LIMIT 1) \
          UNION ALL \
          (SELECT day, submissions::int8, approvals::int8, rejections::int8, withdrawals::int8, \
-            queue_size::int8, oldest_submitted_at, decision_buckets \
+            queue_size::int8, oldest_submitted_at, {BUCKETS} \
           FROM review_queue_daily WHERE day >= $1) \
-         ORDER BY day",
-    )
+         ORDER BY day"
+    ))
     .bind(from)
     .fetch_all(db)
     .await
