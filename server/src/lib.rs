@@ -12,12 +12,23 @@ pub mod webhooks;
 
 use app::backend::state::AppState;
 use axum::Router;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::OnceLock;
+
+/// The pages' routes, walked out of the app once per process. Walking them
+/// sets a process-wide flag in leptos_server that parks any resource first
+/// polled meanwhile, forever (leptos-rs/leptos#4773): a second router built
+/// while another renders a page (every integration test builds its own)
+/// would leave that page's stream hanging.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
 
 /// The whole application: documented JSON routes under `/api`, server
 /// functions under `/sfn`, pages and static files for everything else.
 pub fn build_router(state: AppState, http: middleware::HttpSettings) -> Router {
-    let routes = generate_route_list(app::App);
+    let routes = page_routes();
     let leptos_options = state.leptos_options.clone();
     // leptos_axum provides the router state (AppState) to every server
     // function and page render; nothing more to add to the context.

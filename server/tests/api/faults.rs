@@ -124,11 +124,15 @@ async fn sigterm_under_load_completes_every_in_flight_request(pool: PgPool) {
     let tally = Arc::new(Mutex::new(Tally::default()));
     let url = format!("{}/api/public/v1/marketplace/skills?limit=20", server.base);
     let tasks = load(url, 6, stop.clone(), tally.clone());
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    assert!(
-        tally.lock().map(|t| t.ok).unwrap_or(0) > 20,
-        "load is flowing"
-    );
+    // However slow the machine, the load must be flowing before SIGTERM.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    while tally.lock().map(|t| t.ok).unwrap_or(0) <= 20 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "load is not flowing"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 
     // Eight writes in flight: accepted, bodies half read, when SIGTERM lands.
     let addr = server.base.trim_start_matches("http://").to_owned();

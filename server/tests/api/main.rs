@@ -31,6 +31,7 @@ mod limits;
 mod metrics;
 mod oauth;
 mod openapi;
+mod page_streams;
 mod pages;
 mod processes;
 mod quotas;
