@@ -219,7 +219,7 @@ pub struct SignupRequest {
 }
 
 fn tenant_name() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
-    crate::model::schema::of(crate::model::schema::name(100))
+    crate::model::schema::of(crate::model::bounds::ShortName::schema())
 }
 
 fn signup_email() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
@@ -319,7 +319,7 @@ pub struct CreateKeyRequest {
 }
 
 fn key_name() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
-    crate::model::schema::of(crate::model::schema::name(100))
+    crate::model::schema::of(crate::model::bounds::ShortName::schema())
 }
 
 /// `read` or `read_write`, as a string field carries it.

@@ -2,7 +2,7 @@
 //! canvas needs to render it.
 
 use crate::error::{MarketError, MarketResult};
-use crate::model::account::parse_name;
+use crate::model::bounds::{Description, DisplayName, ShortName};
 use crate::model::listing::{
     check_schema_shape, parse_optional_text, parse_price, parse_tags, parse_url, MAX_CODE,
 };
@@ -70,11 +70,11 @@ const MAX_DEPENDENCIES: usize = 50;
 #[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct ComponentInput {
     #[serde(default)]
-    #[schema(required = true, schema_with = schemas::name200)]
+    #[schema(required = true, schema_with = schemas::display_name)]
     pub name: String,
     #[schema(schema_with = schemas::description)]
     pub description: Option<String>,
-    #[schema(schema_with = schemas::name100)]
+    #[schema(schema_with = schemas::short_name)]
     pub category: Option<String>,
     #[schema(schema_with = schemas::component_type)]
     pub component_type: Option<String>,
@@ -101,7 +101,7 @@ pub struct ComponentInput {
     pub demo_url: Option<String>,
     #[schema(schema_with = schemas::price)]
     pub price: Option<f64>,
-    #[schema(schema_with = schemas::name100)]
+    #[schema(schema_with = schemas::short_name)]
     pub license: Option<String>,
 }
 
@@ -110,14 +110,14 @@ pub mod schemas {
     use crate::model::schema::{self, of};
     use utoipa::openapi::{RefOr, Schema};
 
-    pub fn name200() -> RefOr<Schema> {
-        of(schema::name(200))
+    pub fn display_name() -> RefOr<Schema> {
+        of(crate::model::bounds::DisplayName::schema())
     }
-    pub fn name100() -> RefOr<Schema> {
-        of(schema::name(100))
+    pub fn short_name() -> RefOr<Schema> {
+        of(crate::model::bounds::ShortName::schema())
     }
     pub fn description() -> RefOr<Schema> {
-        of(schema::text(2000))
+        of(crate::model::bounds::Description::schema())
     }
     pub fn code() -> RefOr<Schema> {
         of(schema::text(200_000))
@@ -135,7 +135,9 @@ pub mod schemas {
         of(schema::nested_schema())
     }
     pub fn dependencies() -> RefOr<Schema> {
-        of(serde_json::json!({"type": "array", "maxItems": 50, "items": schema::name(200)}))
+        of(
+            serde_json::json!({"type": "array", "maxItems": super::MAX_DEPENDENCIES, "items": crate::model::bounds::DisplayName::schema()}),
+        )
     }
     pub fn url() -> RefOr<Schema> {
         of(schema::url())
@@ -179,7 +181,9 @@ fn parse_dependencies(field: &str, raw: &[String]) -> MarketResult<Vec<String>> 
             format!("At most {MAX_DEPENDENCIES} entries"),
         ));
     }
-    raw.iter().map(|d| parse_name(field, d, 200)).collect()
+    raw.iter()
+        .map(|d| DisplayName::parse(field, d).map(DisplayName::into_string))
+        .collect()
 }
 
 /// A semantic-ish version: digits and dots, optionally a suffix.
@@ -219,19 +223,20 @@ impl ComponentInput {
             None => ComponentType::default(),
         };
         Ok(ParsedComponent {
-            name: parse_name("name", &self.name, 200)?,
-            description: parse_optional_text("description", self.description.as_deref(), 2000)?,
+            name: DisplayName::parse("name", &self.name)?.into_string(),
+            description: Description::parse("description", self.description.as_deref())?
+                .into_string(),
             category: self
                 .category
                 .as_deref()
-                .map(|c| parse_name("category", c, 100))
+                .map(|c| ShortName::parse("category", c).map(ShortName::into_string))
                 .transpose()?,
             tags: parse_tags(&self.tags)?,
             price: parse_price("price", self.price)?,
             license: self
                 .license
                 .as_deref()
-                .map(|l| parse_name("license", l, 100))
+                .map(|l| ShortName::parse("license", l).map(ShortName::into_string))
                 .transpose()?,
             spec: ComponentSpec {
                 component_type: component_type.as_str().to_owned(),

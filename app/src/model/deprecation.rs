@@ -58,7 +58,7 @@ pub struct DeprecationNotice {
 pub struct DeprecationReason(String);
 
 impl DeprecationReason {
-    pub const MAX: usize = 500;
+    pub const MAX: usize = crate::model::bounds::Reason::MAX;
 
     pub fn parse(raw: &str) -> MarketResult<Self> {
         let r = raw.trim();

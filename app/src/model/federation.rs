@@ -74,7 +74,7 @@ impl PeerName {
 pub fn parse_peer_url(s: &str) -> MarketResult<String> {
     // The same rule as PutPeer's documented pattern, taken as written.
     let ok = (s.starts_with("http://") || s.starts_with("https://"))
-        && s.chars().count() <= 2000
+        && s.chars().count() <= crate::model::bounds::HttpUrl::MAX
         && !s.contains(['?', '#'])
         && !s
             .chars()

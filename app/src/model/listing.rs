@@ -124,33 +124,10 @@ impl SkillSpec {
 /// Limits on what a submitted skill may carry.
 pub const MAX_CODE: usize = 200_000;
 pub const MAX_PACKAGES: usize = 100;
-pub const MAX_TAGS: usize = 20;
 
-/// Tags: trimmed, lower-cased, de-duplicated, each 1–40 characters.
+/// Tags as stored: see [`Tags::parse`](crate::model::bounds::Tags::parse).
 pub fn parse_tags(raw: &[String]) -> MarketResult<Vec<String>> {
-    let mut out: Vec<String> = Vec::new();
-    for t in raw {
-        let t = t.trim().to_lowercase();
-        if t.is_empty() {
-            continue;
-        }
-        if t.chars().count() > 40 || t.chars().any(char::is_control) {
-            return Err(MarketError::validation(
-                "tags",
-                "Each tag is 1 to 40 printable characters",
-            ));
-        }
-        if !out.contains(&t) {
-            out.push(t);
-        }
-    }
-    if out.len() > MAX_TAGS {
-        return Err(MarketError::validation(
-            "tags",
-            format!("At most {MAX_TAGS} tags"),
-        ));
-    }
-    Ok(out)
+    crate::model::bounds::Tags::parse(raw).map(crate::model::bounds::Tags::into_vec)
 }
 
 /// Tags of a filter, normalised like stored tags. Nothing is refused: a
@@ -172,17 +149,9 @@ pub fn split_tags(raw: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A listing's price: see [`Price::parse`](crate::model::bounds::Price::parse).
 pub fn parse_price(field: &str, price: Option<f64>) -> MarketResult<f64> {
-    match price {
-        None => Ok(0.0),
-        Some(p) if p.is_finite() && (0.0..=100_000.0).contains(&p) => {
-            Ok((p * 100.0).round() / 100.0)
-        }
-        Some(_) => Err(MarketError::validation(
-            field,
-            "Price must be between 0 and 100000",
-        )),
-    }
+    crate::model::bounds::Price::parse(field, price).map(crate::model::bounds::Price::get)
 }
 
 /// A price bound in a filter: absent, or a finite amount of 0 or more.
@@ -201,7 +170,7 @@ pub fn parse_url(field: &str, url: Option<&str>) -> MarketResult<Option<String>>
         None => Ok(None),
         Some(u)
             if (u.starts_with("https://") || u.starts_with("http://"))
-                && u.len() <= 2000
+                && u.len() <= crate::model::bounds::HttpUrl::MAX
                 && !u.chars().any(char::is_whitespace) =>
         {
             Ok(Some(u.to_owned()))

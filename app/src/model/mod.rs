@@ -1,6 +1,7 @@
 //! Wire types both sides use.
 
 pub mod account;
+pub mod bounds;
 pub mod capability;
 pub mod catalog;
 pub mod component;

@@ -9,6 +9,11 @@ pub struct PageParams {
 }
 
 impl PageParams {
+    /// The most one page of a list holds.
+    pub const MAX_LIMIT: i64 = 100;
+    /// The most a short list holds (featured templates, trending domains).
+    pub const MAX_SHORT_LIMIT: i64 = 50;
+
     /// Offsets stop here: deeper pages cost a scan of every row before them
     /// (a filter or a search narrows instead), and the bound keeps
     /// `offset + limit` far from overflow.
@@ -53,6 +58,16 @@ impl PageParams {
             ));
         }
         Ok(PageParams { limit, offset })
+    }
+
+    /// The schema of a `?limit=` that `parse` with this `max` accepts.
+    pub fn limit_schema(max: i64) -> serde_json::Value {
+        serde_json::json!({"type": "integer", "minimum": 1, "maximum": max})
+    }
+
+    /// The schema of a `?offset=` that `parse` accepts.
+    pub fn offset_schema() -> serde_json::Value {
+        serde_json::json!({"type": "integer", "minimum": 0, "maximum": Self::MAX_OFFSET})
     }
 
     pub fn has_more(&self, total: i64) -> bool {
@@ -118,6 +133,31 @@ mod tests {
         ] {
             assert!(Cursor::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn limits_take_their_max_and_refuse_one_more_naming_the_field() {
+        for max in [PageParams::MAX_LIMIT, PageParams::MAX_SHORT_LIMIT] {
+            assert_eq!(
+                PageParams::parse(Some(max), None, 10, max)
+                    .expect("max")
+                    .limit,
+                max
+            );
+            let e = PageParams::parse(Some(max + 1), None, 10, max).expect_err("max+1");
+            assert_eq!(e.code, ErrorCode::InvalidLimit);
+            let d = e.details.expect("details");
+            assert_eq!(d["field"], "limit");
+            assert_eq!(d["max"], max);
+            assert_eq!(PageParams::limit_schema(max)["maximum"], max);
+        }
+        let e =
+            PageParams::parse(None, Some(PageParams::MAX_OFFSET + 1), 10, 100).expect_err("offset");
+        assert_eq!(e.details.expect("details")["field"], "offset");
+        assert_eq!(
+            PageParams::offset_schema()["maximum"],
+            PageParams::MAX_OFFSET
+        );
     }
 
     #[test]

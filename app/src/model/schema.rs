@@ -54,15 +54,11 @@ pub fn url() -> Value {
 }
 
 pub fn price() -> Value {
-    json!({"type": "number", "minimum": 0, "maximum": 100000})
+    crate::model::bounds::Price::schema()
 }
 
 pub fn tags() -> Value {
-    json!({
-        "type": "array",
-        "maxItems": 20,
-        "items": {"type": "string", "pattern": "^[a-z0-9][a-z0-9 _-]{0,39}$"},
-    })
+    crate::model::bounds::Tags::schema()
 }
 
 pub fn one_of<T: Copy>(all: &[T], as_str: impl Fn(T) -> &'static str) -> Value {
@@ -81,7 +77,7 @@ pub fn present(max: usize) -> Value {
 
 /// An absolute http(s) URI without a fragment.
 pub fn redirect_uri() -> Value {
-    json!({"type": "string", "maxLength": 2000, "pattern": "^https?://[^#\\x00]*$"})
+    json!({"type": "string", "maxLength": crate::model::bounds::HttpUrl::MAX, "pattern": "^https?://[^#\\x00]*$"})
 }
 
 /// A nested JSON Schema a publisher supplies: any valid schema is accepted;

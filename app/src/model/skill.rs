@@ -14,7 +14,7 @@ use utoipa::openapi::{RefOr, Schema};
 /// ignored; protected ones (status, rating, installs, tenant) are not read.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SkillInput {
-    #[schema(schema_with = name200)]
+    #[schema(schema_with = display_name)]
     pub name: String,
     #[serde(default)]
     #[schema(schema_with = opt_description)]
@@ -42,7 +42,7 @@ pub struct SkillInput {
     #[schema(schema_with = opt_long_description)]
     pub long_description: Option<String>,
     #[serde(default)]
-    #[schema(schema_with = opt_name100)]
+    #[schema(schema_with = opt_short_name)]
     pub category: Option<String>,
     #[serde(default)]
     #[schema(schema_with = tags)]
@@ -51,7 +51,7 @@ pub struct SkillInput {
     #[schema(schema_with = opt_price)]
     pub price: Option<f64>,
     #[serde(default)]
-    #[schema(schema_with = opt_name100)]
+    #[schema(schema_with = opt_short_name)]
     pub license: Option<String>,
     #[serde(default)]
     #[schema(schema_with = opt_url)]
@@ -94,8 +94,8 @@ fn overrides_value() -> Value {
     json!({"type": "object", "maxProperties": 0})
 }
 
-fn name200() -> RefOr<Schema> {
-    s::of(s::name(200))
+fn display_name() -> RefOr<Schema> {
+    s::of(crate::model::bounds::DisplayName::schema())
 }
 fn skill_type() -> RefOr<Schema> {
     s::of(s::one_of(SkillType::ALL, SkillType::as_str))
@@ -110,17 +110,17 @@ fn id() -> RefOr<Schema> {
     s::of(s::id())
 }
 
-fn opt_name200() -> RefOr<Schema> {
-    s::of(or_null(s::name(200)))
+fn opt_display_name() -> RefOr<Schema> {
+    s::of(or_null(crate::model::bounds::DisplayName::schema()))
 }
-fn opt_name100() -> RefOr<Schema> {
-    s::of(or_null(s::name(100)))
+fn opt_short_name() -> RefOr<Schema> {
+    s::of(or_null(crate::model::bounds::ShortName::schema()))
 }
 fn opt_description() -> RefOr<Schema> {
-    s::of(or_null(s::text(2000)))
+    s::of(or_null(crate::model::bounds::Description::schema()))
 }
 fn opt_long_description() -> RefOr<Schema> {
-    s::of(or_null(s::text(100_000)))
+    s::of(or_null(crate::model::bounds::LongDescription::schema()))
 }
 fn opt_code() -> RefOr<Schema> {
     s::of(or_null(s::text(200_000)))
@@ -185,7 +185,13 @@ fn opt_agent_id() -> RefOr<Schema> {
     }))
 }
 fn opt_review() -> RefOr<Schema> {
-    s::of(or_null(s::text(5000)))
+    s::of(or_null(crate::model::bounds::ReviewText::schema()))
+}
+/// Whole stars, as a number (the form `f64` documents itself in).
+fn whole_stars() -> RefOr<Schema> {
+    let mut v = crate::model::bounds::Rating::schema(1.0);
+    v["format"] = json!("double");
+    s::of(v)
 }
 fn opt_environment_vars() -> RefOr<Schema> {
     s::of(or_null(json!({
@@ -205,7 +211,7 @@ pub struct PublishSkill {
     #[schema(schema_with = opt_price)]
     pub price: Option<f64>,
     #[serde(default)]
-    #[schema(schema_with = opt_name100)]
+    #[schema(schema_with = opt_short_name)]
     pub category: Option<String>,
     #[serde(default)]
     #[schema(schema_with = opt_tags)]
@@ -276,7 +282,7 @@ pub struct InstallSkill {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CustomizeSkill {
     #[serde(default)]
-    #[schema(schema_with = opt_name200)]
+    #[schema(schema_with = opt_display_name)]
     pub name: Option<String>,
     #[serde(default)]
     #[schema(schema_with = opt_description)]
@@ -309,7 +315,7 @@ pub struct CustomizeSkill {
     #[schema(schema_with = opt_packages)]
     pub npm_packages: Option<Vec<PackageRef>>,
     #[serde(default)]
-    #[schema(schema_with = opt_name100)]
+    #[schema(schema_with = opt_short_name)]
     pub category: Option<String>,
     #[serde(default)]
     #[schema(schema_with = opt_tags)]
@@ -325,7 +331,7 @@ pub struct CustomizeSkill {
 /// component routes; domains take half stars and document their own).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RateRequest {
-    #[schema(minimum = 1, maximum = 5, multiple_of = 1.0)]
+    #[schema(schema_with = whole_stars)]
     pub rating: f64,
     #[serde(default)]
     #[schema(schema_with = opt_review)]

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::openapi::{RefOr, Schema};
 use uuid::Uuid;
 
+/// The most a webhook's description holds.
+pub const MAX_DESCRIPTION: usize = 500;
+
 /// What a webhook can subscribe to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum EventType {
@@ -76,7 +79,7 @@ pub struct CreateWebhookRequest {
 
 fn url_schema() -> RefOr<Schema> {
     schema::of(serde_json::json!({
-        "type": "string", "maxLength": 2000, "pattern": "^https?://[^\\x00]+$"
+        "type": "string", "maxLength": crate::model::bounds::HttpUrl::MAX, "pattern": "^https?://[^\\x00]+$"
     }))
 }
 
@@ -91,7 +94,7 @@ fn events_schema() -> RefOr<Schema> {
 
 fn description_schema() -> RefOr<Schema> {
     schema::of(serde_json::json!({
-        "type": ["string", "null"], "maxLength": 500, "pattern": schema::NO_NUL
+        "type": ["string", "null"], "maxLength": MAX_DESCRIPTION, "pattern": schema::NO_NUL
     }))
 }
 

@@ -2,8 +2,8 @@
 //! workflow carries, and the input schema of advanced templates.
 
 use crate::error::{ErrorCode, MarketError, MarketResult};
-use crate::model::account::parse_name;
-use crate::model::listing::{parse_optional_text, parse_tags, wire_enum};
+use crate::model::bounds::{Description, DisplayName, ShortName};
+use crate::model::listing::{parse_tags, wire_enum};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::HashSet;
@@ -309,13 +309,13 @@ pub struct AdvancedTemplateInput {
     #[schema(schema_with = schemas::template_id)]
     pub id: Option<String>,
     #[serde(default)]
-    #[schema(required = true, schema_with = schemas::name200)]
+    #[schema(required = true, schema_with = schemas::display_name)]
     pub name: String,
     #[schema(schema_with = schemas::description)]
     pub description: Option<String>,
-    #[schema(schema_with = schemas::name100)]
+    #[schema(schema_with = schemas::short_name)]
     pub category: Option<String>,
-    #[schema(schema_with = schemas::name200)]
+    #[schema(schema_with = schemas::display_name)]
     pub author: Option<String>,
     #[schema(schema_with = schemas::version)]
     pub version: Option<String>,
@@ -324,7 +324,7 @@ pub struct AdvancedTemplateInput {
     pub integrations: Vec<String>,
     #[schema(schema_with = schemas::complexity)]
     pub complexity: Option<String>,
-    #[schema(schema_with = schemas::name100)]
+    #[schema(schema_with = schemas::short_name)]
     pub industry: Option<String>,
     #[serde(default)]
     #[schema(schema_with = schemas::tags)]
@@ -365,20 +365,22 @@ pub mod schemas {
     pub fn template_id() -> RefOr<Schema> {
         of(json!({"type": "string", "pattern": "^tmpl_[a-z0-9_.-]{1,60}$"}))
     }
-    pub fn name200() -> RefOr<Schema> {
-        of(schema::name(200))
+    pub fn display_name() -> RefOr<Schema> {
+        of(crate::model::bounds::DisplayName::schema())
     }
-    pub fn name100() -> RefOr<Schema> {
-        of(schema::name(100))
+    pub fn short_name() -> RefOr<Schema> {
+        of(crate::model::bounds::ShortName::schema())
     }
     pub fn description() -> RefOr<Schema> {
-        of(schema::text(2000))
+        of(crate::model::bounds::Description::schema())
     }
     pub fn version() -> RefOr<Schema> {
         of(json!({"type": "string", "pattern": "^[0-9][0-9.]{0,10}$"}))
     }
     pub fn list() -> RefOr<Schema> {
-        of(json!({"type": "array", "maxItems": 50, "items": schema::name(200)}))
+        of(
+            json!({"type": "array", "maxItems": super::MAX_LIST, "items": crate::model::bounds::DisplayName::schema()}),
+        )
     }
     pub fn complexity() -> RefOr<Schema> {
         of(schema::one_of(Complexity::ALL, Complexity::as_str))
@@ -467,7 +469,9 @@ fn parse_list(field: &str, raw: &[String]) -> MarketResult<Vec<String>> {
             format!("At most {MAX_LIST} entries"),
         ));
     }
-    raw.iter().map(|s| parse_name(field, s, 200)).collect()
+    raw.iter()
+        .map(|s| DisplayName::parse(field, s).map(DisplayName::into_string))
+        .collect()
 }
 
 /// The listing fields and spec of a template, validated.
@@ -489,18 +493,19 @@ impl AdvancedTemplateInput {
         let steps = parse_steps(&self.steps)?;
         Ok(ParsedTemplate {
             external_id: self.id.as_deref().map(parse_template_id).transpose()?,
-            name: parse_name("name", &self.name, 200)?,
-            description: parse_optional_text("description", self.description.as_deref(), 2000)?,
+            name: DisplayName::parse("name", &self.name)?.into_string(),
+            description: Description::parse("description", self.description.as_deref())?
+                .into_string(),
             category: self
                 .category
                 .as_deref()
-                .map(|c| parse_name("category", c, 100))
+                .map(|c| ShortName::parse("category", c).map(ShortName::into_string))
                 .transpose()?,
             tags: parse_tags(&self.tags)?,
             spec: WorkflowSpec {
                 template_type: template_type.as_str().to_owned(),
                 author: match self.author.as_deref() {
-                    Some(a) => parse_name("author", a, 200)?,
+                    Some(a) => DisplayName::parse("author", a)?.into_string(),
                     None => String::new(),
                 },
                 version: crate::model::component::parse_version(self.version.as_deref())?,
@@ -509,7 +514,7 @@ impl AdvancedTemplateInput {
                 industry: self
                     .industry
                     .as_deref()
-                    .map(|i| parse_name("industry", i, 100))
+                    .map(|i| ShortName::parse("industry", i).map(ShortName::into_string))
                     .transpose()?,
                 estimated_duration: self.estimated_duration.unwrap_or(0),
                 multi_step_support: steps.len() > 1,

@@ -255,13 +255,13 @@ fn ReviewForm(kind: ListingKind, id: String, saved: bool) -> impl IntoView {
                 <div>
                     <label for="review-rating" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Your rating"</label>
                     <select id="review-rating" name="rating" class=INPUT>
-                        {(1..=5).rev().map(|n| view! { <option value=n.to_string()>{format!("{n} star{}", if n == 1 { "" } else { "s" })}</option> }).collect_view()}
+                        {(crate::model::bounds::Rating::MIN..=crate::model::bounds::Rating::MAX).rev().map(|n| view! { <option value=n.to_string()>{format!("{n} star{}", if n == 1 { "" } else { "s" })}</option> }).collect_view()}
                     </select>
                     <p class="mt-1 text-sm text-red-600 dark:text-red-400" role="alert">{move || field_message(&error.get(), "rating")}</p>
                 </div>
                 <div>
                     <label for="review-text" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Review (optional)"</label>
-                    <textarea id="review-text" name="review" rows="3" maxlength="5000" class=INPUT placeholder="What worked, what did not?"></textarea>
+                    <textarea id="review-text" name="review" rows="3" maxlength=crate::model::bounds::ReviewText::MAX.to_string() class=INPUT placeholder="What worked, what did not?"></textarea>
                     <p class="mt-1 text-sm text-red-600 dark:text-red-400" role="alert">{move || field_message(&error.get(), "review")}</p>
                 </div>
             </div>
@@ -315,7 +315,7 @@ fn ReviewActions(kind: ListingKind, review_id: String, helpful_count: i32) -> im
                     <input type="hidden" name="review_id" value=flag_id />
                     <div>
                         <label for=reason_id.clone() class="block text-xs font-medium text-slate-700 dark:text-slate-300">"Why should an operator look at it?"</label>
-                        <input id=reason_id.clone() name="reason" required maxlength="500" class=INPUT />
+                        <input id=reason_id.clone() name="reason" required maxlength=crate::model::bounds::Reason::MAX.to_string() class=INPUT />
                     </div>
                     <button type="submit" class="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2 focus-visible:outline-indigo-500 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-800">"Flag review"</button>
                 </IslandForm>
@@ -441,7 +441,7 @@ fn InstallOther(kind: ListingKind, id: String, canvases: Option<Vec<CanvasView>>
                                 }.into_any(),
                                 PageInstall::NamedCopy => view! {
                                     <label for="install-name" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Name of your copy (optional)"</label>
-                                    <input id="install-name" name="target" maxlength="200" class=INPUT />
+                                    <input id="install-name" name="target" maxlength=crate::model::bounds::DisplayName::MAX.to_string() class=INPUT />
                                 }.into_any(),
                                 _ => view! { <input type="hidden" name="target" value="" /> }.into_any(),
                             }}

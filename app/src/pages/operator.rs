@@ -157,7 +157,7 @@ fn QueueCard(item: QueueItem, decide: ServerAction<DecideListing>) -> impl IntoV
                     <input type="hidden" name="content_hash" value=reject_hash.clone() />
                     <div class="flex-1">
                         <label for=reason_id.clone() class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Reason for rejecting"</label>
-                        <input id=reason_id.clone() name="reason" required maxlength="500" class=INPUT placeholder="What must change" />
+                        <input id=reason_id.clone() name="reason" required maxlength=crate::model::bounds::Reason::MAX.to_string() class=INPUT placeholder="What must change" />
                     </div>
                     <button type="submit" class=DANGER_BUTTON>"Reject"</button>
                 </ActionForm>
@@ -280,7 +280,7 @@ fn Maintenance(
             <ActionForm action=action attr:class="mt-3 space-y-2">
                 <input type="hidden" name="enabled" value=if on { "off" } else { "on" } />
                 <label for="maintenance-message" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Message"</label>
-                <input id="maintenance-message" name="message" maxlength="500" class=INPUT value=message.clone() placeholder="Back at 14:00 UTC" />
+                <input id="maintenance-message" name="message" maxlength=crate::model::bounds::Reason::MAX.to_string() class=INPUT value=message.clone() placeholder="Back at 14:00 UTC" />
                 <button type="submit" class=if on { PRIMARY_BUTTON } else { DANGER_BUTTON }>
                     {if on { "Turn maintenance off" } else { "Turn maintenance on" }}
                 </button>

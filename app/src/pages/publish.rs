@@ -121,14 +121,14 @@ fn PublishForms() -> impl IntoView {
                     <FormAlert message=Signal::derive(move || form_message(&error.get(), FIELDS)) />
                     <div>
                         <label for="p-name" class=LABEL>"Name"</label>
-                        <input id="p-name" name="name" required maxlength="200" class=INPUT
+                        <input id="p-name" name="name" required maxlength=crate::model::bounds::DisplayName::MAX.to_string() class=INPUT
                             aria-describedby="p-name-error"
                             on:input=move |ev| name.set(event_target_value(&ev)) />
                         <p id="p-name-error" role="alert" class=ERROR>{server_error("name")}</p>
                     </div>
                     <div>
                         <label for="p-description" class=LABEL>"Summary"</label>
-                        <input id="p-description" name="description" maxlength="2000" class=INPUT
+                        <input id="p-description" name="description" maxlength=crate::model::bounds::Description::MAX.to_string() class=INPUT
                             aria-describedby="p-description-hint p-description-error"
                             on:input=move |ev| description.set(event_target_value(&ev)) />
                         <p id="p-description-hint" class=HINT>"One line, shown on the card."</p>
@@ -151,13 +151,13 @@ fn PublishForms() -> impl IntoView {
                         </div>
                         <div>
                             <label for="p-category" class=LABEL>"Category"</label>
-                            <input id="p-category" name="category" maxlength="100" class=INPUT placeholder="productivity"
+                            <input id="p-category" name="category" maxlength=crate::model::bounds::ShortName::MAX.to_string() class=INPUT placeholder="productivity"
                                 on:input=move |ev| category.set(event_target_value(&ev)) />
                             <p role="alert" class=ERROR>{server_error("category")}</p>
                         </div>
                         <div>
                             <label for="p-price" class=LABEL>"Price (USD)"</label>
-                            <input id="p-price" name="price" type="number" min="0" max="100000" step="0.01" class=INPUT placeholder="0 for free"
+                            <input id="p-price" name="price" type="number" min="0" max=crate::model::bounds::Price::max_int().to_string() step="0.01" class=INPUT placeholder="0 for free"
                                 on:input=move |ev| price.set(event_target_value(&ev)) />
                             <p role="alert" class=ERROR>{server_error("price")}</p>
                         </div>
@@ -171,7 +171,7 @@ fn PublishForms() -> impl IntoView {
                     </div>
                     <div>
                         <label for="p-long" class=LABEL>"Description (Markdown)"</label>
-                        <textarea id="p-long" name="long_description" rows="6" maxlength="100000" class=INPUT></textarea>
+                        <textarea id="p-long" name="long_description" rows="6" maxlength=crate::model::bounds::LongDescription::MAX.to_string() class=INPUT></textarea>
                         <p role="alert" class=ERROR>{server_error("long_description")}</p>
                     </div>
                     <div>
@@ -256,22 +256,22 @@ fn PublishOtherForm() -> impl IntoView {
                 </div>
                 <div>
                     <label for="o-name" class=LABEL>"Listing name"</label>
-                    <input id="o-name" name="name" required maxlength="200" class=INPUT />
+                    <input id="o-name" name="name" required maxlength=crate::model::bounds::DisplayName::MAX.to_string() class=INPUT />
                     <p role="alert" class=ERROR>{move || field_message(&error.get(), "name")}</p>
                 </div>
                 <div>
                     <label for="o-description" class=LABEL>"Listing summary"</label>
-                    <input id="o-description" name="description" maxlength="2000" class=INPUT />
+                    <input id="o-description" name="description" maxlength=crate::model::bounds::Description::MAX.to_string() class=INPUT />
                     <p role="alert" class=ERROR>{move || field_message(&error.get(), "description")}</p>
                 </div>
                 <div class="grid gap-3 sm:grid-cols-2">
                     <div>
                         <label for="o-category" class=LABEL>"Listing category"</label>
-                        <input id="o-category" name="category" maxlength="100" class=INPUT />
+                        <input id="o-category" name="category" maxlength=crate::model::bounds::ShortName::MAX.to_string() class=INPUT />
                     </div>
                     <div>
                         <label for="o-price" class=LABEL>"Listing price (USD)"</label>
-                        <input id="o-price" name="price" type="number" min="0" max="100000" step="0.01" class=INPUT />
+                        <input id="o-price" name="price" type="number" min="0" max=crate::model::bounds::Price::max_int().to_string() step="0.01" class=INPUT />
                         <p role="alert" class=ERROR>{move || field_message(&error.get(), "price").or_else(|| field_message(&error.get(), "price_usd"))}</p>
                     </div>
                 </div>

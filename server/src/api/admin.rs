@@ -37,11 +37,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 fn limit() -> RefOr<Schema> {
-    schema::of(json!({"type": "integer", "minimum": 1, "maximum": 100}))
+    schema::of(PageParams::limit_schema(PageParams::MAX_LIMIT))
 }
 
 fn offset() -> RefOr<Schema> {
-    schema::of(json!({"type": "integer", "minimum": 0, "maximum": PageParams::MAX_OFFSET}))
+    schema::of(PageParams::offset_schema())
 }
 
 fn listing_kind() -> RefOr<Schema> {
@@ -141,7 +141,7 @@ pub async fn review_queue(
     Auth(p): Auth,
     ApiQuery(q): ApiQuery<AdminPage>,
 ) -> Result<Json<ReviewQueue>, MarketError> {
-    let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
+    let page = PageParams::parse(q.limit, q.offset, 50, PageParams::MAX_LIMIT)?;
     let rows = governance::review_queue(&state, &p, page).await?;
     Ok(Json(ReviewQueue {
         items: rows
@@ -354,7 +354,7 @@ pub async fn flags(
     Auth(p): Auth,
     ApiQuery(q): ApiQuery<AdminPage>,
 ) -> Result<Json<FlaggedReviews>, MarketError> {
-    let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
+    let page = PageParams::parse(q.limit, q.offset, 50, PageParams::MAX_LIMIT)?;
     let rows = governance::flagged(&state, &p, page).await?;
     Ok(Json(FlaggedReviews {
         reviews: rows
@@ -563,7 +563,7 @@ pub async fn audit(
 ) -> Result<Json<AuditLog>, MarketError> {
     // Operators only, before any parameter is looked at.
     p.require(app::backend::auth::Permission::GovernanceApprove)?;
-    let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
+    let page = PageParams::parse(q.limit, q.offset, 50, PageParams::MAX_LIMIT)?;
     let target = q
         .target_id
         .as_deref()
@@ -611,7 +611,7 @@ pub struct MaintenanceBody {
 }
 
 fn maintenance_message() -> RefOr<Schema> {
-    schema::of(or_null(schema::text(500)))
+    schema::of(or_null(schema::text(app::model::bounds::Reason::MAX)))
 }
 
 /// An RFC 3339 time. `format` alone only annotates (an empty string

@@ -13,7 +13,7 @@ use app::model::deprecation::InstallWarning;
 use app::model::kind::ListingKind;
 use app::model::listing::{ListingStatus, SortBy};
 use app::model::page::PageParams;
-use app::model::schema::{name, present, price};
+use app::model::schema::{present, price};
 use axum::extract::{Path, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -89,7 +89,7 @@ pub struct AgentTemplatePage {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AgentBrowseQuery {
-    #[param(schema_with = lifecycle::limit_100)]
+    #[param(schema_with = lifecycle::page_limit)]
     limit: Option<i64>,
     #[param(schema_with = lifecycle::offset)]
     offset: Option<i64>,
@@ -112,7 +112,7 @@ pub async fn browse(
     ApiQuery(q): ApiQuery<AgentBrowseQuery>,
 ) -> Result<Json<AgentTemplatePage>, MarketError> {
     p.require(Permission::SkillView)?;
-    let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
+    let page = PageParams::parse(q.limit, q.offset, 50, PageParams::MAX_LIMIT)?;
     let params = listings::Browse {
         default_sort: Some(SortBy::Popularity),
         include_deprecated: q.include_deprecated.unwrap_or(false),
@@ -142,10 +142,14 @@ pub struct PublishQuery {
 impl IntoParams for PublishQuery {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
         vec![
-            query_param("name", true, name(200)),
-            query_param("description", true, present(2000)),
+            query_param("name", true, app::model::bounds::DisplayName::schema()),
+            query_param(
+                "description",
+                true,
+                present(app::model::bounds::Description::MAX),
+            ),
             query_param("price", false, price()),
-            query_param("category", false, name(100)),
+            query_param("category", false, app::model::bounds::ShortName::schema()),
         ]
     }
 }

@@ -6,7 +6,7 @@ use app::backend::db::installed_skills::InstalledRow;
 use app::backend::services::agents::{self, MATURITIES};
 use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
-use app::model::schema::{name, of};
+use app::model::schema::of;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -26,7 +26,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 fn agent_name() -> RefOr<Schema> {
-    of(name(200))
+    of(app::model::bounds::DisplayName::schema())
 }
 
 fn maturity() -> RefOr<Schema> {

@@ -147,7 +147,7 @@ pub struct ComponentPage {
 #[derive(Serialize, ToSchema)]
 pub struct ComponentRecentRating {
     id: Uuid,
-    #[schema(value_type = f64, minimum = 1, maximum = 5)]
+    #[schema(schema_with = rating_reply)]
     rating: Value,
     review: Option<String>,
     helpful_count: i32,
@@ -179,7 +179,7 @@ pub struct ComponentDetail {
 #[derive(Serialize, ToSchema)]
 pub struct ComponentRating {
     id: Uuid,
-    #[schema(value_type = f64, minimum = 1, maximum = 5)]
+    #[schema(schema_with = rating_reply)]
     rating: Value,
     review: Option<String>,
     helpful_count: i32,
@@ -250,7 +250,7 @@ pub struct ComponentBrowseQuery {
     /// Deprecated ones too (skipped by default).
     #[param(schema_with = flag)]
     include_deprecated: Option<bool>,
-    #[param(schema_with = lifecycle::limit_100)]
+    #[param(schema_with = lifecycle::page_limit)]
     limit: Option<i64>,
     #[param(schema_with = lifecycle::offset)]
     offset: Option<i64>,
@@ -295,7 +295,7 @@ pub async fn browse(
     MaybeAuth(p): MaybeAuth,
     ApiQuery(q): ApiQuery<ComponentBrowseQuery>,
 ) -> Result<Json<ComponentPage>, MarketError> {
-    let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
+    let page = PageParams::parse(q.limit, q.offset, 50, PageParams::MAX_LIMIT)?;
     let (sort_by, sort_order) =
         lifecycle::sort_params(q.sort_by.as_deref(), q.sort_order.as_deref())?;
     let params = listings::Browse {
@@ -427,7 +427,7 @@ fn publish_price() -> RefOr<Schema> {
 }
 
 fn publish_license() -> RefOr<Schema> {
-    or_null(schema::name(100))
+    or_null(app::model::bounds::ShortName::schema())
 }
 
 fn publish_tags() -> RefOr<Schema> {
@@ -598,11 +598,15 @@ pub struct ComponentRate {
 }
 
 fn whole_stars() -> RefOr<Schema> {
-    of(json!({"type": "number", "minimum": 1, "maximum": 5, "multipleOf": 1.0}))
+    of(app::model::bounds::Rating::schema(1.0))
+}
+
+fn rating_reply() -> RefOr<Schema> {
+    of(app::model::bounds::Rating::reply_schema())
 }
 
 fn review_text() -> RefOr<Schema> {
-    or_null(schema::text(5000))
+    or_null(app::model::bounds::ReviewText::schema())
 }
 
 /// The caller's rating and the new average.
@@ -611,7 +615,7 @@ pub struct ComponentRated {
     #[schema(example = "rated")]
     status: &'static str,
     component_id: Uuid,
-    #[schema(value_type = f64, minimum = 1, maximum = 5)]
+    #[schema(schema_with = rating_reply)]
     rating: Value,
     aggregate_rating: f64,
     /// The rater's tenant had the component installed when rating.
@@ -697,7 +701,7 @@ pub async fn ratings(
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<ReviewPageQuery>,
 ) -> Result<Json<ComponentRatingPage>, MarketError> {
-    let page = PageParams::parse(q.limit, q.offset, 20, 100)?;
+    let page = PageParams::parse(q.limit, q.offset, 20, PageParams::MAX_LIMIT)?;
     let id = component_id(&id)?;
     let verified_only = q.verified_only.unwrap_or(false);
     let (rows, total) =
@@ -757,7 +761,7 @@ pub async fn tags(State(state): State<AppState>) -> Result<Json<ComponentTags>, 
 /// What `POST /api/canvases` takes.
 #[derive(Deserialize, ToSchema)]
 pub struct CanvasInput {
-    #[schema(schema_with = schemas::name200)]
+    #[schema(schema_with = schemas::display_name)]
     name: String,
 }
 

@@ -14,7 +14,7 @@ use app::model::deprecation::{DeprecationFields, InstallWarning};
 use app::model::kind::ListingKind;
 use app::model::listing::{parse_price_filter, split_tags, ListingStatus, SortBy};
 use app::model::page::PageParams;
-use app::model::schema::{id, name, object, of, price, tags, text, NO_NUL};
+use app::model::schema::{id, object, of, price, tags, NO_NUL};
 use app::model::skill::RateRequest;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
@@ -116,12 +116,12 @@ impl PartialSchema for DomainCreate {
         // The required one is a string; the others may also be `null`.
         let properties = |required: &str| {
             let mut p = json!({
-                "name": or_null(name(200)),
-                "domain_name": or_null(name(200)),
-                "description": or_null(text(2000)),
-                "category": or_null(name(100)),
+                "name": or_null(app::model::bounds::DisplayName::schema()),
+                "domain_name": or_null(app::model::bounds::DisplayName::schema()),
+                "description": or_null(app::model::bounds::Description::schema()),
+                "category": or_null(app::model::bounds::ShortName::schema()),
             });
-            p[required] = name(200);
+            p[required] = app::model::bounds::DisplayName::schema();
             object(&[required], p)
         };
         of(json!({
@@ -163,7 +163,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<DomainCreated>), MarketError> {
     // `domain_name` is a synonym; when both come, both must be valid.
     if let (Some(_), Some(synonym)) = (&b.name, &b.domain_name) {
-        app::model::account::parse_name("domain_name", synonym, 200)?;
+        app::model::bounds::DisplayName::parse("domain_name", synonym)?.into_string();
     }
     let name = b.name.or(b.domain_name).unwrap_or_default();
     let row = domains::create(
@@ -271,7 +271,7 @@ fn price_usd() -> RefOr<Schema> {
 }
 
 fn license_type() -> RefOr<Schema> {
-    of(or_null(name(100)))
+    of(or_null(app::model::bounds::ShortName::schema()))
 }
 
 fn tag_list() -> RefOr<Schema> {
@@ -453,7 +453,7 @@ pub struct SearchQuery {
     tags: Option<String>,
     #[param(schema_with = price_bound)]
     max_price: Option<f64>,
-    #[param(schema_with = lifecycle::limit_100)]
+    #[param(schema_with = lifecycle::page_limit)]
     limit: Option<i64>,
     /// `true`: deprecated domains too (skipped by default).
     include_deprecated: Option<bool>,
@@ -473,7 +473,7 @@ pub async fn search(
     MaybeAuth(p): MaybeAuth,
     ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> Result<Json<Vec<DomainItem>>, MarketError> {
-    let page = PageParams::parse(q.limit, None, 20, 100)?;
+    let page = PageParams::parse(q.limit, None, 20, PageParams::MAX_LIMIT)?;
     let params = listings::Browse {
         query: q.q,
         category: q.category,
@@ -490,7 +490,7 @@ pub async fn search(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TrendingQuery {
-    #[param(schema_with = lifecycle::limit_50)]
+    #[param(schema_with = lifecycle::short_limit)]
     limit: Option<i64>,
 }
 
@@ -515,7 +515,7 @@ pub async fn trending(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<TrendingQuery>,
 ) -> Result<Json<Vec<TrendingDomain>>, MarketError> {
-    let page = PageParams::parse(q.limit, None, 10, 50)?;
+    let page = PageParams::parse(q.limit, None, 10, PageParams::MAX_SHORT_LIMIT)?;
     let params = listings::Browse {
         sort_by: Some(SortBy::Trending),
         ..Default::default()
@@ -561,7 +561,7 @@ pub async fn stats(State(state): State<AppState>) -> Result<Json<DomainStats>, M
 }
 
 fn custom_name() -> RefOr<Schema> {
-    of(or_null(name(200)))
+    of(or_null(app::model::bounds::DisplayName::schema()))
 }
 
 /// An approved domain to copy into the tenant.
@@ -611,11 +611,11 @@ pub async fn install(
 }
 
 fn half_stars() -> RefOr<Schema> {
-    of(json!({"type": "number", "minimum": 1, "maximum": 5, "multipleOf": 0.5}))
+    of(app::model::bounds::Rating::schema(0.5))
 }
 
 fn review_text() -> RefOr<Schema> {
-    of(or_null(text(5000)))
+    of(or_null(app::model::bounds::ReviewText::schema()))
 }
 
 /// A rating of a domain: 1.0 to 5.0 in halves.

@@ -16,7 +16,6 @@ use axum::http::{request::Parts, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::json;
 use utoipa::openapi::{RefOr, Schema};
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -76,7 +75,9 @@ fn kind_of(s: &str) -> Result<ListingKind, MarketError> {
 }
 
 fn limit() -> RefOr<Schema> {
-    schema::of(json!({"type": "integer", "minimum": 1, "maximum": 100}))
+    schema::of(app::model::page::PageParams::limit_schema(
+        app::model::page::PageParams::MAX_LIMIT,
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -8,7 +8,7 @@ use app::error::MarketError;
 use app::model::kind::ListingKind;
 use app::model::listing::{ListingStatus, SortBy, SortOrder};
 use app::model::page::PageParams;
-use app::model::schema::{name, of};
+use app::model::schema::of;
 use app::model::skill::RateRequest;
 use axum::http::Method;
 use axum::Json;
@@ -29,7 +29,11 @@ pub struct ReasonQuery {
 // By hand: a derived parameter with `schema_with` is never `required`.
 impl IntoParams for ReasonQuery {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        vec![query_param("reason", true, name(500))]
+        vec![query_param(
+            "reason",
+            true,
+            app::model::bounds::Reason::schema(),
+        )]
     }
 }
 
@@ -87,7 +91,7 @@ fn content_hash() -> RefOr<Schema> {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
-    #[param(schema_with = limit_100)]
+    #[param(schema_with = page_limit)]
     pub limit: Option<i64>,
     #[param(schema_with = offset)]
     pub offset: Option<i64>,
@@ -97,7 +101,7 @@ pub struct PageQuery {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReviewPageQuery {
-    #[param(schema_with = limit_100)]
+    #[param(schema_with = page_limit)]
     pub limit: Option<i64>,
     #[param(schema_with = offset)]
     pub offset: Option<i64>,
@@ -105,16 +109,16 @@ pub struct ReviewPageQuery {
     pub verified_only: Option<bool>,
 }
 
-pub fn limit_100() -> RefOr<Schema> {
-    of(json!({"type": "integer", "minimum": 1, "maximum": 100}))
+pub fn page_limit() -> RefOr<Schema> {
+    of(PageParams::limit_schema(PageParams::MAX_LIMIT))
 }
 
-pub fn limit_50() -> RefOr<Schema> {
-    of(json!({"type": "integer", "minimum": 1, "maximum": 50}))
+pub fn short_limit() -> RefOr<Schema> {
+    of(PageParams::limit_schema(PageParams::MAX_SHORT_LIMIT))
 }
 
 pub fn offset() -> RefOr<Schema> {
-    of(json!({"type": "integer", "minimum": 0, "maximum": PageParams::MAX_OFFSET}))
+    of(PageParams::offset_schema())
 }
 
 /// An approval in the skill routes' shape, which the agent template

@@ -54,7 +54,7 @@ pub struct ListQuery {
     sort_by: Option<String>,
     #[param(schema_with = sort_order_param)]
     sort_order: Option<String>,
-    #[param(schema_with = lifecycle::limit_100)]
+    #[param(schema_with = lifecycle::page_limit)]
     limit: Option<i64>,
     #[param(schema_with = lifecycle::offset)]
     offset: Option<i64>,
@@ -98,7 +98,7 @@ pub async fn list(
     Auth(p): Auth,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<PrivateSkillList>, MarketError> {
-    let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
+    let page = PageParams::parse(q.limit, q.offset, 50, PageParams::MAX_LIMIT)?;
     let filter = PrivateFilter {
         query: q.query.filter(|s| !s.trim().is_empty()),
         category: q.category.filter(|s| !s.is_empty()),

@@ -67,7 +67,7 @@ pub struct BrowseQuery {
     sort_by: Option<String>,
     #[param(schema_with = sort_order_param)]
     sort_order: Option<String>,
-    #[param(schema_with = lifecycle::limit_100)]
+    #[param(schema_with = lifecycle::page_limit)]
     limit: Option<i64>,
     #[param(schema_with = lifecycle::offset)]
     offset: Option<i64>,
@@ -99,7 +99,7 @@ pub async fn browse(
     MaybeAuth(p): MaybeAuth,
     ApiQuery(q): ApiQuery<BrowseQuery>,
 ) -> Result<(HeaderMap, Json<PublicSkillPage>), MarketError> {
-    let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
+    let page = PageParams::parse(q.limit, q.offset, 50, PageParams::MAX_LIMIT)?;
     let (sort_by, sort_order) =
         super::lifecycle::sort_params(q.sort_by.as_deref(), q.sort_order.as_deref())?;
     let params = listings::Browse {
@@ -363,7 +363,7 @@ pub async fn reviews(
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<ReviewPageQuery>,
 ) -> Result<Json<PublicReviews>, MarketError> {
-    let page = PageParams::parse(q.limit, q.offset, 20, 100)?;
+    let page = PageParams::parse(q.limit, q.offset, 20, PageParams::MAX_LIMIT)?;
     let id = parse_id(&id, KIND.not_found())?;
     let verified_only = q.verified_only.unwrap_or(false);
     let (rows, total) =
@@ -399,7 +399,7 @@ impl IntoParams for FlagQuery {
         vec![lifecycle::query_param(
             "reason",
             true,
-            app::model::schema::present(500),
+            app::model::schema::present(app::model::bounds::Reason::MAX),
         )]
     }
 }

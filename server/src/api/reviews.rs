@@ -74,7 +74,7 @@ pub struct ReviewResponse {
 }
 
 fn response_text() -> RefOr<Schema> {
-    schema::of(schema::present(5000))
+    schema::of(schema::present(app::model::bounds::ReviewText::MAX))
 }
 
 /// The publisher's answer as stored (trimmed).

@@ -67,7 +67,7 @@ pub struct BrowseQuery {
     sort_by: Option<String>,
     #[param(schema_with = sort_order_param)]
     sort_order: Option<String>,
-    #[param(schema_with = lifecycle::limit_100)]
+    #[param(schema_with = lifecycle::page_limit)]
     limit: Option<i64>,
     #[param(schema_with = lifecycle::offset)]
     offset: Option<i64>,
@@ -121,7 +121,7 @@ pub async fn browse(
     ApiQuery(q): ApiQuery<BrowseQuery>,
 ) -> Result<Json<SkillBrowse>, MarketError> {
     p.require(Permission::SkillView)?;
-    let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
+    let page = PageParams::parse(q.limit, q.offset, 50, PageParams::MAX_LIMIT)?;
     let params = browse_params(&q, SortBy::Popularity)?;
     let (rows, _) = listings::browse(&state, Some(&p), KIND, params, page).await?;
     Ok(Json(SkillBrowse {
@@ -351,7 +351,11 @@ impl IntoParams for VersionQuery {
         vec![
             query_param("skill_id", true, schema::id()),
             query_param("version_name", true, version_name()),
-            query_param("description", false, schema::text(2000)),
+            query_param(
+                "description",
+                false,
+                app::model::bounds::Description::schema(),
+            ),
         ]
     }
 }
@@ -456,7 +460,7 @@ pub async fn history(
     Path(id): Path<String>,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<Json<SkillHistory>, MarketError> {
-    let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
+    let page = PageParams::parse(q.limit, q.offset, 50, PageParams::MAX_LIMIT)?;
     let versions = listings::history(&state, &p, KIND, skill_id(&id)?, page).await?;
     Ok(Json(SkillHistory {
         success: true,
@@ -554,7 +558,7 @@ impl IntoParams for IdsQuery {
             true,
             json!({
                 "type": "string",
-                "description": "Comma-separated skill ids, 1 to 100",
+                "description": format!("Comma-separated skill ids, 1 to {}", PageParams::MAX_LIMIT),
                 "pattern": schema::LIST,
             }),
         )]
@@ -602,11 +606,13 @@ pub async fn get_many(
         )
         .with_details(json!({ "field": "ids" })));
     }
-    if raw.len() > 100 {
-        return Err(
-            MarketError::new(app::error::ErrorCode::InvalidLimit, "Maximum limit is 100")
-                .with_details(json!({ "field": "ids", "max": 100 })),
-        );
+    let max = PageParams::MAX_LIMIT;
+    if raw.len() > max as usize {
+        return Err(MarketError::new(
+            app::error::ErrorCode::InvalidLimit,
+            format!("Maximum limit is {max}"),
+        )
+        .with_details(json!({ "field": "ids", "max": max })));
     }
     let ids: Vec<Uuid> = raw.iter().filter_map(|s| Uuid::parse_str(s).ok()).collect();
     let rows = skills::many(&state, &p, &ids).await?;

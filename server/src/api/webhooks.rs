@@ -99,13 +99,11 @@ pub struct DeliveryQuery {
 }
 
 fn limit() -> RefOr<Schema> {
-    schema::of(serde_json::json!({"type": "integer", "minimum": 1, "maximum": 100}))
+    schema::of(PageParams::limit_schema(PageParams::MAX_LIMIT))
 }
 
 fn offset() -> RefOr<Schema> {
-    schema::of(serde_json::json!({
-        "type": "integer", "minimum": 0, "maximum": PageParams::MAX_OFFSET
-    }))
+    schema::of(PageParams::offset_schema())
 }
 
 /// A webhook's deliveries, newest first
@@ -124,7 +122,7 @@ pub async fn deliveries(
     ApiQuery(q): ApiQuery<DeliveryQuery>,
 ) -> Result<Json<DeliveryPage>, MarketError> {
     let id = webhook_id(&id)?;
-    let page = PageParams::parse(q.limit, q.offset, 50, 100)?;
+    let page = PageParams::parse(q.limit, q.offset, 50, PageParams::MAX_LIMIT)?;
     Ok(Json(
         webhooks::deliveries(&state, &principal, id, page).await?,
     ))

@@ -193,7 +193,12 @@ pub async fn templates(
             .transpose()
             .map_err(|_| MarketError::validation(key, "Must be an integer"))
     };
-    let page = PageParams::parse(number("limit")?, number("offset")?, 100, 100)?;
+    let page = PageParams::parse(
+        number("limit")?,
+        number("offset")?,
+        PageParams::MAX_LIMIT,
+        PageParams::MAX_LIMIT,
+    )?;
     let mut spec_filters = Vec::new();
     // An enum: blank is not "any", it is no type at all (400, as elsewhere).
     let template_type = pairs
@@ -283,7 +288,7 @@ pub async fn types() -> Json<WorkflowTemplateTypes> {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FeaturedQuery {
-    #[param(schema_with = lifecycle::limit_50)]
+    #[param(schema_with = lifecycle::short_limit)]
     limit: Option<i64>,
 }
 
@@ -310,7 +315,7 @@ pub async fn featured(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<FeaturedQuery>,
 ) -> Result<Json<Vec<WorkflowFeaturedTemplate>>, MarketError> {
-    let page = PageParams::parse(q.limit, None, 10, 50)?;
+    let page = PageParams::parse(q.limit, None, 10, PageParams::MAX_SHORT_LIMIT)?;
     let params = listings::Browse {
         featured_only: true,
         sort_by: Some(SortBy::Popularity),
@@ -557,7 +562,7 @@ pub async fn create_workflow(
 #[derive(ToSchema)]
 #[allow(dead_code)] // documents the JSON that `WorkflowDocument::parse` reads
 pub struct WorkflowFile {
-    #[schema(schema_with = schemas::name200)]
+    #[schema(schema_with = schemas::display_name)]
     name: String,
     #[schema(schema_with = schemas::description)]
     description: Option<String>,
@@ -805,7 +810,12 @@ pub async fn list(
     Auth(p): Auth,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<(HeaderMap, Json<WorkspaceWorkflows>), MarketError> {
-    let page = PageParams::parse(q.limit, q.offset, 100, 100)?;
+    let page = PageParams::parse(
+        q.limit,
+        q.offset,
+        PageParams::MAX_LIMIT,
+        PageParams::MAX_LIMIT,
+    )?;
     let rows = workflows::list(&state, &p, page).await?;
     let mut headers = HeaderMap::new();
     let next = page.offset + page.limit;

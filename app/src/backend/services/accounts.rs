@@ -6,13 +6,14 @@ use crate::backend::services::login_budget;
 use crate::backend::{db, secrets, state::AppState};
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::{
-    parse_name, AuthReply, Email, LoginRequest, Me, Password, Plan, Role, SignupRequest,
+    AuthReply, Email, LoginRequest, Me, Password, Plan, Role, SignupRequest,
 };
+use crate::model::bounds::ShortName;
 use uuid::Uuid;
 
 /// Creates a tenant and its owner. Anyone may sign up.
 pub async fn signup(state: &AppState, req: &SignupRequest) -> MarketResult<AuthReply> {
-    let tenant_name = parse_name("tenant_name", &req.tenant_name, 200)?;
+    let tenant_name = ShortName::parse("tenant_name", &req.tenant_name)?.into_string();
     let email = Email::parse(&req.email)?;
     let password = Password::parse(&req.password)?;
     let hash = hash_password_blocking(password).await?;

@@ -6,13 +6,12 @@ use crate::backend::auth::{CredentialKind, Principal};
 use crate::backend::services::{accounts, keys};
 use crate::backend::{db, state::AppState};
 use crate::error::{ErrorCode, MarketError, MarketResult};
-use crate::model::account::{
-    parse_name, CreateKeyRequest, CreatedKey, Email, Password, Plan, Role, Scope,
-};
+use crate::model::account::{CreateKeyRequest, CreatedKey, Email, Password, Plan, Role, Scope};
+use crate::model::bounds::ShortName;
 use uuid::Uuid;
 
 pub async fn create_tenant(state: &AppState, name: &str, plan: &str) -> MarketResult<Uuid> {
-    let name = parse_name("name", name, 200)?;
+    let name = ShortName::parse("name", name)?.into_string();
     let plan = Plan::parse(plan)?;
     let mut tx = state.pool.begin().await?;
     let slug = accounts::unique_slug(&mut tx, &name).await?;

@@ -8,9 +8,9 @@ use crate::backend::db::listings::{ListingRow, Snapshot};
 use crate::backend::services::{agents, listings};
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
-use crate::model::account::parse_name;
+use crate::model::bounds::{Description, DisplayName, ShortName};
 use crate::model::kind::ListingKind;
-use crate::model::listing::{parse_optional_text, parse_price, ListingStatus};
+use crate::model::listing::{parse_price, ListingStatus};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -43,17 +43,17 @@ pub async fn publish(
     req: &PublishAgent,
 ) -> MarketResult<ListingRow> {
     principal.require(Permission::SkillManage)?;
-    let name = parse_name("name", required("name", req.name.as_deref())?, 200)?;
-    let description = parse_optional_text(
+    let name = DisplayName::parse("name", required("name", req.name.as_deref())?)?.into_string();
+    let description = Description::parse(
         "description",
         Some(required("description", req.description.as_deref())?),
-        2000,
-    )?;
+    )?
+    .into_string();
     let price = parse_price("price", req.price)?;
     let category = req
         .category
         .as_deref()
-        .map(|c| parse_name("category", c, 100))
+        .map(|c| ShortName::parse("category", c).map(ShortName::into_string))
         .transpose()?;
     let agent = agent_db::get(&state.pool, principal.tenant_id, agent_id)
         .await?

@@ -5,7 +5,8 @@ use crate::backend::db::agents::{self as db, AgentRow};
 use crate::backend::db::installed_skills;
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
-use crate::model::account::{invalid_enum, parse_name, Plan};
+use crate::model::account::{invalid_enum, Plan};
+use crate::model::bounds::DisplayName;
 use uuid::Uuid;
 
 pub const MATURITIES: [&str; 4] = ["student", "intern", "supervised", "autonomous"];
@@ -27,7 +28,7 @@ pub async fn create(
 ) -> MarketResult<AgentRow> {
     principal.require(Permission::SkillManage)?;
     principal.require_write()?;
-    let name = parse_name("name", name, 200)?;
+    let name = DisplayName::parse("name", name)?.into_string();
     let maturity = maturity.map(str::trim).unwrap_or(MATURITIES[0]);
     let Some(rank) = MATURITIES.iter().position(|m| *m == maturity) else {
         return Err(invalid_enum("maturity", maturity, &MATURITIES));

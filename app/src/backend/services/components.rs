@@ -8,7 +8,7 @@ use crate::backend::services::listings;
 use crate::backend::services::quotas::{self, Quota};
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
-use crate::model::account::parse_name;
+use crate::model::bounds::DisplayName;
 use crate::model::component::{ComponentInput, ComponentSpec};
 use crate::model::kind::ListingKind;
 use crate::model::listing::ListingStatus;
@@ -106,7 +106,7 @@ pub async fn create_canvas(
 ) -> MarketResult<CanvasRow> {
     principal.require(Permission::SkillManage)?;
     principal.require_write()?;
-    let name = parse_name("name", name, 200)?;
+    let name = DisplayName::parse("name", name)?.into_string();
     let mut tx = state.pool.begin().await?;
     quotas::ensure_room(&mut tx, principal.tenant_id, Quota::Canvases).await?;
     let row = canvas_db::insert(&mut *tx, principal.tenant_id, &name).await?;

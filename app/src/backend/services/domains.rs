@@ -9,9 +9,9 @@ use crate::backend::services::listings;
 use crate::backend::services::quotas::{self, Quota};
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
-use crate::model::account::parse_name;
+use crate::model::bounds::{Description, DisplayName, ShortName};
 use crate::model::kind::ListingKind;
-use crate::model::listing::{parse_optional_text, ListingStatus};
+use crate::model::listing::ListingStatus;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -26,11 +26,11 @@ pub async fn create(
     category: Option<&str>,
 ) -> MarketResult<ListingRow> {
     let fields = Snapshot {
-        name: parse_name("name", name, 200)?,
-        description: parse_optional_text("description", description, 2000)?,
+        name: DisplayName::parse("name", name)?.into_string(),
+        description: Description::parse("description", description)?.into_string(),
         long_description: String::new(),
         category: category
-            .map(|c| parse_name("category", c, 100))
+            .map(|c| ShortName::parse("category", c).map(ShortName::into_string))
             .transpose()?,
         tags: Vec::new(),
         price: 0.0,
@@ -92,7 +92,7 @@ pub async fn install(
 ) -> MarketResult<InstalledDomainRow> {
     let listing = listings::installable(state, principal, KIND, template_id).await?;
     let name = match custom_name.filter(|n| !n.trim().is_empty()) {
-        Some(n) => parse_name("custom_name", n, 200)?,
+        Some(n) => DisplayName::parse("custom_name", n)?.into_string(),
         None => listing.name.clone(),
     };
     let mut tx = state.pool.begin().await?;

@@ -61,7 +61,13 @@ impl FeedQuery {
         updated_since: Option<&str>,
         limit: Option<i64>,
     ) -> MarketResult<FeedQuery> {
-        let limit = crate::model::page::PageParams::parse(limit, None, 50, 100)?.limit;
+        let limit = crate::model::page::PageParams::parse(
+            limit,
+            None,
+            50,
+            crate::model::page::PageParams::MAX_LIMIT,
+        )?
+        .limit;
         // The cursor continues a walk and wins over where it started.
         let cursor = cursor
             .filter(|c| !c.is_empty())

@@ -180,8 +180,12 @@ pub async fn set_maintenance(
 ) -> MarketResult<db::Maintenance> {
     p.require(Permission::GovernanceApprove)?;
     let message = message.map(str::trim).filter(|m| !m.is_empty());
-    if message.is_some_and(|m| m.chars().count() > 500) {
-        return Err(MarketError::validation("message", "At most 500 characters"));
+    let max = crate::model::bounds::Reason::MAX;
+    if message.is_some_and(|m| m.chars().count() > max) {
+        return Err(MarketError::validation(
+            "message",
+            format!("At most {max} characters"),
+        ));
     }
     let mut tx = state.pool.begin().await?;
     let before = db::maintenance(&mut *tx).await?;

@@ -4,7 +4,8 @@ use crate::backend::auth::{CredentialKind, Principal};
 use crate::backend::services::quotas::{self, Quota};
 use crate::backend::{db, secrets, state::AppState};
 use crate::error::{MarketError, MarketResult};
-use crate::model::account::{parse_name, CreateKeyRequest, CreatedKey, KeyInfo, KeyList, Scope};
+use crate::model::account::{CreateKeyRequest, CreatedKey, KeyInfo, KeyList, Scope};
+use crate::model::bounds::ShortName;
 use chrono::{Duration, Utc};
 use uuid::Uuid;
 
@@ -31,7 +32,7 @@ pub async fn create(
 ) -> MarketResult<CreatedKey> {
     principal.require_write()?;
     require_person(principal)?;
-    let name = parse_name("name", &req.name, 100)?;
+    let name = ShortName::parse("name", &req.name)?.into_string();
     let scope = Scope::parse(&req.scope)?;
     let expires_at = match req.expires_in_days {
         None => None,

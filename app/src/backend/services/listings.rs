@@ -11,6 +11,7 @@ use crate::backend::services::webhook_events;
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::Plan;
+use crate::model::bounds::ShortName;
 use crate::model::kind::ListingKind;
 use crate::model::listing::{ListingStatus, SortBy, SortOrder};
 use crate::model::page::PageParams;
@@ -439,14 +440,13 @@ impl MarketDetails {
         (license_field, license): (&str, Option<&str>),
         tags: Option<&[String]>,
     ) -> MarketResult<Self> {
-        use crate::model::account::parse_name;
         use crate::model::listing::{parse_price, parse_tags};
         Ok(MarketDetails {
             price: price
                 .map(|v| parse_price(price_field, Some(v)))
                 .transpose()?,
             license: license
-                .map(|l| parse_name(license_field, l, 100))
+                .map(|l| ShortName::parse(license_field, l).map(ShortName::into_string))
                 .transpose()?,
             tags: tags.map(parse_tags).transpose()?,
         })
@@ -974,8 +974,12 @@ fn parse_reason(raw: &str) -> MarketResult<String> {
                 .with_details(serde_json::json!({ "field": "reason" })),
         );
     }
-    if r.chars().count() > 500 {
-        return Err(MarketError::validation("reason", "At most 500 characters"));
+    let max = crate::model::bounds::Reason::MAX;
+    if r.chars().count() > max {
+        return Err(MarketError::validation(
+            "reason",
+            format!("At most {max} characters"),
+        ));
     }
     Ok(r.to_owned())
 }
@@ -1175,30 +1179,16 @@ pub async fn rate(
 ) -> MarketResult<Rated> {
     principal.require(Permission::SkillView)?;
     principal.require_write()?;
-    let halves = kind.half_star_ratings();
-    let valid = rating.is_finite()
-        && (1.0..=5.0).contains(&rating)
-        && if halves {
-            (rating * 2.0).fract() == 0.0
-        } else {
-            rating.fract() == 0.0
-        };
-    if !valid {
-        let allowed = if halves {
-            "1.0 to 5.0 in steps of 0.5"
-        } else {
-            "a whole number from 1 to 5"
-        };
-        return Err(MarketError::validation(
-            "rating",
-            format!("Rating must be {allowed}"),
-        ));
-    }
+    let rating = crate::model::bounds::Rating::parse(rating, kind.half_star_ratings())?.get();
     let review = review
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());
-    if review.as_ref().is_some_and(|r| r.chars().count() > 5000) {
-        return Err(MarketError::validation("review", "At most 5000 characters"));
+    let max = crate::model::bounds::ReviewText::MAX;
+    if review.as_ref().is_some_and(|r| r.chars().count() > max) {
+        return Err(MarketError::validation(
+            "review",
+            format!("At most {max} characters"),
+        ));
     }
     let listing = db::get(&state.pool, kind.as_str(), id)
         .await?
@@ -1299,10 +1289,11 @@ pub async fn flag_review(
     principal.require(Permission::SkillView)?;
     principal.require_write()?;
     let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 500 {
+    let max = crate::model::bounds::Reason::MAX;
+    if reason.is_empty() || reason.chars().count() > max {
         return Err(MarketError::validation(
             "reason",
-            "Flag reason must be 1 to 500 characters",
+            format!("Flag reason must be 1 to {max} characters"),
         ));
     }
     reviews::visible_listing_of(&state.pool, review_id, kind.as_str())
@@ -1338,12 +1329,7 @@ pub async fn create_version(
         )
         .with_details(serde_json::json!({ "field": "version_name", "value": name })));
     }
-    if description.chars().count() > 2000 {
-        return Err(MarketError::validation(
-            "description",
-            "At most 2000 characters",
-        ));
-    }
+    crate::model::bounds::Description::parse("description", Some(description))?;
     let snapshot = serde_json::to_value(Snapshot::from(&row)).map_err(|e| {
         tracing::error!(error = %e, "snapshot serialisation failed");
         MarketError::internal()
@@ -1521,10 +1507,11 @@ pub async fn respond_to_review(
         ));
     }
     let text = response.trim();
-    if text.is_empty() || text.chars().count() > 5000 {
+    let max = crate::model::bounds::ReviewText::MAX;
+    if text.is_empty() || text.chars().count() > max {
         return Err(MarketError::validation(
             "response",
-            "A response is 1 to 5000 characters",
+            format!("A response is 1 to {max} characters"),
         ));
     }
     reviews::respond(&state.pool, review_id, text).await?;

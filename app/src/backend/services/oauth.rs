@@ -6,7 +6,8 @@ use crate::backend::auth::Principal;
 use crate::backend::db::oauth::{self as db, ClientRow, NewCode, NewToken};
 use crate::backend::{secrets, state::AppState};
 use crate::error::{MarketError, MarketResult};
-use crate::model::account::{parse_name, Scope};
+use crate::model::account::Scope;
+use crate::model::bounds::ShortName;
 use base64::Engine;
 use chrono::{Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -86,7 +87,7 @@ pub struct RegisterClient {
 }
 
 fn client_name() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
-    crate::model::schema::of(crate::model::schema::name(100))
+    crate::model::schema::of(crate::model::bounds::ShortName::schema())
 }
 
 fn redirect_uris() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
@@ -208,7 +209,7 @@ pub async fn register_client(
 ) -> MarketResult<RegisteredClient> {
     principal.require_write()?;
     super::keys::require_person(principal)?;
-    let name = parse_name("name", &req.name, 100)?;
+    let name = ShortName::parse("name", &req.name)?.into_string();
     if req.redirect_uris.is_empty() || req.redirect_uris.len() > 10 {
         return Err(MarketError::validation(
             "redirect_uris",
@@ -218,7 +219,7 @@ pub async fn register_client(
     for uri in &req.redirect_uris {
         let ok = (uri.starts_with("https://") || uri.starts_with("http://"))
             && !uri.contains('#')
-            && uri.len() <= 2000;
+            && uri.len() <= crate::model::bounds::HttpUrl::MAX;
         if !ok {
             return Err(MarketError::validation(
                 "redirect_uris",

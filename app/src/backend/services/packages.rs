@@ -106,12 +106,7 @@ pub async fn put(
                 MarketError::validation("safe_version", format!("'{s}' is not a version: {e}"))
             })?;
         }
-        if v.description.chars().count() > 2000 {
-            return Err(MarketError::validation(
-                "description",
-                "At most 2000 characters",
-            ));
-        }
+        crate::model::bounds::Description::parse("description", Some(v.description.as_str()))?;
     }
     let vulns: Vec<NewVulnerability> = input
         .vulnerabilities

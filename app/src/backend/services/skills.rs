@@ -10,8 +10,8 @@ use crate::backend::services::listings;
 use crate::backend::services::packages::{self, PackagePlan};
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
-use crate::model::account::parse_name;
 use crate::model::account::Plan;
+use crate::model::bounds::{Description, DisplayName, LongDescription, ShortName};
 use crate::model::capability::Capabilities;
 use crate::model::kind::ListingKind;
 use crate::model::listing::PackageRef;
@@ -28,7 +28,7 @@ const KIND: ListingKind = ListingKind::Skill;
 
 /// Validates a submitted skill into the engine's fields.
 pub fn fields(input: &SkillInput) -> MarketResult<Snapshot> {
-    let name = parse_name("name", &input.name, 200)?;
+    let name = DisplayName::parse("name", &input.name)?.into_string();
     let skill_type = match input.skill_type.as_deref() {
         Some(t) => SkillType::parse(t)?,
         None => {
@@ -75,23 +75,23 @@ pub fn fields(input: &SkillInput) -> MarketResult<Snapshot> {
     };
     Ok(Snapshot {
         name,
-        description: parse_optional_text("description", input.description.as_deref(), 2000)?,
-        long_description: parse_optional_text(
+        description: Description::parse("description", input.description.as_deref())?.into_string(),
+        long_description: LongDescription::parse(
             "long_description",
             input.long_description.as_deref(),
-            100_000,
-        )?,
+        )?
+        .into_string(),
         category: input
             .category
             .as_deref()
-            .map(|c| parse_name("category", c, 100))
+            .map(|c| ShortName::parse("category", c).map(ShortName::into_string))
             .transpose()?,
         tags: parse_tags(&input.tags)?,
         price: parse_price("price", input.price)?,
         license: input
             .license
             .as_deref()
-            .map(|l| parse_name("license", l, 100))
+            .map(|l| ShortName::parse("license", l).map(ShortName::into_string))
             .transpose()?,
         spec: to_value(&spec)?,
     })
@@ -154,13 +154,15 @@ pub async fn publish(
     let category = req
         .category
         .as_deref()
-        .map(|c| parse_name("category", c, 100))
+        .map(|c| ShortName::parse("category", c).map(ShortName::into_string))
         .transpose()?;
     let tags = req.tags.as_deref().map(parse_tags).transpose()?;
     let long_description = req
         .long_description
         .as_deref()
-        .map(|d| parse_optional_text("long_description", Some(d), 100_000))
+        .map(|d| {
+            LongDescription::parse("long_description", Some(d)).map(LongDescription::into_string)
+        })
         .transpose()?;
     let documentation_url = parse_url("documentation_url", req.documentation_url.as_deref())?;
     listings::submit(state, principal, KIND, id, |f| {
@@ -654,11 +656,11 @@ async fn customize_installed(
         .await?
         .ok_or_else(installed_not_found)?;
     let name = match &req.name {
-        Some(n) => parse_name("name", n, 200)?,
+        Some(n) => DisplayName::parse("name", n)?.into_string(),
         None => current.name.clone(),
     };
     let description = match &req.description {
-        Some(d) => parse_optional_text("description", Some(d), 2000)?,
+        Some(d) => Description::parse("description", Some(d))?.into_string(),
         None => current.description.clone(),
     };
     let overrides_applied = req.config_overrides.is_some();

@@ -408,7 +408,7 @@ pub async fn workspace(state: &AppState, p: &Principal) -> MarketResult<Workspac
     // The newest hundred, as the JSON list's first page: the plan caps
     // free and team workspaces there.
     let first = crate::model::page::PageParams {
-        limit: 100,
+        limit: crate::model::page::PageParams::MAX_LIMIT,
         offset: 0,
     };
     let workflows = workflows::list(state, p, first)

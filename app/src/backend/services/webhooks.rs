@@ -19,7 +19,7 @@ use crate::model::webhook::{
 use uuid::Uuid;
 
 /// Longest description kept.
-const MAX_DESCRIPTION: usize = 500;
+use crate::model::webhook::MAX_DESCRIPTION;
 
 /// `whsec_` + base64 of 32 random bytes, as Standard Webhooks writes it.
 pub fn new_secret() -> String {

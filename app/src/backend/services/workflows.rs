@@ -11,8 +11,9 @@ use crate::backend::services::quotas::{self, Quota};
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::parse_name;
+use crate::model::bounds::Description;
 use crate::model::kind::ListingKind;
-use crate::model::listing::{parse_optional_text, ListingStatus};
+use crate::model::listing::ListingStatus;
 use crate::model::page::PageParams;
 use crate::model::workflow::{
     input_errors, AdvancedTemplateInput, TemplateType, WorkflowGraph, WorkflowSpec,
@@ -226,7 +227,7 @@ impl WorkflowDocument {
         let graph_src = obj.get("workflow_data").unwrap_or(v);
         Ok(WorkflowDocument {
             name: parse_name("name", name, 250)?,
-            description: parse_optional_text("description", description, 2000)?,
+            description: Description::parse("description", description)?.into_string(),
             graph: WorkflowGraph::parse(
                 graph_src.get("nodes").unwrap_or(&Value::Null),
                 graph_src.get("edges").unwrap_or(&Value::Null),

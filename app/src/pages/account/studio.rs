@@ -196,7 +196,7 @@ pub fn AgentsPage() -> impl IntoView {
                     <FormAlert message=Signal::derive(move || form_message(&error.get(), &["name"])) />
                     <div>
                         <label for="agent-name" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"Name"</label>
-                        <input id="agent-name" name="name" required maxlength="200" class=INPUT aria-describedby="agent-name-error" />
+                        <input id="agent-name" name="name" required maxlength=crate::model::bounds::DisplayName::MAX.to_string() class=INPUT aria-describedby="agent-name-error" />
                         <p id="agent-name-error" role="alert" class="mt-1 text-sm text-red-600 dark:text-red-400">{move || field_message(&error.get(), "name")}</p>
                     </div>
                     <p class="text-xs text-slate-500 dark:text-slate-400">"New agents start as students; a tenant admin graduates them one level at a time."</p>
@@ -237,20 +237,20 @@ fn agent_card(a: AgentView, publish: ServerAction<PublishAgentTemplate>) -> impl
                     <input type="hidden" name="agent_id" value=a.id.clone() />
                     <div>
                         <label for=name_id.clone() class=label>"Template name"</label>
-                        <input id=name_id name="name" required maxlength="200" value=a.name.clone() class=INPUT />
+                        <input id=name_id name="name" required maxlength=crate::model::bounds::DisplayName::MAX.to_string() value=a.name.clone() class=INPUT />
                     </div>
                     <div>
                         <label for=summary_id.clone() class=label>"What it does"</label>
-                        <input id=summary_id name="description" required maxlength="2000" class=INPUT />
+                        <input id=summary_id name="description" required maxlength=crate::model::bounds::Description::MAX.to_string() class=INPUT />
                     </div>
                     <div class="grid grid-cols-2 gap-2">
                         <div>
                             <label for=category_id.clone() class=label>"Category"</label>
-                            <input id=category_id name="category" maxlength="100" class=INPUT />
+                            <input id=category_id name="category" maxlength=crate::model::bounds::ShortName::MAX.to_string() class=INPUT />
                         </div>
                         <div>
                             <label for=price_id.clone() class=label>"Price (USD)"</label>
-                            <input id=price_id name="price" type="number" min="0" step="0.01" class=INPUT placeholder="0" />
+                            <input id=price_id name="price" type="number" min="0" max=crate::model::bounds::Price::max_int().to_string() step="0.01" class=INPUT placeholder="0" />
                         </div>
                     </div>
                     <p class="text-xs text-slate-500 dark:text-slate-400">"Its installed skills go with it; an operator reviews it first."</p>
@@ -312,7 +312,7 @@ fn Workspace(
                 <ActionForm action=create attr:class="flex flex-col gap-2 rounded-xl border border-slate-200 bg-white p-4 sm:flex-row sm:items-end dark:border-slate-800 dark:bg-slate-900">
                     <div class="flex-1">
                         <label for="canvas-name" class="block text-sm font-medium text-slate-700 dark:text-slate-300">"New canvas"</label>
-                        <input id="canvas-name" name="name" required maxlength="200" class=INPUT aria-describedby="canvas-name-error" />
+                        <input id="canvas-name" name="name" required maxlength=crate::model::bounds::DisplayName::MAX.to_string() class=INPUT aria-describedby="canvas-name-error" />
                         <p id="canvas-name-error" role="alert" class="mt-1 text-sm text-red-600 dark:text-red-400">{move || field_message(&error.get(), "name").or_else(|| form_message(&error.get(), &["name"]))}</p>
                     </div>
                     <button type="submit" class=SECONDARY_BUTTON>"Create canvas"</button>
