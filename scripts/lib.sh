@@ -105,6 +105,25 @@ ensure_pg_binaries() {
     fi
   fi
   [ -n "$(pg_bindir)" ] || die "PostgreSQL's initdb/pg_ctl not found. Install PostgreSQL (e.g. 'apt-get install postgresql') or set DATABASE_URL."
+  ensure_pg_rum
+}
+
+# The RUM extension for the local clusters (search reads a query's matches
+# best-rated first from its ordered index; docs/search-design.md). Optional:
+# without it the migrations skip its indexes and search uses GIN alone.
+ensure_pg_rum() {
+  local bin major
+  bin="$(pg_bindir)"
+  [ -n "$bin" ] && [ -x "$bin/postgres" ] || return 0
+  major="$("$bin/postgres" --version | sed -E 's/.* ([0-9]+)(\.[0-9]+)*.*/\1/')"
+  [ -f "/usr/share/postgresql/$major/extension/rum.control" ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing postgresql-$major-rum (search's ordered index)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "postgresql-$major-rum" >/dev/null; } ||
+      log "postgresql-$major-rum could not be installed: search uses the GIN index alone"
+  else
+    log "no RUM extension for PostgreSQL $major (package postgresql-$major-rum): search uses the GIN index alone"
+  fi
 }
 
 # Runs a PostgreSQL server binary as an unprivileged user: initdb refuses root.

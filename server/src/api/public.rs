@@ -15,7 +15,7 @@ use app::model::listing::{split_tags, ListingStatus, SortBy};
 use app::model::page::PageParams;
 use app::model::skill::{RateRequest, SkillInput};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -91,7 +91,10 @@ pub struct BrowseQuery {
         status = 200,
         description = "A page of approved skills (and the caller's own), newest first unless sorted",
         body = PublicSkillPage,
-        headers(("Link" = String, description = "The next page, when this one is full and in creation order")),
+        headers(
+            ("Link" = String, description = "The next page, when this one is full and in creation order"),
+            ("X-Total-Lower-Bound" = String, description = "`true` when `total` is the count's cap (10,100): at least that many match"),
+        ),
     ))
 )]
 pub async fn browse(
@@ -158,6 +161,13 @@ pub async fn browse(
         },
     };
     let mut headers = HeaderMap::new();
+    // The body keeps the reference's keys: a total at the cap is said here.
+    if total >= app::backend::db::listings::COUNT_CAP {
+        headers.insert(
+            HeaderName::from_static("x-total-lower-bound"),
+            HeaderValue::from_static("true"),
+        );
+    }
     if let Some(c) = next_cursor {
         let link = format!(
             "</api/public/v1/marketplace/skills?{}>; rel=\"next\"",

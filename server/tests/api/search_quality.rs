@@ -561,3 +561,365 @@ async fn tags_come_from_the_maintained_counts(pool: PgPool) {
         v.text
     );
 }
+
+/// search_lexeme_counts against a recount of the listings it describes.
+async fn lexeme_counts_drift(pool: &PgPool) -> Vec<(String, String, i64, i64)> {
+    sqlx::query_as(
+        "WITH truth AS (SELECT l.kind, x.lexeme, count(*) AS n \
+                        FROM listings AS l, LATERAL unnest(l.search) AS x \
+                        WHERE l.status = 'approved' AND l.deprecated_at IS NULL GROUP BY 1, 2), \
+              kept AS (SELECT kind, lexeme, listings FROM search_lexeme_counts WHERE listings <> 0) \
+         SELECT coalesce(t.kind, k.kind), coalesce(t.lexeme, k.lexeme), \
+                coalesce(t.n, 0), coalesce(k.listings, 0) \
+         FROM truth AS t FULL JOIN kept AS k ON (t.kind, t.lexeme) = (k.kind, k.lexeme) \
+         WHERE t.n IS DISTINCT FROM k.listings ORDER BY 1, 2",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("recount")
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn lexeme_counts_stay_exact_through_every_kind_of_write(pool: PgPool) {
+    let t = actor(&pool, "Acme", "member").await.tenant_id;
+    filler(&pool, t, 40).await;
+    let a = insert(
+        &pool,
+        t,
+        Spec {
+            name: "Harbour Pilot",
+            description: "Guides ships into the harbour",
+            tags: &["harbour", "ships"],
+            ..Spec::default()
+        },
+    )
+    .await;
+    let b = insert(
+        &pool,
+        t,
+        Spec {
+            name: "Harbour Clerk",
+            description: "Files harbour paperwork",
+            ..Spec::default()
+        },
+    )
+    .await;
+    assert_eq!(lexeme_counts_drift(&pool).await, vec![]);
+    let harbour = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT listings FROM search_lexeme_counts WHERE kind = 'skill' AND lexeme = 'harbour'",
+        )
+        .fetch_one(&pool)
+        .await
+        .expect("harbour count")
+    };
+    assert_eq!(harbour().await, 2);
+    // Each write that moves a listing in or out of the counted set, or
+    // changes its words, in one statement or several rows at once.
+    let steps = [
+        "UPDATE listings SET description = 'Guides boats in' WHERE id = $1",
+        "UPDATE listings SET status = 'suspended' WHERE id = $2",
+        "UPDATE listings SET status = 'approved' WHERE id = $2",
+        "UPDATE listings SET deprecated_at = now(), deprecation_reason = 'old' WHERE id = $2",
+        "UPDATE listings SET installs = installs + 1, rating_sum = rating_sum + 5, rating_count = rating_count + 1",
+        "UPDATE listings SET deprecated_at = NULL, deprecation_reason = NULL WHERE id = $2",
+        "UPDATE listings SET tags = ARRAY['harbour', 'cranes'], name = name || ' Two' WHERE id IN ($1, $2)",
+        "UPDATE listings SET kind = 'agent_template' WHERE id = $1",
+        "DELETE FROM listings WHERE id = $2",
+        "UPDATE listings SET status = 'pending_approval' WHERE description LIKE 'Moves boxes%'",
+    ];
+    for step in steps {
+        sqlx::query(step)
+            .bind(a)
+            .bind(b)
+            .execute(&pool)
+            .await
+            .expect(step);
+        assert_eq!(lexeme_counts_drift(&pool).await, vec![], "after {step}");
+    }
+    // The listing moved to agent templates counts there, not as a skill.
+    assert_eq!(harbour().await, 0);
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn totals_reach_the_cap_from_the_counts_and_stay_exact_below_it(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let t = actor(&pool, "Acme", "member").await.tenant_id;
+    let cap = app::backend::db::listings::COUNT_CAP;
+    // cap + 5 skills that all say "walrus" (half of them in finance).
+    sqlx::query(
+        "INSERT INTO listings (id, kind, publisher_tenant_id, name, slug, description, category, tags, \
+         status, approved_at, spec, rating_sum, rating_count) \
+         SELECT gen_random_uuid(), 'skill', $1, 'Walrus Helper ' || g, 'walrus-' || g, 'Counts walrus herds', \
+                CASE WHEN g % 2 = 0 THEN 'finance' ELSE 'sales' END, ARRAY['arctic'], 'approved', now(), \
+                jsonb_build_object('skill_type', 'api', 'risk_level', 'low'), (g % 5)::numeric, g % 3 \
+         FROM generate_series(1, $2) AS g",
+    )
+    .bind(t)
+    .bind(cap + 5)
+    .execute(&pool)
+    .await
+    .expect("walruses");
+    let v = search(&app, "walrus", "").await;
+    assert_eq!(v["total"], cap);
+    assert_eq!(v["has_more"], true);
+    // The body keeps the reference's keys; the header says "at least".
+    let lower_bound = |query: &'static str| {
+        let app = &app;
+        async move {
+            let r = app.get(&format!("{SEARCH}?query={query}")).await;
+            assert_eq!(r.status, 200, "{}", r.text);
+            let mut keys: Vec<String> = r
+                .json()
+                .as_object()
+                .expect("page")
+                .keys()
+                .cloned()
+                .collect();
+            keys.sort();
+            assert_eq!(keys, ["has_more", "limit", "offset", "skills", "total"]);
+            r.header("x-total-lower-bound").map(str::to_owned)
+        }
+    };
+    assert_eq!(lower_bound("walrus").await.as_deref(), Some("true"));
+    assert_eq!(
+        lower_bound("arctic%20walrus").await.as_deref(),
+        Some("true")
+    );
+    // A typo of it: the neighbour's count alone reaches the cap.
+    assert_eq!(search(&app, "walrsu", "").await["total"], cap);
+    // Deprecating ten takes the word below the cap: the total is counted
+    // again, exactly (deprecated listings are not in the counts).
+    sqlx::query(
+        "UPDATE listings SET deprecated_at = now(), deprecation_reason = 'old' \
+         WHERE id IN (SELECT id FROM listings WHERE name LIKE 'Walrus Helper %' ORDER BY id LIMIT 10)",
+    )
+    .execute(&pool)
+    .await
+    .expect("deprecate");
+    assert_eq!(search(&app, "walrus", "").await["total"], cap - 5);
+    assert_eq!(lower_bound("walrus").await, None);
+    assert_eq!(
+        search(&app, "walrus", "&include_deprecated=true").await["total"],
+        cap
+    );
+    // A filter narrows what the word's count says: counted, not capped.
+    let finance: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM listings WHERE name LIKE 'Walrus Helper %' AND category = 'finance' \
+         AND deprecated_at IS NULL",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("finance");
+    assert_eq!(
+        search(&app, "walrus", "&category=finance").await["total"],
+        finance
+    );
+    // Two words: the first's count says nothing about both.
+    let v = search(&app, "walrus herds", "").await;
+    assert_eq!(v["total"], cap - 5);
+    let v = search(&app, "walrus kubernetes", "").await;
+    assert_eq!(v["total"], 0);
+}
+
+/// The ids of a search's pages, 100 at a time.
+async fn search_ids(app: &TestApp, query: &str, pages: i64) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in 0..pages {
+        let v = search(app, query, &format!("&offset={}", p * 100)).await;
+        for s in v["skills"].as_array().expect("skills") {
+            out.push(s["id"].as_str().expect("id").to_owned());
+        }
+    }
+    out
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn the_rum_window_and_the_plain_one_give_the_same_pages(pool: PgPool) {
+    let t = actor(&pool, "Acme", "member").await.tenant_id;
+    // Many equal ratings (ties broken by id) and more matches than the
+    // ranking window, so pages past it follow the static order.
+    filler(&pool, t, 1200).await;
+    insert(
+        &pool,
+        t,
+        Spec {
+            name: "Crates",
+            description: "Moves crates",
+            ..Spec::default()
+        },
+    )
+    .await;
+    let rum_here: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT FROM pg_available_extensions WHERE name = 'rum')",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("extensions");
+    let indexed: bool = sqlx::query_scalar("SELECT to_regclass('listings_rum_skill') IS NOT NULL")
+        .fetch_one(&pool)
+        .await
+        .expect("index");
+    // Where PostgreSQL has RUM the migration made the index.
+    assert_eq!(indexed, rum_here);
+    let queries = [
+        "crates",
+        "crate",
+        "cratse",
+        "moves crates",
+        "quietly crates",
+    ];
+    let app = TestApp::new(pool.clone()).await;
+    let mut with_rum = Vec::new();
+    for q in queries {
+        with_rum.push(search_ids(&app, q, 4).await);
+    }
+    assert!(with_rum[0].len() > 250, "{}", with_rum[0].len());
+    // Without the RUM indexes: the plain GIN query, the same pages.
+    sqlx::query(
+        "DO $$ DECLARE r record; BEGIN \
+           FOR r IN SELECT indexname FROM pg_indexes WHERE indexname LIKE 'listings_rum_%' LOOP \
+             EXECUTE format('DROP INDEX %I', r.indexname); \
+           END LOOP; END $$",
+    )
+    .execute(&pool)
+    .await
+    .expect("drop rum indexes");
+    for (q, expected) in queries.iter().zip(&with_rum) {
+        assert_eq!(&search_ids(&app, q, 4).await, expected, "query {q:?}");
+    }
+}
+
+/// listing_rollups against a recount of the listings it describes.
+async fn rollups_drift(pool: &PgPool) -> Vec<(String, String, String)> {
+    sqlx::query_as(
+        "WITH truth AS (SELECT l.kind, k.dim, k.key, count(*)::int8 AS n, sum(l.installs)::int8 AS i, \
+                               count(*) FILTER (WHERE l.rating_count > 0)::int8 AS r, \
+                               coalesce(sum(l.rating_sum / l.rating_count) FILTER (WHERE l.rating_count > 0), 0) AS m \
+                        FROM listings AS l, LATERAL listing_rollup_keys(l.status, l.category, l.spec) AS k \
+                        GROUP BY 1, 2, 3), \
+              kept AS (SELECT kind, dim, key, sum(listings)::int8 AS n, sum(installs)::int8 AS i, \
+                              sum(rated)::int8 AS r, sum(mean_sum) AS m \
+                       FROM listing_rollups GROUP BY 1, 2, 3 \
+                       HAVING sum(listings) <> 0 OR sum(installs) <> 0 OR sum(rated) <> 0) \
+         SELECT kind, dim, key FROM truth AS t FULL JOIN kept AS k USING (kind, dim, key) \
+         WHERE (t.n, t.i, t.r, t.m) IS DISTINCT FROM (k.n, k.i, k.r, k.m) ORDER BY 1, 2, 3",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("recount")
+}
+
+#[sqlx::test(migrations = "../migrations")]
+async fn statistics_rollups_stay_exact_and_home_counts_skip_deprecated(pool: PgPool) {
+    use app::backend::db::{catalog, listings};
+    let t = actor(&pool, "Acme", "member").await.tenant_id;
+    filler(&pool, t, 60).await;
+    sqlx::query(
+        "INSERT INTO listings (id, kind, publisher_tenant_id, name, slug, description, category, status, spec, \
+         rating_sum, rating_count, installs) \
+         SELECT gen_random_uuid(), 'workflow_template', $1, 'Flow ' || g, 'flow-' || g, 'A flow', \
+                CASE WHEN g % 3 = 0 THEN NULL ELSE 'ops' || g % 2 END, \
+                (ARRAY['approved', 'pending_approval', 'draft'])[1 + g % 3], \
+                jsonb_build_object('template_type', CASE WHEN g % 4 = 0 THEN NULL ELSE 'tt' || g % 2 END, \
+                                   'complexity', 'simple'), (g % 7)::numeric, g % 3, g \
+         FROM generate_series(1, 30) AS g",
+    )
+    .bind(t)
+    .execute(&pool)
+    .await
+    .expect("flows");
+    assert_eq!(
+        rollups_drift(&pool).await,
+        Vec::<(String, String, String)>::new()
+    );
+    for step in [
+        "UPDATE listings SET installs = installs + 1 WHERE name LIKE 'Flow 1%'",
+        "UPDATE listings SET rating_sum = rating_sum + 4, rating_count = rating_count + 1 WHERE name LIKE 'Flow 2%'",
+        "UPDATE listings SET status = 'approved' WHERE name = 'Flow 2'",
+        "UPDATE listings SET category = 'moved', spec = spec || '{\"complexity\": \"hard\"}' WHERE name = 'Flow 3'",
+        "UPDATE listings SET kind = 'skill' WHERE name = 'Flow 6'",
+        "DELETE FROM listings WHERE name = 'Flow 9'",
+    ] {
+        sqlx::query(step).execute(&pool).await.expect(step);
+        assert_eq!(
+            rollups_drift(&pool).await,
+            Vec::<(String, String, String)>::new(),
+            "after {step}"
+        );
+    }
+    // The statistics read the rollups: the same as counting the listings.
+    let (counts, installs) = listings::status_counts(&pool, "workflow_template")
+        .await
+        .expect("status counts");
+    let truth: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, count(*) FROM listings WHERE kind = 'workflow_template' GROUP BY 1 ORDER BY 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("truth");
+    assert_eq!(counts, truth);
+    let approved_installs: i64 = sqlx::query_scalar(
+        "SELECT sum(installs)::int8 FROM listings WHERE kind = 'workflow_template' AND status = 'approved'",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("installs");
+    assert_eq!(installs, approved_installs);
+    let by_type = listings::grouped_counts(&pool, "workflow_template", "spec ->> 'template_type'")
+        .await
+        .expect("types");
+    let truth: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT coalesce(spec ->> 'template_type', 'Uncategorized'), count(*), sum(installs)::int8 \
+         FROM listings WHERE kind = 'workflow_template' AND status = 'approved' GROUP BY 1 ORDER BY 2 DESC, 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("truth");
+    assert_eq!(by_type, truth);
+    let mean = listings::average_rating(&pool, "workflow_template")
+        .await
+        .expect("mean");
+    let truth: f64 = sqlx::query_scalar(
+        "SELECT avg(rating_sum / rating_count)::float8 FROM listings \
+         WHERE kind = 'workflow_template' AND status = 'approved' AND rating_count > 0",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("truth");
+    assert!((mean - truth).abs() < 1e-9, "{mean} vs {truth}");
+    // Home counts and category lists leave deprecated listings out, as
+    // browse does.
+    let skills = |v: Vec<(String, i64)>| v.into_iter().find(|(k, _)| k == "skill").map(|(_, n)| n);
+    let before = skills(
+        catalog::approved_counts_by_kind(&pool)
+            .await
+            .expect("counts"),
+    );
+    let finance_before = listings::categories(&pool, "skill")
+        .await
+        .expect("categories");
+    sqlx::query(
+        "UPDATE listings SET deprecated_at = now(), deprecation_reason = 'old' \
+         WHERE id = (SELECT id FROM listings WHERE kind = 'skill' AND status = 'approved' \
+                     AND category = 'finance' LIMIT 1)",
+    )
+    .execute(&pool)
+    .await
+    .expect("deprecate");
+    let after = skills(
+        catalog::approved_counts_by_kind(&pool)
+            .await
+            .expect("counts"),
+    );
+    assert_eq!(after, before.map(|n| n - 1));
+    let n_of = |v: &[(String, i64)]| v.iter().find(|(c, _)| c == "finance").map(|(_, n)| *n);
+    let finance_after = listings::categories(&pool, "skill")
+        .await
+        .expect("categories");
+    assert_eq!(n_of(&finance_after), n_of(&finance_before).map(|n| n - 1));
+    let top = catalog::top_categories(&pool, "skill", 10)
+        .await
+        .expect("top");
+    assert_eq!(n_of(&top), n_of(&finance_after));
+}

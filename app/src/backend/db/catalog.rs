@@ -2,24 +2,33 @@ use sqlx::PgPool;
 
 use super::listings::{ListingRow, COLUMNS};
 
-/// Approved listings per kind, from the maintained counts (one row each).
+/// Approved listings per kind, from the maintained counts (one row each),
+/// less the deprecated ones as browse leaves them out (few, and indexed on
+/// their own: listings_deprecated_idx).
 pub async fn approved_counts_by_kind(pool: &PgPool) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    sqlx::query_as("SELECT kind, approved FROM listing_counts WHERE category = '*' ORDER BY kind")
-        .fetch_all(pool)
-        .await
+    sqlx::query_as(
+        "SELECT c.kind, c.approved - coalesce(d.n, 0) FROM listing_counts AS c \
+         LEFT JOIN (SELECT kind, count(*) AS n FROM listings \
+                    WHERE deprecated_at IS NOT NULL AND status = 'approved' GROUP BY kind) AS d USING (kind) \
+         WHERE c.category = '*' ORDER BY c.kind",
+    )
+    .fetch_all(pool)
+    .await
 }
 
-/// The busiest categories of one kind's approved listings, from the
-/// maintained counts.
+/// The busiest categories of one kind's approved, current listings, from
+/// the maintained counts less the deprecated ones.
 pub async fn top_categories(
     pool: &PgPool,
     kind: &str,
     limit: i64,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT category, approved FROM listing_counts \
-         WHERE kind = $1 AND category NOT IN ('', '*') AND approved > 0 \
-         ORDER BY approved DESC, category LIMIT $2",
+        "SELECT c.category, c.approved - coalesce(d.n, 0) AS n FROM listing_counts AS c \
+         LEFT JOIN (SELECT category, count(*) AS n FROM listings WHERE kind = $1 \
+                    AND deprecated_at IS NOT NULL AND status = 'approved' GROUP BY category) AS d USING (category) \
+         WHERE c.kind = $1 AND c.category NOT IN ('', '*') AND c.approved - coalesce(d.n, 0) > 0 \
+         ORDER BY n DESC, c.category LIMIT $2",
     )
     .bind(kind)
     .bind(limit)

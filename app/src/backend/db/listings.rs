@@ -468,14 +468,26 @@ pub const COUNT_CAP: i64 = crate::model::page::PageParams::MAX_OFFSET + 100;
 /// One page and its total: exact from `listing_counts` when only kind and
 /// category narrow the set, else counted up to `COUNT_CAP`.
 pub async fn browse(pool: &PgPool, f: &Filter) -> Result<(Vec<ListingRow>, i64), sqlx::Error> {
-    let rows = match &f.text {
-        Some(text) if f.order_by == order::RELEVANCE && !f.similar => {
-            super::search::ranked_page(pool, f, text).await?
+    let stats = match &f.text {
+        Some(text) if f.query.is_some() && !f.similar => {
+            Some(super::search::match_stats(pool, &f.kind, text).await?)
+        }
+        _ => None,
+    };
+    let rows = match (&f.text, &stats) {
+        (Some(text), Some(stats)) if f.order_by == order::RELEVANCE => {
+            super::search::ranked_page(pool, f, text, stats).await?
         }
         _ => unranked_page(pool, f).await?,
     };
+    // A page that is not full holds the last match: the total is known.
+    let last_page = (rows.len() as i64) < f.limit && (f.offset == 0 || !rows.is_empty());
     let total = match counted_total(pool, f).await? {
         Some(n) => n,
+        None if last_page => f.offset + rows.len() as i64,
+        // A one-word search whose commonest spelling alone reaches the cap:
+        // the capped count would read the cap's worth of matches to say so.
+        None if stats.is_some_and(|s| s.at_least >= COUNT_CAP) && only_text_narrows(f) => COUNT_CAP,
         None => {
             let mut count =
                 QueryBuilder::<Postgres>::new("SELECT count(*) FROM (SELECT 1 FROM listings");
@@ -488,6 +500,21 @@ pub async fn browse(pool: &PgPool, f: &Filter) -> Result<(Vec<ListingRow>, i64),
         }
     };
     Ok((rows, total))
+}
+
+/// The filter narrows the kind's approved, current listings by its text
+/// query alone (a caller's own drafts and deprecated listings only add):
+/// a lower bound of the text's matches is one of the result set.
+fn only_text_narrows(f: &Filter) -> bool {
+    f.category.is_none()
+        && f.tags.is_empty()
+        && f.spec_filters.is_empty()
+        && f.min_price.is_none()
+        && f.max_price.is_none()
+        && !f.free_only
+        && !f.featured_only
+        && f.after.is_none()
+        && !f.similar
 }
 
 /// A page in one of the fixed orders (or by the fallback's similarity).
@@ -583,10 +610,15 @@ pub async fn facets(pool: &PgPool, kind: &str) -> Result<Vec<(String, String, i6
     .await
 }
 
+/// A kind's categories and their approved, current listings (what a
+/// browse of each totals): the maintained counts less the deprecated.
 pub async fn categories(pool: &PgPool, kind: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT category, approved FROM listing_counts WHERE kind = $1 AND approved > 0 \
-         AND category NOT IN ('', '*') ORDER BY approved DESC, category",
+        "SELECT c.category, c.approved - coalesce(d.n, 0) AS n FROM listing_counts AS c \
+         LEFT JOIN (SELECT category, count(*) AS n FROM listings WHERE kind = $1 \
+                    AND deprecated_at IS NOT NULL AND status = 'approved' GROUP BY category) AS d USING (category) \
+         WHERE c.kind = $1 AND c.approved - coalesce(d.n, 0) > 0 \
+         AND c.category NOT IN ('', '*') ORDER BY n DESC, c.category",
     )
     .bind(kind)
     .fetch_all(pool)
@@ -611,18 +643,22 @@ pub async fn tags(
 }
 
 /// How many listings of a kind are in each lifecycle state, and the
-/// all-time installs of the approved ones.
+/// all-time installs of the approved ones: from the maintained rollups
+/// (`listing_rollups`, a row per status and shard), not the catalog.
 pub async fn status_counts(
     pool: &PgPool,
     kind: &str,
 ) -> Result<(Vec<(String, i64)>, i64), sqlx::Error> {
-    let counts =
-        sqlx::query_as("SELECT status, count(*) FROM listings WHERE kind = $1 GROUP BY status")
-            .bind(kind)
-            .fetch_all(pool)
-            .await?;
+    let counts = sqlx::query_as(
+        "SELECT key, sum(listings)::int8 FROM listing_rollups WHERE kind = $1 AND dim = 'status' \
+         GROUP BY key HAVING sum(listings) > 0 ORDER BY key",
+    )
+    .bind(kind)
+    .fetch_all(pool)
+    .await?;
     let installs = sqlx::query_scalar(
-        "SELECT coalesce(sum(installs), 0)::int8 FROM listings WHERE kind = $1 AND status = 'approved'",
+        "SELECT coalesce(sum(installs), 0)::int8 FROM listing_rollups \
+         WHERE kind = $1 AND dim = 'status' AND key = 'approved'",
     )
     .bind(kind)
     .fetch_one(pool)
@@ -631,26 +667,45 @@ pub async fn status_counts(
 }
 
 /// Count and installs of approved listings grouped by a column or spec
-/// field (never user text: callers pass constants).
+/// field (never user text: callers pass constants), largest first:
+/// 'Uncategorized' when absent. The category and the workflow template
+/// type and complexity come from the maintained rollups; another key is
+/// counted over the kind's listings.
 pub async fn grouped_counts(
     pool: &PgPool,
     kind: &str,
     key_sql: &'static str,
 ) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT coalesce({key_sql}, 'Uncategorized') AS key, count(*), coalesce(sum(installs), 0)::int8 \
-         FROM listings WHERE kind = $1 AND status = 'approved' GROUP BY 1 ORDER BY 2 DESC, 1"
-    ))
+    let dim = match key_sql {
+        "category" => "category",
+        "spec ->> 'template_type'" => "template_type",
+        "spec ->> 'complexity'" => "complexity",
+        _ => {
+            return sqlx::query_as(&format!(
+                "SELECT coalesce({key_sql}, 'Uncategorized') AS key, count(*), coalesce(sum(installs), 0)::int8 \
+                 FROM listings WHERE kind = $1 AND status = 'approved' GROUP BY 1 ORDER BY 2 DESC, 1"
+            ))
+            .bind(kind)
+            .fetch_all(pool)
+            .await;
+        }
+    };
+    sqlx::query_as(
+        "SELECT key, sum(listings)::int8, sum(installs)::int8 FROM listing_rollups \
+         WHERE kind = $1 AND dim = $2 GROUP BY key HAVING sum(listings) > 0 ORDER BY 2 DESC, 1",
+    )
     .bind(kind)
+    .bind(dim)
     .fetch_all(pool)
     .await
 }
 
-/// The mean rating over approved listings that have ratings.
+/// The mean rating over approved listings that have ratings, from the
+/// maintained rollups (the sum of their means and how many they are).
 pub async fn average_rating(pool: &PgPool, kind: &str) -> Result<f64, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT coalesce(avg(rating_sum / rating_count), 0)::float8 FROM listings \
-         WHERE kind = $1 AND status = 'approved' AND rating_count > 0",
+        "SELECT coalesce(sum(mean_sum) / nullif(sum(rated), 0), 0)::float8 FROM listing_rollups \
+         WHERE kind = $1 AND dim = 'status' AND key = 'approved'",
     )
     .bind(kind)
     .fetch_one(pool)

@@ -12480,6 +12480,8 @@ export interface operations {
                 headers: {
                     /** @description The next page, when this one is full and in creation order */
                     Link?: string;
+                    /** @description `true` when `total` is the count's cap (10,100): at least that many match */
+                    "X-Total-Lower-Bound"?: string;
                     [name: string]: unknown;
                 };
                 content: {
