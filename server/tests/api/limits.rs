@@ -97,3 +97,99 @@ async fn oversized_and_hostile_inputs_get_the_envelope_and_change_nothing(pool: 
         .expect("count");
     assert_eq!(listings, 0, "nothing was stored");
 }
+
+/// A request body's schema in the document, its `$ref` followed.
+fn body_schema(doc: &serde_json::Value, path: &str) -> serde_json::Value {
+    let s = &doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"];
+    match s["$ref"].as_str() {
+        Some(r) => {
+            doc["components"]["schemas"][r.trim_start_matches("#/components/schemas/")].clone()
+        }
+        None => s.clone(),
+    }
+}
+
+fn bound(schema: &serde_json::Value, field: &str, key: &str) -> usize {
+    let n = schema["properties"][field][key]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{field} has a {key}: {schema}"));
+    usize::try_from(n).expect("small")
+}
+
+/// The document's bounds are the parsers' (each is written once, on its
+/// newtype): a value at the documented maximum is taken through the real
+/// router, one more is a 400 that names the field.
+#[sqlx::test(migrations = "../migrations")]
+async fn documented_bounds_are_the_parsers_bounds(pool: PgPool) {
+    use crate::common::Cred;
+    let app = TestApp::new(pool.clone()).await;
+    let doc = app.get("/api/openapi.json").await.json();
+
+    // Signup's tenant name (the parser took 200 while the document said 100).
+    let signup = body_schema(&doc, "/api/auth/signup");
+    let max = bound(&signup, "tenant_name", "maxLength");
+    let over = json!({
+        "tenant_name": "t".repeat(max + 1),
+        "email": "over@example.com",
+        "password": "correct horse battery",
+    });
+    let v = app
+        .call("POST", "/api/auth/signup", &Cred::Anon, Some(over))
+        .await
+        .assert_envelope(400, "VALIDATION_ERROR");
+    assert_eq!(v["details"]["field"], "tenant_name", "{v}");
+    app.signup(&"t".repeat(max), "at-max@example.com").await;
+
+    // A skill's name, description, tags and price.
+    let owner = actor(&pool, "Bounds", "owner").await;
+    let skill = body_schema(&doc, "/api/v1/skills/private");
+    let name_max = bound(&skill, "name", "maxLength");
+    let description_max = bound(&skill, "description", "maxLength");
+    let tags_max = bound(&skill, "tags", "maxItems");
+    let price_max = skill["properties"]["price"]["maximum"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("price has a maximum: {skill}"));
+    let tags = |n: usize| json!((0..n).map(|i| format!("t{i}")).collect::<Vec<_>>());
+    let cases = [
+        (
+            "name",
+            json!("n".repeat(name_max)),
+            json!("n".repeat(name_max + 1)),
+        ),
+        (
+            "description",
+            json!("d".repeat(description_max)),
+            json!("d".repeat(description_max + 1)),
+        ),
+        ("tags", tags(tags_max), tags(tags_max + 1)),
+        ("price", json!(price_max), json!(price_max + 0.01)),
+    ];
+    for (i, (field, at_max, over)) in cases.into_iter().enumerate() {
+        let mut body = skill_body(&format!("Bounded {i}"));
+        body[field] = at_max;
+        let r = app
+            .call(
+                "POST",
+                "/api/v1/skills/private",
+                &owner.cred,
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(
+            r.status, 201,
+            "{field} at its documented maximum: {}",
+            r.text
+        );
+        body[field] = over;
+        body["name"] = if field == "name" {
+            body["name"].clone()
+        } else {
+            json!(format!("Over {i}"))
+        };
+        let v = app
+            .call("POST", "/api/v1/skills/private", &owner.cred, Some(body))
+            .await
+            .assert_envelope(400, "VALIDATION_ERROR");
+        assert_eq!(v["details"]["field"], field, "{v}");
+    }
+}
