@@ -4,6 +4,9 @@ use crate::error::{MarketError, MarketResult};
 use crate::model::listing::wire_enum;
 use serde::{Deserialize, Serialize};
 
+/// The most a whitelist request's reason holds (trimmed, at least 1).
+pub const MAX_REQUEST_REASON: usize = 2000;
+
 wire_enum!(PackageType, "package_type", { Python => "python", Npm => "npm" });
 
 /// A package installed in a tenant (its inventory).

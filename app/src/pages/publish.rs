@@ -166,7 +166,7 @@ fn PublishForms() -> impl IntoView {
                         <label for="p-tags" class=LABEL>"Tags"</label>
                         <input id="p-tags" name="tags" class=INPUT placeholder="email, summaries" aria-describedby="p-tags-hint"
                             on:input=move |ev| tags.set(event_target_value(&ev)) />
-                        <p id="p-tags-hint" class=HINT>"Comma-separated, up to 20, each up to 40 characters."</p>
+                        <p id="p-tags-hint" class=HINT>{format!("Comma-separated, up to {}, each up to {} characters.", crate::model::bounds::Tags::MAX_COUNT, crate::model::bounds::Tags::MAX_LEN)}</p>
                         <p role="alert" class=ERROR>{server_error("tags")}</p>
                     </div>
                     <div>

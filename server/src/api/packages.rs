@@ -38,7 +38,7 @@ fn request_version() -> RefOr<Schema> {
 }
 
 fn request_reason() -> RefOr<Schema> {
-    of(present(2000))
+    of(present(app::model::package::MAX_REQUEST_REASON))
 }
 
 fn severity() -> RefOr<Schema> {

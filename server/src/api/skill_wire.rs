@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 /// A whole-number rating as an integer (`5`, not `5.0`); halves stay floats.
 pub fn rating_value(r: f64) -> Value {
-    if r.fract() == 0.0 && (0.0..=5.0).contains(&r) {
+    if r.fract() == 0.0 && (0.0..=f64::from(app::model::bounds::Rating::MAX)).contains(&r) {
         json!(r as i64)
     } else {
         json!(r)
@@ -41,7 +41,7 @@ impl Stars {
 impl Serialize for Stars {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.0;
-        if r.fract() == 0.0 && (0.0..=5.0).contains(&r) {
+        if r.fract() == 0.0 && (0.0..=f64::from(app::model::bounds::Rating::MAX)).contains(&r) {
             s.serialize_i64(r as i64)
         } else {
             s.serialize_f64(r)

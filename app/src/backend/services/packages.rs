@@ -211,10 +211,11 @@ pub async fn request(
         );
     }
     let reason = r.reason.trim();
-    if reason.is_empty() || reason.chars().count() > 2000 {
+    let max = crate::model::package::MAX_REQUEST_REASON;
+    if reason.is_empty() || reason.chars().count() > max {
         return Err(MarketError::validation(
             "reason",
-            "A reason of 1 to 2000 characters",
+            format!("A reason of 1 to {max} characters"),
         ));
     }
     let (id, at) = db::insert_request(
