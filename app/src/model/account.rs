@@ -87,6 +87,8 @@ impl Plan {
     }
 }
 
+crate::model::stored_as_text!(Role, Plan);
+
 pub fn invalid_enum(field: &str, value: &str, allowed: &[&str]) -> MarketError {
     MarketError::new(
         ErrorCode::InvalidEnumValue,

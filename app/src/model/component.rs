@@ -324,3 +324,23 @@ mod tests {
         );
     }
 }
+
+/// One of a tenant's canvases as the services hand it out.
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct CanvasRecord {
+    pub id: uuid::Uuid,
+    pub tenant_id: uuid::Uuid,
+    pub name: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A component placed on a canvas: which listing, at which version, when.
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct PlacedComponent {
+    pub listing_id: uuid::Uuid,
+    pub name: String,
+    pub version: Option<String>,
+    pub installed_at: chrono::DateTime<chrono::Utc>,
+}

@@ -174,6 +174,8 @@ impl ListingKind {
     }
 }
 
+crate::model::stored_as_text!(ListingKind);
+
 #[cfg(feature = "ssr")]
 pub use ops::*;
 

@@ -1,8 +1,10 @@
 //! Listings: the shared lifecycle and the typed spec of each kind.
 
 use crate::error::{ErrorCode, MarketError, MarketResult};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use uuid::Uuid;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -15,6 +17,14 @@ pub enum ListingStatus {
 }
 
 impl ListingStatus {
+    pub const ALL: [ListingStatus; 5] = [
+        ListingStatus::Draft,
+        ListingStatus::PendingApproval,
+        ListingStatus::Approved,
+        ListingStatus::Rejected,
+        ListingStatus::Suspended,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ListingStatus::Draft => "draft",
@@ -24,16 +34,111 @@ impl ListingStatus {
             ListingStatus::Suspended => "suspended",
         }
     }
+}
 
-    pub fn from_db(s: &str) -> Self {
-        match s {
-            "pending_approval" => ListingStatus::PendingApproval,
-            "approved" => ListingStatus::Approved,
-            "rejected" => ListingStatus::Rejected,
-            "suspended" => ListingStatus::Suspended,
-            _ => ListingStatus::Draft,
+crate::model::stored_as_text!(ListingStatus);
+
+/// A listing of any kind as the services hand it out: one row of
+/// `listings`, its kind and status decoded to their enums.
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Listing {
+    pub id: Uuid,
+    pub kind: crate::model::kind::ListingKind,
+    pub publisher_tenant_id: Uuid,
+    pub publisher_user_id: Option<Uuid>,
+    pub name: String,
+    pub slug: String,
+    pub description: String,
+    pub long_description: String,
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub price: f64,
+    pub license: Option<String>,
+    pub is_featured: bool,
+    pub status: ListingStatus,
+    pub rejection_reason: Option<String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub rating_sum: f64,
+    pub rating_count: i32,
+    pub installs: i32,
+    pub active_installs: i32,
+    pub spec: Value,
+    pub current_version: Option<String>,
+    pub external_id: Option<String>,
+    pub risk_approved_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Set while the publisher has deprecated the listing (with a reason).
+    pub deprecated_at: Option<DateTime<Utc>>,
+    pub deprecation_reason: Option<String>,
+    pub replacement_id: Option<Uuid>,
+    /// A mirrored listing's peer, its id there and its page there (all
+    /// three or none; none on a local listing).
+    pub origin_peer: Option<String>,
+    pub origin_remote_id: Option<String>,
+    pub origin_url: Option<String>,
+}
+
+impl Listing {
+    /// Where a mirrored listing came from (`None`: local).
+    pub fn origin(&self) -> Option<crate::model::federation::Origin> {
+        crate::model::federation::Origin::from_parts(
+            self.origin_peer.as_deref(),
+            self.origin_remote_id.as_deref(),
+            self.origin_url.as_deref(),
+        )
+    }
+
+    /// The id callers see: a workflow template's string id, else the UUID.
+    pub fn public_id(&self) -> String {
+        self.external_id
+            .clone()
+            .unwrap_or_else(|| self.id.to_string())
+    }
+
+    /// One field of the kind's spec, `null` when absent.
+    pub fn spec_field(&self, field: &str) -> Value {
+        self.spec.get(field).cloned().unwrap_or(Value::Null)
+    }
+
+    /// The exact mean of stored ratings, rounded to two decimals.
+    pub fn rating(&self) -> f64 {
+        if self.rating_count == 0 {
+            0.0
+        } else {
+            (self.rating_sum / f64::from(self.rating_count) * 100.0).round() / 100.0
         }
     }
+
+    /// Whether it is approved (what the public may see).
+    pub fn is_approved(&self) -> bool {
+        self.status == ListingStatus::Approved
+    }
+}
+
+/// A rating (with its optional review) as the services hand it out.
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Review {
+    pub id: Uuid,
+    pub listing_id: Uuid,
+    pub user_id: Uuid,
+    pub rating: f64,
+    pub review: Option<String>,
+    pub helpful_count: i32,
+    pub not_helpful_count: i32,
+    pub author_response: Option<String>,
+    pub author_response_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    /// The rater's tenant had the listing installed when rating.
+    pub verified_install: bool,
+    /// The listing's version then (verified ratings only).
+    pub version: Option<String>,
+    /// The rater's tenant, as pages name the reviewer.
+    pub tenant_name: String,
 }
 
 /// Defines a string enum with `ALL`, `as_str` and a `parse` that answers

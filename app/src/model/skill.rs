@@ -337,3 +337,56 @@ pub struct RateRequest {
     #[schema(schema_with = opt_review)]
     pub review: Option<String>,
 }
+
+/// Whether an installed copy is still installed (uninstalling keeps the
+/// row: the ledger of who used what).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InstallStatus {
+    Installed,
+    Uninstalled,
+}
+
+impl InstallStatus {
+    pub const ALL: [InstallStatus; 2] = [InstallStatus::Installed, InstallStatus::Uninstalled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InstallStatus::Installed => "installed",
+            InstallStatus::Uninstalled => "uninstalled",
+        }
+    }
+}
+
+crate::model::stored_as_text!(InstallStatus);
+
+/// A tenant's installed copy of a marketplace skill as the services hand
+/// it out.
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct InstalledSkill {
+    pub id: uuid::Uuid,
+    pub tenant_id: uuid::Uuid,
+    pub listing_id: uuid::Uuid,
+    pub agent_id: Option<uuid::Uuid>,
+    pub name: String,
+    pub description: String,
+    pub config_overrides: Value,
+    pub environment_vars: Value,
+    pub status: InstallStatus,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// What the private catalog is asked for: the service parses the query
+/// into it, the catalog query reads it.
+#[derive(Clone, Debug, Default)]
+pub struct PrivateFilter {
+    pub query: Option<String>,
+    pub category: Option<String>,
+    pub skill_type: Option<String>,
+    pub is_installed: Option<bool>,
+    /// A fixed clause chosen by the service, never user text.
+    pub order_by: &'static str,
+    pub limit: i64,
+    pub offset: i64,
+}

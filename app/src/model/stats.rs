@@ -156,7 +156,7 @@ pub struct ListingChartCard {
     pub name: String,
     pub href: String,
     pub kind_label: String,
-    pub status: String,
+    pub status: crate::model::listing::ListingStatus,
     pub recent_installs: i64,
     pub chart: ChartView,
 }

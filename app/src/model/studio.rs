@@ -9,7 +9,7 @@ pub struct Submission {
     pub id: String,
     pub kind: ListingKind,
     pub name: String,
-    pub status: String,
+    pub status: crate::model::listing::ListingStatus,
     pub rejection_reason: Option<String>,
     pub updated_at: String,
     /// Approved content is live, even while a change waits in review.
@@ -20,7 +20,11 @@ pub struct Submission {
 impl Submission {
     /// Drafts and rejected listings can go (back) into review.
     pub fn can_submit(&self) -> bool {
-        matches!(self.status.as_str(), "draft" | "rejected")
+        matches!(
+            self.status,
+            crate::model::listing::ListingStatus::Draft
+                | crate::model::listing::ListingStatus::Rejected
+        )
     }
 }
 

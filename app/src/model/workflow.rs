@@ -579,3 +579,33 @@ mod tests {
         assert!(parse_template_id("has space").is_err());
     }
 }
+
+/// One of a tenant's workspace workflows as the services hand it out.
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct WorkflowRecord {
+    pub id: uuid::Uuid,
+    pub tenant_id: uuid::Uuid,
+    pub template_id: Option<uuid::Uuid>,
+    pub name: String,
+    pub description: String,
+    pub source: String,
+    pub nodes: Value,
+    pub edges: Value,
+    pub definition: Value,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A workflow as the workspace list shows it: the stored node count
+/// instead of the graph.
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct WorkflowSummary {
+    pub id: uuid::Uuid,
+    pub template_id: Option<uuid::Uuid>,
+    pub name: String,
+    pub description: String,
+    pub source: String,
+    pub node_count: i32,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}

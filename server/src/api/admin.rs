@@ -8,6 +8,7 @@ use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
 use app::model::capability::CapabilityDiff;
 use app::model::kind::ListingKind;
+use app::model::listing::ListingStatus;
 use app::model::page::PageParams;
 use app::model::schema;
 use axum::extract::{Path, State};
@@ -91,7 +92,7 @@ pub struct AdminPage {
 pub struct QueueItem {
     id: Uuid,
     #[schema(schema_with = listing_kind)]
-    kind: String,
+    kind: ListingKind,
     name: String,
     description: String,
     #[schema(required)]
@@ -176,9 +177,9 @@ pub struct StatusDecided {
     success: bool,
     listing_id: Uuid,
     #[schema(schema_with = listing_kind)]
-    kind: String,
+    kind: ListingKind,
     #[schema(schema_with = listing_status)]
-    status: String,
+    status: ListingStatus,
     /// The rejection or suspension reason (null after approve).
     #[schema(required)]
     reason: Option<String>,
@@ -190,9 +191,9 @@ pub struct RiskApproved {
     success: bool,
     listing_id: Uuid,
     #[schema(schema_with = listing_kind)]
-    kind: String,
+    kind: ListingKind,
     #[schema(schema_with = listing_status)]
-    status: String,
+    status: ListingStatus,
     #[schema(required)]
     risk_approved_at: Option<DateTime<Utc>>,
 }

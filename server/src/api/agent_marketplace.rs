@@ -3,7 +3,6 @@
 use super::extract::{parse_id, ApiQuery, Auth};
 use super::lifecycle::{self, query_param, Approval, ReasonQuery, Rejection};
 use app::backend::auth::Permission;
-use app::backend::db::listings::ListingRow;
 use app::backend::services::agent_templates::{self, PublishAgent};
 use app::backend::services::{deprecation, listings};
 use app::backend::state::AppState;
@@ -11,6 +10,7 @@ use app::error::{ErrorCode, MarketError};
 use app::model::deprecation::DeprecationFields;
 use app::model::deprecation::InstallWarning;
 use app::model::kind::ListingKind;
+use app::model::listing::Listing;
 use app::model::listing::{ListingStatus, SortBy};
 use app::model::page::PageParams;
 use app::model::schema::{present, price};
@@ -54,8 +54,8 @@ pub struct AgentTemplateItem {
     origin: Option<app::model::federation::Origin>,
 }
 
-impl From<&ListingRow> for AgentTemplateItem {
-    fn from(r: &ListingRow) -> Self {
+impl From<&Listing> for AgentTemplateItem {
+    fn from(r: &Listing) -> Self {
         AgentTemplateItem {
             id: r.id,
             name: r.name.clone(),
@@ -193,7 +193,7 @@ pub async fn publish(
     Ok(Json(PublishedTemplate {
         success: true,
         template_id: row.id,
-        status: ListingStatus::from_db(&row.status),
+        status: row.status,
         message: "Agent submitted for marketplace review",
     }))
 }

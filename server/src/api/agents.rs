@@ -1,12 +1,12 @@
 //! `/api/agents`: the tenant's agents, where skills are installed.
 
 use super::extract::{parse_id, ApiJson, Auth};
-use app::backend::db::agents::AgentRow;
-use app::backend::db::installed_skills::InstalledRow;
-use app::backend::services::agents::{self, MATURITIES};
+use app::backend::services::agents;
 use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
+use app::model::agent::{AgentRecord, Maturity};
 use app::model::schema::of;
+use app::model::skill::InstalledSkill;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -30,12 +30,12 @@ fn agent_name() -> RefOr<Schema> {
 }
 
 fn maturity() -> RefOr<Schema> {
-    of(json!({"type": "string", "enum": MATURITIES}))
+    of(json!({"type": "string", "enum": Maturity::ALL.map(Maturity::as_str)}))
 }
 
 fn maturity_or_null() -> RefOr<Schema> {
     of(super::lifecycle::or_null(
-        json!({"type": "string", "enum": MATURITIES}),
+        json!({"type": "string", "enum": Maturity::ALL.map(Maturity::as_str)}),
     ))
 }
 
@@ -55,16 +55,16 @@ pub struct Agent {
     id: Uuid,
     name: String,
     #[schema(schema_with = maturity)]
-    maturity: String,
+    maturity: Maturity,
     created_at: DateTime<Utc>,
 }
 
-impl From<&AgentRow> for Agent {
-    fn from(a: &AgentRow) -> Self {
+impl From<&AgentRecord> for Agent {
+    fn from(a: &AgentRecord) -> Self {
         Agent {
             id: a.id,
             name: a.name.clone(),
-            maturity: a.maturity.clone(),
+            maturity: a.maturity,
             created_at: a.created_at,
         }
     }
@@ -88,8 +88,8 @@ pub struct AgentSkill {
     installed_at: DateTime<Utc>,
 }
 
-impl From<&InstalledRow> for AgentSkill {
-    fn from(s: &InstalledRow) -> Self {
+impl From<&InstalledSkill> for AgentSkill {
+    fn from(s: &InstalledSkill) -> Self {
         AgentSkill {
             skill_id: s.id,
             marketplace_skill_id: s.listing_id,
@@ -106,7 +106,7 @@ pub struct AgentDetail {
     id: Uuid,
     name: String,
     #[schema(schema_with = maturity)]
-    maturity: String,
+    maturity: Maturity,
     created_at: DateTime<Utc>,
     installed_skills: Vec<AgentSkill>,
 }
@@ -188,9 +188,9 @@ pub struct Graduated {
     success: bool,
     agent_id: Uuid,
     #[schema(schema_with = maturity)]
-    previous_maturity: String,
+    previous_maturity: Maturity,
     #[schema(schema_with = maturity)]
-    maturity: String,
+    maturity: Maturity,
 }
 
 /// Raise an agent's maturity one level (tenant admins)

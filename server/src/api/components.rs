@@ -4,17 +4,17 @@
 use super::extract::{parse_id, ApiJson, ApiQuery, Auth, MaybeAuth};
 use super::lifecycle::{self, name_counts, ApproveQuery, NameCount, ReasonQuery, ReviewPageQuery};
 use super::skill_wire::rating_value;
-use app::backend::db::canvases::{CanvasRow, PlacedComponent};
-use app::backend::db::listings::ListingRow;
-use app::backend::db::reviews::ReviewRow;
 use app::backend::services::components::{self, Publish};
 use app::backend::services::deprecation;
 use app::backend::services::listings::{self, Decision};
 use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
 use app::model::component::{component_type_filter, schemas, ComponentInput, ComponentSpec};
+use app::model::component::{CanvasRecord, PlacedComponent};
 use app::model::deprecation::{DeprecationFields, InstallWarning};
 use app::model::kind::ListingKind;
+use app::model::listing::Listing;
+use app::model::listing::Review;
 use app::model::listing::{parse_price_filter, split_tags, ListingStatus, SortBy};
 use app::model::page::PageParams;
 use app::model::schema::{self, of};
@@ -67,7 +67,7 @@ fn canvas_id(raw: &str) -> Result<Uuid, MarketError> {
     )
 }
 
-fn spec_text(r: &ListingRow, field: &str) -> Option<String> {
+fn spec_text(r: &Listing, field: &str) -> Option<String> {
     r.spec.get(field).and_then(Value::as_str).map(str::to_owned)
 }
 
@@ -107,8 +107,8 @@ pub struct ComponentItem {
     origin: Option<app::model::federation::Origin>,
 }
 
-impl From<&ListingRow> for ComponentItem {
-    fn from(r: &ListingRow) -> Self {
+impl From<&Listing> for ComponentItem {
+    fn from(r: &Listing) -> Self {
         ComponentItem {
             id: r.id,
             name: r.name.clone(),
@@ -193,8 +193,8 @@ pub struct ComponentRating {
     version: Option<String>,
 }
 
-impl From<&ReviewRow> for ComponentRating {
-    fn from(r: &ReviewRow) -> Self {
+impl From<&Review> for ComponentRating {
+    fn from(r: &Review) -> Self {
         ComponentRating {
             id: r.id,
             rating: rating(r.rating),
@@ -396,7 +396,7 @@ pub async fn create(
         Json(ComponentCreated {
             id: row.id,
             component_id: row.id,
-            status: ListingStatus::from_db(&row.status),
+            status: row.status,
         }),
     ))
 }
@@ -499,7 +499,7 @@ pub async fn approve(
     let hash = q.content_hash.as_deref();
     let row = listings::decide_pinned(&state, &p, KIND, id, Decision::Approve, hash).await?;
     Ok(Json(ComponentApproved {
-        status: ListingStatus::from_db(&row.status),
+        status: row.status,
         component_id: row.id,
     }))
 }
@@ -533,7 +533,7 @@ pub async fn reject(
     let decision = Decision::Reject(q.reason.unwrap_or_default());
     let row = listings::decide(&state, &p, KIND, component_id(&id)?, decision).await?;
     Ok(Json(ComponentRejected {
-        status: ListingStatus::from_db(&row.status),
+        status: row.status,
         component_id: row.id,
         reason: row.rejection_reason,
     }))
@@ -802,8 +802,8 @@ pub struct CanvasSummary {
     created_at: DateTime<Utc>,
 }
 
-impl From<&CanvasRow> for CanvasSummary {
-    fn from(c: &CanvasRow) -> Self {
+impl From<&CanvasRecord> for CanvasSummary {
+    fn from(c: &CanvasRecord) -> Self {
         CanvasSummary {
             id: c.id,
             name: c.name.clone(),

@@ -3,11 +3,11 @@
 //! replacement.
 
 use super::extract::{ApiJson, Auth};
-use app::backend::db::listings::ListingRow;
 use app::backend::services::deprecation;
 use app::backend::state::AppState;
 use app::error::MarketError;
 use app::model::deprecation::{Deprecation, DeprecationReason};
+use app::model::listing::Listing;
 use app::model::schema;
 use axum::extract::{Path, State};
 use axum::Json;
@@ -55,7 +55,7 @@ pub struct DeprecationChanged {
     deprecation: Option<Deprecation>,
 }
 
-fn changed(row: &ListingRow) -> DeprecationChanged {
+fn changed(row: &Listing) -> DeprecationChanged {
     let d = row.deprecation_fields();
     DeprecationChanged {
         success: true,

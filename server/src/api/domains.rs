@@ -4,7 +4,6 @@
 use super::extract::{parse_id, ApiJson, ApiQuery, Auth, MaybeAuth};
 use super::lifecycle::{self, or_null, ApproveQuery, ReasonQuery};
 use super::skill_wire::rating_value;
-use app::backend::db::listings::ListingRow;
 use app::backend::services::deprecation;
 use app::backend::services::domains::{self, Submission};
 use app::backend::services::listings::{self, Decision};
@@ -12,6 +11,7 @@ use app::backend::state::AppState;
 use app::error::MarketError;
 use app::model::deprecation::{DeprecationFields, InstallWarning};
 use app::model::kind::ListingKind;
+use app::model::listing::Listing;
 use app::model::listing::{parse_price_filter, split_tags, ListingStatus, SortBy};
 use app::model::page::PageParams;
 use app::model::schema::{id, object, of, price, tags, NO_NUL};
@@ -79,8 +79,8 @@ pub struct DomainItem {
     origin: Option<app::model::federation::Origin>,
 }
 
-impl From<&ListingRow> for DomainItem {
-    fn from(r: &ListingRow) -> Self {
+impl From<&Listing> for DomainItem {
+    fn from(r: &Listing) -> Self {
         DomainItem {
             id: r.id,
             domain_name: r.name.clone(),
@@ -180,7 +180,7 @@ pub async fn create(
             id: row.id,
             domain_id: row.id,
             name: row.name,
-            status: ListingStatus::from_db(&row.status),
+            status: row.status,
         }),
     ))
 }
@@ -242,7 +242,7 @@ pub async fn list(
             name: r.name.clone(),
             description: Some(r.description.clone()),
             category: r.category.clone(),
-            status: r.status.clone(),
+            status: r.status.as_str().to_owned(),
             source: "created",
             template_id: None,
             created_at: r.created_at,
@@ -323,7 +323,7 @@ pub async fn submit(
     Ok(Json(DomainSubmitted {
         success: true,
         domain_id: row.id,
-        status: ListingStatus::from_db(&row.status),
+        status: row.status,
         price_usd: row.price,
         license_type: row.license,
     }))
@@ -358,7 +358,7 @@ pub async fn my_submissions(
             .map(|r| DomainSubmission {
                 domain_id: r.id,
                 domain_name: r.name.clone(),
-                status: ListingStatus::from_db(&r.status),
+                status: r.status,
                 price_usd: r.price,
                 install_count: r.installs,
                 rating_average: r.rating(),
@@ -395,7 +395,7 @@ pub async fn approve(
     Ok(Json(DomainApproved {
         success: true,
         domain_id: row.id,
-        status: ListingStatus::from_db(&row.status),
+        status: row.status,
     }))
 }
 
@@ -427,7 +427,7 @@ pub async fn reject(
     Ok(Json(DomainRejected {
         success: true,
         domain_id: row.id,
-        status: ListingStatus::from_db(&row.status),
+        status: row.status,
         reason: row.rejection_reason,
     }))
 }

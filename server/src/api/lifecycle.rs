@@ -154,7 +154,7 @@ pub async fn approve(
     Ok(Json(Approval {
         success: true,
         marketplace_id: row.id,
-        status: ListingStatus::from_db(&row.status),
+        status: row.status,
         approved_at: row.approved_at,
     }))
 }
@@ -179,7 +179,7 @@ pub async fn reject(
     Ok(Json(Rejection {
         success: true,
         marketplace_id: row.id,
-        status: ListingStatus::from_db(&row.status),
+        status: row.status,
         reason: row.rejection_reason,
     }))
 }

@@ -7,13 +7,13 @@ use super::skill_wire::{
     InstalledPackage, SkillInstallPlan,
 };
 use super::skills::install_request;
-use app::backend::db::installed_skills::PrivateFilter;
 use app::backend::services::{deprecation, skills};
 use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
 use app::model::deprecation::InstallWarning;
 use app::model::listing::SkillType;
 use app::model::page::PageParams;
+use app::model::skill::PrivateFilter;
 use app::model::skill::{CustomizeSkill, PrivateInstallBody, SkillInput};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -162,7 +162,7 @@ pub async fn browse(
     };
     let mut headers = HeaderMap::new();
     // The body keeps the reference's keys: a total at the cap is said here.
-    if total >= app::backend::db::listings::COUNT_CAP {
+    if total >= app::model::page::COUNT_CAP {
         headers.insert(
             HeaderName::from_static("x-total-lower-bound"),
             HeaderValue::from_static("true"),
@@ -307,7 +307,7 @@ pub async fn submit(
         Json(PublicSubmitted {
             success: true,
             skill_id: row.id,
-            status: ListingStatus::from_db(&row.status),
+            status: row.status,
             message: "Skill submitted for marketplace review",
         }),
     ))

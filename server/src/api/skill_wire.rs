@@ -1,14 +1,15 @@
 //! The reference's wire shapes for skills, built from engine rows: one
 //! named type per answer, which the OpenAPI document describes.
 
-use app::backend::db::listings::ListingRow;
-use app::backend::db::reviews::ReviewRow;
 use app::backend::services::listings::Rated;
 use app::backend::services::packages::PackagePlan;
 use app::backend::services::skills::InstallPlan;
 use app::error::MarketError;
+use app::model::agent::Maturity;
 use app::model::capability::Capabilities;
 use app::model::deprecation::DeprecationFields;
+use app::model::listing::Listing;
+use app::model::listing::Review;
 use app::model::listing::{ListingStatus, PackageRef, RiskLevel, SkillSpec, SkillType};
 use app::model::package::PackageType;
 use chrono::{DateTime, Utc};
@@ -59,7 +60,7 @@ pub(super) fn any_json() -> RefOr<Schema> {
 }
 
 /// The skill's type from its stored spec (`null` when it has none).
-fn skill_type(row: &ListingRow) -> Option<SkillType> {
+fn skill_type(row: &Listing) -> Option<SkillType> {
     serde_json::from_value(row.spec_field("skill_type")).ok()
 }
 
@@ -87,7 +88,7 @@ pub struct SkillMarketplaceItem {
     origin: Option<app::model::federation::Origin>,
 }
 
-pub fn marketplace_item(row: &ListingRow) -> SkillMarketplaceItem {
+pub fn marketplace_item(row: &Listing) -> SkillMarketplaceItem {
     SkillMarketplaceItem {
         id: row.id,
         name: row.name.clone(),
@@ -99,7 +100,7 @@ pub fn marketplace_item(row: &ListingRow) -> SkillMarketplaceItem {
         rating_count: row.rating_count,
         installs: row.installs,
         tags: row.tags.clone(),
-        is_approved: row.status == "approved",
+        is_approved: row.is_approved(),
         created_at: row.created_at,
         deprecation: row.deprecation_fields(),
         origin: row.origin(),
@@ -130,7 +131,7 @@ pub struct PublicSkillItem {
     origin: Option<app::model::federation::Origin>,
 }
 
-pub fn public_item(row: &ListingRow) -> PublicSkillItem {
+pub fn public_item(row: &Listing) -> PublicSkillItem {
     PublicSkillItem {
         id: row.id,
         name: row.name.clone(),
@@ -200,7 +201,7 @@ pub struct SkillCore {
     origin: Option<app::model::federation::Origin>,
 }
 
-fn core(row: &ListingRow, spec: &SkillSpec) -> SkillCore {
+fn core(row: &Listing, spec: &SkillSpec) -> SkillCore {
     SkillCore {
         id: row.id,
         name: row.name.clone(),
@@ -248,11 +249,7 @@ pub struct PublicSkillDetail {
     recent_reviews: Vec<RecentReview>,
 }
 
-pub fn public_detail(
-    row: &ListingRow,
-    spec: &SkillSpec,
-    recent: &[ReviewRow],
-) -> PublicSkillDetail {
+pub fn public_detail(row: &Listing, spec: &SkillSpec, recent: &[Review]) -> PublicSkillDetail {
     PublicSkillDetail {
         skill: core(row, spec),
         recent_reviews: recent
@@ -292,14 +289,14 @@ pub struct SkillDetail {
     updated_at: DateTime<Utc>,
 }
 
-pub fn skill_detail(row: &ListingRow, spec: &SkillSpec) -> SkillDetail {
+pub fn skill_detail(row: &Listing, spec: &SkillSpec) -> SkillDetail {
     SkillDetail {
         skill: core(row, spec),
         config_schema: spec.config_schema.clone(),
         risk_level: spec.risk_level,
         effective_risk_level: spec.effective_risk_level(),
         capabilities: spec.capabilities.clone(),
-        status: ListingStatus::from_db(&row.status),
+        status: row.status,
         version: row.current_version.clone(),
         active_installs: row.active_installs,
         publisher_tenant_id: row.publisher_tenant_id,
@@ -394,8 +391,8 @@ pub struct PlanGovernance {
     /// The higher of `risk_level` and what the capabilities imply: what
     /// `required_maturity` and `approval_required` follow.
     effective_risk_level: RiskLevel,
-    required_maturity: &'static str,
-    agent_maturity: Option<String>,
+    required_maturity: Maturity,
+    agent_maturity: Option<Maturity>,
     approval_required: bool,
     approval_granted: bool,
 }
@@ -512,7 +509,7 @@ pub fn install_plan(plan: &InstallPlan) -> SkillInstallPlan {
             risk_level: plan.spec.risk_level,
             effective_risk_level: plan.spec.effective_risk_level(),
             required_maturity: plan.required_maturity,
-            agent_maturity: plan.agent.as_ref().map(|a| a.maturity.clone()),
+            agent_maturity: plan.agent.as_ref().map(|a| a.maturity),
             approval_required: plan.approval_required,
             approval_granted: plan.approval_granted,
         },

@@ -157,7 +157,7 @@ pub async fn publish(
     Ok(Json(SkillSubmitted {
         success: true,
         marketplace_id: row.id,
-        status: ListingStatus::from_db(&row.status),
+        status: row.status,
         message: "Skill submitted for marketplace review",
     }))
 }

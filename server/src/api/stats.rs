@@ -3,7 +3,6 @@
 //! `GET /api/admin/stats` (the review queue's health per day).
 
 use super::extract::{ApiQuery, Auth, MaybeAuth};
-use app::backend::db::listing_ids;
 use app::backend::services::stats;
 use app::backend::state::AppState;
 use app::error::MarketError;
@@ -57,8 +56,7 @@ pub async fn listing_stats(
     ApiQuery(q): ApiQuery<StatsQuery>,
 ) -> Result<Json<ListingStats>, MarketError> {
     // The same id forms as deprecate: a UUID or a workflow template's string id.
-    let id = app::read!(state, |db| listing_ids::resolve(db, &id))?
-        .ok_or_else(|| MarketError::route_not_found().with_message("Listing not found"))?;
+    let id = stats::resolve_listing(&state, &id).await?;
     let days = StatsDays::parse(q.days)?;
     Ok(Json(stats::listing(&state, p.as_ref(), id, days).await?))
 }

@@ -3,8 +3,6 @@
 
 use super::extract::{parse_id, ApiJson, ApiQuery, Auth, MaybeAuth};
 use super::lifecycle::{self, PageQuery};
-use app::backend::db::listings::ListingRow;
-use app::backend::db::workflows::{WorkflowRow, WorkflowSummary};
 use app::backend::services::deprecation;
 use app::backend::services::listings;
 use app::backend::services::workflows::{self, WorkflowDocument, MAX_FILE_BYTES};
@@ -12,12 +10,14 @@ use app::backend::state::AppState;
 use app::error::{ErrorCode, MarketError};
 use app::model::deprecation::{DeprecationFields, InstallWarning};
 use app::model::kind::ListingKind;
+use app::model::listing::Listing;
 use app::model::listing::{ListingStatus, SortBy};
 use app::model::page::PageParams;
 use app::model::schema::{self as bounds, of};
 use app::model::workflow::{
     schemas, AdvancedTemplateInput, InputField, Step, TemplateType, WorkflowGraph, WorkflowSpec,
 };
+use app::model::workflow::{WorkflowRecord, WorkflowSummary};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -100,7 +100,7 @@ pub struct WorkflowTemplateItem {
     origin: Option<app::model::federation::Origin>,
 }
 
-fn item(r: &ListingRow, s: &WorkflowSpec) -> WorkflowTemplateItem {
+fn item(r: &Listing, s: &WorkflowSpec) -> WorkflowTemplateItem {
     WorkflowTemplateItem {
         id: r.public_id(),
         name: r.name.clone(),
@@ -137,7 +137,7 @@ pub struct WorkflowImported {
     warnings: Vec<InstallWarning>,
 }
 
-fn imported(w: WorkflowRow, warnings: Vec<InstallWarning>) -> WorkflowImported {
+fn imported(w: WorkflowRecord, warnings: Vec<InstallWarning>) -> WorkflowImported {
     WorkflowImported {
         warnings,
         id: w.id,
@@ -367,7 +367,7 @@ pub async fn detail(
     let s = workflows::spec(&row)?;
     Ok(Json(WorkflowTemplateDetail {
         item: item(&row, &s),
-        status: ListingStatus::from_db(&row.status),
+        status: row.status,
         workflow_data: s.workflow_data,
         input_schema: s.input_schema,
         steps: s.steps,
@@ -436,7 +436,7 @@ pub async fn create_advanced(
             input_schema: s.input_schema,
             steps: s.steps,
             estimated_duration: s.estimated_duration,
-            status: ListingStatus::from_db(&row.status),
+            status: row.status,
             created_at: row.created_at,
         }),
     ))

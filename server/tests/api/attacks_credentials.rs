@@ -760,7 +760,7 @@ fn debug_output_hides_passwords_and_secrets() {
                 tenant_id: uuid::Uuid::nil(),
                 email: "a@b.test".into(),
                 password_hash: format!("$argon2id${secret}"),
-                role: "owner".into(),
+                role: app::model::account::Role::Owner,
             }
         ),
         format!(

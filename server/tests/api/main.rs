@@ -27,6 +27,7 @@ mod install_governance;
 mod isolation;
 mod keys;
 mod kinds;
+mod layering;
 mod limits;
 mod metrics;
 mod oauth;

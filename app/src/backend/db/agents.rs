@@ -1,25 +1,17 @@
 //! A tenant's agents (the install target of skills).
 
-use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct AgentRow {
-    pub id: Uuid,
-    pub tenant_id: Uuid,
-    pub name: String,
-    pub maturity: String,
-    pub created_at: DateTime<Utc>,
-}
+use crate::model::agent::{AgentRecord, Maturity};
 
 pub async fn insert(
     db: impl PgExecutor<'_>,
     tenant_id: Uuid,
     name: &str,
-    maturity: &str,
+    maturity: Maturity,
     template_id: Option<Uuid>,
-) -> Result<AgentRow, sqlx::Error> {
+) -> Result<AgentRecord, sqlx::Error> {
     sqlx::query_as(
         "INSERT INTO agents (id, tenant_id, name, maturity, template_id) VALUES ($1, $2, $3, $4, $5) \
          RETURNING id, tenant_id, name, maturity, created_at",
@@ -44,7 +36,7 @@ pub async fn count_for_update(
         .await
 }
 
-pub async fn list(pool: &PgPool, tenant_id: Uuid) -> Result<Vec<AgentRow>, sqlx::Error> {
+pub async fn list(pool: &PgPool, tenant_id: Uuid) -> Result<Vec<AgentRecord>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, tenant_id, name, maturity, created_at FROM agents WHERE tenant_id = $1 ORDER BY created_at, id",
     )
@@ -57,7 +49,7 @@ pub async fn get(
     db: impl PgExecutor<'_>,
     tenant_id: Uuid,
     id: Uuid,
-) -> Result<Option<AgentRow>, sqlx::Error> {
+) -> Result<Option<AgentRecord>, sqlx::Error> {
     sqlx::query_as("SELECT id, tenant_id, name, maturity, created_at FROM agents WHERE tenant_id = $1 AND id = $2")
         .bind(tenant_id)
         .bind(id)
@@ -65,7 +57,10 @@ pub async fn get(
         .await
 }
 
-pub async fn tenant_plan(db: impl PgExecutor<'_>, tenant_id: Uuid) -> Result<String, sqlx::Error> {
+pub async fn tenant_plan(
+    db: impl PgExecutor<'_>,
+    tenant_id: Uuid,
+) -> Result<crate::model::account::Plan, sqlx::Error> {
     sqlx::query_scalar("SELECT plan FROM tenants WHERE id = $1")
         .bind(tenant_id)
         .fetch_one(db)
@@ -85,8 +80,8 @@ pub async fn lock_tenant(db: &mut sqlx::PgConnection, tenant_id: Uuid) -> Result
 pub async fn set_maturity(
     db: impl PgExecutor<'_>,
     id: Uuid,
-    maturity: &str,
-) -> Result<AgentRow, sqlx::Error> {
+    maturity: Maturity,
+) -> Result<AgentRecord, sqlx::Error> {
     sqlx::query_as(
         "UPDATE agents SET maturity = $2 WHERE id = $1 RETURNING id, tenant_id, name, maturity, created_at",
     )
@@ -101,7 +96,7 @@ pub async fn get_for_update(
     db: impl PgExecutor<'_>,
     tenant_id: Uuid,
     id: Uuid,
-) -> Result<Option<AgentRow>, sqlx::Error> {
+) -> Result<Option<AgentRecord>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, tenant_id, name, maturity, created_at FROM agents WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
     )

@@ -1,30 +1,15 @@
 //! A tenant's canvases and the components placed on them.
 
-use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct CanvasRow {
-    pub id: Uuid,
-    pub tenant_id: Uuid,
-    pub name: String,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct PlacedComponent {
-    pub listing_id: Uuid,
-    pub name: String,
-    pub version: Option<String>,
-    pub installed_at: DateTime<Utc>,
-}
+use crate::model::component::{CanvasRecord, PlacedComponent};
 
 pub async fn insert(
     db: impl PgExecutor<'_>,
     tenant_id: Uuid,
     name: &str,
-) -> Result<CanvasRow, sqlx::Error> {
+) -> Result<CanvasRecord, sqlx::Error> {
     sqlx::query_as(
         "INSERT INTO canvases (id, tenant_id, name) VALUES ($1, $2, $3) \
          RETURNING id, tenant_id, name, created_at",
@@ -36,7 +21,7 @@ pub async fn insert(
     .await
 }
 
-pub async fn list(pool: &PgPool, tenant_id: Uuid) -> Result<Vec<CanvasRow>, sqlx::Error> {
+pub async fn list(pool: &PgPool, tenant_id: Uuid) -> Result<Vec<CanvasRecord>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, tenant_id, name, created_at FROM canvases WHERE tenant_id = $1 \
          ORDER BY created_at, id LIMIT 1000",
@@ -50,7 +35,7 @@ pub async fn get(
     db: impl PgExecutor<'_>,
     tenant_id: Uuid,
     id: Uuid,
-) -> Result<Option<CanvasRow>, sqlx::Error> {
+) -> Result<Option<CanvasRecord>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, tenant_id, name, created_at FROM canvases WHERE tenant_id = $1 AND id = $2",
     )

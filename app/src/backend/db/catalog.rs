@@ -1,6 +1,7 @@
 use sqlx::PgPool;
 
-use super::listings::{ListingRow, COLUMNS};
+use super::listings::COLUMNS;
+use crate::model::listing::Listing;
 
 /// Approved listings per kind, from the maintained counts (one row each),
 /// less the deprecated ones as browse leaves them out (few, and indexed on
@@ -41,7 +42,7 @@ pub async fn top_categories(
 pub struct ShelfRow {
     pub shelf: String,
     #[sqlx(flatten)]
-    pub row: ListingRow,
+    pub row: Listing,
 }
 
 /// A kind's most installed, trending and newest approved listings, `per`

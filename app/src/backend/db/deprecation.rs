@@ -1,11 +1,12 @@
 //! A listing's deprecation: the publisher's reason and replacement.
 
-use super::listings::{ListingRow, COLUMNS};
+use super::listings::COLUMNS;
 use crate::model::deprecation::DeprecationFields;
+use crate::model::listing::Listing;
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
-impl ListingRow {
+impl Listing {
     /// `deprecated` and `deprecation` as every kind's answers carry them.
     pub fn deprecation_fields(&self) -> DeprecationFields {
         DeprecationFields::from_parts(
@@ -21,7 +22,7 @@ impl ListingRow {
 pub async fn find_any(
     conn: &mut sqlx::PgConnection,
     raw: &str,
-) -> Result<Option<ListingRow>, sqlx::Error> {
+) -> Result<Option<Listing>, sqlx::Error> {
     let Some(id) = super::listing_ids::resolve(&mut *conn, raw).await? else {
         return Ok(None);
     };
@@ -33,10 +34,7 @@ pub async fn find_any(
 
 /// Locks listings for a change, in id order so that two changes naming
 /// each other wait instead of deadlocking; returns them in that order.
-pub async fn lock_all(
-    db: impl PgExecutor<'_>,
-    ids: &[Uuid],
-) -> Result<Vec<ListingRow>, sqlx::Error> {
+pub async fn lock_all(db: impl PgExecutor<'_>, ids: &[Uuid]) -> Result<Vec<Listing>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM listings WHERE id = ANY($1) ORDER BY id FOR UPDATE"
     ))
@@ -52,7 +50,7 @@ pub async fn set(
     id: Uuid,
     reason: &str,
     replacement_id: Option<Uuid>,
-) -> Result<ListingRow, sqlx::Error> {
+) -> Result<Listing, sqlx::Error> {
     sqlx::query_as(&format!(
         "UPDATE listings SET deprecated_at = coalesce(deprecated_at, now()), \
          deprecation_reason = $2, replacement_id = $3, updated_at = now() \
@@ -65,7 +63,7 @@ pub async fn set(
     .await
 }
 
-pub async fn clear(db: impl PgExecutor<'_>, id: Uuid) -> Result<ListingRow, sqlx::Error> {
+pub async fn clear(db: impl PgExecutor<'_>, id: Uuid) -> Result<Listing, sqlx::Error> {
     sqlx::query_as(&format!(
         "UPDATE listings SET deprecated_at = NULL, deprecation_reason = NULL, \
          replacement_id = NULL, updated_at = CASE WHEN deprecated_at IS NULL THEN updated_at ELSE now() END \

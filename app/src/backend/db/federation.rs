@@ -1,6 +1,7 @@
 //! Federation: the export feed, bundles, peers and mirrors.
 
-use super::listings::{ListingRow, COLUMNS};
+use super::listings::COLUMNS;
+use crate::model::listing::Listing;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor};
@@ -46,7 +47,7 @@ pub async fn feed_page(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ExportRow {
     #[sqlx(flatten)]
-    pub row: ListingRow,
+    pub row: Listing,
     pub publisher_name: String,
 }
 
@@ -266,7 +267,7 @@ pub async fn finish_sync(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct MirrorRow {
     pub listing_id: Uuid,
-    pub status: String,
+    pub status: crate::model::listing::ListingStatus,
     pub spec: Value,
     pub content_hash: String,
     pub upstream_withdrawn: bool,

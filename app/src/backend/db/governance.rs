@@ -69,7 +69,7 @@ pub async fn audit_page(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct QueueRow {
     #[sqlx(flatten)]
-    pub listing: super::listings::ListingRow,
+    pub listing: crate::model::listing::Listing,
     pub revision_fields: Option<Value>,
     pub revision_source: Option<String>,
     pub revision_hash: Option<String>,

@@ -10,7 +10,7 @@ pub struct UserRow {
     pub tenant_id: Uuid,
     pub email: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: crate::model::account::Role,
 }
 
 /// Without the password hash: a logged row must not feed an offline guess.
@@ -177,7 +177,7 @@ pub struct CredentialOwner {
     pub user_id: Uuid,
     pub tenant_id: Uuid,
     pub email: String,
-    pub role: String,
+    pub role: crate::model::account::Role,
 }
 
 /// An active, unexpired key by its hash, with its user; marks it used

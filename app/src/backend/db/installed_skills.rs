@@ -5,19 +5,7 @@ use serde_json::Value;
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct InstalledRow {
-    pub id: Uuid,
-    pub tenant_id: Uuid,
-    pub listing_id: Uuid,
-    pub agent_id: Option<Uuid>,
-    pub name: String,
-    pub description: String,
-    pub config_overrides: Value,
-    pub environment_vars: Value,
-    pub status: String,
-    pub created_at: DateTime<Utc>,
-}
+use crate::model::skill::{InstalledSkill, PrivateFilter};
 
 const COLUMNS: &str =
     "id, tenant_id, listing_id, agent_id, name, description, config_overrides, environment_vars, status, created_at";
@@ -32,8 +20,8 @@ pub async fn insert_or_existing(
     name: &str,
     description: &str,
     config_overrides: &Value,
-) -> Result<(InstalledRow, bool), sqlx::Error> {
-    let inserted: Option<InstalledRow> = sqlx::query_as(&format!(
+) -> Result<(InstalledSkill, bool), sqlx::Error> {
+    let inserted: Option<InstalledSkill> = sqlx::query_as(&format!(
         "INSERT INTO installed_skills (id, tenant_id, listing_id, agent_id, name, description, config_overrides) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING {COLUMNS}"
     ))
@@ -65,7 +53,7 @@ pub async fn get(
     db: impl PgExecutor<'_>,
     tenant_id: Uuid,
     id: Uuid,
-) -> Result<Option<InstalledRow>, sqlx::Error> {
+) -> Result<Option<InstalledSkill>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM installed_skills WHERE tenant_id = $1 AND id = $2 AND status = 'installed'"
     ))
@@ -82,7 +70,7 @@ pub async fn customize(
     description: &str,
     config_overrides: &Value,
     environment_vars: &Value,
-) -> Result<InstalledRow, sqlx::Error> {
+) -> Result<InstalledSkill, sqlx::Error> {
     sqlx::query_as(&format!(
         "UPDATE installed_skills SET name = $2, description = $3, config_overrides = $4, \
          environment_vars = $5, updated_at = now() WHERE id = $1 RETURNING {COLUMNS}"
@@ -121,7 +109,7 @@ pub async fn any_installed(
     .await
 }
 
-pub async fn list(pool: &PgPool, tenant_id: Uuid) -> Result<Vec<InstalledRow>, sqlx::Error> {
+pub async fn list(pool: &PgPool, tenant_id: Uuid) -> Result<Vec<InstalledSkill>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM installed_skills WHERE tenant_id = $1 AND status = 'installed' ORDER BY created_at, id"
     ))
@@ -143,18 +131,6 @@ pub struct PrivateItem {
     pub is_installed: bool,
     pub rating: f64,
     pub created_at: DateTime<Utc>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct PrivateFilter {
-    pub query: Option<String>,
-    pub category: Option<String>,
-    pub skill_type: Option<String>,
-    pub is_installed: Option<bool>,
-    /// A fixed clause chosen by the service, never user text.
-    pub order_by: &'static str,
-    pub limit: i64,
-    pub offset: i64,
 }
 
 pub async fn private_items(
@@ -219,7 +195,7 @@ pub async fn find_active(
     tenant_id: Uuid,
     listing_id: Uuid,
     agent_id: Option<Uuid>,
-) -> Result<Option<InstalledRow>, sqlx::Error> {
+) -> Result<Option<InstalledSkill>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM installed_skills WHERE tenant_id = $1 AND listing_id = $2 \
          AND agent_id IS NOT DISTINCT FROM $3 AND status = 'installed'"

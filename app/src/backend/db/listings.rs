@@ -6,86 +6,15 @@ use serde_json::Value;
 use sqlx::{PgExecutor, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
-/// Columns read into [`ListingRow`], with numerics as float8.
+use crate::model::listing::Listing;
+
+/// Columns read into [`Listing`], with numerics as float8.
 pub const COLUMNS: &str =
     "id, kind, publisher_tenant_id, publisher_user_id, name, slug, description, \
     long_description, category, tags, price::float8 AS price, license, is_featured, status, \
     rejection_reason, submitted_at, reviewed_at, approved_at, rating_sum::float8 AS rating_sum, \
     rating_count, installs, active_installs, spec, current_version, external_id, risk_approved_at, created_at, updated_at, \
     deprecated_at, deprecation_reason, replacement_id, origin_peer, origin_remote_id, origin_url";
-
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct ListingRow {
-    pub id: Uuid,
-    pub kind: String,
-    pub publisher_tenant_id: Uuid,
-    pub publisher_user_id: Option<Uuid>,
-    pub name: String,
-    pub slug: String,
-    pub description: String,
-    pub long_description: String,
-    pub category: Option<String>,
-    pub tags: Vec<String>,
-    pub price: f64,
-    pub license: Option<String>,
-    pub is_featured: bool,
-    pub status: String,
-    pub rejection_reason: Option<String>,
-    pub submitted_at: Option<DateTime<Utc>>,
-    pub reviewed_at: Option<DateTime<Utc>>,
-    pub approved_at: Option<DateTime<Utc>>,
-    pub rating_sum: f64,
-    pub rating_count: i32,
-    pub installs: i32,
-    pub active_installs: i32,
-    pub spec: Value,
-    pub current_version: Option<String>,
-    pub external_id: Option<String>,
-    pub risk_approved_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    /// Set while the publisher has deprecated the listing (with a reason).
-    pub deprecated_at: Option<DateTime<Utc>>,
-    pub deprecation_reason: Option<String>,
-    pub replacement_id: Option<Uuid>,
-    /// A mirrored listing's peer, its id there and its page there (all
-    /// three or none; none on a local listing).
-    pub origin_peer: Option<String>,
-    pub origin_remote_id: Option<String>,
-    pub origin_url: Option<String>,
-}
-
-impl ListingRow {
-    /// Where a mirrored listing came from (`None`: local).
-    pub fn origin(&self) -> Option<crate::model::federation::Origin> {
-        crate::model::federation::Origin::from_parts(
-            self.origin_peer.as_deref(),
-            self.origin_remote_id.as_deref(),
-            self.origin_url.as_deref(),
-        )
-    }
-
-    /// The id callers see: a workflow template's string id, else the UUID.
-    pub fn public_id(&self) -> String {
-        self.external_id
-            .clone()
-            .unwrap_or_else(|| self.id.to_string())
-    }
-
-    /// One field of the kind's spec, `null` when absent.
-    pub fn spec_field(&self, field: &str) -> Value {
-        self.spec.get(field).cloned().unwrap_or(Value::Null)
-    }
-
-    /// The exact mean of stored ratings, rounded to two decimals.
-    pub fn rating(&self) -> f64 {
-        if self.rating_count == 0 {
-            0.0
-        } else {
-            (self.rating_sum / f64::from(self.rating_count) * 100.0).round() / 100.0
-        }
-    }
-}
 
 /// The editable fields a version freezes and a rollback restores.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -100,8 +29,8 @@ pub struct Snapshot {
     pub spec: Value,
 }
 
-impl From<&ListingRow> for Snapshot {
-    fn from(r: &ListingRow) -> Self {
+impl From<&Listing> for Snapshot {
+    fn from(r: &Listing) -> Self {
         Snapshot {
             name: r.name.clone(),
             description: r.description.clone(),
@@ -117,7 +46,7 @@ impl From<&ListingRow> for Snapshot {
 
 impl Snapshot {
     /// Lays this content over a row's editable fields.
-    pub fn apply_to(self, r: &mut ListingRow) {
+    pub fn apply_to(self, r: &mut Listing) {
         r.name = self.name;
         r.description = self.description;
         r.long_description = self.long_description;
@@ -140,7 +69,7 @@ pub struct NewListing<'a> {
     pub external_id: Option<&'a str>,
 }
 
-pub async fn insert(db: impl PgExecutor<'_>, l: NewListing<'_>) -> Result<ListingRow, sqlx::Error> {
+pub async fn insert(db: impl PgExecutor<'_>, l: NewListing<'_>) -> Result<Listing, sqlx::Error> {
     let f = l.fields;
     sqlx::query_as(&format!(
         "INSERT INTO listings (id, kind, publisher_tenant_id, publisher_user_id, name, slug, description, \
@@ -173,7 +102,7 @@ pub async fn get_by_external(
     db: impl PgExecutor<'_>,
     kind: &str,
     external_id: &str,
-) -> Result<Option<ListingRow>, sqlx::Error> {
+) -> Result<Option<Listing>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM listings WHERE kind = $1 AND external_id = $2"
     ))
@@ -183,7 +112,7 @@ pub async fn get_by_external(
     .await
 }
 
-/// The id callers see (see [`ListingRow::public_id`]) of the tenant's
+/// The id callers see (see [`Listing::public_id`]) of the tenant's
 /// listing of this kind with this name, in any case: the one a new listing
 /// of that name collides with (`listings_tenant_kind_name_key`).
 pub async fn public_id_by_name(
@@ -228,7 +157,7 @@ pub async fn get(
     db: impl PgExecutor<'_>,
     kind: &str,
     id: Uuid,
-) -> Result<Option<ListingRow>, sqlx::Error> {
+) -> Result<Option<Listing>, sqlx::Error> {
     fetch(db, kind, id, "").await
 }
 
@@ -237,7 +166,7 @@ pub async fn get_for_update(
     db: impl PgExecutor<'_>,
     kind: &str,
     id: Uuid,
-) -> Result<Option<ListingRow>, sqlx::Error> {
+) -> Result<Option<Listing>, sqlx::Error> {
     fetch(db, kind, id, " FOR UPDATE").await
 }
 
@@ -246,7 +175,7 @@ async fn fetch(
     kind: &str,
     id: Uuid,
     lock: &'static str,
-) -> Result<Option<ListingRow>, sqlx::Error> {
+) -> Result<Option<Listing>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM listings WHERE id = $1 AND kind = $2{lock}"
     ))
@@ -262,7 +191,7 @@ pub async fn many_visible(
     kind: &str,
     ids: &[Uuid],
     tenant_id: Uuid,
-) -> Result<Vec<ListingRow>, sqlx::Error> {
+) -> Result<Vec<Listing>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM listings WHERE id = ANY($1) AND kind = $2 \
          AND (status = 'approved' OR publisher_tenant_id = $3) ORDER BY array_position($1, id)"
@@ -280,7 +209,7 @@ pub async fn set_status(
     status: &str,
     reason: Option<&str>,
     reviewer: Option<Uuid>,
-) -> Result<ListingRow, sqlx::Error> {
+) -> Result<Listing, sqlx::Error> {
     sqlx::query_as(&format!(
         "UPDATE listings SET status = $2, rejection_reason = $3, updated_at = now(), \
            submitted_at = CASE WHEN $2 = 'pending_approval' THEN now() ELSE submitted_at END, \
@@ -302,7 +231,7 @@ pub async fn write_fields(
     db: impl PgExecutor<'_>,
     id: Uuid,
     f: &Snapshot,
-) -> Result<ListingRow, sqlx::Error> {
+) -> Result<Listing, sqlx::Error> {
     sqlx::query_as(&format!(
         "UPDATE listings SET name = $2, description = $3, long_description = $4, category = $5, \
          tags = $6, price = $7::numeric, license = $8, spec = $9, updated_at = now() \
@@ -460,14 +389,13 @@ pub(super) fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
     }
 }
 
-/// Totals beyond this are reported as this: no offset reaches past it
-/// (see `PageParams::MAX_OFFSET`), and counting every match of a broad
-/// search would cost more than the page itself.
-pub const COUNT_CAP: i64 = crate::model::page::PageParams::MAX_OFFSET + 100;
+/// Totals beyond this are reported as this (see
+/// [`crate::model::page::COUNT_CAP`]).
+pub const COUNT_CAP: i64 = crate::model::page::COUNT_CAP;
 
 /// One page and its total: exact from `listing_counts` when only kind and
 /// category narrow the set, else counted up to `COUNT_CAP`.
-pub async fn browse(pool: &PgPool, f: &Filter) -> Result<(Vec<ListingRow>, i64), sqlx::Error> {
+pub async fn browse(pool: &PgPool, f: &Filter) -> Result<(Vec<Listing>, i64), sqlx::Error> {
     let stats = match &f.text {
         Some(text) if f.query.is_some() && !f.similar => {
             Some(super::search::match_stats(pool, &f.kind, text).await?)
@@ -518,7 +446,7 @@ fn only_text_narrows(f: &Filter) -> bool {
 }
 
 /// A page in one of the fixed orders (or by the fallback's similarity).
-async fn unranked_page(pool: &PgPool, f: &Filter) -> Result<Vec<ListingRow>, sqlx::Error> {
+async fn unranked_page(pool: &PgPool, f: &Filter) -> Result<Vec<Listing>, sqlx::Error> {
     let mut qb = QueryBuilder::<Postgres>::new("SELECT ");
     qb.push(COLUMNS);
     match (&f.query, f.similar) {
@@ -717,7 +645,7 @@ pub async fn by_publisher(
     pool: &PgPool,
     kind: &str,
     tenant_id: Uuid,
-) -> Result<Vec<ListingRow>, sqlx::Error> {
+) -> Result<Vec<Listing>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM listings WHERE kind = $1 AND publisher_tenant_id = $2 \
          ORDER BY created_at DESC, id DESC LIMIT 1000"
@@ -739,7 +667,10 @@ pub async fn set_featured(pool: &PgPool, id: Uuid, featured: bool) -> Result<(),
 }
 
 /// The kind of a listing, whatever it is (operator routes are kind-agnostic).
-pub async fn kind_of(db: impl PgExecutor<'_>, id: Uuid) -> Result<Option<String>, sqlx::Error> {
+pub async fn kind_of(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+) -> Result<Option<crate::model::kind::ListingKind>, sqlx::Error> {
     sqlx::query_scalar("SELECT kind FROM listings WHERE id = $1")
         .bind(id)
         .fetch_optional(db)
@@ -762,7 +693,7 @@ pub async fn approve_risk(
     db: impl PgExecutor<'_>,
     id: Uuid,
     by: Uuid,
-) -> Result<ListingRow, sqlx::Error> {
+) -> Result<Listing, sqlx::Error> {
     sqlx::query_as(&format!(
         "UPDATE listings SET risk_approved_at = now(), risk_approved_by = $2 WHERE id = $1 RETURNING {COLUMNS}"
     ))

@@ -7,7 +7,10 @@ use uuid::Uuid;
 /// ends: every quota-checked write of a tenant takes this lock first (as
 /// agents, installs and listings do), so a count cannot go stale between
 /// the check and the insert.
-pub async fn lock_plan(db: &mut PgConnection, tenant_id: Uuid) -> Result<String, sqlx::Error> {
+pub async fn lock_plan(
+    db: &mut PgConnection,
+    tenant_id: Uuid,
+) -> Result<crate::model::account::Plan, sqlx::Error> {
     sqlx::query_scalar("SELECT plan FROM tenants WHERE id = $1 FOR UPDATE")
         .bind(tenant_id)
         .fetch_one(db)

@@ -1,28 +1,10 @@
 //! Ratings and reviews; listing counters move in the same transaction.
 
-use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct ReviewRow {
-    pub id: Uuid,
-    pub listing_id: Uuid,
-    pub user_id: Uuid,
-    pub rating: f64,
-    pub review: Option<String>,
-    pub helpful_count: i32,
-    pub not_helpful_count: i32,
-    pub author_response: Option<String>,
-    pub author_response_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    /// The rater's tenant had the listing installed when rating.
-    pub verified_install: bool,
-    /// The listing's version then (verified ratings only).
-    pub version: Option<String>,
-    /// The rater's tenant, as pages name the reviewer.
-    pub tenant_name: String,
-}
+use crate::model::kind::ListingKind;
+use crate::model::listing::{ListingStatus, Review};
 
 /// Whether the rater used what they rate: read from the install ledger by
 /// the rating use case, written with the rating.
@@ -45,7 +27,7 @@ pub async fn insert(
     rating: f64,
     review: Option<&str>,
     provenance: &Provenance,
-) -> Result<Option<ReviewRow>, sqlx::Error> {
+) -> Result<Option<Review>, sqlx::Error> {
     sqlx::query_as(&format!(
         "INSERT INTO reviews (id, listing_id, user_id, tenant_id, rating, review, verified_install, version) \
          VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8) ON CONFLICT (listing_id, user_id) DO NOTHING \
@@ -120,7 +102,7 @@ pub async fn page(
     verified_only: bool,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<ReviewRow>, i64), sqlx::Error> {
+) -> Result<(Vec<Review>, i64), sqlx::Error> {
     let rows = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM reviews WHERE listing_id = $1 AND NOT hidden \
          AND (verified_install OR NOT $4) \
@@ -148,7 +130,7 @@ pub async fn recent(
     pool: &PgPool,
     listing_id: Uuid,
     limit: i64,
-) -> Result<Vec<ReviewRow>, sqlx::Error> {
+) -> Result<Vec<Review>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM reviews WHERE listing_id = $1 AND NOT hidden \
          ORDER BY created_at DESC, id DESC LIMIT $2"
@@ -206,8 +188,8 @@ pub async fn flag(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ReviewContext {
     pub listing_id: Uuid,
-    pub kind: String,
-    pub status: String,
+    pub kind: ListingKind,
+    pub status: ListingStatus,
     pub publisher_tenant_id: Uuid,
     pub author_id: Uuid,
     pub hidden: bool,

@@ -2,7 +2,8 @@
 //! neighbours from the maintained word list (`search_words`,
 //! `search_word_variants`), as the full-text query the GIN index answers.
 
-use super::listings::{push_filters, Filter, ListingRow, COLUMNS};
+use super::listings::{push_filters, Filter, COLUMNS};
+use crate::model::listing::Listing;
 use sqlx::{PgPool, Postgres, QueryBuilder};
 
 /// Words of a query considered at all; the rest are dropped (the query is
@@ -249,7 +250,7 @@ pub async fn ranked_page(
     f: &Filter,
     text: &TextQuery,
     stats: &MatchStats,
-) -> Result<Vec<ListingRow>, sqlx::Error> {
+) -> Result<Vec<Listing>, sqlx::Error> {
     // The prefix of matches in static order a page can reach.
     let fetch = RANK_WINDOW.max(f.offset + f.limit);
     let mut qb = QueryBuilder::<Postgres>::new("SELECT ");

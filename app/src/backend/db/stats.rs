@@ -10,7 +10,7 @@ use uuid::Uuid;
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct StatsSubject {
     pub id: Uuid,
-    pub status: String,
+    pub status: crate::model::listing::ListingStatus,
     pub publisher_tenant_id: Uuid,
     pub installs: i64,
     pub active_installs: i64,
@@ -107,9 +107,9 @@ pub async fn by_version(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct RecentListing {
     pub id: Uuid,
-    pub kind: String,
+    pub kind: crate::model::kind::ListingKind,
     pub name: String,
-    pub status: String,
+    pub status: crate::model::listing::ListingStatus,
     pub recent_installs: i64,
 }
 

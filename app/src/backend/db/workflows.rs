@@ -1,26 +1,13 @@
 //! The tenant's workspace workflows.
 
-use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
+use crate::model::workflow::{WorkflowRecord, WorkflowSummary};
+
 const COLUMNS: &str =
     "id, tenant_id, template_id, name, description, source, nodes, edges, definition, created_at";
-
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct WorkflowRow {
-    pub id: Uuid,
-    pub tenant_id: Uuid,
-    pub template_id: Option<Uuid>,
-    pub name: String,
-    pub description: String,
-    pub source: String,
-    pub nodes: Value,
-    pub edges: Value,
-    pub definition: Value,
-    pub created_at: DateTime<Utc>,
-}
 
 pub struct NewWorkflow<'a> {
     pub tenant_id: Uuid,
@@ -36,7 +23,7 @@ pub struct NewWorkflow<'a> {
 pub async fn insert(
     db: impl PgExecutor<'_>,
     w: NewWorkflow<'_>,
-) -> Result<WorkflowRow, sqlx::Error> {
+) -> Result<WorkflowRecord, sqlx::Error> {
     sqlx::query_as(&format!(
         "INSERT INTO workflows (id, tenant_id, template_id, name, description, source, nodes, edges, definition) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {COLUMNS}"
@@ -52,19 +39,6 @@ pub async fn insert(
     .bind(w.definition)
     .fetch_one(db)
     .await
-}
-
-/// A workflow as the workspace list shows it: the stored node count
-/// instead of the graph.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct WorkflowSummary {
-    pub id: Uuid,
-    pub template_id: Option<Uuid>,
-    pub name: String,
-    pub description: String,
-    pub source: String,
-    pub node_count: i32,
-    pub created_at: DateTime<Utc>,
 }
 
 pub async fn list(
@@ -88,7 +62,7 @@ pub async fn get(
     pool: &PgPool,
     tenant_id: Uuid,
     id: Uuid,
-) -> Result<Option<WorkflowRow>, sqlx::Error> {
+) -> Result<Option<WorkflowRecord>, sqlx::Error> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM workflows WHERE tenant_id = $1 AND id = $2"
     ))

@@ -74,7 +74,7 @@ pub async fn login(
             Ok(AuthReply {
                 user_id: u.id,
                 tenant_id: u.tenant_id,
-                role: Role::parse(&u.role)?,
+                role: u.role,
             })
         }
         _ => Err(invalid()),

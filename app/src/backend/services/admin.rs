@@ -65,7 +65,7 @@ pub async fn create_api_key(
         tenant_id: user.tenant_id,
         user_id: user.id,
         email: user.email,
-        role: Role::parse(&user.role)?,
+        role: user.role,
         scope: Scope::ReadWrite,
         credential: CredentialKind::Cli,
         credential_id: None,

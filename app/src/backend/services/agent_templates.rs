@@ -2,14 +2,16 @@
 //! installed as a new agent of another tenant.
 
 use crate::backend::auth::{Permission, Principal};
-use crate::backend::db::agents::{self as agent_db, AgentRow};
+use crate::backend::db::agents as agent_db;
 use crate::backend::db::installs;
-use crate::backend::db::listings::{ListingRow, Snapshot};
+use crate::backend::db::listings::Snapshot;
 use crate::backend::services::{agents, listings};
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
+use crate::model::agent::{AgentRecord, Maturity};
 use crate::model::bounds::{Description, DisplayName, ShortName};
 use crate::model::kind::ListingKind;
+use crate::model::listing::Listing;
 use crate::model::listing::{parse_price, ListingStatus};
 use serde_json::json;
 use uuid::Uuid;
@@ -41,7 +43,7 @@ pub async fn publish(
     principal: &Principal,
     agent_id: Uuid,
     req: &PublishAgent,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     principal.require(Permission::SkillManage)?;
     let name = DisplayName::parse("name", required("name", req.name.as_deref())?)?.into_string();
     let description = Description::parse(
@@ -100,14 +102,14 @@ pub async fn install(
     state: &AppState,
     principal: &Principal,
     template_id: Uuid,
-) -> MarketResult<AgentRow> {
+) -> MarketResult<AgentRecord> {
     let listing = listings::installable(state, principal, KIND, template_id).await?;
     let mut tx = state.pool.begin().await?;
     let agent = agents::insert_within_plan(
         &mut tx,
         principal,
         &listing.name,
-        "student",
+        Maturity::Student,
         Some(listing.id),
     )
     .await?;

@@ -1,15 +1,14 @@
 //! A tenant's agents: created within the plan's limit, listed, read.
 
 use crate::backend::auth::{Permission, Principal};
-use crate::backend::db::agents::{self as db, AgentRow};
+use crate::backend::db::agents as db;
 use crate::backend::db::installed_skills;
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
-use crate::model::account::{invalid_enum, Plan};
+use crate::model::account::Plan;
+use crate::model::agent::{AgentRecord, Maturity};
 use crate::model::bounds::DisplayName;
 use uuid::Uuid;
-
-pub const MATURITIES: [&str; 4] = ["student", "intern", "supervised", "autonomous"];
 
 /// Agents a plan allows; `None` is unlimited.
 pub fn agent_limit(plan: Plan) -> Option<i64> {
@@ -25,18 +24,18 @@ pub async fn create(
     principal: &Principal,
     name: &str,
     maturity: Option<&str>,
-) -> MarketResult<AgentRow> {
+) -> MarketResult<AgentRecord> {
     principal.require(Permission::SkillManage)?;
     principal.require_write()?;
     let name = DisplayName::parse("name", name)?.into_string();
-    let maturity = maturity.map(str::trim).unwrap_or(MATURITIES[0]);
-    let Some(rank) = MATURITIES.iter().position(|m| *m == maturity) else {
-        return Err(invalid_enum("maturity", maturity, &MATURITIES));
+    let maturity = match maturity.map(str::trim) {
+        Some(m) => Maturity::parse("maturity", m)?,
+        None => Maturity::Student,
     };
     // A new agent is a student; asking for more is a graduation at birth,
     // held to graduation's rules: a tenant admin (403 FORBIDDEN for anyone
     // else, as a member's graduation answers), one level (409 beyond).
-    if rank > 0 {
+    if maturity > Maturity::Student {
         principal.require(Permission::TenantAdmin).map_err(|e| {
             e.with_message(format!(
                 "New agents start at 'student'; only a tenant admin may create one at '{maturity}', through graduation's rules"
@@ -44,29 +43,24 @@ pub async fn create(
             .with_details(serde_json::json!({
                 "field": "maturity",
                 "requested_maturity": maturity,
-                "default_maturity": MATURITIES[0],
+                "default_maturity": Maturity::Student,
             }))
         })?;
-        if rank > 1 {
-            return Err(one_level_at_a_time(MATURITIES[0], maturity, "maturity"));
+        if maturity > Maturity::Intern {
+            return Err(one_level_at_a_time(Maturity::Student, maturity, "maturity"));
         }
     }
     let mut tx = state.pool.begin().await?;
     let row = insert_within_plan(&mut tx, principal, &name, maturity, None).await?;
-    if rank > 0 {
-        audit_graduation(&mut tx, principal, row.id, MATURITIES[0], maturity).await?;
+    if maturity > Maturity::Student {
+        audit_graduation(&mut tx, principal, row.id, Maturity::Student, maturity).await?;
     }
     tx.commit().await?;
     Ok(row)
 }
 
-fn one_level_at_a_time(current: &str, target: &str, field: &str) -> MarketError {
-    let next = MATURITIES
-        .iter()
-        .position(|m| *m == current)
-        .and_then(|i| MATURITIES.get(i + 1))
-        .copied()
-        .unwrap_or("nothing higher");
+fn one_level_at_a_time(current: Maturity, target: Maturity, field: &str) -> MarketError {
+    let next = current.next().map_or("nothing higher", Maturity::as_str);
     MarketError::new(
         ErrorCode::ConflictingOperation,
         format!("Agents graduate one level at a time: '{current}' can only become '{next}'"),
@@ -82,8 +76,8 @@ async fn audit_graduation(
     tx: &mut sqlx::PgConnection,
     principal: &Principal,
     id: Uuid,
-    from: &str,
-    to: &str,
+    from: Maturity,
+    to: Maturity,
 ) -> MarketResult<()> {
     crate::backend::db::governance::audit(
         &mut *tx,
@@ -106,11 +100,11 @@ pub async fn insert_within_plan(
     tx: &mut sqlx::PgConnection,
     principal: &Principal,
     name: &str,
-    maturity: &str,
+    maturity: Maturity,
     template_id: Option<Uuid>,
-) -> MarketResult<AgentRow> {
+) -> MarketResult<AgentRecord> {
     let current = db::count_for_update(tx, principal.tenant_id).await?;
-    let plan = Plan::parse(&db::tenant_plan(&mut *tx, principal.tenant_id).await?)?;
+    let plan = db::tenant_plan(&mut *tx, principal.tenant_id).await?;
     if let Some(limit) = agent_limit(plan) {
         if current >= limit {
             let next = match plan {
@@ -129,7 +123,7 @@ pub async fn insert_within_plan(
     Ok(db::insert(&mut *tx, principal.tenant_id, name, maturity, template_id).await?)
 }
 
-pub async fn list(state: &AppState, principal: &Principal) -> MarketResult<Vec<AgentRow>> {
+pub async fn list(state: &AppState, principal: &Principal) -> MarketResult<Vec<AgentRecord>> {
     principal.require(Permission::SkillView)?;
     Ok(db::list(&state.pool, principal.tenant_id).await?)
 }
@@ -139,7 +133,7 @@ pub async fn get(
     state: &AppState,
     principal: &Principal,
     id: Uuid,
-) -> MarketResult<(AgentRow, Vec<installed_skills::InstalledRow>)> {
+) -> MarketResult<(AgentRecord, Vec<crate::model::skill::InstalledSkill>)> {
     principal.require(Permission::SkillView)?;
     let agent = db::get(&state.pool, principal.tenant_id, id)
         .await?
@@ -158,31 +152,25 @@ pub async fn graduate(
     principal: &Principal,
     id: Uuid,
     target: &str,
-) -> MarketResult<(AgentRow, String)> {
+) -> MarketResult<(AgentRecord, Maturity)> {
     principal.require(Permission::TenantAdmin)?;
     principal.require_write()?;
-    let Some(target_rank) = MATURITIES.iter().position(|m| *m == target) else {
-        return Err(invalid_enum("target_maturity", target, &MATURITIES));
-    };
+    let target = Maturity::parse("target_maturity", target)?;
     let mut tx = state.pool.begin().await?;
     let agent = db::get_for_update(&mut *tx, principal.tenant_id, id)
         .await?
         .ok_or_else(|| MarketError::new(ErrorCode::NotFound, "Agent not found"))?;
-    let current = MATURITIES
-        .iter()
-        .position(|m| *m == agent.maturity)
-        .unwrap_or(0);
     // A well-formed target that does not follow the agent's current level
     // conflicts with its state: 409, not a malformed request.
-    if target_rank != current + 1 {
+    if agent.maturity.next() != Some(target) {
         return Err(one_level_at_a_time(
-            &agent.maturity,
+            agent.maturity,
             target,
             "target_maturity",
         ));
     }
     let row = db::set_maturity(&mut *tx, id, target).await?;
-    audit_graduation(&mut tx, principal, id, &agent.maturity, target).await?;
+    audit_graduation(&mut tx, principal, id, agent.maturity, target).await?;
     tx.commit().await?;
     Ok((row, agent.maturity))
 }

@@ -52,7 +52,7 @@ async fn kind_shelves(state: &AppState, kind: ListingKind) -> MarketResult<KindS
     tenants.sort();
     tenants.dedup();
     let names = crate::read!(state, |pool| db::catalog::tenant_names(pool, &tenants))?;
-    let card = |r: &db::listings::ListingRow| {
+    let card = |r: &crate::model::listing::Listing| {
         let publisher = names
             .iter()
             .find(|(id, _)| *id == r.publisher_tenant_id)

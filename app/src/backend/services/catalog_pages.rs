@@ -1,7 +1,6 @@
 //! What the catalog pages show, from the engine's use cases.
 
 use crate::backend::auth::Principal;
-use crate::backend::db::listings::ListingRow;
 use crate::backend::services::listings::{self, Browse};
 use crate::backend::state::AppState;
 use crate::error::MarketResult;
@@ -9,14 +8,15 @@ use crate::model::catalog::{
     BrowsePage, BrowseRequest, Facets, ListingCard, ListingDetail, ReviewView, VersionView,
 };
 use crate::model::kind::ListingKind;
+use crate::model::listing::Listing;
 use crate::model::listing::SortBy;
 use crate::model::page::PageParams;
 use uuid::Uuid;
 
 pub const PAGE_SIZE: i64 = 12;
 
-pub fn card(row: &ListingRow, publisher: String) -> ListingCard {
-    let kind = ListingKind::parse(&row.kind).unwrap_or(ListingKind::Skill);
+pub fn card(row: &Listing, publisher: String) -> ListingCard {
+    let kind = row.kind;
     let spec = kind.spec();
     ListingCard {
         id: row.id.to_string(),

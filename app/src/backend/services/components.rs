@@ -1,16 +1,18 @@
 //! The canvas component kind and the canvases it installs into.
 
 use crate::backend::auth::{Permission, Principal};
-use crate::backend::db::canvases::{self as canvas_db, CanvasRow, PlacedComponent};
+use crate::backend::db::canvases as canvas_db;
 use crate::backend::db::installs;
-use crate::backend::db::listings::{ListingRow, Snapshot};
+use crate::backend::db::listings::Snapshot;
 use crate::backend::services::listings;
 use crate::backend::services::quotas::{self, Quota};
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::bounds::DisplayName;
+use crate::model::component::{CanvasRecord, PlacedComponent};
 use crate::model::component::{ComponentInput, ComponentSpec};
 use crate::model::kind::ListingKind;
+use crate::model::listing::Listing;
 use crate::model::listing::ListingStatus;
 use uuid::Uuid;
 
@@ -21,7 +23,7 @@ fn internal(e: serde_json::Error) -> MarketError {
     MarketError::internal()
 }
 
-pub fn spec(row: &ListingRow) -> MarketResult<ComponentSpec> {
+pub fn spec(row: &Listing) -> MarketResult<ComponentSpec> {
     serde_json::from_value(row.spec.clone()).map_err(internal)
 }
 
@@ -30,7 +32,7 @@ pub async fn create(
     state: &AppState,
     principal: &Principal,
     input: &ComponentInput,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     principal.require(Permission::SkillManage)?;
     let c = input.parse()?;
     let fields = Snapshot {
@@ -58,7 +60,7 @@ pub async fn publish(
     principal: &Principal,
     id: Uuid,
     p: &Publish,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     let details = listings::MarketDetails::parse(
         ("price", p.price),
         ("license", p.license.as_deref()),
@@ -103,7 +105,7 @@ pub async fn create_canvas(
     state: &AppState,
     principal: &Principal,
     name: &str,
-) -> MarketResult<CanvasRow> {
+) -> MarketResult<CanvasRecord> {
     principal.require(Permission::SkillManage)?;
     principal.require_write()?;
     let name = DisplayName::parse("name", name)?.into_string();
@@ -114,7 +116,7 @@ pub async fn create_canvas(
     Ok(row)
 }
 
-pub async fn canvases(state: &AppState, principal: &Principal) -> MarketResult<Vec<CanvasRow>> {
+pub async fn canvases(state: &AppState, principal: &Principal) -> MarketResult<Vec<CanvasRecord>> {
     principal.require(Permission::SkillView)?;
     Ok(canvas_db::list(&state.pool, principal.tenant_id).await?)
 }
@@ -124,7 +126,7 @@ pub async fn canvas(
     state: &AppState,
     principal: &Principal,
     id: Uuid,
-) -> MarketResult<(CanvasRow, Vec<PlacedComponent>)> {
+) -> MarketResult<(CanvasRecord, Vec<PlacedComponent>)> {
     principal.require(Permission::SkillView)?;
     let canvas = canvas_db::get(&state.pool, principal.tenant_id, id)
         .await?

@@ -4,7 +4,7 @@
 use crate::backend::auth::{CredentialKind, Principal};
 use crate::backend::{db, secrets, state::AppState};
 use crate::error::{ErrorCode, MarketError, MarketResult};
-use crate::model::account::{Role, Scope};
+use crate::model::account::Scope;
 use uuid::Uuid;
 
 #[derive(Clone, Debug, Default)]
@@ -73,7 +73,7 @@ pub async fn resolve(state: &AppState, presented: &Presented) -> MarketResult<Op
                 tenant_id: u.tenant_id,
                 user_id: u.id,
                 email: u.email,
-                role: Role::parse(&u.role)?,
+                role: u.role,
                 scope: Scope::ReadWrite,
                 credential: CredentialKind::Session,
                 credential_id: None,
@@ -92,7 +92,7 @@ fn principal(
         tenant_id: owner.tenant_id,
         user_id: owner.user_id,
         email: owner.email,
-        role: Role::parse(&owner.role)?,
+        role: owner.role,
         scope: Scope::parse(&owner.scope)?,
         credential: kind,
         credential_id: Some(owner.credential_id),

@@ -5,11 +5,11 @@
 use crate::backend::auth::{Permission, Principal};
 use crate::backend::db::deprecation as db;
 use crate::backend::db::governance::{audit, AuditEntry};
-use crate::backend::db::listings::{self as listings_db, ListingRow};
+use crate::backend::db::listings::{self as listings_db};
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::deprecation::{DeprecationReason, InstallWarning};
-use crate::model::kind::ListingKind;
+use crate::model::listing::Listing;
 use crate::model::listing::ListingStatus;
 use uuid::Uuid;
 
@@ -23,11 +23,11 @@ async fn owned(
     tx: &mut sqlx::PgConnection,
     principal: &Principal,
     raw_id: &str,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     let row = db::find_any(&mut *tx, raw_id)
         .await?
         .ok_or_else(listing_not_found)?;
-    let visible = row.status == ListingStatus::Approved.as_str()
+    let visible = row.status == ListingStatus::Approved
         || row.publisher_tenant_id == principal.tenant_id
         || principal.can(Permission::GovernanceApprove);
     if !visible {
@@ -50,7 +50,7 @@ fn bad_replacement(message: &str) -> MarketError {
 /// of the same kind that is not the listing itself.
 async fn replacement(
     tx: &mut sqlx::PgConnection,
-    listing: &ListingRow,
+    listing: &Listing,
     raw: &str,
 ) -> MarketResult<Uuid> {
     let kind = listing.kind.as_str();
@@ -69,9 +69,9 @@ async fn replacement(
 /// What a replacement must be while both rows are locked: approved (so
 /// visitors can follow the link) and not deprecated itself (no chains, and
 /// no two listings naming each other).
-fn usable_replacement(r: Option<&ListingRow>) -> MarketResult<()> {
+fn usable_replacement(r: Option<&Listing>) -> MarketResult<()> {
     match r {
-        Some(r) if r.status != ListingStatus::Approved.as_str() => Err(bad_replacement(
+        Some(r) if r.status != ListingStatus::Approved => Err(bad_replacement(
             "No approved listing of the same kind has this id",
         )),
         Some(r) if r.deprecated_at.is_some() => {
@@ -91,7 +91,7 @@ pub async fn deprecate(
     raw_id: &str,
     reason: &str,
     replacement_id: Option<&str>,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     principal.require(Permission::SkillManage)?;
     principal.require_write()?;
     let reason = DeprecationReason::parse(reason)?;
@@ -119,7 +119,7 @@ pub async fn deprecate(
         AuditEntry {
             actor: principal,
             action: "listing.deprecate",
-            target_type: &row.kind,
+            target_type: row.kind.as_str(),
             target_id: row.id,
             before: Some(serde_json::to_value(row.deprecation_fields()).unwrap_or_default()),
             after: Some(serde_json::to_value(after.deprecation_fields()).unwrap_or_default()),
@@ -136,7 +136,7 @@ pub async fn undeprecate(
     state: &AppState,
     principal: &Principal,
     raw_id: &str,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     principal.require(Permission::SkillManage)?;
     principal.require_write()?;
     let mut tx = state.pool.begin().await?;
@@ -154,7 +154,7 @@ pub async fn undeprecate(
         AuditEntry {
             actor: principal,
             action: "listing.undeprecate",
-            target_type: &row.kind,
+            target_type: row.kind.as_str(),
             target_id: row.id,
             before: Some(serde_json::to_value(row.deprecation_fields()).unwrap_or_default()),
             after: None,
@@ -169,7 +169,7 @@ pub async fn undeprecate(
 /// deprecated, naming the replacement.
 pub async fn install_warnings(
     state: &AppState,
-    listing: &ListingRow,
+    listing: &Listing,
 ) -> MarketResult<Vec<InstallWarning>> {
     let Some(d) = listing.deprecation_fields().deprecation else {
         return Ok(Vec::new());
@@ -200,14 +200,12 @@ pub async fn install_warnings_of(
 /// The replacement as a page links it: its kind's path and its name.
 pub async fn replacement_link(
     state: &AppState,
-    listing: &ListingRow,
+    listing: &Listing,
 ) -> MarketResult<Option<(String, String)>> {
     let Some(id) = listing.replacement_id else {
         return Ok(None);
     };
-    let Some(kind) = ListingKind::parse(&listing.kind) else {
-        return Ok(None);
-    };
+    let kind = listing.kind;
     Ok(db::approved_name(&state.pool, id)
         .await?
         .map(|name| (format!("{}/{id}", kind.path()), name)))

@@ -4,14 +4,14 @@
 use crate::backend::auth::Principal;
 use crate::backend::db::installed_domains::{self as installed, InstalledDomainRow};
 use crate::backend::db::installs;
-use crate::backend::db::listings::{self as db, ListingRow, Snapshot};
+use crate::backend::db::listings::{self as db, Snapshot};
 use crate::backend::services::listings;
 use crate::backend::services::quotas::{self, Quota};
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::bounds::{Description, DisplayName, ShortName};
 use crate::model::kind::ListingKind;
-use crate::model::listing::ListingStatus;
+use crate::model::listing::{Listing, ListingStatus};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -24,7 +24,7 @@ pub async fn create(
     name: &str,
     description: Option<&str>,
     category: Option<&str>,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     let fields = Snapshot {
         name: DisplayName::parse("name", name)?.into_string(),
         description: Description::parse("description", description)?.into_string(),
@@ -44,7 +44,7 @@ pub async fn create(
 pub async fn list(
     state: &AppState,
     principal: &Principal,
-) -> MarketResult<(Vec<ListingRow>, Vec<InstalledDomainRow>)> {
+) -> MarketResult<(Vec<Listing>, Vec<InstalledDomainRow>)> {
     let own = listings::mine(state, principal, KIND).await?;
     let installed = installed::list(&state.pool, principal.tenant_id).await?;
     Ok((own, installed))
@@ -62,7 +62,7 @@ pub async fn submit(
     principal: &Principal,
     id: Uuid,
     s: &Submission,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     let details = listings::MarketDetails::parse(
         ("price_usd", s.price_usd),
         ("license_type", s.license_type.as_deref()),
@@ -72,14 +72,11 @@ pub async fn submit(
 }
 
 /// Everything the tenant has sent to the marketplace.
-pub async fn my_submissions(
-    state: &AppState,
-    principal: &Principal,
-) -> MarketResult<Vec<ListingRow>> {
+pub async fn my_submissions(state: &AppState, principal: &Principal) -> MarketResult<Vec<Listing>> {
     Ok(listings::mine(state, principal, KIND)
         .await?
         .into_iter()
-        .filter(|l| l.status != ListingStatus::Draft.as_str())
+        .filter(|l| l.status != ListingStatus::Draft)
         .collect())
 }
 

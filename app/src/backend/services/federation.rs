@@ -12,6 +12,7 @@ use crate::model::federation::{
     FeedPage, Peer, PeerList, PeerName, PutPeer,
 };
 use crate::model::kind::ListingKind;
+use crate::model::listing::ListingStatus;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -187,7 +188,7 @@ async fn bundles(
         let r = e.row;
         let mut bundle = Bundle {
             id: r.public_id(),
-            kind: r.kind.clone(),
+            kind: r.kind.as_str().to_owned(),
             name: r.name.clone(),
             description: r.description.clone(),
             long_description: r.long_description.clone(),
@@ -476,7 +477,7 @@ pub async fn apply_bundle(
             Applied::Held
         }
         Some(m) => {
-            let status = if m.status == "suspended" && !m.upstream_withdrawn {
+            let status = if m.status == ListingStatus::Suspended && !m.upstream_withdrawn {
                 "suspended"
             } else {
                 "approved"
@@ -500,7 +501,7 @@ pub async fn apply_withdrawal(
 ) -> MarketResult<Applied> {
     let mut tx = state.pool.begin().await?;
     let applied = match db::mirror_for_update(&mut tx, peer, kind.as_str(), remote_id).await? {
-        Some(m) if m.status == "approved" => {
+        Some(m) if m.status == ListingStatus::Approved => {
             db::withdraw_mirror(&mut tx, m.listing_id).await?;
             Applied::Withdrawn
         }

@@ -3,13 +3,14 @@
 
 use crate::backend::auth::{Permission, Principal};
 use crate::backend::db::governance::{self as db, AuditEntry, AuditRow, FlaggedRow, TenantRow};
-use crate::backend::db::listings::{ListingRow, Snapshot};
+use crate::backend::db::listings::Snapshot;
 use crate::backend::services::listings;
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::Plan;
 use crate::model::capability::{Capabilities, CapabilityDiff};
 use crate::model::kind::ListingKind;
+use crate::model::listing::Listing;
 use crate::model::page::PageParams;
 use uuid::Uuid;
 
@@ -18,7 +19,7 @@ use uuid::Uuid;
 #[derive(Clone, Debug)]
 pub struct QueueEntry {
     /// The listing with the content under review in its editable fields.
-    pub listing: ListingRow,
+    pub listing: Listing,
     /// `new` (a listing in review), `edit` or `rollback` (a change to an
     /// approved listing, whose approved content is live meanwhile).
     pub change: String,
@@ -59,7 +60,7 @@ pub async fn review_queue(
                     None,
                 ),
             };
-            let capability_diff = (listing.kind == ListingKind::Skill.as_str()).then(|| {
+            let capability_diff = (listing.kind == ListingKind::Skill).then(|| {
                 let before = live
                     .as_ref()
                     .map(|l| Capabilities::of_spec(&l.spec))

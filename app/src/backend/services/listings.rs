@@ -3,7 +3,7 @@
 //! kind contributes its spec (validated by its own module) and its routes.
 
 use crate::backend::auth::{Permission, Principal};
-use crate::backend::db::listings::{self as db, Filter, ListingRow, NewListing, Snapshot};
+use crate::backend::db::listings::{self as db, Filter, NewListing, Snapshot};
 use crate::backend::db::search::ResultFacets;
 use crate::backend::db::{reviews, versions};
 use crate::backend::services::accounts::slugify;
@@ -13,6 +13,7 @@ use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::Plan;
 use crate::model::bounds::ShortName;
 use crate::model::kind::ListingKind;
+use crate::model::listing::Listing;
 use crate::model::listing::{ListingStatus, SortBy, SortOrder};
 use crate::model::page::PageParams;
 use crate::model::webhook::EventType;
@@ -26,7 +27,7 @@ pub async fn create(
     kind: ListingKind,
     fields: Snapshot,
     status: ListingStatus,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     create_with_external_id(state, principal, kind, fields, status, None).await
 }
 
@@ -38,7 +39,7 @@ pub async fn create_with_external_id(
     fields: Snapshot,
     status: ListingStatus,
     external_id: Option<&str>,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     principal.require(Permission::SkillManage)?;
     principal.require_write()?;
     let slug = slugify(&fields.name);
@@ -138,7 +139,7 @@ async fn check_listing_quota(
 ) -> MarketResult<()> {
     use crate::backend::db::agents as tenant_db;
     tenant_db::lock_tenant(&mut *tx, principal.tenant_id).await?;
-    let plan = Plan::parse(&tenant_db::tenant_plan(&mut *tx, principal.tenant_id).await?)?;
+    let plan = tenant_db::tenant_plan(&mut *tx, principal.tenant_id).await?;
     let Some(limit) = listing_limit(plan) else {
         return Ok(());
     };
@@ -165,7 +166,7 @@ pub async fn find_ref(
     principal: Option<&Principal>,
     kind: ListingKind,
     raw: &str,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     let row = match Uuid::parse_str(raw) {
         Ok(id) => db::get(&state.pool, kind.as_str(), id).await?,
         Err(_) => db::get_by_external(&state.pool, kind.as_str(), raw).await?,
@@ -186,12 +187,12 @@ pub async fn installable(
     principal: &Principal,
     kind: ListingKind,
     id: Uuid,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     principal.require(Permission::SkillManage)?;
     principal.require_write()?;
     let listing = db::get(&state.pool, kind.as_str(), id)
         .await?
-        .filter(|l| l.status == ListingStatus::Approved.as_str())
+        .filter(|l| l.status == ListingStatus::Approved)
         .ok_or_else(|| kind.not_found())?;
     ensure_marketplace_enabled(state, principal).await?;
     Ok(listing)
@@ -218,7 +219,7 @@ pub async fn mine(
     state: &AppState,
     principal: &Principal,
     kind: ListingKind,
-) -> MarketResult<Vec<ListingRow>> {
+) -> MarketResult<Vec<Listing>> {
     principal.require(Permission::SkillView)?;
     Ok(db::by_publisher(&state.pool, kind.as_str(), principal.tenant_id).await?)
 }
@@ -230,7 +231,7 @@ pub async fn visible(
     principal: Option<&Principal>,
     kind: ListingKind,
     id: Uuid,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     let row = db::get(&state.pool, kind.as_str(), id)
         .await?
         .ok_or_else(|| kind.not_found())?;
@@ -241,8 +242,8 @@ pub async fn visible(
     }
 }
 
-fn can_see(principal: Option<&Principal>, row: &ListingRow) -> bool {
-    row.status == ListingStatus::Approved.as_str()
+fn can_see(principal: Option<&Principal>, row: &Listing) -> bool {
+    row.status == ListingStatus::Approved
         || principal.is_some_and(|p| {
             p.tenant_id == row.publisher_tenant_id || p.can(Permission::GovernanceApprove)
         })
@@ -269,18 +270,16 @@ pub enum OwnView {
 pub async fn as_publisher_sees(
     state: &AppState,
     principal: Option<&Principal>,
-    mut rows: Vec<ListingRow>,
+    mut rows: Vec<Listing>,
     view: OwnView,
-) -> MarketResult<Vec<ListingRow>> {
+) -> MarketResult<Vec<Listing>> {
     let Some(p) = principal else {
         return Ok(rows);
     };
     // Changes wait only on approved listings (suspension supersedes them).
     let own: Vec<Uuid> = rows
         .iter()
-        .filter(|r| {
-            r.publisher_tenant_id == p.tenant_id && r.status == ListingStatus::Approved.as_str()
-        })
+        .filter(|r| r.publisher_tenant_id == p.tenant_id && r.status == ListingStatus::Approved)
         .map(|r| r.id)
         .collect();
     if own.is_empty() {
@@ -310,7 +309,7 @@ pub async fn as_publisher_sees(
                 } else if let Some(name) = &c.name {
                     row.name.clone_from(name);
                 }
-                row.status = ListingStatus::PendingApproval.as_str().to_owned();
+                row.status = ListingStatus::PendingApproval;
                 row.rejection_reason = None;
                 row.updated_at = row.updated_at.max(c.submitted_at);
             }
@@ -331,7 +330,7 @@ pub async fn detail(
     principal: Option<&Principal>,
     kind: ListingKind,
     id: Uuid,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     // A read: the replica, unless the caller may be looking for something
     // of its own that has not reached the replica yet.
     let mut row = crate::read!(state, |pool| db::get(pool, kind.as_str(), id))?;
@@ -357,7 +356,7 @@ pub async fn owned(
     principal: &Principal,
     kind: ListingKind,
     id: Uuid,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     principal.require(Permission::SkillManage)?;
     let row = visible(state, Some(principal), kind, id).await?;
     if row.publisher_tenant_id != principal.tenant_id {
@@ -378,13 +377,13 @@ pub async fn submit(
     kind: ListingKind,
     id: Uuid,
     change: impl FnOnce(&mut Snapshot) -> MarketResult<()>,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     owned(state, principal, kind, id).await?;
     let mut tx = state.pool.begin().await?;
     let row = db::get_for_update(&mut *tx, kind.as_str(), id)
         .await?
         .ok_or_else(|| kind.not_found())?;
-    match ListingStatus::from_db(&row.status) {
+    match row.status {
         ListingStatus::Draft | ListingStatus::Rejected => {}
         // The publisher's view of a live listing with a change in review.
         ListingStatus::Approved if versions::pending_revision(&mut *tx, id).await?.is_some() => {
@@ -460,7 +459,7 @@ pub async fn submit_details(
     kind: ListingKind,
     id: Uuid,
     details: MarketDetails,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     submit(state, principal, kind, id, |f| {
         if let Some(p) = details.price {
             f.price = p;
@@ -492,7 +491,7 @@ pub async fn decide(
     kind: ListingKind,
     id: Uuid,
     decision: Decision,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     decide_pinned(state, principal, kind, id, decision, None).await
 }
 
@@ -508,7 +507,7 @@ pub async fn decide_pinned(
     id: Uuid,
     decision: Decision,
     content_hash: Option<&str>,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     principal.require(Permission::GovernanceApprove)?;
     let content_hash = content_hash.map(str::trim).filter(|h| !h.is_empty());
     let (target, reason, from) = match &decision {
@@ -532,7 +531,7 @@ pub async fn decide_pinned(
     let row = db::get_for_update(&mut *tx, kind.as_str(), id)
         .await?
         .ok_or_else(|| kind.not_found())?;
-    let current = ListingStatus::from_db(&row.status);
+    let current = row.status;
     let live_hash = content_hash_of(&Snapshot::from(&row))?;
     if current == ListingStatus::Approved && !matches!(decision, Decision::Suspend(_)) {
         if let Some(revision) = versions::pending_revision(&mut *tx, id).await? {
@@ -634,11 +633,11 @@ async fn decide_revision(
     tx: &mut sqlx::PgConnection,
     principal: &Principal,
     kind: ListingKind,
-    row: ListingRow,
+    row: Listing,
     revision: versions::RevisionRow,
     reason: Option<&str>,
     content_hash: Option<&str>,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     check_pinned(content_hash, &revision.content_hash)?;
     let live_hash = content_hash_of(&Snapshot::from(&row))?;
     let after_hash = if reason.is_none() {
@@ -676,7 +675,7 @@ async fn decide_revision(
     } else {
         // The listing stays approved; the answer carries the reason the
         // publisher's change was turned down.
-        ListingRow {
+        Listing {
             rejection_reason: reason.map(str::to_owned),
             ..row
         }
@@ -739,7 +738,7 @@ pub fn content_hash_of(fields: &Snapshot) -> MarketResult<String> {
 pub struct ContentChange {
     /// The listing as it is now (on an approved listing: still the
     /// approved content).
-    pub row: ListingRow,
+    pub row: Listing,
     /// The content the change produced.
     pub content: Snapshot,
     /// The change waits for an operator before anyone else sees it.
@@ -776,12 +775,12 @@ async fn change_locked(
     tx: &mut sqlx::PgConnection,
     principal: &Principal,
     kind: ListingKind,
-    row: ListingRow,
+    row: Listing,
     action: &'static str,
     version: Option<&versions::VersionRow>,
     change: impl FnOnce(&mut Snapshot) -> MarketResult<()>,
 ) -> MarketResult<ContentChange> {
-    let status = ListingStatus::from_db(&row.status);
+    let status = row.status;
     let live = Snapshot::from(&row);
     let pending = if status == ListingStatus::Approved {
         versions::pending_revision(&mut *tx, row.id).await?
@@ -844,7 +843,7 @@ async fn change_locked(
             db::set_current_version(&mut *tx, row.id, v).await?;
         }
         (
-            ListingRow {
+            Listing {
                 current_version: version_name
                     .map(str::to_owned)
                     .or(written.current_version.clone()),
@@ -927,13 +926,10 @@ pub async fn decide_any(
     id: Uuid,
     decision: Decision,
     content_hash: Option<&str>,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     principal.require(Permission::GovernanceApprove)?;
     let not_found = || MarketError::new(ErrorCode::NotFound, "Listing not found");
-    let kind = db::kind_of(&state.pool, id)
-        .await?
-        .and_then(|k| ListingKind::parse(&k))
-        .ok_or_else(not_found)?;
+    let kind = db::kind_of(&state.pool, id).await?.ok_or_else(not_found)?;
     decide_pinned(state, principal, kind, id, decision, content_hash).await
 }
 
@@ -943,7 +939,7 @@ pub async fn approve_risk(
     state: &AppState,
     principal: &Principal,
     id: Uuid,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     principal.require(Permission::GovernanceApprove)?;
     let mut tx = state.pool.begin().await?;
     let kind = db::kind_of(&mut *tx, id)
@@ -955,7 +951,7 @@ pub async fn approve_risk(
         crate::backend::db::governance::AuditEntry {
             actor: principal,
             action: "listing.approve_risk",
-            target_type: &kind,
+            target_type: kind.as_str(),
             target_id: id,
             before: None,
             after: Some(serde_json::json!({ "risk_approved_at": row.risk_approved_at })),
@@ -1013,7 +1009,7 @@ pub async fn browse(
     kind: ListingKind,
     b: Browse,
     page: PageParams,
-) -> MarketResult<(Vec<ListingRow>, i64)> {
+) -> MarketResult<(Vec<Listing>, i64)> {
     let (rows, total, _) = browse_filtered(state, principal, kind, b, page).await?;
     Ok((rows, total))
 }
@@ -1027,7 +1023,7 @@ pub async fn browse_faceted(
     kind: ListingKind,
     b: Browse,
     page: PageParams,
-) -> MarketResult<(Vec<ListingRow>, i64, Option<ResultFacets>)> {
+) -> MarketResult<(Vec<Listing>, i64, Option<ResultFacets>)> {
     let (rows, total, filter) = browse_filtered(state, principal, kind, b, page).await?;
     let whole_kind = filter.query.is_none()
         && filter.category.is_none()
@@ -1054,7 +1050,7 @@ async fn browse_filtered(
     kind: ListingKind,
     b: Browse,
     page: PageParams,
-) -> MarketResult<(Vec<ListingRow>, i64, Filter)> {
+) -> MarketResult<(Vec<Listing>, i64, Filter)> {
     let query = b
         .query
         .as_deref()
@@ -1193,7 +1189,7 @@ pub async fn rate(
     let listing = db::get(&state.pool, kind.as_str(), id)
         .await?
         .ok_or_else(|| kind.not_found())?;
-    if listing.status != ListingStatus::Approved.as_str() {
+    if listing.status != ListingStatus::Approved {
         return Err(kind.not_found());
     }
     if listing.publisher_tenant_id == principal.tenant_id {
@@ -1255,7 +1251,7 @@ pub async fn reviews_page(
     id: Uuid,
     verified_only: bool,
     page: PageParams,
-) -> MarketResult<(Vec<reviews::ReviewRow>, i64)> {
+) -> MarketResult<(Vec<crate::model::listing::Review>, i64)> {
     visible(state, principal, kind, id).await?;
     Ok(crate::read!(state, |pool| reviews::page(
         pool,
@@ -1270,9 +1266,9 @@ pub async fn reviews_page(
 /// allowed to see): one query, no total.
 pub async fn recent_reviews(
     state: &AppState,
-    listing: &ListingRow,
+    listing: &Listing,
     limit: i64,
-) -> MarketResult<Vec<reviews::ReviewRow>> {
+) -> MarketResult<Vec<crate::model::listing::Review>> {
     Ok(crate::read!(state, |pool| reviews::recent(
         pool, listing.id, limit
     ))?)
@@ -1463,7 +1459,7 @@ async fn review_context(
         .await?
         .ok_or_else(not_found)?;
     let visible = !ctx.hidden
-        && (ctx.status == ListingStatus::Approved.as_str()
+        && (ctx.status == ListingStatus::Approved
             || ctx.publisher_tenant_id == principal.tenant_id);
     if visible {
         Ok(ctx)

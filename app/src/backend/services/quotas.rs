@@ -78,7 +78,7 @@ pub async fn ensure_room(
     tenant_id: Uuid,
     quota: Quota,
 ) -> MarketResult<()> {
-    let plan = Plan::parse(&db::lock_plan(&mut *tx, tenant_id).await?)?;
+    let plan = db::lock_plan(&mut *tx, tenant_id).await?;
     let limit = quota.limit(plan);
     let current = quota.count(&mut *tx, tenant_id).await?;
     if current < limit {

@@ -15,6 +15,12 @@ pub fn publisher(publishers: &[Principal], i: usize) -> &Principal {
     &publishers[i % publishers.len()]
 }
 
+/// Features a demo listing on the home page's shelves.
+pub async fn feature(state: &AppState, id: Uuid) -> MarketResult<()> {
+    crate::backend::db::listings::set_featured(&state.pool, id, true).await?;
+    Ok(())
+}
+
 /// The operator's approval of a demo listing.
 pub async fn approve(
     state: &AppState,

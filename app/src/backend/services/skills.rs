@@ -2,24 +2,26 @@
 //! an agent. Lifecycle, search, ratings and versions are the engine's.
 
 use crate::backend::auth::{Permission, Principal};
-use crate::backend::db::installed_skills::{self as installed, InstalledRow};
-use crate::backend::db::listings::{ListingRow, Snapshot};
+use crate::backend::db::installed_skills as installed;
+use crate::backend::db::listings::Snapshot;
 use crate::backend::db::{agents, installs};
-use crate::backend::services::agents as agents_service;
 use crate::backend::services::listings;
 use crate::backend::services::packages::{self, PackagePlan};
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::Plan;
+use crate::model::agent::{AgentRecord, Maturity};
 use crate::model::bounds::{Description, DisplayName, LongDescription, ShortName};
 use crate::model::capability::Capabilities;
 use crate::model::kind::ListingKind;
+use crate::model::listing::Listing;
 use crate::model::listing::PackageRef;
 use crate::model::listing::{
     check_schema_shape, parse_optional_text, parse_packages, parse_price, parse_tags, parse_url,
     ListingStatus, RiskLevel, SkillSpec, SkillType, MAX_CODE,
 };
 use crate::model::package::PackageType;
+use crate::model::skill::InstalledSkill;
 use crate::model::skill::{CustomizeSkill, PublishSkill, SkillInput};
 use serde_json::Value;
 use uuid::Uuid;
@@ -105,7 +107,7 @@ fn to_value(spec: &SkillSpec) -> MarketResult<Value> {
 }
 
 /// The stored spec of a skill listing.
-pub fn spec(row: &ListingRow) -> MarketResult<SkillSpec> {
+pub fn spec(row: &Listing) -> MarketResult<SkillSpec> {
     serde_json::from_value(row.spec.clone()).map_err(|e| {
         tracing::error!(error = %e, listing = %row.id, "stored skill spec unreadable");
         MarketError::internal()
@@ -117,7 +119,7 @@ pub async fn create_private(
     state: &AppState,
     principal: &Principal,
     input: &SkillInput,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     principal.require(Permission::SkillManage)?;
     listings::create(state, principal, KIND, fields(input)?, ListingStatus::Draft).await
 }
@@ -127,7 +129,7 @@ pub async fn submit_new(
     state: &AppState,
     principal: &Principal,
     input: &SkillInput,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     principal.require(Permission::SkillManage)?;
     listings::create(
         state,
@@ -146,7 +148,7 @@ pub async fn publish(
     principal: &Principal,
     id: Uuid,
     req: &PublishSkill,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     let price = req
         .price
         .map(|p| parse_price("price", Some(p)))
@@ -299,14 +301,14 @@ pub struct InstallRequest {
 /// writes it only when `problems` is empty.
 #[derive(Debug)]
 pub struct InstallPlan {
-    pub listing: ListingRow,
+    pub listing: Listing,
     pub spec: SkillSpec,
-    pub agent: Option<agents::AgentRow>,
+    pub agent: Option<AgentRecord>,
     pub already_installed: bool,
     pub quota_current: i64,
     pub quota_limit: Option<i64>,
     pub plan: Plan,
-    pub required_maturity: &'static str,
+    pub required_maturity: Maturity,
     pub approval_required: bool,
     pub approval_granted: bool,
     pub config: Value,
@@ -355,18 +357,11 @@ pub fn installed_skill_limit(plan: Plan) -> Option<i64> {
     }
 }
 
-fn maturity_rank(m: &str) -> usize {
-    agents_service::MATURITIES
-        .iter()
-        .position(|x| *x == m)
-        .unwrap_or(0)
-}
-
-fn required_maturity(risk: RiskLevel) -> &'static str {
+fn required_maturity(risk: RiskLevel) -> Maturity {
     match risk {
-        RiskLevel::Low => "student",
-        RiskLevel::Medium => "intern",
-        RiskLevel::High => "supervised",
+        RiskLevel::Low => Maturity::Student,
+        RiskLevel::Medium => Maturity::Intern,
+        RiskLevel::High => Maturity::Supervised,
     }
 }
 
@@ -375,7 +370,7 @@ fn required_maturity(risk: RiskLevel) -> &'static str {
 async fn plan_install(
     tx: &mut sqlx::PgConnection,
     principal: &Principal,
-    listing: ListingRow,
+    listing: Listing,
     req: &InstallRequest,
 ) -> MarketResult<InstallPlan> {
     let spec = spec(&listing)?;
@@ -400,7 +395,7 @@ async fn plan_install(
     });
 
     // Quota: a repeat install adds nothing.
-    let plan = Plan::parse(&agents::tenant_plan(&mut *tx, tenant).await?)?;
+    let plan = agents::tenant_plan(&mut *tx, tenant).await?;
     let quota_current = installed::count_active(&mut *tx, tenant).await?;
     let quota_limit = installed_skill_limit(plan);
     if let Some(limit) = quota_limit.filter(|l| !already_installed && quota_current >= *l) {
@@ -421,10 +416,8 @@ async fn plan_install(
     // risk whatever the publisher declared.
     let risk = spec.effective_risk_level();
     let required = required_maturity(risk);
-    let judged = agent
-        .as_ref()
-        .map_or(agents_service::MATURITIES[0], |a| a.maturity.as_str());
-    if maturity_rank(judged) < maturity_rank(required) {
+    let judged = agent.as_ref().map_or(Maturity::Student, |a| a.maturity);
+    if judged < required {
         let reason = match &agent {
             Some(_) => format!("{} risk skills need a {required} or more mature agent. Graduate the agent one level at a time.", risk.as_str()),
             None => format!("A tenant-wide install reaches every agent, and new agents start as students; install {} risk skills into a {required} or more mature agent.", risk.as_str()),
@@ -524,7 +517,7 @@ pub async fn install(
     state: &AppState,
     principal: &Principal,
     req: &InstallRequest,
-) -> MarketResult<(InstalledRow, InstallPlan)> {
+) -> MarketResult<(InstalledSkill, InstallPlan)> {
     let listing = listings::installable(state, principal, KIND, req.listing_id).await?;
     let mut tx = state.pool.begin().await?;
     agents::lock_tenant(&mut tx, principal.tenant_id).await?;
@@ -571,7 +564,7 @@ fn installed_not_found() -> MarketError {
 #[derive(Debug)]
 pub enum Customized {
     /// An installed copy, and whether config overrides were applied.
-    Installed(Box<InstalledRow>, bool),
+    Installed(Box<InstalledSkill>, bool),
     /// The tenant's own skill (on an approved one, a change in review).
     Own(Box<listings::ContentChange>),
 }
@@ -648,10 +641,10 @@ async fn edit_own(
 
 async fn customize_installed(
     state: &AppState,
-    current: InstalledRow,
+    current: InstalledSkill,
     id: Uuid,
     req: &CustomizeSkill,
-) -> MarketResult<(InstalledRow, bool)> {
+) -> MarketResult<(InstalledSkill, bool)> {
     let listing = crate::backend::db::listings::get(&state.pool, KIND.as_str(), current.listing_id)
         .await?
         .ok_or_else(installed_not_found)?;
@@ -693,7 +686,7 @@ pub async fn uninstall(
     state: &AppState,
     principal: &Principal,
     id: Uuid,
-) -> MarketResult<InstalledRow> {
+) -> MarketResult<InstalledSkill> {
     principal.require(Permission::SkillManage)?;
     let mut tx = state.pool.begin().await?;
     let row = installed::get(&mut *tx, principal.tenant_id, id)
@@ -711,7 +704,7 @@ pub async fn uninstall(
 pub async fn private_list(
     state: &AppState,
     principal: &Principal,
-    mut filter: installed::PrivateFilter,
+    mut filter: crate::model::skill::PrivateFilter,
     sort_by: Option<&str>,
     sort_order: Option<&str>,
 ) -> MarketResult<(Vec<installed::PrivateItem>, i64)> {
@@ -754,7 +747,7 @@ pub async fn many(
     state: &AppState,
     principal: &Principal,
     ids: &[Uuid],
-) -> MarketResult<Vec<(ListingRow, SkillSpec)>> {
+) -> MarketResult<Vec<(Listing, SkillSpec)>> {
     principal.require(Permission::SkillView)?;
     let rows = crate::backend::db::listings::many_visible(
         &state.pool,

@@ -7,7 +7,6 @@ use crate::backend::charts;
 use crate::backend::db::stats as db;
 use crate::backend::state::AppState;
 use crate::error::{MarketError, MarketResult};
-use crate::model::kind::ListingKind;
 use crate::model::listing::ListingStatus;
 use crate::model::stats::{
     AnalyticsDashboard, ChartView, ListingChartCard, ListingStats, QueueDay, QueueStats,
@@ -22,6 +21,15 @@ pub const DASHBOARD_LISTINGS: i64 = 24;
 
 fn listing_not_found() -> MarketError {
     MarketError::route_not_found().with_message("Listing not found")
+}
+
+/// The listing a stats route names: its UUID or a workflow template's
+/// string id (the same forms as deprecate); the stats 404 otherwise.
+pub async fn resolve_listing(state: &AppState, raw: &str) -> MarketResult<Uuid> {
+    crate::read!(state, |db| crate::backend::db::listing_ids::resolve(
+        db, raw
+    ))?
+    .ok_or_else(listing_not_found)
 }
 
 /// The first day of a window of `days` days ending today.
@@ -54,7 +62,7 @@ pub async fn listing(
         .await?
         .ok_or_else(listing_not_found)?;
     let full = may_see_series(principal, subject.publisher_tenant_id);
-    if !full && subject.status != ListingStatus::Approved.as_str() {
+    if !full && subject.status != ListingStatus::Approved {
         return Err(listing_not_found());
     }
     let totals = StatsTotals {
@@ -302,10 +310,9 @@ pub async fn dashboard(
                 .take_while(|d| *d <= today)
                 .map(|d| (d, days.get(&d).copied().unwrap_or(0)))
                 .collect();
-            let kind = ListingKind::parse(&l.kind);
             ListingChartCard {
-                href: kind.map_or_else(String::new, |k| format!("{}/{}", k.path(), l.id)),
-                kind_label: kind.map_or_else(|| l.kind.clone(), |k| k.singular().to_owned()),
+                href: format!("{}/{}", l.kind.path(), l.id),
+                kind_label: l.kind.singular().to_owned(),
                 chart: charts::sparkline(&format!("spark-{}", l.id), &l.name, &points),
                 name: l.name,
                 status: l.status,

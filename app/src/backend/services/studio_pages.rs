@@ -2,15 +2,13 @@
 //! services the JSON API calls, shaped for the pages.
 
 use crate::backend::auth::{Permission, Principal};
-use crate::backend::db::{
-    self,
-    listings::{ListingRow, Snapshot},
-};
+use crate::backend::db::{self, listings::Snapshot};
 use crate::backend::services::listings::{self, Decision};
 use crate::backend::services::{agents, governance, skills};
 use crate::backend::state::AppState;
 use crate::error::{MarketError, MarketResult};
 use crate::model::kind::ListingKind;
+use crate::model::listing::Listing;
 use crate::model::page::PageParams;
 use crate::model::skill::SkillInput;
 use crate::model::studio::{
@@ -29,7 +27,7 @@ pub async fn submissions(state: &AppState, p: &Principal) -> MarketResult<Vec<Su
         // What is live is the stored status, whatever waits in review.
         let live: std::collections::HashSet<Uuid> = rows
             .iter()
-            .filter(|r| r.status == "approved")
+            .filter(|r| r.is_approved())
             .map(|r| r.id)
             .collect();
         for row in
@@ -40,7 +38,7 @@ pub async fn submissions(state: &AppState, p: &Principal) -> MarketResult<Vec<Su
                 kind,
                 name: row.name.clone(),
                 live: live.contains(&row.id),
-                status: row.status.clone(),
+                status: row.status,
                 rejection_reason: row.rejection_reason.clone(),
                 updated_at: row.updated_at.format(DATE).to_string(),
             });
@@ -131,7 +129,7 @@ pub async fn resubmit(
 }
 
 /// A skill's declared packages as "name version" lines.
-pub fn packages(row: &ListingRow) -> Vec<String> {
+pub fn packages(row: &Listing) -> Vec<String> {
     ["python_packages", "npm_packages"]
         .iter()
         .flat_map(|k| {
@@ -247,7 +245,7 @@ pub async fn desk(state: &AppState, p: &Principal) -> MarketResult<OperatorDesk>
             .map(|q| (q, &q.listing))
             .map(|(q, r)| QueueItem {
                 id: r.id.to_string(),
-                kind: ListingKind::parse(&r.kind).unwrap_or(ListingKind::Skill),
+                kind: r.kind,
                 name: r.name.clone(),
                 publisher: names
                     .iter()
@@ -336,7 +334,7 @@ pub async fn agents(state: &AppState, p: &Principal) -> MarketResult<Vec<AgentVi
                 .map(|s| s.name.clone())
                 .collect(),
             name: a.name,
-            maturity: a.maturity,
+            maturity: a.maturity.as_str().to_owned(),
         })
         .collect())
 }
@@ -360,8 +358,8 @@ pub async fn preview(
     let plan = skills::dry_run(state, p, &install_request(listing_id, agent_id)).await?;
     Ok(InstallPreview {
         agent: plan.agent.as_ref().map(|a| a.name.clone()),
-        agent_maturity: plan.agent.as_ref().map(|a| a.maturity.clone()),
-        required_maturity: plan.required_maturity.to_owned(),
+        agent_maturity: plan.agent.as_ref().map(|a| a.maturity.as_str().to_owned()),
+        required_maturity: plan.required_maturity.as_str().to_owned(),
         risk_level: plan.spec.effective_risk_level().as_str().to_owned(),
         already_installed: plan.already_installed,
         quota: match plan.quota_limit {

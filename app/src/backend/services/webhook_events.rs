@@ -3,9 +3,10 @@
 //! webhook) is committed with the change or not at all. A crash after the
 //! commit loses nothing: the deliveries wait in PostgreSQL for a worker.
 
-use crate::backend::db::listings::ListingRow;
 use crate::backend::db::webhooks as db;
 use crate::error::{MarketError, MarketResult};
+use crate::model::kind::ListingKind;
+use crate::model::listing::Listing;
 use crate::model::webhook::EventType;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -25,7 +26,7 @@ struct Payload<'a, T: Serialize> {
 #[derive(Serialize)]
 struct ListingData<'a> {
     listing_id: String,
-    kind: &'a str,
+    kind: ListingKind,
     name: &'a str,
     status: &'a str,
     version: Option<&'a str>,
@@ -36,7 +37,7 @@ struct ListingData<'a> {
 struct ReviewData<'a> {
     review_id: Uuid,
     listing_id: String,
-    kind: &'a str,
+    kind: ListingKind,
     rating: f64,
     review: Option<&'a str>,
     verified_install: bool,
@@ -46,7 +47,7 @@ struct ReviewData<'a> {
 #[derive(Serialize)]
 struct InstallData<'a> {
     listing_id: String,
-    kind: &'a str,
+    kind: ListingKind,
     name: &'a str,
     /// The installer is the listing's publisher.
     own_install: bool,
@@ -83,7 +84,7 @@ async fn emit(
 pub async fn listing_changed(
     tx: &mut PgConnection,
     event: EventType,
-    row: &ListingRow,
+    row: &Listing,
     status: &str,
     reason: Option<&str>,
 ) -> MarketResult<()> {
@@ -93,7 +94,7 @@ pub async fn listing_changed(
         event,
         ListingData {
             listing_id: row.public_id(),
-            kind: &row.kind,
+            kind: row.kind,
             name: &row.name,
             status,
             version: row.current_version.as_deref(),
@@ -108,7 +109,7 @@ pub async fn listing_changed(
 /// then, are read from the review as the rating use case stored it.
 pub async fn review_created(
     tx: &mut PgConnection,
-    listing: &ListingRow,
+    listing: &Listing,
     review_id: Uuid,
     rating: f64,
     review: Option<&str>,
@@ -123,7 +124,7 @@ pub async fn review_created(
         ReviewData {
             review_id,
             listing_id: listing.public_id(),
-            kind: &listing.kind,
+            kind: listing.kind,
             rating,
             review,
             verified_install,
@@ -137,14 +138,14 @@ pub async fn review_created(
 /// made, and to the publisher without it (once when they are the same).
 pub async fn install_created(
     tx: &mut PgConnection,
-    listing: &ListingRow,
+    listing: &Listing,
     installer_tenant_id: Uuid,
     resource_id: &str,
 ) -> MarketResult<()> {
     let own_install = installer_tenant_id == listing.publisher_tenant_id;
     let data = |resource_id| InstallData {
         listing_id: listing.public_id(),
-        kind: &listing.kind,
+        kind: listing.kind,
         name: &listing.name,
         own_install,
         resource_id,

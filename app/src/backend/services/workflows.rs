@@ -4,8 +4,8 @@
 
 use crate::backend::auth::{Permission, Principal};
 use crate::backend::db::installs;
-use crate::backend::db::listings::{self as db, ListingRow, Snapshot};
-use crate::backend::db::workflows::{self as wf_db, NewWorkflow, WorkflowRow, WorkflowSummary};
+use crate::backend::db::listings::{self as db, Snapshot};
+use crate::backend::db::workflows::{self as wf_db, NewWorkflow};
 use crate::backend::services::listings;
 use crate::backend::services::quotas::{self, Quota};
 use crate::backend::state::AppState;
@@ -13,11 +13,12 @@ use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::parse_name;
 use crate::model::bounds::Description;
 use crate::model::kind::ListingKind;
-use crate::model::listing::ListingStatus;
+use crate::model::listing::{Listing, ListingStatus};
 use crate::model::page::PageParams;
 use crate::model::workflow::{
     input_errors, AdvancedTemplateInput, TemplateType, WorkflowGraph, WorkflowSpec,
 };
+use crate::model::workflow::{WorkflowRecord, WorkflowSummary};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
@@ -30,7 +31,7 @@ fn internal(e: serde_json::Error) -> MarketError {
     MarketError::internal()
 }
 
-pub fn spec(row: &ListingRow) -> MarketResult<WorkflowSpec> {
+pub fn spec(row: &Listing) -> MarketResult<WorkflowSpec> {
     serde_json::from_value(row.spec.clone()).map_err(internal)
 }
 
@@ -42,7 +43,7 @@ pub async fn create_template(
     principal: &Principal,
     input: &AdvancedTemplateInput,
     template_type: TemplateType,
-) -> MarketResult<ListingRow> {
+) -> MarketResult<Listing> {
     principal.require(Permission::SkillManage)?;
     let t = input.parse(template_type)?;
     let fields = Snapshot {
@@ -72,11 +73,11 @@ async fn usable(
     state: &AppState,
     principal: &Principal,
     template_ref: &str,
-) -> MarketResult<(ListingRow, bool)> {
+) -> MarketResult<(Listing, bool)> {
     principal.require(Permission::SkillManage)?;
     principal.require_write()?;
     let row = listings::find_ref(state, Some(principal), KIND, template_ref).await?;
-    if row.status == ListingStatus::Approved.as_str() {
+    if row.status == ListingStatus::Approved {
         listings::ensure_marketplace_enabled(state, principal).await?;
         Ok((row, true))
     } else if row.publisher_tenant_id == principal.tenant_id {
@@ -90,8 +91,8 @@ async fn save(
     state: &AppState,
     principal: &Principal,
     new: NewWorkflow<'_>,
-    counted: Option<&ListingRow>,
-) -> MarketResult<WorkflowRow> {
+    counted: Option<&Listing>,
+) -> MarketResult<WorkflowRecord> {
     let mut tx = state.pool.begin().await?;
     quotas::ensure_room(&mut tx, principal.tenant_id, Quota::Workflows).await?;
     let row = wf_db::insert(&mut *tx, new).await?;
@@ -115,7 +116,7 @@ pub async fn import_template(
     state: &AppState,
     principal: &Principal,
     template_ref: &str,
-) -> MarketResult<WorkflowRow> {
+) -> MarketResult<WorkflowRecord> {
     let (row, approved) = usable(state, principal, template_ref).await?;
     let spec = spec(&row)?;
     let name = format!("Imported: {}", row.name);
@@ -149,7 +150,7 @@ pub async fn create_from_template(
     template_ref: &str,
     workflow_name: Option<&str>,
     parameters: &Value,
-) -> MarketResult<(WorkflowRow, ListingRow)> {
+) -> MarketResult<(WorkflowRecord, Listing)> {
     let (row, approved) = usable(state, principal, template_ref).await?;
     let spec = spec(&row)?;
     let empty = Map::new();
@@ -242,7 +243,7 @@ pub async fn import_file(
     state: &AppState,
     principal: &Principal,
     bytes: &[u8],
-) -> MarketResult<WorkflowRow> {
+) -> MarketResult<WorkflowRecord> {
     principal.require(Permission::SkillManage)?;
     principal.require_write()?;
     if bytes.len() > MAX_FILE_BYTES {
@@ -282,7 +283,11 @@ pub async fn list(
     Ok(wf_db::list(&state.pool, principal.tenant_id, page.limit, page.offset).await?)
 }
 
-pub async fn get(state: &AppState, principal: &Principal, id: Uuid) -> MarketResult<WorkflowRow> {
+pub async fn get(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+) -> MarketResult<WorkflowRecord> {
     principal.require(Permission::SkillView)?;
     wf_db::get(&state.pool, principal.tenant_id, id)
         .await?

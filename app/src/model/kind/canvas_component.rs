@@ -194,7 +194,7 @@ mod ops {
                 components::publish(state, by, row.id, &publish).await?;
                 seed_kinds::approve(state, operator, ListingKind::CanvasComponent, row.id).await?;
                 if *featured {
-                    crate::backend::db::listings::set_featured(&state.pool, row.id, true).await?;
+                    seed_kinds::feature(state, row.id).await?;
                 }
                 approved.push(row.id);
             }

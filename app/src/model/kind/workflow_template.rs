@@ -109,7 +109,7 @@ mod ops {
                 let row = workflows::create_template(state, operator, &b.input, kind).await?;
                 seed_kinds::approve(state, operator, ListingKind::WorkflowTemplate, row.id).await?;
                 if b.featured {
-                    crate::backend::db::listings::set_featured(&state.pool, row.id, true).await?;
+                    seed_kinds::feature(state, row.id).await?;
                 }
                 approved.push(row.id);
             }

@@ -2,6 +2,7 @@
 //! chart per listing, most installed in the last 30 days first.
 
 use crate::components::chart::Chart;
+use crate::model::listing::ListingStatus;
 use crate::model::stats::{AnalyticsDashboard, ListingChartCard};
 use crate::pages::account::studio::{needs_login, AccountNav};
 use crate::server_fns::stats::load_dashboard;
@@ -55,7 +56,7 @@ fn Cards(d: AnalyticsDashboard) -> impl IntoView {
 
 #[component]
 fn Card(c: ListingChartCard) -> impl IntoView {
-    let live = c.status == "approved";
+    let live = c.status == ListingStatus::Approved;
     view! {
         <li class="min-w-0 rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900" data-testid="analytics-card">
             <div class="flex items-baseline justify-between gap-2">
@@ -71,7 +72,7 @@ fn Card(c: ListingChartCard) -> impl IntoView {
             <p class="text-sm text-slate-600 dark:text-slate-400">
                 <span class="font-semibold text-slate-900 dark:text-slate-100">{c.recent_installs}</span>
                 " installs in 30 days"
-                {(!live).then(|| view! { <span>{format!(" · {}", c.status.replace('_', " "))}</span> })}
+                {(!live).then(|| view! { <span>{format!(" · {}", c.status.as_str().replace('_', " "))}</span> })}
             </p>
             <div class="mt-2"><Chart chart=c.chart compact=true /></div>
         </li>

@@ -5,6 +5,7 @@ use crate::components::form::{
     field_message, form_message, FormAlert, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON,
 };
 use crate::error::{ErrorCode, MarketError};
+use crate::model::listing::ListingStatus;
 use crate::model::studio::{AgentView, Submission, WorkspaceView};
 use crate::server_fns::studio::{
     my_agents, my_submissions, my_workspace, CreateAgent, CreateCanvas, PublishAgentTemplate,
@@ -58,25 +59,25 @@ pub fn needs_login(e: MarketError, next: &'static str) -> AnyView {
 
 const PANEL: &str = "h-40 animate-pulse rounded-xl bg-slate-200 dark:bg-slate-800";
 
-fn status_badge(status: &str) -> (&'static str, &'static str) {
+fn status_badge(status: ListingStatus) -> (&'static str, &'static str) {
     match status {
-        "approved" => (
+        ListingStatus::Approved => (
             "Approved",
             "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300",
         ),
-        "pending_approval" => (
+        ListingStatus::PendingApproval => (
             "In review",
             "bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-300",
         ),
-        "rejected" => (
+        ListingStatus::Rejected => (
             "Rejected",
             "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300",
         ),
-        "suspended" => (
+        ListingStatus::Suspended => (
             "Suspended",
             "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300",
         ),
-        _ => (
+        ListingStatus::Draft => (
             "Draft",
             "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
         ),
@@ -115,13 +116,13 @@ pub fn SubmissionsPage() -> impl IntoView {
 
 #[component]
 fn SubmissionRow(s: Submission, resubmit: ServerAction<Resubmit>) -> impl IntoView {
-    let (label, class) = status_badge(&s.status);
+    let (label, class) = status_badge(s.status);
     let href = format!("{}/{}", s.kind.path(), s.id);
     view! {
         <li class="flex flex-col gap-3 p-4 sm:flex-row sm:items-start sm:justify-between" data-testid="submission">
             <div class="min-w-0">
                 <p class="font-medium">
-                    {if s.live || s.status == "approved" {
+                    {if s.live || s.status == ListingStatus::Approved {
                         view! { <a href=href class="hover:underline">{s.name.clone()}</a> }.into_any()
                     } else {
                         view! { <span>{s.name.clone()}</span> }.into_any()
@@ -129,18 +130,18 @@ fn SubmissionRow(s: Submission, resubmit: ServerAction<Resubmit>) -> impl IntoVi
                     <span class="ml-2 text-sm text-slate-500">{s.kind.singular()}</span>
                 </p>
                 <p class="text-xs text-slate-500">{format!("Updated {}", s.updated_at)}</p>
-                {(s.live && s.status == "pending_approval").then(|| view! {
+                {(s.live && s.status == ListingStatus::PendingApproval).then(|| view! {
                     <p class="mt-2 text-sm text-slate-600 dark:text-slate-400" data-testid="change-in-review">
                         "Your change is in review; visitors see the approved version until an operator approves it."
                     </p>
                 })}
-                {s.rejection_reason.clone().filter(|_| s.status == "rejected" || s.status == "suspended").map(|r| view! {
+                {s.rejection_reason.clone().filter(|_| matches!(s.status, ListingStatus::Rejected | ListingStatus::Suspended)).map(|r| view! {
                     <p class="mt-2 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200" data-testid="rejection-reason">
                         <span class="font-medium">"Reason: "</span>{r}
                     </p>
                 })}
                 // A turned-down change leaves the approved version live.
-                {s.rejection_reason.clone().filter(|_| s.status == "approved").map(|r| view! {
+                {s.rejection_reason.clone().filter(|_| s.status == ListingStatus::Approved).map(|r| view! {
                     <p class="mt-2 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200" data-testid="rejection-reason">
                         <span class="font-medium">"Your last change was not approved: "</span>{r}
                     </p>

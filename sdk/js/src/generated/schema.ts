@@ -3010,6 +3010,12 @@ export interface components {
             message: string | null;
             started_at: string | null;
         };
+        /**
+         * @description How far an agent has graduated, least mature first (the order is the
+         *     rank: a skill's risk asks for at least one of them).
+         * @enum {string}
+         */
+        Maturity: "student" | "intern" | "supervised" | "autonomous";
         Me: {
             /** @enum {string} */
             auth: "session" | "api_key" | "oauth" | "cli";
@@ -3122,7 +3128,7 @@ export interface components {
             message: string;
         };
         PlanGovernance: {
-            agent_maturity?: string | null;
+            agent_maturity?: components["schemas"]["Maturity"] | null;
             approval_granted: boolean;
             approval_required: boolean;
             /**
@@ -3130,7 +3136,7 @@ export interface components {
              *     `required_maturity` and `approval_required` follow.
              */
             effective_risk_level: components["schemas"]["RiskLevel"];
-            required_maturity: string;
+            required_maturity: components["schemas"]["Maturity"];
             risk_level: components["schemas"]["RiskLevel"];
         };
         PlanPackage: {

@@ -2293,7 +2293,9 @@ class PackageVulnerabilities(ApiModel):
 
 
 class PlanGovernance(ApiModel):
-    agent_maturity: Optional[str] = None
+    agent_maturity: Optional[
+        Literal['student', 'intern', 'supervised', 'autonomous']
+    ] = None
     approval_granted: bool
     approval_required: bool
     effective_risk_level: Literal['low', 'medium', 'high']
@@ -2301,7 +2303,11 @@ class PlanGovernance(ApiModel):
     The higher of `risk_level` and what the capabilities imply: what
     `required_maturity` and `approval_required` follow.
     """
-    required_maturity: str
+    required_maturity: Literal['student', 'intern', 'supervised', 'autonomous']
+    """
+    How far an agent has graduated, least mature first (the order is the
+    rank: a skill's risk asks for at least one of them).
+    """
     risk_level: Literal['low', 'medium', 'high']
 
 
