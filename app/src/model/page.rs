@@ -111,6 +111,11 @@ impl Cursor {
     }
 }
 
+/// Totals beyond this are reported as this: no offset reaches past it
+/// (see `PageParams::MAX_OFFSET`), and counting every match of a broad
+/// search would cost more than the page itself.
+pub const COUNT_CAP: i64 = PageParams::MAX_OFFSET + 100;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,8 +204,3 @@ mod tests {
         assert!(!p.has_more(30));
     }
 }
-
-/// Totals beyond this are reported as this: no offset reaches past it
-/// (see `PageParams::MAX_OFFSET`), and counting every match of a broad
-/// search would cost more than the page itself.
-pub const COUNT_CAP: i64 = PageParams::MAX_OFFSET + 100;
