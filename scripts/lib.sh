@@ -117,10 +117,20 @@ ensure_pg_rum() {
   [ -n "$bin" ] && [ -x "$bin/postgres" ] || return 0
   major="$("$bin/postgres" --version | sed -E 's/.* ([0-9]+)(\.[0-9]+)*.*/\1/')"
   [ -f "/usr/share/postgresql/$major/extension/rum.control" ] && return 0
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  # Tried once per checkout: without a network apt's waits would recur on
+  # every run.
+  local tried="$ROOT/.local/rum-install-failed"
+  [ -f "$tried" ] && return 0
+  # Debian's package fits Debian's server only (/usr/lib/postgresql/NN).
+  local server
+  server="$(readlink -f "$bin/postgres")"
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && [ "${server#/usr/lib/postgresql/}" != "$server" ]; then
     log "installing postgresql-$major-rum (search's ordered index)"
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "postgresql-$major-rum" >/dev/null; } ||
+    { apt-get -o Acquire::http::Timeout=20 update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::http::Timeout=20 install -y -qq "postgresql-$major-rum" >/dev/null; } || {
+      mkdir -p "$ROOT/.local" && touch "$tried"
       log "postgresql-$major-rum could not be installed: search uses the GIN index alone"
+    }
   else
     log "no RUM extension for PostgreSQL $major (package postgresql-$major-rum): search uses the GIN index alone"
   fi

@@ -162,7 +162,9 @@ pub async fn browse(
     };
     let mut headers = HeaderMap::new();
     // The body keeps the reference's keys: a total at the cap is said here.
-    if total >= app::model::page::COUNT_CAP {
+    // Only the capped count answers exactly the cap; an exact count above
+    // it (kind and category alone narrow) is no lower bound.
+    if total == app::model::page::COUNT_CAP {
         headers.insert(
             HeaderName::from_static("x-total-lower-bound"),
             HeaderValue::from_static("true"),

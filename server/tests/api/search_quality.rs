@@ -686,6 +686,12 @@ async fn totals_reach_the_cap_from_the_counts_and_stay_exact_below_it(pool: PgPo
         lower_bound("arctic%20walrus").await.as_deref(),
         Some("true")
     );
+    // Without a query the total above the cap is exact, and not called a
+    // lower bound.
+    let all = app.get(SEARCH).await;
+    assert_eq!(all.status, 200, "{}", all.text);
+    assert_eq!(all.json()["total"], cap + 5);
+    assert_eq!(all.header("x-total-lower-bound"), None);
     // A typo of it: the neighbour's count alone reaches the cap.
     assert_eq!(search(&app, "walrsu", "").await["total"], cap);
     // Deprecating ten takes the word below the cap: the total is counted
@@ -750,18 +756,20 @@ async fn the_rum_window_and_the_plain_one_give_the_same_pages(pool: PgPool) {
         },
     )
     .await;
-    let rum_here: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT FROM pg_available_extensions WHERE name = 'rum')",
-    )
-    .fetch_one(&pool)
-    .await
-    .expect("extensions");
+    let rum_here: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'rum')")
+            .fetch_one(&pool)
+            .await
+            .expect("extensions");
     let indexed: bool = sqlx::query_scalar("SELECT to_regclass('listings_rum_skill') IS NOT NULL")
         .fetch_one(&pool)
         .await
         .expect("index");
-    // Where PostgreSQL has RUM the migration made the index.
+    // Where the migration could create RUM it made the index too.
     assert_eq!(indexed, rum_here);
+    if !indexed {
+        eprintln!("RUM is not installed here: only the plain window is compared with itself");
+    }
     let queries = [
         "crates",
         "crate",

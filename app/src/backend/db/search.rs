@@ -283,23 +283,28 @@ pub async fn ranked_page(
                 .push(kind)
                 .push("' ORDER BY search_rank <=| 1000::float8 LIMIT ")
                 .push_bind(fetch)
-                .push(
-                    ") SELECT id, b FROM top WHERE b > (SELECT min(b) FROM top) \
-                     UNION ALL (SELECT id, ",
-                )
+                // A window that is not full holds every match: its ties
+                // need no second read (which, over an unrated catalog's
+                // one big tie, would walk the catalog).
+                .push(") SELECT id, b FROM top WHERE b > (SELECT min(b) FROM top) OR (SELECT count(*) FROM top) < ")
+                .push_bind(fetch)
+                .push(" UNION ALL (SELECT id, ")
                 .push(BAYES)
                 .push(" FROM listings");
-            // The text as a function, which no index answers: the ties are
-            // read from the rating index, not from every match again.
+            // The ties of a full window: the text stays indexable, so the
+            // read is bounded by the matches (at most RUM_MAX_MATCHES here),
+            // never by the size of the tie.
             let untexted = Filter {
                 query: None,
                 text: None,
                 ..f.clone()
             };
             push_filters(&mut qb, &untexted);
-            qb.push(" AND ts_match_vq(search, to_tsquery('english', ")
+            qb.push(" AND (SELECT count(*) FROM top) >= ")
+                .push_bind(fetch)
+                .push(" AND search @@ to_tsquery('english', ")
                 .push_bind(text.any_spelling.clone())
-                .push(")) AND ")
+                .push(") AND ")
                 .push(BAYES)
                 .push(" = (SELECT min(b) FROM top) ORDER BY ")
                 .push(BAYES)

@@ -119,7 +119,7 @@ pub async fn browse(
     Ok(BrowsePage {
         items,
         total,
-        total_capped: total >= crate::backend::db::listings::COUNT_CAP,
+        total_capped: total == crate::model::page::COUNT_CAP,
         page: page_no,
         pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).clamp(1, last_page),
         categories,
