@@ -440,7 +440,14 @@ async fn the_backfill_migration_rebuilds_rollups_from_existing_rows(pool: PgPool
     // Three tenants, a skill with two versions (v1 ten days ago, v2 three
     // days ago), installs and ratings spread over the last week, and a
     // review queue with history.
-    let days_ago = |d: i64| chrono::Utc::now() - chrono::Duration::days(d);
+    // Times are a minute past today's midnight (UTC, the rollups' day), so
+    // "an hour later" never crosses into the next day whatever the clock.
+    let base = chrono::Utc::now()
+        .date_naive()
+        .and_hms_opt(0, 1, 0)
+        .map(|t| t.and_utc())
+        .expect("a minute past midnight");
+    let days_ago = move |d: i64| base - chrono::Duration::days(d);
     let tenants: Vec<uuid::Uuid> = (0..4).map(|_| uuid::Uuid::now_v7()).collect();
     let users: Vec<uuid::Uuid> = (0..4).map(|_| uuid::Uuid::now_v7()).collect();
     for (i, (t, u)) in tenants.iter().zip(&users).enumerate() {
@@ -478,7 +485,7 @@ async fn the_backfill_migration_rebuilds_rollups_from_existing_rows(pool: PgPool
             .bind(name)
             .bind(status)
             .bind(submitted.map(days_ago))
-            .bind(reviewed.map(|d| chrono::Utc::now() - chrono::Duration::seconds((d * 86_400.0) as i64)))
+            .bind(reviewed.map(|d| base - chrono::Duration::seconds((d * 86_400.0) as i64)))
             .execute(&pool)
             .await
             .expect("listing");
@@ -610,9 +617,10 @@ async fn the_backfill_migration_rebuilds_rollups_from_existing_rows(pool: PgPool
     let age = |ago: usize| qday(ago)["oldest_age_seconds"].as_i64().expect("age");
     assert!((2 * 86_400..3 * 86_400 + 1).contains(&age(3)), "{}", age(3));
     assert!((3 * 86_400..4 * 86_400 + 1).contains(&age(1)), "{}", age(1));
+    let waiting_for = (chrono::Utc::now() - days_ago(4)).num_seconds();
     assert!(
-        (4 * 86_400 - 60..4 * 86_400 + 60).contains(&age(0)),
-        "now: {}",
+        (waiting_for - 60..waiting_for + 60).contains(&age(0)),
+        "now: {} (waiting {waiting_for} s)",
         age(0)
     );
 }
