@@ -8,7 +8,7 @@ use crate::backend::db::federation::PeerRow;
 use crate::backend::services::federation::{self as service, Applied};
 use crate::backend::state::AppState;
 use crate::error::MarketResult;
-use crate::model::federation::{route_kind, FeedPage, SyncReport};
+use crate::model::federation::{route_kind, FeedPage, FeedStatus, SyncReport};
 use crate::model::kind::ListingKind;
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -146,7 +146,7 @@ async fn sync_kind(
         // time, then applied in feed order.
         let mut wanted = Vec::new();
         for (i, item) in page.items.iter().enumerate() {
-            if item.status == "withdrawn" {
+            if item.status == FeedStatus::Withdrawn {
                 continue;
             }
             let known = service::mirror_hash(state, &peer.name, kind, &item.id)
@@ -170,7 +170,7 @@ async fn sync_kind(
         for (i, item) in page.items.iter().enumerate() {
             let report = &mut progress.report;
             report.fetched += 1;
-            if item.status == "withdrawn" {
+            if item.status == FeedStatus::Withdrawn {
                 let applied = service::apply_withdrawal(state, &peer.name, kind, &item.id)
                     .await
                     .map_err(|e| e.message)?;

@@ -42,6 +42,8 @@ pub enum Scope {
 }
 
 impl Scope {
+    pub const ALL: [Scope; 2] = [Scope::Read, Scope::ReadWrite];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::Read => "read",
@@ -87,7 +89,7 @@ impl Plan {
     }
 }
 
-crate::model::stored_as_text!(Role, Plan);
+crate::model::stored_as_text!(Role, Plan, Scope);
 
 pub fn invalid_enum(field: &str, value: &str, allowed: &[&str]) -> MarketError {
     MarketError::new(

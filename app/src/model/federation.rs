@@ -114,6 +114,28 @@ impl FeedCursor {
     }
 }
 
+/// Where an exported listing stands in the feed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedStatus {
+    Approved,
+    /// Exported once, now suspended or deleted.
+    Withdrawn,
+}
+
+impl FeedStatus {
+    pub const ALL: [FeedStatus; 2] = [FeedStatus::Approved, FeedStatus::Withdrawn];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedStatus::Approved => "approved",
+            FeedStatus::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+crate::model::stored_as_text!(FeedStatus);
+
 /// One entry of the feed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FeedItem {
@@ -124,9 +146,7 @@ pub struct FeedItem {
     pub name: String,
     #[schema(required)]
     pub version: Option<String>,
-    /// `approved`, or `withdrawn`: exported once, now suspended or deleted.
-    #[schema(pattern = "^(approved|withdrawn)$")]
-    pub status: String,
+    pub status: FeedStatus,
     pub updated_at: DateTime<Utc>,
     /// The bundle's hash; `null` when withdrawn.
     #[schema(required)]

@@ -38,6 +38,36 @@ impl ListingStatus {
 
 crate::model::stored_as_text!(ListingStatus);
 
+/// Where a change to a live listing (a revision) stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RevisionStatus {
+    Pending,
+    Approved,
+    Rejected,
+    /// Withdrawn by a later change, a deletion or a withdrawal.
+    Superseded,
+}
+
+impl RevisionStatus {
+    pub const ALL: [RevisionStatus; 4] = [
+        RevisionStatus::Pending,
+        RevisionStatus::Approved,
+        RevisionStatus::Rejected,
+        RevisionStatus::Superseded,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RevisionStatus::Pending => "pending",
+            RevisionStatus::Approved => "approved",
+            RevisionStatus::Rejected => "rejected",
+            RevisionStatus::Superseded => "superseded",
+        }
+    }
+}
+
+crate::model::stored_as_text!(RevisionStatus);
+
 /// A listing of any kind as the services hand it out: one row of
 /// `listings`, its kind and status decoded to their enums.
 #[derive(Clone, Debug)]

@@ -9,6 +9,50 @@ pub const MAX_REQUEST_REASON: usize = 2000;
 
 wire_enum!(PackageType, "package_type", { Python => "python", Npm => "npm" });
 
+/// How bad a known vulnerability is; written in capitals, as advisories do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "LOW",
+            Severity::Medium => "MEDIUM",
+            Severity::High => "HIGH",
+            Severity::Critical => "CRITICAL",
+        }
+    }
+
+    /// Anything else is `400 INVALID_ENUM_VALUE` naming the four.
+    pub fn parse(raw: &str) -> MarketResult<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == raw)
+            .ok_or_else(|| {
+                crate::model::account::invalid_enum(
+                    "severity",
+                    raw,
+                    &Self::ALL.map(Severity::as_str),
+                )
+            })
+    }
+}
+
+crate::model::stored_as_text!(PackageType, Severity);
+
 /// A package installed in a tenant (its inventory).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InstalledPackage {
@@ -24,8 +68,7 @@ pub struct KnownVulnerability {
     pub package_type: PackageType,
     pub name: String,
     pub cve: String,
-    /// `LOW`, `MEDIUM`, `HIGH` or `CRITICAL`.
-    pub severity: String,
+    pub severity: Severity,
     pub description: String,
     pub affected_versions: String,
     pub safe_version: Option<String>,

@@ -56,11 +56,6 @@ impl EventType {
             .find(|e| e.as_str() == raw)
             .ok_or_else(|| invalid_enum("events", raw, &Self::ALL.map(EventType::as_str)))
     }
-
-    /// A stored name (the table's CHECK allows only ours).
-    pub fn from_db(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|e| e.as_str() == raw)
-    }
 }
 
 /// `POST /api/webhooks`.
@@ -150,14 +145,24 @@ pub enum DeliveryStatus {
 }
 
 impl DeliveryStatus {
-    pub fn from_db(raw: &str) -> Self {
-        match raw {
-            "delivered" => DeliveryStatus::Delivered,
-            "failed" => DeliveryStatus::Failed,
-            _ => DeliveryStatus::Pending,
+    pub const ALL: [DeliveryStatus; 3] = [
+        DeliveryStatus::Pending,
+        DeliveryStatus::Delivered,
+        DeliveryStatus::Failed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Failed => "failed",
         }
     }
 }
+
+// The tables' CHECKs allow only these names; anything else is a decode
+// error (a 500 logged once), never silently another value.
+crate::model::stored_as_text!(EventType, DeliveryStatus);
 
 /// One event on its way to one webhook.
 #[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]

@@ -464,7 +464,7 @@ pub struct Tenant {
     id: Uuid,
     name: String,
     #[schema(schema_with = plan)]
-    plan: String,
+    plan: app::model::account::Plan,
     marketplace_enabled: bool,
 }
 
@@ -666,7 +666,8 @@ pub async fn maintenance(
 #[derive(Serialize, ToSchema)]
 pub struct PackageCve {
     cve: String,
-    severity: String,
+    #[schema(value_type = String)]
+    severity: app::model::package::Severity,
     description: String,
     affected_versions: String,
     #[schema(required)]
@@ -678,7 +679,7 @@ pub struct PackageCve {
 pub struct WhitelistedPackage {
     package_name: String,
     #[schema(schema_with = package_type)]
-    package_type: String,
+    package_type: app::model::package::PackageType,
     whitelisted: bool,
     #[schema(required)]
     allowed_versions: Option<String>,

@@ -2,10 +2,10 @@
 //! tenant's package inventory.
 
 use super::extract::{ApiJson, ApiQuery, Auth};
-use app::backend::services::packages::{self, SEVERITIES};
+use app::backend::services::packages;
 use app::backend::state::AppState;
 use app::error::MarketError;
-use app::model::package::{InstalledPackage, KnownVulnerability, PackageType};
+use app::model::package::{InstalledPackage, KnownVulnerability, PackageType, Severity};
 use app::model::schema::{of, one_of, present};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -42,7 +42,7 @@ fn request_reason() -> RefOr<Schema> {
 }
 
 fn severity() -> RefOr<Schema> {
-    of(json!({"type": "string", "enum": SEVERITIES}))
+    of(json!({"type": "string", "enum": Severity::ALL.map(Severity::as_str)}))
 }
 
 /// A package the tenant asks the operators to whitelist.
@@ -123,7 +123,7 @@ pub struct TypeQuery {
 pub struct Vulnerability {
     cve: String,
     #[schema(schema_with = severity)]
-    severity: String,
+    severity: Severity,
     description: String,
     affected_versions: String,
     safe_version: Option<String>,

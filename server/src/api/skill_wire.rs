@@ -424,7 +424,8 @@ pub struct InstalledConfig {
 #[derive(Serialize, ToSchema)]
 pub struct PlanVulnerability {
     cve: String,
-    severity: String,
+    #[schema(value_type = String)]
+    severity: app::model::package::Severity,
     description: String,
     affected_versions: String,
     safe_version: Option<String>,
@@ -455,7 +456,7 @@ fn plan_package(p: &PackagePlan) -> PlanPackage {
             .iter()
             .map(|v| PlanVulnerability {
                 cve: v.cve.clone(),
-                severity: v.severity.clone(),
+                severity: v.severity,
                 description: v.description.clone(),
                 affected_versions: v.affected_versions.clone(),
                 safe_version: v.safe_version.clone(),

@@ -4,6 +4,7 @@
 
 use crate::common::TestApp;
 use crate::fixtures::actor;
+use app::model::kind::ListingKind;
 use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -857,7 +858,7 @@ async fn statistics_rollups_stay_exact_and_home_counts_skip_deprecated(pool: PgP
         );
     }
     // The statistics read the rollups: the same as counting the listings.
-    let (counts, installs) = listings::status_counts(&pool, "workflow_template")
+    let (counts, installs) = listings::status_counts(&pool, ListingKind::WorkflowTemplate)
         .await
         .expect("status counts");
     let truth: Vec<(String, i64)> = sqlx::query_as(
@@ -874,9 +875,13 @@ async fn statistics_rollups_stay_exact_and_home_counts_skip_deprecated(pool: PgP
     .await
     .expect("installs");
     assert_eq!(installs, approved_installs);
-    let by_type = listings::grouped_counts(&pool, "workflow_template", "spec ->> 'template_type'")
-        .await
-        .expect("types");
+    let by_type = listings::grouped_counts(
+        &pool,
+        ListingKind::WorkflowTemplate,
+        "spec ->> 'template_type'",
+    )
+    .await
+    .expect("types");
     let truth: Vec<(String, i64, i64)> = sqlx::query_as(
         "SELECT coalesce(spec ->> 'template_type', 'Uncategorized'), count(*), sum(installs)::int8 \
          FROM listings WHERE kind = 'workflow_template' AND status = 'approved' GROUP BY 1 ORDER BY 2 DESC, 1",
@@ -885,7 +890,7 @@ async fn statistics_rollups_stay_exact_and_home_counts_skip_deprecated(pool: PgP
     .await
     .expect("truth");
     assert_eq!(by_type, truth);
-    let mean = listings::average_rating(&pool, "workflow_template")
+    let mean = listings::average_rating(&pool, ListingKind::WorkflowTemplate)
         .await
         .expect("mean");
     let truth: f64 = sqlx::query_scalar(
@@ -904,7 +909,7 @@ async fn statistics_rollups_stay_exact_and_home_counts_skip_deprecated(pool: PgP
             .await
             .expect("counts"),
     );
-    let finance_before = listings::categories(&pool, "skill")
+    let finance_before = listings::categories(&pool, ListingKind::Skill)
         .await
         .expect("categories");
     sqlx::query(
@@ -922,11 +927,11 @@ async fn statistics_rollups_stay_exact_and_home_counts_skip_deprecated(pool: PgP
     );
     assert_eq!(after, before.map(|n| n - 1));
     let n_of = |v: &[(String, i64)]| v.iter().find(|(c, _)| c == "finance").map(|(_, n)| *n);
-    let finance_after = listings::categories(&pool, "skill")
+    let finance_after = listings::categories(&pool, ListingKind::Skill)
         .await
         .expect("categories");
     assert_eq!(n_of(&finance_after), n_of(&finance_before).map(|n| n - 1));
-    let top = catalog::top_categories(&pool, "skill", 10)
+    let top = catalog::top_categories(&pool, ListingKind::Skill, 10)
         .await
         .expect("top");
     assert_eq!(n_of(&top), n_of(&finance_after));

@@ -590,3 +590,33 @@ async fn a_refused_change_writes_no_event(pool: PgPool) {
     assert_eq!(events_of(&pool, publisher.tenant_id).await.len(), before);
     assert!(events_of(&pool, buyer.tenant_id).await.is_empty());
 }
+
+/// A stored value no enum knows (here an event name written behind the
+/// service's back: the column has no CHECK per element) is an opaque 500,
+/// never silently dropped or read as another value.
+#[sqlx::test(migrations = "../migrations")]
+async fn an_unknown_stored_event_is_an_error_not_a_silent_default(pool: PgPool) {
+    let app = TestApp::new(pool.clone()).await;
+    let owner = actor(&pool, "Acme", "member").await;
+    let hook = register(&app, &owner, &["listing.approved", "install.created"]).await;
+    let listed = app
+        .expect("GET", "/api/webhooks", &owner.cred, None, 200)
+        .await;
+    assert_eq!(
+        listed["webhooks"][0]["events"],
+        json!(["listing.approved", "install.created"])
+    );
+
+    sqlx::query("UPDATE webhooks SET events = ARRAY['listing.approved', 'listing.teleported'] WHERE id = $1::uuid")
+        .bind(hook["id"].as_str().expect("id"))
+        .execute(&pool)
+        .await
+        .expect("corrupt the row");
+    let r = app.call("GET", "/api/webhooks", &owner.cred, None).await;
+    r.assert_envelope(500, "INTERNAL_ERROR");
+    assert!(
+        !r.text.contains("teleported"),
+        "the cause stays in the log: {}",
+        r.text
+    );
+}

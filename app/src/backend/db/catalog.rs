@@ -1,6 +1,7 @@
 use sqlx::PgPool;
 
 use super::listings::COLUMNS;
+use crate::model::kind::ListingKind;
 use crate::model::listing::Listing;
 
 /// Approved listings per kind, from the maintained counts (one row each),
@@ -21,7 +22,7 @@ pub async fn approved_counts_by_kind(pool: &PgPool) -> Result<Vec<(String, i64)>
 /// the maintained counts less the deprecated ones.
 pub async fn top_categories(
     pool: &PgPool,
-    kind: &str,
+    kind: ListingKind,
     limit: i64,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
@@ -48,7 +49,11 @@ pub struct ShelfRow {
 /// A kind's most installed, trending and newest approved listings, `per`
 /// of each: three index scans of the browse orders' partial indexes, each
 /// stopping after `per` rows whatever the catalog's size.
-pub async fn shelves(pool: &PgPool, kind: &str, per: i64) -> Result<Vec<ShelfRow>, sqlx::Error> {
+pub async fn shelves(
+    pool: &PgPool,
+    kind: ListingKind,
+    per: i64,
+) -> Result<Vec<ShelfRow>, sqlx::Error> {
     let part = |name: &str, order: &str| {
         format!(
             "(SELECT '{name}' AS shelf, {COLUMNS} FROM listings \

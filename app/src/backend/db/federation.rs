@@ -1,6 +1,7 @@
 //! Federation: the export feed, bundles, peers and mirrors.
 
 use super::listings::COLUMNS;
+use crate::model::kind::ListingKind;
 use crate::model::listing::Listing;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -14,7 +15,7 @@ pub struct FeedRow {
     pub public_id: String,
     pub name: String,
     pub version: Option<String>,
-    pub status: String,
+    pub status: crate::model::federation::FeedStatus,
     pub position: DateTime<Utc>,
 }
 
@@ -22,7 +23,7 @@ pub struct FeedRow {
 /// `since` (inclusive), else from the start; by (position, id).
 pub async fn feed_page(
     db: impl PgExecutor<'_>,
-    kind: &str,
+    kind: ListingKind,
     after: Option<(DateTime<Utc>, Uuid)>,
     since: Option<DateTime<Utc>>,
     limit: i64,
@@ -53,7 +54,7 @@ pub struct ExportRow {
 
 pub async fn exportable(
     db: impl PgExecutor<'_>,
-    kind: &str,
+    kind: ListingKind,
     ids: &[Uuid],
 ) -> Result<Vec<ExportRow>, sqlx::Error> {
     sqlx::query_as(&format!(
@@ -70,7 +71,7 @@ pub async fn exportable(
 /// The exportable listing with this public id (a UUID or a string id).
 pub async fn exportable_id(
     db: impl PgExecutor<'_>,
-    kind: &str,
+    kind: ListingKind,
     public_id: &str,
 ) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar(
@@ -222,7 +223,8 @@ pub async fn delete_peer(db: &mut PgConnection, name: &str) -> Result<bool, sqlx
 pub async fn save_cursor(
     db: impl PgExecutor<'_>,
     name: &str,
-    kind: &str,
+    // The kind's route name (`skills`): the key in the peer's `cursors`.
+    route_kind: &str,
     cursor: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -230,7 +232,7 @@ pub async fn save_cursor(
          WHERE name = $1",
     )
     .bind(name)
-    .bind(kind)
+    .bind(route_kind)
     .bind(cursor)
     .execute(db)
     .await?;
@@ -276,7 +278,7 @@ pub struct MirrorRow {
 pub async fn mirror_for_update(
     db: &mut PgConnection,
     peer: &str,
-    kind: &str,
+    kind: ListingKind,
     remote_id: &str,
 ) -> Result<Option<MirrorRow>, sqlx::Error> {
     sqlx::query_as(
@@ -329,7 +331,7 @@ impl MirrorContent<'_> {
 pub async fn mirror_id(
     db: impl PgExecutor<'_>,
     peer: &str,
-    kind: &str,
+    kind: ListingKind,
     remote_id: &str,
 ) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar(
@@ -348,7 +350,7 @@ pub async fn insert_mirror(
     db: &mut PgConnection,
     peer: &str,
     tenant_id: Uuid,
-    kind: &str,
+    kind: ListingKind,
     remote_id: &str,
     url: &str,
     slug: &str,
@@ -399,7 +401,7 @@ pub async fn insert_mirror(
 pub async fn update_mirror(
     db: &mut PgConnection,
     listing_id: Uuid,
-    status: &str,
+    status: crate::model::listing::ListingStatus,
     c: &MirrorContent<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(

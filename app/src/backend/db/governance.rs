@@ -5,6 +5,8 @@ use serde_json::Value;
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
+use crate::model::account::Plan;
+
 pub struct AuditEntry<'a> {
     pub actor: &'a crate::backend::auth::Principal,
     pub action: &'a str,
@@ -165,7 +167,7 @@ pub async fn set_review_hidden(
 pub struct TenantRow {
     pub id: Uuid,
     pub name: String,
-    pub plan: String,
+    pub plan: Plan,
     pub marketplace_enabled: bool,
 }
 
@@ -184,7 +186,7 @@ pub async fn tenant_for_update(
 pub async fn update_tenant(
     db: impl PgExecutor<'_>,
     id: Uuid,
-    plan: &str,
+    plan: Plan,
     enabled: bool,
 ) -> Result<TenantRow, sqlx::Error> {
     sqlx::query_as(

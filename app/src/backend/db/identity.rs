@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
+use crate::model::account::{Plan, Role};
+
 #[derive(Clone, sqlx::FromRow)]
 pub struct UserRow {
     pub id: Uuid,
@@ -31,7 +33,7 @@ pub async fn insert_tenant(
     id: Uuid,
     name: &str,
     slug: &str,
-    plan: &str,
+    plan: Plan,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO tenants (id, name, slug, plan) VALUES ($1, $2, $3, $4)")
         .bind(id)
@@ -63,7 +65,7 @@ pub async fn insert_user(
     tenant_id: Uuid,
     email: &str,
     password_hash: &str,
-    role: &str,
+    role: Role,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO users (id, tenant_id, email, password_hash, role) VALUES ($1, $2, $3, $4, $5)",
@@ -98,7 +100,7 @@ pub async fn user_by_id(pool: &PgPool, id: Uuid) -> Result<Option<UserRow>, sqlx
 pub struct KeyRow {
     pub id: Uuid,
     pub name: String,
-    pub scope: String,
+    pub scope: crate::model::account::Scope,
     pub prefix: String,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
@@ -111,7 +113,7 @@ pub struct NewKey<'a> {
     pub tenant_id: Uuid,
     pub user_id: Uuid,
     pub name: &'a str,
-    pub scope: &'a str,
+    pub scope: crate::model::account::Scope,
     pub prefix: &'a str,
     pub key_hash: &'a [u8],
     pub expires_at: Option<DateTime<Utc>>,
@@ -173,7 +175,7 @@ pub async fn revoke_key(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CredentialOwner {
     pub credential_id: Uuid,
-    pub scope: String,
+    pub scope: crate::model::account::Scope,
     pub user_id: Uuid,
     pub tenant_id: Uuid,
     pub email: String,

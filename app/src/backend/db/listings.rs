@@ -6,7 +6,8 @@ use serde_json::Value;
 use sqlx::{PgExecutor, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
-use crate::model::listing::Listing;
+use crate::model::kind::ListingKind;
+use crate::model::listing::{Listing, ListingStatus, RevisionStatus};
 
 /// Columns read into [`Listing`], with numerics as float8.
 pub const COLUMNS: &str =
@@ -60,11 +61,11 @@ impl Snapshot {
 
 pub struct NewListing<'a> {
     pub id: Uuid,
-    pub kind: &'a str,
+    pub kind: ListingKind,
     pub tenant_id: Uuid,
     pub user_id: Uuid,
     pub slug: &'a str,
-    pub status: &'a str,
+    pub status: ListingStatus,
     pub fields: &'a Snapshot,
     pub external_id: Option<&'a str>,
 }
@@ -100,7 +101,7 @@ pub async fn insert(db: impl PgExecutor<'_>, l: NewListing<'_>) -> Result<Listin
 /// A listing by its string id (workflow templates).
 pub async fn get_by_external(
     db: impl PgExecutor<'_>,
-    kind: &str,
+    kind: ListingKind,
     external_id: &str,
 ) -> Result<Option<Listing>, sqlx::Error> {
     sqlx::query_as(&format!(
@@ -118,7 +119,7 @@ pub async fn get_by_external(
 pub async fn public_id_by_name(
     db: impl PgExecutor<'_>,
     tenant_id: Uuid,
-    kind: &str,
+    kind: ListingKind,
     name: &str,
 ) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar(
@@ -137,7 +138,7 @@ pub async fn public_id_by_name(
 pub async fn other_with_name(
     db: impl PgExecutor<'_>,
     tenant_id: Uuid,
-    kind: &str,
+    kind: ListingKind,
     name: &str,
     except: Uuid,
 ) -> Result<Option<String>, sqlx::Error> {
@@ -155,7 +156,7 @@ pub async fn other_with_name(
 
 pub async fn get(
     db: impl PgExecutor<'_>,
-    kind: &str,
+    kind: ListingKind,
     id: Uuid,
 ) -> Result<Option<Listing>, sqlx::Error> {
     fetch(db, kind, id, "").await
@@ -164,7 +165,7 @@ pub async fn get(
 /// Locks the row for a state change in the caller's transaction.
 pub async fn get_for_update(
     db: impl PgExecutor<'_>,
-    kind: &str,
+    kind: ListingKind,
     id: Uuid,
 ) -> Result<Option<Listing>, sqlx::Error> {
     fetch(db, kind, id, " FOR UPDATE").await
@@ -172,7 +173,7 @@ pub async fn get_for_update(
 
 async fn fetch(
     db: impl PgExecutor<'_>,
-    kind: &str,
+    kind: ListingKind,
     id: Uuid,
     lock: &'static str,
 ) -> Result<Option<Listing>, sqlx::Error> {
@@ -188,7 +189,7 @@ async fn fetch(
 /// Several listings the caller may see: approved ones, and its own.
 pub async fn many_visible(
     pool: &PgPool,
-    kind: &str,
+    kind: ListingKind,
     ids: &[Uuid],
     tenant_id: Uuid,
 ) -> Result<Vec<Listing>, sqlx::Error> {
@@ -206,7 +207,7 @@ pub async fn many_visible(
 pub async fn set_status(
     db: impl PgExecutor<'_>,
     id: Uuid,
-    status: &str,
+    status: ListingStatus,
     reason: Option<&str>,
     reviewer: Option<Uuid>,
 ) -> Result<Listing, sqlx::Error> {
@@ -265,9 +266,9 @@ pub async fn set_current_version(
 
 /// Browse filters. `spec_filters` compare top-level spec fields
 /// (`skill_type`, `component_type`, ...): the only kind-specific filters.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Filter {
-    pub kind: String,
+    pub kind: ListingKind,
     pub query: Option<String>,
     pub category: Option<String>,
     pub tags: Vec<String>,
@@ -316,7 +317,7 @@ pub mod order {
 }
 
 pub(super) fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
-    qb.push(" WHERE kind = ").push_bind(f.kind.clone());
+    qb.push(" WHERE kind = ").push_bind(f.kind);
     match f.own_tenant {
         Some(t) => {
             qb.push(" AND (status = 'approved' OR publisher_tenant_id = ")
@@ -398,7 +399,7 @@ pub const COUNT_CAP: i64 = crate::model::page::COUNT_CAP;
 pub async fn browse(pool: &PgPool, f: &Filter) -> Result<(Vec<Listing>, i64), sqlx::Error> {
     let stats = match &f.text {
         Some(text) if f.query.is_some() && !f.similar => {
-            Some(super::search::match_stats(pool, &f.kind, text).await?)
+            Some(super::search::match_stats(pool, f.kind, text).await?)
         }
         _ => None,
     };
@@ -490,7 +491,7 @@ async fn counted_total(pool: &PgPool, f: &Filter) -> Result<Option<i64>, sqlx::E
     let approved: i64 = sqlx::query_scalar(
         "SELECT coalesce((SELECT approved FROM listing_counts WHERE kind = $1 AND category = $2), 0)",
     )
-    .bind(&f.kind)
+    .bind(f.kind)
     .bind(f.category.as_deref().unwrap_or("*"))
     .fetch_one(pool)
     .await?;
@@ -503,7 +504,7 @@ async fn counted_total(pool: &PgPool, f: &Filter) -> Result<Option<i64>, sqlx::E
             "SELECT count(*) FROM listings WHERE kind = $1 AND status = 'approved' \
              AND deprecated_at IS NOT NULL AND ($2::text IS NULL OR category = $2)",
         )
-        .bind(&f.kind)
+        .bind(f.kind)
         .bind(f.category.as_deref())
         .fetch_one(pool)
         .await?
@@ -516,7 +517,7 @@ async fn counted_total(pool: &PgPool, f: &Filter) -> Result<Option<i64>, sqlx::E
                  AND ($4 OR deprecated_at IS NULL)",
             )
             .bind(t)
-            .bind(&f.kind)
+            .bind(f.kind)
             .bind(f.category.as_deref())
             .bind(f.include_deprecated)
             .fetch_one(pool)
@@ -528,7 +529,10 @@ async fn counted_total(pool: &PgPool, f: &Filter) -> Result<Option<i64>, sqlx::E
 }
 
 /// Facet counts of a kind: (facet, value, approved listings), largest first.
-pub async fn facets(pool: &PgPool, kind: &str) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+pub async fn facets(
+    pool: &PgPool,
+    kind: ListingKind,
+) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT facet, value, approved FROM listing_facets WHERE kind = $1 AND approved > 0 \
          ORDER BY approved DESC, value",
@@ -540,7 +544,10 @@ pub async fn facets(pool: &PgPool, kind: &str) -> Result<Vec<(String, String, i6
 
 /// A kind's categories and their approved, current listings (what a
 /// browse of each totals): the maintained counts less the deprecated.
-pub async fn categories(pool: &PgPool, kind: &str) -> Result<Vec<(String, i64)>, sqlx::Error> {
+pub async fn categories(
+    pool: &PgPool,
+    kind: ListingKind,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT c.category, c.approved - coalesce(d.n, 0) AS n FROM listing_counts AS c \
          LEFT JOIN (SELECT category, count(*) AS n FROM listings WHERE kind = $1 \
@@ -555,7 +562,7 @@ pub async fn categories(pool: &PgPool, kind: &str) -> Result<Vec<(String, i64)>,
 
 pub async fn tags(
     pool: &PgPool,
-    kind: &str,
+    kind: ListingKind,
     limit: i64,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
     // The maintained facet counts: the same numbers without reading the
@@ -575,7 +582,7 @@ pub async fn tags(
 /// (`listing_rollups`, a row per status and shard), not the catalog.
 pub async fn status_counts(
     pool: &PgPool,
-    kind: &str,
+    kind: ListingKind,
 ) -> Result<(Vec<(String, i64)>, i64), sqlx::Error> {
     let counts = sqlx::query_as(
         "SELECT key, sum(listings)::int8 FROM listing_rollups WHERE kind = $1 AND dim = 'status' \
@@ -601,7 +608,7 @@ pub async fn status_counts(
 /// counted over the kind's listings.
 pub async fn grouped_counts(
     pool: &PgPool,
-    kind: &str,
+    kind: ListingKind,
     key_sql: &'static str,
 ) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
     let dim = match key_sql {
@@ -630,7 +637,7 @@ pub async fn grouped_counts(
 
 /// The mean rating over approved listings that have ratings, from the
 /// maintained rollups (the sum of their means and how many they are).
-pub async fn average_rating(pool: &PgPool, kind: &str) -> Result<f64, sqlx::Error> {
+pub async fn average_rating(pool: &PgPool, kind: ListingKind) -> Result<f64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT coalesce(sum(mean_sum) / nullif(sum(rated), 0), 0)::float8 FROM listing_rollups \
          WHERE kind = $1 AND dim = 'status' AND key = 'approved'",
@@ -643,7 +650,7 @@ pub async fn average_rating(pool: &PgPool, kind: &str) -> Result<f64, sqlx::Erro
 /// A tenant's listings of a kind, newest first.
 pub async fn by_publisher(
     pool: &PgPool,
-    kind: &str,
+    kind: ListingKind,
     tenant_id: Uuid,
 ) -> Result<Vec<Listing>, sqlx::Error> {
     sqlx::query_as(&format!(
@@ -718,7 +725,7 @@ pub async fn count_by_publisher(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ChangeState {
     pub listing_id: Uuid,
-    pub status: String,
+    pub status: RevisionStatus,
     pub reason: Option<String>,
     /// The pending content's name.
     pub name: Option<String>,

@@ -124,7 +124,7 @@ pub struct NewCode<'a> {
     pub client_id: uuid::Uuid,
     pub user_id: uuid::Uuid,
     pub redirect_uri: &'a str,
-    pub scope: &'a str,
+    pub scope: crate::model::account::Scope,
     pub code_challenge: &'a str,
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
@@ -151,7 +151,7 @@ pub struct CodeRow {
     pub client_id: uuid::Uuid,
     pub user_id: uuid::Uuid,
     pub redirect_uri: String,
-    pub scope: String,
+    pub scope: crate::model::account::Scope,
     pub code_challenge: String,
 }
 
@@ -175,7 +175,7 @@ pub struct NewToken<'a> {
     pub family_id: uuid::Uuid,
     pub client_id: uuid::Uuid,
     pub user_id: uuid::Uuid,
-    pub scope: &'a str,
+    pub scope: crate::model::account::Scope,
     pub access_hash: &'a [u8],
     pub refresh_hash: &'a [u8],
     pub access_expires_at: chrono::DateTime<chrono::Utc>,
@@ -213,7 +213,7 @@ pub struct RefreshRow {
     pub family_id: uuid::Uuid,
     pub client_id: uuid::Uuid,
     pub user_id: uuid::Uuid,
-    pub scope: String,
+    pub scope: crate::model::account::Scope,
     pub live: bool,
     pub family_started_at: chrono::DateTime<chrono::Utc>,
 }

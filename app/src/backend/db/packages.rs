@@ -5,10 +5,12 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
+use crate::model::package::{PackageType, Severity};
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PackageRow {
     pub id: Uuid,
-    pub package_type: String,
+    pub package_type: PackageType,
     pub name: String,
     pub whitelisted: bool,
     pub allowed_versions: Option<String>,
@@ -17,10 +19,10 @@ pub struct PackageRow {
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct VulnerabilityRow {
-    pub package_type: String,
+    pub package_type: PackageType,
     pub name: String,
     pub cve: String,
-    pub severity: String,
+    pub severity: Severity,
     pub description: String,
     pub affected_versions: String,
     pub safe_version: Option<String>,
@@ -28,7 +30,7 @@ pub struct VulnerabilityRow {
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct InventoryRow {
-    pub package_type: String,
+    pub package_type: PackageType,
     pub name: String,
     pub version: String,
     pub installed_at: DateTime<Utc>,
@@ -36,7 +38,7 @@ pub struct InventoryRow {
 
 pub struct NewVulnerability<'a> {
     pub cve: &'a str,
-    pub severity: &'a str,
+    pub severity: Severity,
     pub description: &'a str,
     pub affected_versions: &'a str,
     pub safe_version: Option<&'a str>,
@@ -44,7 +46,7 @@ pub struct NewVulnerability<'a> {
 
 pub async fn get(
     db: impl PgExecutor<'_>,
-    package_type: &str,
+    package_type: PackageType,
     name: &str,
 ) -> Result<Option<PackageRow>, sqlx::Error> {
     sqlx::query_as(
@@ -60,7 +62,7 @@ pub async fn get(
 /// Known vulnerabilities of a package, of one type or of every type.
 pub async fn vulnerabilities(
     db: impl PgExecutor<'_>,
-    package_type: Option<&str>,
+    package_type: Option<PackageType>,
     name: &str,
 ) -> Result<Vec<VulnerabilityRow>, sqlx::Error> {
     sqlx::query_as(
@@ -77,7 +79,7 @@ pub async fn vulnerabilities(
 /// Writes the package record and replaces its vulnerability list.
 pub async fn put(
     db: &mut sqlx::PgConnection,
-    package_type: &str,
+    package_type: PackageType,
     name: &str,
     whitelisted: bool,
     allowed_versions: Option<&str>,
@@ -135,7 +137,7 @@ pub async fn put(
 pub struct NewRequest<'a> {
     pub tenant_id: Uuid,
     pub user_id: Uuid,
-    pub package_type: &'a str,
+    pub package_type: PackageType,
     pub package_name: &'a str,
     pub version: &'a str,
     pub reason: &'a str,
@@ -176,7 +178,7 @@ pub async fn inventory(pool: &PgPool, tenant_id: Uuid) -> Result<Vec<InventoryRo
 pub async fn inventory_items(
     db: impl PgExecutor<'_>,
     tenant_id: Uuid,
-    package_type: &str,
+    package_type: PackageType,
     name: &str,
 ) -> Result<Vec<InventoryRow>, sqlx::Error> {
     sqlx::query_as(
@@ -192,7 +194,7 @@ pub async fn inventory_items(
 
 pub struct InventoryEntry<'a> {
     pub tenant_id: Uuid,
-    pub package_type: &'a str,
+    pub package_type: PackageType,
     pub name: &'a str,
     pub version: &'a str,
     /// The skill listing whose requirement this is.

@@ -145,7 +145,7 @@ pub async fn recent(
 pub async fn visible_listing_of(
     pool: &PgPool,
     review_id: Uuid,
-    kind: &str,
+    kind: ListingKind,
 ) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT r.listing_id FROM reviews r JOIN listings l ON l.id = r.listing_id \

@@ -3,6 +3,7 @@
 //! `search_word_variants`), as the full-text query the GIN index answers.
 
 use super::listings::{push_filters, Filter, COLUMNS};
+use crate::model::kind::ListingKind;
 use crate::model::listing::Listing;
 use sqlx::{PgPool, Postgres, QueryBuilder};
 
@@ -177,7 +178,7 @@ pub struct MatchStats {
 
 pub async fn match_stats(
     pool: &PgPool,
-    kind: &str,
+    kind: ListingKind,
     text: &TextQuery,
 ) -> Result<MatchStats, sqlx::Error> {
     let mut spellings: Vec<String> = Vec::new();
@@ -344,14 +345,13 @@ pub async fn ranked_page(
     qb.build_query_as().fetch_all(pool).await
 }
 
-/// The kind, as an SQL literal, when the window is read from its RUM index:
+/// The kind, as an SQL literal (a [`ListingKind`] name: lowercase and `_`
+/// only, so safe to write out), when the window is read from its RUM index:
 /// the index covers approved, current listings only (not a caller's own
 /// drafts nor deprecated listings), its partial predicate needs the kind
 /// written out, and a match count past [`RUM_MAX_MATCHES`] is faster walked.
-fn rum_kind<'a>(f: &'a Filter, stats: &MatchStats) -> Option<&'a str> {
-    let literal = !f.kind.is_empty() && f.kind.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+fn rum_kind(f: &Filter, stats: &MatchStats) -> Option<&'static str> {
     (stats.rum
-        && literal
         && f.own_tenant.is_none()
         && !f.include_deprecated
         && !f.similar

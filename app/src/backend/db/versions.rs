@@ -5,6 +5,8 @@ use serde_json::Value;
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
+use crate::model::listing::RevisionStatus;
+
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct VersionRow {
     pub id: Uuid,
@@ -194,7 +196,7 @@ pub async fn replace_pending(
 pub async fn close_pending(
     db: impl PgExecutor<'_>,
     listing_id: Uuid,
-    status: &str,
+    status: RevisionStatus,
     reason: Option<&str>,
     by: Uuid,
 ) -> Result<(), sqlx::Error> {

@@ -6,12 +6,14 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
+use crate::model::webhook::{DeliveryStatus, EventType};
+
 #[derive(Clone, sqlx::FromRow)]
 pub struct WebhookRow {
     pub id: Uuid,
     pub url: String,
     pub description: Option<String>,
-    pub events: Vec<String>,
+    pub events: Vec<EventType>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -21,7 +23,7 @@ pub struct NewWebhook<'a> {
     pub created_by: Uuid,
     pub url: &'a str,
     pub description: Option<&'a str>,
-    pub events: &'a [String],
+    pub events: &'a [EventType],
     pub secret: &'a str,
 }
 
@@ -85,7 +87,7 @@ pub async fn enqueue(
     db: &mut PgConnection,
     event_id: Uuid,
     tenant_id: Uuid,
-    event_type: &str,
+    event_type: EventType,
     body: &str,
 ) -> sqlx::Result<u64> {
     let done = sqlx::query(
@@ -111,8 +113,8 @@ pub async fn enqueue(
 pub struct DeliveryRow {
     pub id: Uuid,
     pub event_id: Uuid,
-    pub event_type: String,
-    pub status: String,
+    pub event_type: EventType,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub last_status_code: Option<i32>,
     pub next_attempt_at: Option<DateTime<Utc>>,

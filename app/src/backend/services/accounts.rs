@@ -21,14 +21,7 @@ pub async fn signup(state: &AppState, req: &SignupRequest) -> MarketResult<AuthR
     let mut tx = state.pool.begin().await?;
     let tenant_id = Uuid::now_v7();
     let slug = unique_slug(&mut tx, &tenant_name).await?;
-    db::identity::insert_tenant(
-        &mut *tx,
-        tenant_id,
-        &tenant_name,
-        &slug,
-        Plan::Free.as_str(),
-    )
-    .await?;
+    db::identity::insert_tenant(&mut *tx, tenant_id, &tenant_name, &slug, Plan::Free).await?;
     let user_id = Uuid::now_v7();
     db::identity::insert_user(
         &mut *tx,
@@ -36,7 +29,7 @@ pub async fn signup(state: &AppState, req: &SignupRequest) -> MarketResult<AuthR
         tenant_id,
         email.as_str(),
         &hash,
-        Role::Owner.as_str(),
+        Role::Owner,
     )
     .await
     .map_err(|e| duplicate_email(e, &email))?;

@@ -16,7 +16,7 @@ pub async fn create_tenant(state: &AppState, name: &str, plan: &str) -> MarketRe
     let mut tx = state.pool.begin().await?;
     let slug = accounts::unique_slug(&mut tx, &name).await?;
     let id = Uuid::now_v7();
-    db::identity::insert_tenant(&mut *tx, id, &name, &slug, plan.as_str()).await?;
+    db::identity::insert_tenant(&mut *tx, id, &name, &slug, plan).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -39,16 +39,9 @@ pub async fn create_user(
     }
     let hash = accounts::hash_password_blocking(password).await?;
     let id = Uuid::now_v7();
-    db::identity::insert_user(
-        &state.pool,
-        id,
-        tenant_id,
-        email.as_str(),
-        &hash,
-        role.as_str(),
-    )
-    .await
-    .map_err(|e| accounts::duplicate_email(e, &email))?;
+    db::identity::insert_user(&state.pool, id, tenant_id, email.as_str(), &hash, role)
+        .await
+        .map_err(|e| accounts::duplicate_email(e, &email))?;
     Ok(id)
 }
 

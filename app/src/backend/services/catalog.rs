@@ -43,11 +43,7 @@ pub async fn summary(state: &AppState) -> MarketResult<CatalogSummary> {
 }
 
 async fn kind_shelves(state: &AppState, kind: ListingKind) -> MarketResult<KindShelves> {
-    let rows = crate::read!(state, |pool| db::catalog::shelves(
-        pool,
-        kind.as_str(),
-        SHELF_SIZE
-    ))?;
+    let rows = crate::read!(state, |pool| db::catalog::shelves(pool, kind, SHELF_SIZE))?;
     let mut tenants: Vec<uuid::Uuid> = rows.iter().map(|r| r.row.publisher_tenant_id).collect();
     tenants.sort();
     tenants.dedup();
@@ -67,7 +63,7 @@ async fn kind_shelves(state: &AppState, kind: ListingKind) -> MarketResult<KindS
     };
     let mut categories = crate::read!(state, |pool| db::catalog::top_categories(
         pool,
-        kind.as_str(),
+        kind,
         HOME_CATEGORIES as i64 + 1
     ))?;
     let more_categories = categories.len() > HOME_CATEGORIES;

@@ -101,7 +101,7 @@ pub async fn browse(
         None => (
             listings::categories(state, kind).await?,
             facets(crate::read!(state, |pool| {
-                crate::backend::db::listings::facets(pool, kind.as_str())
+                crate::backend::db::listings::facets(pool, kind)
             })?),
         ),
         Some(found) => {

@@ -93,7 +93,7 @@ fn principal(
         user_id: owner.user_id,
         email: owner.email,
         role: owner.role,
-        scope: Scope::parse(&owner.scope)?,
+        scope: owner.scope,
         credential: kind,
         credential_id: Some(owner.credential_id),
     })

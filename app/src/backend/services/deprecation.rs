@@ -53,7 +53,7 @@ async fn replacement(
     listing: &Listing,
     raw: &str,
 ) -> MarketResult<Uuid> {
-    let kind = listing.kind.as_str();
+    let kind = listing.kind;
     let found = match Uuid::parse_str(raw.trim()) {
         Ok(id) => listings_db::get(&mut *tx, kind, id).await?,
         Err(_) => listings_db::get_by_external(&mut *tx, kind, raw.trim()).await?,

@@ -134,7 +134,7 @@ pub struct Stats {
 /// Counts over everything submitted to the marketplace (drafts are the
 /// tenants' own business and not counted).
 pub async fn stats(state: &AppState) -> MarketResult<Stats> {
-    let (counts, installs) = db::status_counts(&state.pool, KIND.as_str()).await?;
+    let (counts, installs) = db::status_counts(&state.pool, KIND).await?;
     let count = |s: ListingStatus| {
         counts
             .iter()

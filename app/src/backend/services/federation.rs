@@ -9,7 +9,7 @@ use crate::backend::state::AppState;
 use crate::error::{MarketError, MarketResult};
 use crate::model::federation::{
     parse_peer_url, route_kind, Bundle, BundleDeprecation, BundleVersion, FeedCursor, FeedItem,
-    FeedPage, Peer, PeerList, PeerName, PutPeer,
+    FeedPage, FeedStatus, Peer, PeerList, PeerName, PutPeer,
 };
 use crate::model::kind::ListingKind;
 use crate::model::listing::ListingStatus;
@@ -97,7 +97,7 @@ impl FeedQuery {
 pub async fn feed(state: &AppState, kind: ListingKind, q: FeedQuery) -> MarketResult<FeedPage> {
     let rows = db::feed_page(
         &state.pool,
-        kind.as_str(),
+        kind,
         q.cursor.map(|c| (c.position, c.id)),
         q.updated_since,
         q.limit + 1,
@@ -107,7 +107,7 @@ pub async fn feed(state: &AppState, kind: ListingKind, q: FeedQuery) -> MarketRe
     let rows = &rows[..rows.len().min(q.limit as usize)];
     let approved: Vec<Uuid> = rows
         .iter()
-        .filter(|r| r.status == "approved")
+        .filter(|r| r.status == FeedStatus::Approved)
         .map(|r| r.listing_id)
         .collect();
     let bundles = bundles(state, kind, &approved).await?;
@@ -124,11 +124,10 @@ pub async fn feed(state: &AppState, kind: ListingKind, q: FeedQuery) -> MarketRe
                 name: r.name.clone(),
                 version: r.version.clone(),
                 status: if hash.is_some() {
-                    "approved"
+                    FeedStatus::Approved
                 } else {
-                    "withdrawn"
-                }
-                .to_owned(),
+                    FeedStatus::Withdrawn
+                },
                 updated_at: r.position,
                 content_hash: hash,
             }
@@ -153,7 +152,7 @@ pub async fn feed(state: &AppState, kind: ListingKind, q: FeedQuery) -> MarketRe
 
 /// The bundle of one exportable listing; else the kind's 404.
 pub async fn bundle(state: &AppState, kind: ListingKind, public_id: &str) -> MarketResult<Bundle> {
-    let id = db::exportable_id(&state.pool, kind.as_str(), public_id)
+    let id = db::exportable_id(&state.pool, kind, public_id)
         .await?
         .ok_or_else(|| kind.not_found())?;
     bundles(state, kind, &[id])
@@ -171,7 +170,7 @@ async fn bundles(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows = db::exportable(&state.pool, kind.as_str(), ids).await?;
+    let rows = db::exportable(&state.pool, kind, ids).await?;
     let mut versions: HashMap<Uuid, Vec<BundleVersion>> = HashMap::new();
     for v in db::versions_of(&state.pool, ids, Bundle::MAX_VERSIONS).await? {
         versions
@@ -392,9 +391,7 @@ pub async fn apply_bundle(
             reason: &d.reason,
             deprecated_at: d.deprecated_at,
             replacement_id: match d.replacement_id.as_deref() {
-                Some(remote) => {
-                    db::mirror_id(&state.pool, &peer.name, kind.as_str(), remote).await?
-                }
+                Some(remote) => db::mirror_id(&state.pool, &peer.name, kind, remote).await?,
                 None => None,
             },
         }),
@@ -433,8 +430,7 @@ pub async fn apply_bundle(
         .map(|v| (v.version_name.clone(), v.description.clone(), v.created_at))
         .collect();
     let mut tx = state.pool.begin().await?;
-    let applied = match db::mirror_for_update(&mut tx, &peer.name, kind.as_str(), remote_id).await?
-    {
+    let applied = match db::mirror_for_update(&mut tx, &peer.name, kind, remote_id).await? {
         None => {
             let url = format!("{}{}/{}", peer.url, kind.spec().path, remote_id);
             let slug = crate::backend::services::accounts::slugify(&bundle.name);
@@ -443,7 +439,7 @@ pub async fn apply_bundle(
                 &mut tx,
                 &peer.name,
                 peer.tenant_id,
-                kind.as_str(),
+                kind,
                 remote_id,
                 &url,
                 &slug,
@@ -478,9 +474,9 @@ pub async fn apply_bundle(
         }
         Some(m) => {
             let status = if m.status == ListingStatus::Suspended && !m.upstream_withdrawn {
-                "suspended"
+                ListingStatus::Suspended
             } else {
-                "approved"
+                ListingStatus::Approved
             };
             db::update_mirror(&mut tx, m.listing_id, status, &content).await?;
             db::add_mirror_versions(&mut tx, m.listing_id, &snapshot, &versions).await?;
@@ -500,7 +496,7 @@ pub async fn apply_withdrawal(
     remote_id: &str,
 ) -> MarketResult<Applied> {
     let mut tx = state.pool.begin().await?;
-    let applied = match db::mirror_for_update(&mut tx, peer, kind.as_str(), remote_id).await? {
+    let applied = match db::mirror_for_update(&mut tx, peer, kind, remote_id).await? {
         Some(m) if m.status == ListingStatus::Approved => {
             db::withdraw_mirror(&mut tx, m.listing_id).await?;
             Applied::Withdrawn

@@ -135,11 +135,11 @@ pub async fn update_tenant(
     let before = db::tenant_for_update(&mut *tx, tenant_id)
         .await?
         .ok_or_else(|| MarketError::new(ErrorCode::TenantNotFound, "Tenant context not found"))?;
-    let new_plan = plan.map_or_else(|| before.plan.clone(), |p| p.as_str().to_owned());
+    let new_plan = plan.unwrap_or(before.plan);
     let after = db::update_tenant(
         &mut *tx,
         tenant_id,
-        &new_plan,
+        new_plan,
         marketplace_enabled.unwrap_or(before.marketplace_enabled),
     )
     .await?;

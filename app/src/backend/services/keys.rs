@@ -55,7 +55,7 @@ pub async fn create(
             tenant_id: principal.tenant_id,
             user_id: principal.user_id,
             name: &name,
-            scope: scope.as_str(),
+            scope,
             prefix: &prefix,
             key_hash: &secrets::hash_secret(&key),
             expires_at,
@@ -81,7 +81,7 @@ pub async fn list(state: &AppState, principal: &Principal) -> MarketResult<KeyLi
         .into_iter()
         .map(|k| KeyInfo {
             is_active: k.revoked_at.is_none() && k.expires_at.is_none_or(|e| e > now),
-            scope: Scope::parse(&k.scope).unwrap_or(Scope::Read),
+            scope: k.scope,
             id: k.id,
             name: k.name,
             prefix: k.prefix,

@@ -14,7 +14,7 @@ use crate::model::account::Plan;
 use crate::model::bounds::ShortName;
 use crate::model::kind::ListingKind;
 use crate::model::listing::Listing;
-use crate::model::listing::{ListingStatus, SortBy, SortOrder};
+use crate::model::listing::{ListingStatus, RevisionStatus, SortBy, SortOrder};
 use crate::model::page::PageParams;
 use crate::model::webhook::EventType;
 use uuid::Uuid;
@@ -49,11 +49,11 @@ pub async fn create_with_external_id(
         &mut *tx,
         NewListing {
             id: Uuid::now_v7(),
-            kind: kind.as_str(),
+            kind,
             tenant_id: principal.tenant_id,
             user_id: principal.user_id,
             slug: &slug,
-            status: status.as_str(),
+            status,
             fields: &fields,
             external_id,
         },
@@ -66,7 +66,7 @@ pub async fn create_with_external_id(
                     &mut tx,
                     EventType::ListingSubmitted,
                     &row,
-                    status.as_str(),
+                    status,
                     None,
                 )
                 .await?;
@@ -81,13 +81,9 @@ pub async fn create_with_external_id(
                 // The string id is the taken one, and the id callers see.
                 Some(taken) if by_id => ("id", taken.to_owned(), Some(taken.to_owned())),
                 _ => {
-                    let existing = db::public_id_by_name(
-                        &state.pool,
-                        principal.tenant_id,
-                        kind.as_str(),
-                        &fields.name,
-                    )
-                    .await?;
+                    let existing =
+                        db::public_id_by_name(&state.pool, principal.tenant_id, kind, &fields.name)
+                            .await?;
                     ("name", fields.name.clone(), existing)
                 }
             };
@@ -168,8 +164,8 @@ pub async fn find_ref(
     raw: &str,
 ) -> MarketResult<Listing> {
     let row = match Uuid::parse_str(raw) {
-        Ok(id) => db::get(&state.pool, kind.as_str(), id).await?,
-        Err(_) => db::get_by_external(&state.pool, kind.as_str(), raw).await?,
+        Ok(id) => db::get(&state.pool, kind, id).await?,
+        Err(_) => db::get_by_external(&state.pool, kind, raw).await?,
     }
     .ok_or_else(|| kind.not_found())?;
     if can_see(principal, &row) {
@@ -190,7 +186,7 @@ pub async fn installable(
 ) -> MarketResult<Listing> {
     principal.require(Permission::SkillManage)?;
     principal.require_write()?;
-    let listing = db::get(&state.pool, kind.as_str(), id)
+    let listing = db::get(&state.pool, kind, id)
         .await?
         .filter(|l| l.status == ListingStatus::Approved)
         .ok_or_else(|| kind.not_found())?;
@@ -221,7 +217,7 @@ pub async fn mine(
     kind: ListingKind,
 ) -> MarketResult<Vec<Listing>> {
     principal.require(Permission::SkillView)?;
-    Ok(db::by_publisher(&state.pool, kind.as_str(), principal.tenant_id).await?)
+    Ok(db::by_publisher(&state.pool, kind, principal.tenant_id).await?)
 }
 
 /// A listing the caller may see: approved, or its own tenant's, or any for
@@ -232,7 +228,7 @@ pub async fn visible(
     kind: ListingKind,
     id: Uuid,
 ) -> MarketResult<Listing> {
-    let row = db::get(&state.pool, kind.as_str(), id)
+    let row = db::get(&state.pool, kind, id)
         .await?
         .ok_or_else(|| kind.not_found())?;
     if can_see(principal, &row) {
@@ -295,8 +291,8 @@ pub async fn as_publisher_sees(
         let Some(c) = changes.get(&row.id) else {
             continue;
         };
-        match c.status.as_str() {
-            "pending" => {
+        match c.status {
+            RevisionStatus::Pending => {
                 if let Some(fields) = &c.fields {
                     let content: Snapshot = serde_json::from_value(fields.clone()).map_err(|e| {
                         tracing::error!(error = %e, listing = %row.id, "stored revision unreadable");
@@ -315,7 +311,7 @@ pub async fn as_publisher_sees(
             }
             // Only a turn-down since the listing was last reviewed as a
             // whole (a later approval of the listing answers it).
-            "rejected" if c.decided_at >= row.reviewed_at => {
+            RevisionStatus::Rejected if c.decided_at >= row.reviewed_at => {
                 row.rejection_reason.clone_from(&c.reason);
             }
             _ => {}
@@ -333,12 +329,12 @@ pub async fn detail(
 ) -> MarketResult<Listing> {
     // A read: the replica, unless the caller may be looking for something
     // of its own that has not reached the replica yet.
-    let mut row = crate::read!(state, |pool| db::get(pool, kind.as_str(), id))?;
+    let mut row = crate::read!(state, |pool| db::get(pool, kind, id))?;
     if state.read_pool.is_some()
         && principal.is_some()
         && !row.as_ref().is_some_and(|r| can_see(principal, r))
     {
-        row = db::get(&state.pool, kind.as_str(), id).await?;
+        row = db::get(&state.pool, kind, id).await?;
     }
     let row = row
         .filter(|r| can_see(principal, r))
@@ -380,7 +376,7 @@ pub async fn submit(
 ) -> MarketResult<Listing> {
     owned(state, principal, kind, id).await?;
     let mut tx = state.pool.begin().await?;
-    let row = db::get_for_update(&mut *tx, kind.as_str(), id)
+    let row = db::get_for_update(&mut *tx, kind, id)
         .await?
         .ok_or_else(|| kind.not_found())?;
     match row.status {
@@ -404,19 +400,12 @@ pub async fn submit(
     let mut fields = Snapshot::from(&row);
     change(&mut fields)?;
     db::write_fields(&mut *tx, id, &fields).await?;
-    let row = db::set_status(
-        &mut *tx,
-        id,
-        ListingStatus::PendingApproval.as_str(),
-        None,
-        None,
-    )
-    .await?;
+    let row = db::set_status(&mut *tx, id, ListingStatus::PendingApproval, None, None).await?;
     webhook_events::listing_changed(
         &mut tx,
         EventType::ListingSubmitted,
         &row,
-        ListingStatus::PendingApproval.as_str(),
+        ListingStatus::PendingApproval,
         None,
     )
     .await?;
@@ -528,7 +517,7 @@ pub async fn decide_pinned(
         ),
     };
     let mut tx = state.pool.begin().await?;
-    let row = db::get_for_update(&mut *tx, kind.as_str(), id)
+    let row = db::get_for_update(&mut *tx, kind, id)
         .await?
         .ok_or_else(|| kind.not_found())?;
     let current = row.status;
@@ -570,12 +559,19 @@ pub async fn decide_pinned(
     }
     if target == ListingStatus::Suspended {
         // A change waiting on a suspended listing could never go live.
-        versions::close_pending(&mut *tx, id, "superseded", None, principal.user_id).await?;
+        versions::close_pending(
+            &mut *tx,
+            id,
+            RevisionStatus::Superseded,
+            None,
+            principal.user_id,
+        )
+        .await?;
     }
     let row = db::set_status(
         &mut *tx,
         id,
-        target.as_str(),
+        target,
         reason.as_deref(),
         Some(principal.user_id),
     )
@@ -607,8 +603,7 @@ pub async fn decide_pinned(
         Decision::Reject(_) => EventType::ListingRejected,
         Decision::Suspend(_) => EventType::ListingSuspended,
     };
-    webhook_events::listing_changed(&mut tx, event, &row, target.as_str(), reason.as_deref())
-        .await?;
+    webhook_events::listing_changed(&mut tx, event, &row, target, reason.as_deref()).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -646,8 +641,8 @@ async fn decide_revision(
         &live_hash
     };
     let (action, closed) = match reason {
-        None => ("listing.approve", "approved"),
-        Some(_) => ("listing.reject", "rejected"),
+        None => ("listing.approve", RevisionStatus::Approved),
+        Some(_) => ("listing.reject", RevisionStatus::Rejected),
     };
     versions::close_pending(&mut *tx, row.id, closed, reason, principal.user_id).await?;
     let row = if reason.is_none() {
@@ -667,7 +662,7 @@ async fn decide_revision(
         db::set_status(
             &mut *tx,
             row.id,
-            ListingStatus::Approved.as_str(),
+            ListingStatus::Approved,
             None,
             Some(principal.user_id),
         )
@@ -693,7 +688,7 @@ async fn decide_revision(
             })),
             after: Some(serde_json::json!({
                 "status": "approved",
-                "revision": closed,
+                "revision": closed.as_str(),
                 "revision_id": revision.id,
                 "source": revision.source,
                 "reason": reason,
@@ -708,7 +703,7 @@ async fn decide_revision(
         None => (EventType::ListingApproved, ListingStatus::Approved),
         Some(_) => (EventType::ListingRejected, ListingStatus::Rejected),
     };
-    webhook_events::listing_changed(&mut *tx, event, &row, status.as_str(), reason).await?;
+    webhook_events::listing_changed(&mut *tx, event, &row, status, reason).await?;
     Ok(row)
 }
 
@@ -763,7 +758,7 @@ pub async fn change_content(
     owned(state, principal, kind, id).await?;
     principal.require_write()?;
     let mut tx = state.pool.begin().await?;
-    let row = db::get_for_update(&mut *tx, kind.as_str(), id)
+    let row = db::get_for_update(&mut *tx, kind, id)
         .await?
         .ok_or_else(|| kind.not_found())?;
     let change = change_locked(&mut tx, principal, kind, row, action, version, change).await?;
@@ -802,7 +797,7 @@ async fn change_locked(
         if let Some(existing) = db::other_with_name(
             &mut *tx,
             row.publisher_tenant_id,
-            kind.as_str(),
+            kind,
             &content.name,
             row.id,
         )
@@ -830,7 +825,14 @@ async fn change_locked(
             ..content.clone()
         } == live;
     let (row, in_review) = if narrows_only {
-        versions::close_pending(&mut *tx, row.id, "superseded", None, principal.user_id).await?;
+        versions::close_pending(
+            &mut *tx,
+            row.id,
+            RevisionStatus::Superseded,
+            None,
+            principal.user_id,
+        )
+        .await?;
         (db::write_fields(&mut *tx, row.id, &content).await?, false)
     } else if status != ListingStatus::Approved {
         let written = match db::write_fields(&mut *tx, row.id, &content).await {
@@ -855,7 +857,14 @@ async fn change_locked(
         && version_name.is_none_or(|v| row.current_version.as_deref() == Some(v))
     {
         // Back to exactly what is live: nothing is left to review.
-        versions::close_pending(&mut *tx, row.id, "superseded", None, principal.user_id).await?;
+        versions::close_pending(
+            &mut *tx,
+            row.id,
+            RevisionStatus::Superseded,
+            None,
+            principal.user_id,
+        )
+        .await?;
         (row, false)
     } else {
         let fields = serde_json::to_value(&content).map_err(|e| {
@@ -907,7 +916,7 @@ async fn change_locked(
             &mut *tx,
             EventType::ListingSubmitted,
             &row,
-            ListingStatus::PendingApproval.as_str(),
+            ListingStatus::PendingApproval,
             None,
         )
         .await?;
@@ -1077,7 +1086,7 @@ async fn browse_filtered(
         None => None,
     };
     let filter = Filter {
-        kind: kind.as_str().to_owned(),
+        kind,
         query,
         text,
         category: b.category.filter(|c| !c.trim().is_empty()),
@@ -1137,18 +1146,11 @@ fn order_clause(sort: Option<SortBy>, order: Option<SortOrder>) -> &'static str 
 }
 
 pub async fn categories(state: &AppState, kind: ListingKind) -> MarketResult<Vec<(String, i64)>> {
-    Ok(crate::read!(state, |pool| db::categories(
-        pool,
-        kind.as_str()
-    ))?)
+    Ok(crate::read!(state, |pool| db::categories(pool, kind))?)
 }
 
 pub async fn tags(state: &AppState, kind: ListingKind) -> MarketResult<Vec<(String, i64)>> {
-    Ok(crate::read!(state, |pool| db::tags(
-        pool,
-        kind.as_str(),
-        200
-    ))?)
+    Ok(crate::read!(state, |pool| db::tags(pool, kind, 200))?)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -1186,7 +1188,7 @@ pub async fn rate(
             format!("At most {max} characters"),
         ));
     }
-    let listing = db::get(&state.pool, kind.as_str(), id)
+    let listing = db::get(&state.pool, kind, id)
         .await?
         .ok_or_else(|| kind.not_found())?;
     if listing.status != ListingStatus::Approved {
@@ -1292,7 +1294,7 @@ pub async fn flag_review(
             format!("Flag reason must be 1 to {max} characters"),
         ));
     }
-    reviews::visible_listing_of(&state.pool, review_id, kind.as_str())
+    reviews::visible_listing_of(&state.pool, review_id, kind)
         .await?
         .ok_or_else(|| MarketError::route_not_found().with_message("Review not found"))?;
     let mut tx = state.pool.begin().await?;
@@ -1418,7 +1420,7 @@ pub async fn rollback(
     owned(state, principal, kind, id).await?;
     principal.require_write()?;
     let mut tx = state.pool.begin().await?;
-    let row = db::get_for_update(&mut *tx, kind.as_str(), id)
+    let row = db::get_for_update(&mut *tx, kind, id)
         .await?
         .ok_or_else(|| kind.not_found())?;
     let version = versions::get(&mut *tx, id, version_id)

@@ -377,7 +377,7 @@ pub async fn issue_code(
             client_id: req.client.id,
             user_id: principal.user_id,
             redirect_uri: &req.redirect_uri,
-            scope: req.scope.as_str(),
+            scope: req.scope,
             code_challenge: &req.code_challenge,
             expires_at: Utc::now() + Duration::seconds(CODE_TTL_SECS),
         },
@@ -603,7 +603,7 @@ async fn authorization_code(
             "code_verifier does not match the code_challenge".into(),
         ));
     }
-    let scope = Scope::parse(&row.scope).map_err(OAuthFailure::Server)?;
+    let scope = row.scope;
     let reply = issue(state, &mut tx, client, row.user_id, scope, Family::new()).await?;
     tx.commit().await?;
     Ok(reply)
@@ -644,7 +644,7 @@ async fn refresh(
         ));
     }
     db::mark_rotated(&mut *tx, row.id).await?;
-    let scope = Scope::parse(&row.scope).map_err(OAuthFailure::Server)?;
+    let scope = row.scope;
     let family = Family {
         id: row.family_id,
         started_at: row.family_started_at,
@@ -688,7 +688,7 @@ async fn issue(
             family_id: family.id,
             client_id: client.id,
             user_id,
-            scope: scope.as_str(),
+            scope,
             access_hash: &secrets::hash_secret(&access),
             refresh_hash: &secrets::hash_secret(&refresh),
             access_expires_at: now + Duration::seconds(ACCESS_TTL_SECS),

@@ -10,14 +10,14 @@ use crate::backend::db::packages::{
 use crate::backend::state::AppState;
 use crate::backend::version_ranges::{admits_affected, PkgRange, PkgVersion};
 use crate::error::{ErrorCode, MarketError, MarketResult};
-use crate::model::account::invalid_enum;
 use crate::model::listing::PackageRef;
-use crate::model::package::{canonical_name, InstalledPackage, KnownVulnerability, PackageType};
+use crate::model::package::{
+    canonical_name, InstalledPackage, KnownVulnerability, PackageType, Severity,
+};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-pub const SEVERITIES: [&str; 4] = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
 const MAX_VULNERABILITIES: usize = 200;
 
 #[derive(Clone, Debug, Deserialize)]
@@ -96,9 +96,6 @@ pub async fn put(
         if v.cve.trim().is_empty() || v.cve.len() > 64 {
             return Err(MarketError::validation("cve", "1 to 64 characters"));
         }
-        if !SEVERITIES.contains(&v.severity.as_str()) {
-            return Err(invalid_enum("severity", &v.severity, &SEVERITIES));
-        }
         PkgRange::parse(t, &v.affected_versions)
             .map_err(|e| range_error("affected_versions", &v.affected_versions, e))?;
         if let Some(s) = &v.safe_version {
@@ -111,19 +108,21 @@ pub async fn put(
     let vulns: Vec<NewVulnerability> = input
         .vulnerabilities
         .iter()
-        .map(|v| NewVulnerability {
-            cve: v.cve.trim(),
-            severity: &v.severity,
-            description: &v.description,
-            affected_versions: v.affected_versions.trim(),
-            safe_version: v.safe_version.as_deref().map(str::trim),
+        .map(|v| {
+            Ok(NewVulnerability {
+                cve: v.cve.trim(),
+                severity: Severity::parse(&v.severity)?,
+                description: &v.description,
+                affected_versions: v.affected_versions.trim(),
+                safe_version: v.safe_version.as_deref().map(str::trim),
+            })
         })
-        .collect();
+        .collect::<MarketResult<_>>()?;
     let mut tx = state.pool.begin().await?;
-    let before = db::get(&mut *tx, t.as_str(), &name).await?;
+    let before = db::get(&mut *tx, t, &name).await?;
     let row = db::put(
         &mut tx,
-        t.as_str(),
+        t,
         &name,
         input.whitelisted,
         allowed,
@@ -151,7 +150,7 @@ pub async fn put(
         },
     )
     .await?;
-    let stored = db::vulnerabilities(&mut *tx, Some(t.as_str()), &name).await?;
+    let stored = db::vulnerabilities(&mut *tx, Some(t), &name).await?;
     tx.commit().await?;
     Ok((row, stored))
 }
@@ -169,11 +168,11 @@ pub async fn vulnerabilities(
         MarketError::new(ErrorCode::NotFound, "Package not found")
             .with_details(json!({ "package_name": name }))
     })?;
-    let mut rows = db::vulnerabilities(&state.pool, t.map(PackageType::as_str), &name).await?;
+    let mut rows = db::vulnerabilities(&state.pool, t, &name).await?;
     if t.is_none() {
         let py = canonical_name(PackageType::Python, &name)?;
         if py != name {
-            rows.extend(db::vulnerabilities(&state.pool, Some("python"), &py).await?);
+            rows.extend(db::vulnerabilities(&state.pool, Some(PackageType::Python), &py).await?);
         }
     }
     let known = rows
@@ -223,7 +222,7 @@ pub async fn request(
         db::NewRequest {
             tenant_id: principal.tenant_id,
             user_id: principal.user_id,
-            package_type: t.as_str(),
+            package_type: t,
             package_name: &name,
             version,
             reason,
@@ -243,7 +242,7 @@ pub async fn inventory(
         .into_iter()
         .map(|r: InventoryRow| {
             Ok(InstalledPackage {
-                package_type: stored_type(&r.package_type)?,
+                package_type: r.package_type,
                 name: r.name,
                 version: r.version,
                 installed_at: r.installed_at,
@@ -252,18 +251,9 @@ pub async fn inventory(
         .collect()
 }
 
-/// A package type read back from the database (its CHECK allows only the
-/// known ones).
-fn stored_type(t: &str) -> MarketResult<PackageType> {
-    PackageType::parse(t).map_err(|_| {
-        tracing::error!(package_type = t, "unknown package type in the database");
-        MarketError::internal()
-    })
-}
-
 fn known_vulnerability(v: VulnerabilityRow) -> MarketResult<KnownVulnerability> {
     Ok(KnownVulnerability {
-        package_type: stored_type(&v.package_type)?,
+        package_type: v.package_type,
         name: v.name,
         cve: v.cve,
         severity: v.severity,
@@ -326,8 +316,8 @@ pub async fn assess(
     for (t, p) in declared {
         let name = canonical_name(*t, &p.name)?;
         let version = p.version.trim().to_owned();
-        let record = db::get(&mut *db, t.as_str(), &name).await?;
-        let vulns = db::vulnerabilities(&mut *db, Some(t.as_str()), &name).await?;
+        let record = db::get(&mut *db, *t, &name).await?;
+        let vulns = db::vulnerabilities(&mut *db, Some(*t), &name).await?;
         let pinned = PkgVersion::pinned(*t, &version);
         let mut plan = PackagePlan {
             package_type: *t,
@@ -420,7 +410,7 @@ pub async fn assess(
             continue;
         }
         let requirement = PkgRange::requirement(*t, &version).ok().flatten();
-        let present = db::inventory_items(&mut *db, tenant_id, t.as_str(), &name)
+        let present = db::inventory_items(&mut *db, tenant_id, *t, &name)
             .await?
             .iter()
             .any(|i| {
@@ -494,7 +484,7 @@ pub async fn install_planned(
             &mut *db,
             db::InventoryEntry {
                 tenant_id,
-                package_type: p.package_type.as_str(),
+                package_type: p.package_type,
                 name: &p.name,
                 version: p.version.trim_start_matches('='),
                 required_by,

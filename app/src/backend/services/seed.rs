@@ -571,8 +571,8 @@ async fn person(
     let tenant_id = Uuid::now_v7();
     let user_id = Uuid::now_v7();
     let mut tx = state.pool.begin().await?;
-    db::identity::insert_tenant(&mut *tx, tenant_id, tenant, slug, plan.as_str()).await?;
-    db::identity::insert_user(&mut *tx, user_id, tenant_id, email, hash, role.as_str()).await?;
+    db::identity::insert_tenant(&mut *tx, tenant_id, tenant, slug, plan).await?;
+    db::identity::insert_user(&mut *tx, user_id, tenant_id, email, hash, role).await?;
     tx.commit().await?;
     Ok(Principal {
         tenant_id,

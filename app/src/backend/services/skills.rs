@@ -598,7 +598,7 @@ async fn edit_own(
     id: Uuid,
     req: &CustomizeSkill,
 ) -> MarketResult<listings::ContentChange> {
-    crate::backend::db::listings::get(&state.pool, KIND.as_str(), id)
+    crate::backend::db::listings::get(&state.pool, KIND, id)
         .await?
         .filter(|l| l.publisher_tenant_id == principal.tenant_id)
         .ok_or_else(installed_not_found)?;
@@ -645,7 +645,7 @@ async fn customize_installed(
     id: Uuid,
     req: &CustomizeSkill,
 ) -> MarketResult<(InstalledSkill, bool)> {
-    let listing = crate::backend::db::listings::get(&state.pool, KIND.as_str(), current.listing_id)
+    let listing = crate::backend::db::listings::get(&state.pool, KIND, current.listing_id)
         .await?
         .ok_or_else(installed_not_found)?;
     let name = match &req.name {
@@ -749,13 +749,9 @@ pub async fn many(
     ids: &[Uuid],
 ) -> MarketResult<Vec<(Listing, SkillSpec)>> {
     principal.require(Permission::SkillView)?;
-    let rows = crate::backend::db::listings::many_visible(
-        &state.pool,
-        KIND.as_str(),
-        ids,
-        principal.tenant_id,
-    )
-    .await?;
+    let rows =
+        crate::backend::db::listings::many_visible(&state.pool, KIND, ids, principal.tenant_id)
+            .await?;
     listings::as_publisher_sees(state, Some(principal), rows, listings::OwnView::Content)
         .await?
         .into_iter()

@@ -6,7 +6,7 @@
 use crate::backend::db::webhooks as db;
 use crate::error::{MarketError, MarketResult};
 use crate::model::kind::ListingKind;
-use crate::model::listing::Listing;
+use crate::model::listing::{Listing, ListingStatus};
 use crate::model::webhook::EventType;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -28,7 +28,7 @@ struct ListingData<'a> {
     listing_id: String,
     kind: ListingKind,
     name: &'a str,
-    status: &'a str,
+    status: ListingStatus,
     version: Option<&'a str>,
     reason: Option<&'a str>,
 }
@@ -74,7 +74,7 @@ async fn emit(
         tracing::error!(error = %e, "webhook payload serialisation failed");
         MarketError::internal()
     })?;
-    db::enqueue(tx, id, tenant_id, event.as_str(), &body).await?;
+    db::enqueue(tx, id, tenant_id, event, &body).await?;
     Ok(())
 }
 
@@ -85,7 +85,7 @@ pub async fn listing_changed(
     tx: &mut PgConnection,
     event: EventType,
     row: &Listing,
-    status: &str,
+    status: ListingStatus,
     reason: Option<&str>,
 ) -> MarketResult<()> {
     emit(

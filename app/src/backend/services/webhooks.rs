@@ -13,8 +13,7 @@ use crate::backend::webhook_targets;
 use crate::error::{MarketError, MarketResult};
 use crate::model::page::PageParams;
 use crate::model::webhook::{
-    CreateWebhookRequest, CreatedWebhook, Delivery, DeliveryPage, DeliveryStatus, EventType,
-    Webhook, WebhookList,
+    CreateWebhookRequest, CreatedWebhook, Delivery, DeliveryPage, EventType, Webhook, WebhookList,
 };
 use uuid::Uuid;
 
@@ -77,30 +76,22 @@ fn to_webhook(row: db::WebhookRow) -> Webhook {
     Webhook {
         id: row.id,
         url: row.url,
-        events: row
-            .events
-            .iter()
-            .filter_map(|e| EventType::from_db(e))
-            .collect(),
+        events: row.events,
         description: row.description,
         created_at: row.created_at,
     }
 }
 
-fn to_delivery(row: db::DeliveryRow) -> MarketResult<Delivery> {
-    let event_type = EventType::from_db(&row.event_type).ok_or_else(|| {
-        tracing::error!(event_type = %row.event_type, "stored event type unknown");
-        MarketError::internal()
-    })?;
-    Ok(Delivery {
+fn to_delivery(row: db::DeliveryRow) -> Delivery {
+    Delivery {
         id: row.id,
         event_id: row.event_id,
-        event_type,
-        status: DeliveryStatus::from_db(&row.status),
+        event_type: row.event_type,
+        status: row.status,
         attempts: row.attempts,
         last_status_code: row.last_status_code,
         next_attempt_at: row.next_attempt_at,
-    })
+    }
 }
 
 /// Registers a webhook; its secret is in this answer only.
@@ -117,7 +108,6 @@ pub async fn create(
     // Before any transaction: DNS may take a moment.
     webhook_targets::check_public(&url, state.settings.webhooks.allow_private).await?;
     let secret = new_secret();
-    let names: Vec<String> = events.iter().map(|e| e.as_str().to_owned()).collect();
     let mut tx = state.pool.begin().await?;
     quotas::ensure_room(&mut tx, principal.tenant_id, Quota::Webhooks).await?;
     let row = db::insert(
@@ -128,7 +118,7 @@ pub async fn create(
             created_by: principal.user_id,
             url: url.as_str(),
             description: description.as_deref(),
-            events: &names,
+            events: &events,
             secret: &secret,
         },
     )
@@ -175,10 +165,7 @@ pub async fn deliveries(
     }
     let (rows, total) = db::deliveries(&state.pool, webhook_id, page.limit, page.offset).await?;
     Ok(DeliveryPage {
-        deliveries: rows
-            .into_iter()
-            .map(to_delivery)
-            .collect::<MarketResult<_>>()?,
+        deliveries: rows.into_iter().map(to_delivery).collect(),
         total,
         limit: page.limit,
         offset: page.offset,
@@ -198,7 +185,7 @@ pub async fn redeliver(
     let row = db::redeliver(&state.pool, principal.tenant_id, delivery_id)
         .await?
         .ok_or_else(delivery_not_found)?;
-    to_delivery(row)
+    Ok(to_delivery(row))
 }
 
 #[cfg(test)]

@@ -304,7 +304,7 @@ pub struct Statistics {
 }
 
 pub async fn statistics(state: &AppState) -> MarketResult<Statistics> {
-    let kind = KIND.as_str();
+    let kind = KIND;
     let categories = db::grouped_counts(&state.pool, kind, "category").await?;
     Ok(Statistics {
         total: categories.iter().map(|c| c.1).sum(),

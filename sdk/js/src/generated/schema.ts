@@ -2834,8 +2834,7 @@ export interface components {
             /** @description `skill`, `agent_template`, ... */
             kind: string;
             name: string;
-            /** @description `approved`, or `withdrawn`: exported once, now suspended or deleted. */
-            status: string;
+            status: components["schemas"]["FeedStatus"];
             updated_at: string;
             version: string | null;
         };
@@ -2848,6 +2847,11 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /**
+         * @description Where an exported listing stands in the feed.
+         * @enum {string}
+         */
+        FeedStatus: "approved" | "withdrawn";
         /**
          * @description How far a skill may touch the filesystem.
          * @enum {string}

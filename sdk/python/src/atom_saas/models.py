@@ -606,42 +606,6 @@ class Error(ApiModel):
     retry_after: Optional[int] = None
 
 
-class FeedItem(ApiModel):
-    """
-    One entry of the feed.
-    """
-
-    content_hash: Optional[str]
-    """
-    The bundle's hash; `null` when withdrawn.
-    """
-    id: str
-    """
-    The listing's id (a workflow template's string id).
-    """
-    kind: str
-    """
-    `skill`, `agent_template`, ...
-    """
-    name: str
-    status: str
-    """
-    `approved`, or `withdrawn`: exported once, now suspended or deleted.
-    """
-    updated_at: str
-    version: Optional[str]
-
-
-class FeedPage(ApiModel):
-    has_more: bool
-    items: list[FeedItem]
-    next_cursor: Optional[str]
-    """
-    The last item's position (the one given on an empty page); `null`
-    only when the walk has not started and nothing is exported.
-    """
-
-
 class FlaggedReview(ApiModel):
     created_at: str
     flag_count: int
@@ -2168,6 +2132,42 @@ class DomainSubmitted(ApiModel):
     price_usd: float
     status: Literal['draft', 'pending_approval', 'approved', 'rejected', 'suspended']
     success: bool
+
+
+class FeedItem(ApiModel):
+    """
+    One entry of the feed.
+    """
+
+    content_hash: Optional[str]
+    """
+    The bundle's hash; `null` when withdrawn.
+    """
+    id: str
+    """
+    The listing's id (a workflow template's string id).
+    """
+    kind: str
+    """
+    `skill`, `agent_template`, ...
+    """
+    name: str
+    status: Literal['approved', 'withdrawn']
+    """
+    Where an exported listing stands in the feed.
+    """
+    updated_at: str
+    version: Optional[str]
+
+
+class FeedPage(ApiModel):
+    has_more: bool
+    items: list[FeedItem]
+    next_cursor: Optional[str]
+    """
+    The last item's position (the one given on an empty page); `null`
+    only when the walk has not started and nothing is exported.
+    """
 
 
 class Health(ApiModel):
