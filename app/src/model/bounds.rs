@@ -108,6 +108,13 @@ name_type!(
     100
 );
 
+name_type!(
+    /// A workflow's name: given when it is made from a template, or
+    /// `Imported: ` and the imported file's name.
+    WorkflowName,
+    300
+);
+
 text_type!(
     /// A listing's (or a version's, a vulnerability's) description.
     Description,

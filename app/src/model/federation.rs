@@ -224,20 +224,55 @@ impl Bundle {
 #[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PutPeer {
-    /// The peer's base URL (`https://market.example.com`).
-    #[schema(
-        pattern = r"^https?://[^\s?#\x00-\x1f\x7f-\x9f\ufeff]+$",
-        max_length = 2000
-    )]
+    #[schema(schema_with = peer_url_schema)]
     pub url: String,
-    /// What this instance presents as X-Federation-Key there; optional when
-    /// replacing a peer (the stored one is kept).
     #[serde(default)]
-    #[schema(nullable, min_length = 1, max_length = 500)]
+    #[schema(schema_with = peer_key_schema)]
     pub key: Option<String>,
     #[serde(default)]
     #[schema(nullable)]
     pub enabled: Option<bool>,
+}
+
+fn peer_url_schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::model::schema::of(serde_json::json!({
+        "description": "The peer's base URL (`https://market.example.com`).",
+        "type": "string",
+        "pattern": r"^https?://[^\s?#\x00-\x1f\x7f-\x9f\ufeff]+$",
+        "maxLength": crate::model::bounds::HttpUrl::MAX,
+    }))
+}
+
+fn peer_key_schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::model::schema::of(serde_json::json!({
+        "description": "What this instance presents as X-Federation-Key there; optional when\nreplacing a peer (the stored one is kept).",
+        "type": ["string", "null"],
+        "minLength": 1,
+        "maxLength": PeerKey::MAX,
+    }))
+}
+
+/// What this instance presents to a peer as its X-Federation-Key.
+pub struct PeerKey;
+
+impl PeerKey {
+    pub const MAX: usize = 500;
+
+    /// Trimmed; blank, longer than `MAX` characters or holding a control
+    /// character is `VALIDATION_ERROR` naming `key`.
+    pub fn parse(raw: &str) -> MarketResult<&str> {
+        let k = raw.trim();
+        if k.is_empty() || raw.chars().count() > Self::MAX || k.chars().any(char::is_control) {
+            return Err(MarketError::validation(
+                "key",
+                format!(
+                    "The peer's federation key: 1 to {} printable characters",
+                    Self::MAX
+                ),
+            ));
+        }
+        Ok(k)
+    }
 }
 
 /// A peer as operators see it (never its key).

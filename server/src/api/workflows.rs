@@ -456,7 +456,7 @@ pub struct CreateWorkflowQuery {
 fn workflow_name() -> RefOr<Schema> {
     of(json!({"anyOf": [
         {"type": "string", "pattern": bounds::BLANK},
-        bounds::name(300),
+        app::model::bounds::WorkflowName::schema(),
     ]}))
 }
 

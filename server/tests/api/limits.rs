@@ -192,4 +192,35 @@ async fn documented_bounds_are_the_parsers_bounds(pool: PgPool) {
             .assert_envelope(400, "VALIDATION_ERROR");
         assert_eq!(v["details"]["field"], field, "{v}");
     }
+
+    // A federation peer's key (the parser counted bytes, the document
+    // characters): a key of multi-byte characters at the maximum is taken.
+    let operator = actor(&pool, "Platform", "super_admin").await;
+    let peer = &doc["paths"]["/api/admin/federation/peers/{name}"]["put"]["requestBody"]["content"]
+        ["application/json"]["schema"]["$ref"];
+    let peer = &doc["components"]["schemas"][peer
+        .as_str()
+        .expect("PutPeer is a component")
+        .trim_start_matches("#/components/schemas/")];
+    let key_max = bound(peer, "key", "maxLength");
+    let put = |key: String| json!({"url": "http://93.184.216.34", "key": key});
+    let r = app
+        .call(
+            "PUT",
+            "/api/admin/federation/peers/bounded",
+            &operator.cred,
+            Some(put("\u{e9}".repeat(key_max))),
+        )
+        .await;
+    assert_eq!(r.status, 201, "key at its documented maximum: {}", r.text);
+    let v = app
+        .call(
+            "PUT",
+            "/api/admin/federation/peers/bounded",
+            &operator.cred,
+            Some(put("k".repeat(key_max + 1))),
+        )
+        .await
+        .assert_envelope(400, "VALIDATION_ERROR");
+    assert_eq!(v["details"]["field"], "key", "{v}");
 }

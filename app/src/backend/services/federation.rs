@@ -9,7 +9,7 @@ use crate::backend::state::AppState;
 use crate::error::{MarketError, MarketResult};
 use crate::model::federation::{
     parse_peer_url, route_kind, Bundle, BundleDeprecation, BundleVersion, FeedCursor, FeedItem,
-    FeedPage, FeedStatus, Peer, PeerList, PeerName, PutPeer,
+    FeedPage, FeedStatus, Peer, PeerKey, PeerList, PeerName, PutPeer,
 };
 use crate::model::kind::ListingKind;
 use crate::model::listing::ListingStatus;
@@ -258,15 +258,7 @@ pub async fn upsert_peer(
 ) -> MarketResult<(Peer, bool)> {
     let name = PeerName::parse(name)?;
     let url = parse_peer_url(&req.url)?;
-    let key = match req.key.as_deref().map(str::trim) {
-        Some(k) if k.is_empty() || k.len() > 500 || k.chars().any(char::is_control) => {
-            return Err(MarketError::validation(
-                "key",
-                "The peer's federation key: 1 to 500 printable characters",
-            ))
-        }
-        k => k,
-    };
+    let key = req.key.as_deref().map(PeerKey::parse).transpose()?;
     let mut tx = state.pool.begin().await?;
     // Two creates of one name serialise here (the second becomes a replace).
     sqlx::query("SELECT pg_advisory_xact_lock(1718, hashtext($1))")

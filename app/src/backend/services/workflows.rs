@@ -11,7 +11,7 @@ use crate::backend::services::quotas::{self, Quota};
 use crate::backend::state::AppState;
 use crate::error::{ErrorCode, MarketError, MarketResult};
 use crate::model::account::parse_name;
-use crate::model::bounds::Description;
+use crate::model::bounds::{Description, WorkflowName};
 use crate::model::kind::ListingKind;
 use crate::model::listing::{Listing, ListingStatus};
 use crate::model::page::PageParams;
@@ -173,7 +173,7 @@ pub async fn create_from_template(
         .with_details(json!({ "field": "parameters", "errors": errors })));
     }
     let name = match workflow_name.filter(|n| !n.trim().is_empty()) {
-        Some(n) => parse_name("workflow_name", n, 300)?,
+        Some(n) => WorkflowName::parse("workflow_name", n)?.into_string(),
         None => row.name.clone(),
     };
     let mut user_inputs = inputs.clone();
@@ -210,6 +210,9 @@ pub async fn create_from_template(
     Ok((wf, row))
 }
 
+/// What an imported workflow's name starts with.
+const IMPORTED_PREFIX: &str = "Imported: ";
+
 /// A workflow document as export writes it and file import reads it.
 pub struct WorkflowDocument {
     pub name: String,
@@ -227,7 +230,12 @@ impl WorkflowDocument {
         // Template details nest the graph under `workflow_data`.
         let graph_src = obj.get("workflow_data").unwrap_or(v);
         Ok(WorkflowDocument {
-            name: parse_name("name", name, 250)?,
+            // Room for the prefix the imported workflow's name gets.
+            name: parse_name(
+                "name",
+                name,
+                WorkflowName::MAX - IMPORTED_PREFIX.chars().count(),
+            )?,
             description: Description::parse("description", description)?.into_string(),
             graph: WorkflowGraph::parse(
                 graph_src.get("nodes").unwrap_or(&Value::Null),
@@ -252,7 +260,7 @@ pub async fn import_file(
     let value: Value = serde_json::from_slice(bytes)
         .map_err(|e| MarketError::validation("file", format!("Not valid JSON: {e}")))?;
     let doc = WorkflowDocument::parse(&value)?;
-    let name = format!("Imported: {}", doc.name);
+    let name = format!("{IMPORTED_PREFIX}{}", doc.name);
     let nodes = Value::Array(doc.graph.nodes);
     let edges = Value::Array(doc.graph.edges);
     save(
