@@ -82,6 +82,11 @@ test("the operator sees the content and capability diff of a queued change, the 
   await expect(description).toContainText("Fetches exchange rates");
   await expect(description).toContainText("runs a local converter");
   await item.screenshot({ path: `test-results/operator-diff-${js ? "hydrated" : "nojs"}.png` });
+  // On a phone the diff fits the page (the table scrolls inside its item).
+  await operator.setViewportSize({ width: 390, height: 900 });
+  expect(await operator.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  await item.screenshot({ path: `test-results/operator-diff-${js ? "hydrated" : "nojs"}-phone.png` });
+  await operator.setViewportSize({ width: 1280, height: 900 });
 
   // Approving it: the change goes live, the queue no longer holds it.
   await item.getByRole("button", { name: "Approve" }).click();

@@ -36,6 +36,14 @@ for (const kind of ["skills", "agents", "domains", "components", "workflows"]) {
   pages.push([`${kind}-detail`, await firstHref(probe, kind)]);
 }
 pages.push(["skills-search-empty", "/skills?q=zzzqqq"]);
+// The demo's deprecated skill (browse hides it): its page's banner names
+// the replacement.
+const deprecated = await (
+  await fetch(`${base}/api/public/v1/marketplace/skills?query=Follow-up%20Reminder&include_deprecated=true`)
+).json();
+const old = deprecated.skills.find((s) => s.deprecated);
+if (old) pages.push(["skills-detail-deprecated", `/skills/${old.id}`]);
+else console.log("no deprecated demo skill found");
 for (const [name, path] of pages) await shoot(visitor, name, path);
 
 const operator = await browser.newContext();

@@ -1,6 +1,6 @@
 //! Reads on a streaming replica made by the test (`pg_basebackup -R` from a
-//! primary of its own): browse is served by the replica, writes by the
-//! primary, and a replica that stops leaves browse working on the primary
+//! primary of its own): browse, search, details and pages are served by the
+//! replica, writes (and what they read) by the primary, and a replica that stops leaves browse working on the primary
 //! while health says degraded.
 
 use crate::common::Cred;
@@ -24,7 +24,7 @@ async fn approve_new_skill(
     publisher: &str,
     operator: &str,
     name: &str,
-) {
+) -> String {
     let created: Value = http
         .post(format!("{base}/api/v1/skills/private"))
         .header("x-api-key", publisher)
@@ -55,6 +55,16 @@ async fn approve_new_skill(
         .await
         .expect("approve");
     assert_eq!(r.status(), 200, "approve");
+    id
+}
+
+async fn status_of(http: &reqwest::Client, url: String, key: Option<&str>) -> (u16, String) {
+    let mut req = http.get(url);
+    if let Some(k) = key {
+        req = req.header("x-api-key", k);
+    }
+    let r = req.send().await.expect("read");
+    (r.status().as_u16(), r.text().await.expect("body"))
 }
 
 async fn browse_finds(http: &reqwest::Client, base: &str, name: &str) -> bool {
@@ -99,6 +109,7 @@ async fn reads_go_to_the_replica_and_fall_back_to_the_primary() {
     let pool = PgPool::connect(&primary_url).await.expect("primary");
     let publisher = key(&actor(&pool, "Acme", "member").await);
     let operator = key(&actor(&pool, "Platform", "super_admin").await);
+    let buyer = key(&actor(&pool, "Buyer", "member").await);
     let server = start_with(
         &primary_url,
         &[
@@ -148,7 +159,7 @@ async fn reads_go_to_the_replica_and_fall_back_to_the_primary() {
         .execute(&standby)
         .await
         .expect("pause replay");
-    approve_new_skill(
+    let held = approve_new_skill(
         &http,
         &server.base,
         &publisher,
@@ -161,11 +172,43 @@ async fn reads_go_to_the_replica_and_fall_back_to_the_primary() {
         !browse_finds(&http, &server.base, "Held Back Parser").await,
         "browse reads the replica, not the primary"
     );
+    // Search, details and pages read the replica too.
+    let base = &server.base;
+    let (status, body) = status_of(
+        &http,
+        format!("{base}/api/public/v1/marketplace/skills?query=Held%20Back%20Parser"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(!body.contains(&held), "search reads the replica: {body}");
+    let detail = format!("{base}/api/public/v1/marketplace/skills/{held}");
+    let (status, body) = status_of(&http, detail.clone(), None).await;
+    assert_eq!(status, 404, "a visitor's details read the replica: {body}");
+    let (status, body) = status_of(&http, format!("{base}/skills?q=Held+Back+Parser"), None).await;
+    assert_eq!(status, 200);
+    assert!(!body.contains(&held), "the browse page reads the replica");
+    // The publisher's own listing missing on the replica is read again
+    // from the primary.
+    let (status, body) =
+        status_of(&http, format!("{base}/api/skills/{held}"), Some(&publisher)).await;
+    assert_eq!(status, 200, "its publisher sees it at once: {body}");
+    // A write reads what it changes on the primary: installing the skill
+    // the replica has not seen works.
+    let r = http
+        .post(format!("{base}/api/skills/install"))
+        .header("x-api-key", &buyer)
+        .json(&json!({ "skill_id": held }))
+        .send()
+        .await
+        .expect("install");
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
     sqlx::query("SELECT pg_wal_replay_resume()")
         .execute(&standby)
         .await
         .expect("resume replay");
     assert!(eventually_found(&http, &server.base, "Held Back Parser").await);
+    assert_eq!(status_of(&http, detail, None).await.0, 200);
     standby.close().await;
 
     // The replica stops: browse goes on from the primary at once.

@@ -228,14 +228,17 @@ pub async fn visible(
     kind: ListingKind,
     id: Uuid,
 ) -> MarketResult<Listing> {
-    let row = db::get(&state.pool, kind, id)
-        .await?
-        .ok_or_else(|| kind.not_found())?;
-    if can_see(principal, &row) {
-        Ok(row)
-    } else {
-        Err(kind.not_found())
+    // A read: the replica, unless the caller may be looking for something
+    // of its own that has not reached the replica yet.
+    let mut row = crate::read!(state, |pool| db::get(pool, kind, id))?;
+    if state.read_pool.is_some()
+        && principal.is_some()
+        && !row.as_ref().is_some_and(|r| can_see(principal, r))
+    {
+        row = db::get(&state.pool, kind, id).await?;
     }
+    row.filter(|r| can_see(principal, r))
+        .ok_or_else(|| kind.not_found())
 }
 
 fn can_see(principal: Option<&Principal>, row: &Listing) -> bool {
@@ -327,18 +330,7 @@ pub async fn detail(
     kind: ListingKind,
     id: Uuid,
 ) -> MarketResult<Listing> {
-    // A read: the replica, unless the caller may be looking for something
-    // of its own that has not reached the replica yet.
-    let mut row = crate::read!(state, |pool| db::get(pool, kind, id))?;
-    if state.read_pool.is_some()
-        && principal.is_some()
-        && !row.as_ref().is_some_and(|r| can_see(principal, r))
-    {
-        row = db::get(&state.pool, kind, id).await?;
-    }
-    let row = row
-        .filter(|r| can_see(principal, r))
-        .ok_or_else(|| kind.not_found())?;
+    let row = visible(state, principal, kind, id).await?;
     as_publisher_sees(state, principal, vec![row], OwnView::Content)
         .await?
         .pop()
