@@ -110,7 +110,7 @@ test("publish, approve, find with a typo, install into an agent, rate, see the r
   await expect(buyer.getByTestId("agent").filter({ hasText: "Helper" })).toContainText(name);
   await open(buyer, `/skills?q=${w.toLowerCase()}`, true);
   const card = buyer.getByTestId("listing-card").filter({ hasText: name });
-  await expect(card.getByRole("img", { name: "Rated 4.0 out of 5 from 1 ratings" })).toBeVisible();
+  await expect(card.getByRole("img", { name: "Rated 4.0 out of 5 from 1 rating" })).toBeVisible();
 });
 
 test("the operator rejects with a reason and the publisher sees it @nojs", async ({ browser, javaScriptEnabled }) => {

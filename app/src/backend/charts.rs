@@ -354,7 +354,7 @@ pub fn queue(id: &str, stats: &QueueStats) -> ChartView {
             .margin(12)
             .x_label_area_size(28)
             .y_label_area_size(44)
-            .right_y_label_area_size(44)
+            .right_y_label_area_size(52)
             .build_cartesian_2d(
                 (0..days.max(1) as i32 - 1).into_segmented(),
                 0..top + top / 8 + 1,
@@ -380,6 +380,8 @@ pub fn queue(id: &str, stats: &QueueStats) -> ChartView {
             .draw()?;
         chart
             .configure_secondary_axes()
+            // Whole days: "30.0"-wide ticks ran under the axis' name.
+            .y_label_formatter(&|v: &f64| format!("{v:.0}"))
             .y_desc("oldest, days")
             .label_style(label_font())
             .axis_style(SLATE)

@@ -1,3 +1,4 @@
+use crate::components::number::counted;
 use crate::components::stars::Stars;
 use crate::model::catalog::ListingCard;
 use leptos::prelude::*;
@@ -41,7 +42,7 @@ pub fn ListingCardView(
             <p class="mt-3 line-clamp-2 flex-1 text-sm text-slate-600 dark:text-slate-300">{card.description.clone()}</p>
             <div class="mt-4 flex items-center justify-between text-sm">
                 <Stars rating=card.rating count=card.rating_count />
-                <span class="tabular-nums text-slate-500 dark:text-slate-400">{format!("{} installs", card.installs)}</span>
+                <span class="tabular-nums text-slate-500 dark:text-slate-400">{counted(card.installs, "install")}</span>
             </div>
         </li>
     }

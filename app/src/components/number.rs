@@ -19,9 +19,27 @@ pub fn fixed(value: f64, decimals: u32) -> String {
     )
 }
 
+/// `n` and the noun in its number: `counted(1, "install") == "1 install"`,
+/// `counted(3, "install") == "3 installs"`.
+pub fn counted(n: impl Into<i64>, noun: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::fixed;
+    use super::{counted, fixed};
+
+    #[test]
+    fn counts_take_the_noun_in_their_number() {
+        assert_eq!(counted(1, "install"), "1 install");
+        assert_eq!(counted(0, "install"), "0 installs");
+        assert_eq!(counted(12i32, "rating"), "12 ratings");
+    }
 
     #[test]
     fn rounds_to_the_given_places() {

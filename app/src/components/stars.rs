@@ -1,4 +1,4 @@
-use super::number::fixed;
+use super::number::{counted, fixed};
 use leptos::prelude::*;
 
 /// Five stars filled to the rating, with the number for screen readers.
@@ -6,7 +6,7 @@ use leptos::prelude::*;
 pub fn Stars(rating: f64, #[prop(optional)] count: Option<i32>) -> impl IntoView {
     let shown = fixed(rating, 1);
     let label = match count {
-        Some(n) => format!("Rated {shown} out of 5 from {n} ratings"),
+        Some(n) => format!("Rated {shown} out of 5 from {}", counted(n, "rating")),
         None => format!("Rated {shown} out of 5"),
     };
     let width = format!(

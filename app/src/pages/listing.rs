@@ -5,6 +5,7 @@ use crate::components::error_notice::ErrorNotice;
 use crate::components::form::{field_message, form_message, FormAlert, INPUT, PRIMARY_BUTTON};
 use crate::components::island_form::IslandForm;
 use crate::components::listing_card::price_label;
+use crate::components::number::counted;
 use crate::components::stars::Stars;
 use crate::error::ErrorCode;
 use crate::model::catalog::ListingDetail;
@@ -82,7 +83,7 @@ fn Detail(kind: ListingKind, d: ListingDetail, targets: Targets, rated: bool) ->
                     {c.mirrored_from.clone().map(|peer| view! { <crate::components::listing_card::MirroredBadge peer /> })}
                     <div class="mt-3 flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
                         <Stars rating=c.rating count=c.rating_count />
-                        <span class="tabular-nums">{format!("{} installs", c.installs)}</span>
+                        <span class="tabular-nums">{counted(c.installs, "install")}</span>
                         <span class="font-medium">{price_label(c.price)}</span>
                         // On a phone the install panel sits below the reviews.
                         <a href="#install" class="rounded-lg bg-indigo-600 px-3 py-1 text-sm font-medium text-white focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-500 lg:hidden">"Install ↓"</a>
@@ -105,7 +106,7 @@ fn Detail(kind: ListingKind, d: ListingDetail, targets: Targets, rated: bool) ->
                         <div>
                             <p class="text-4xl font-semibold tabular-nums">{crate::components::number::fixed(c.rating, 1)}</p>
                             <Stars rating=c.rating />
-                            <p class="text-sm text-slate-500 dark:text-slate-400">{format!("{} ratings", c.rating_count)}</p>
+                            <p class="text-sm text-slate-500 dark:text-slate-400">{counted(c.rating_count, "rating")}</p>
                         </div>
                         <ul class="space-y-1" aria-label="Rating distribution">
                             {d.distribution.iter().enumerate().map(|(i, n)| {
