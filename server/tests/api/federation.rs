@@ -408,6 +408,26 @@ async fn two_instances_mirror_approved_listings_and_follow_their_changes(pool: P
             .contains(&format!("\"remote_id\":\"{skill}\"")),
         "browse items carry the origin: {browse}"
     );
+    // Installs are local: B's member installs the mirror under B's rules,
+    // and only B counts it.
+    let install_on_b = json!({ "skill_id": skill_b.to_string() });
+    app_b
+        .expect(
+            "POST",
+            "/api/skills/install",
+            &member_b.cred,
+            Some(install_on_b.clone()),
+            200,
+        )
+        .await;
+    assert_eq!(
+        crate::fixtures::public_detail(&app_b, &skill_b.to_string()).await["installs"],
+        1
+    );
+    assert_eq!(
+        crate::fixtures::public_detail(&app_a, &skill).await["installs"],
+        0
+    );
     for (kind, id, path) in [
         ("domains", &domain, "/api/v1/domains/marketplace/{}"),
         (
@@ -473,6 +493,7 @@ async fn two_instances_mirror_approved_listings_and_follow_their_changes(pool: P
     assert_eq!(counts(&report), [1, 0, 1, 0, 0], "{report}");
     let on_b = crate::fixtures::public_detail(&app_b, &skill_b.to_string()).await;
     assert_eq!(on_b["description"], "Now even more useful");
+    assert_eq!(on_b["installs"], 1, "a sync keeps B's own counters");
     let (_, _, hash) = mirror(&pool_b, &skill).await.expect("mirror");
     assert_eq!(
         hash,
@@ -530,6 +551,16 @@ async fn two_instances_mirror_approved_listings_and_follow_their_changes(pool: P
         status, "suspended",
         "the local operator's suspension sticks"
     );
+    // And it governs installs: the suspended mirror installs nowhere on B.
+    app_b
+        .call(
+            "POST",
+            "/api/skills/install",
+            &actor(&pool_b, "Team C", "owner").await.cred,
+            Some(install_on_b),
+        )
+        .await
+        .assert_envelope(404, "SKILL_NOT_FOUND");
 
     // The operator's view of the peer.
     let (s, v) = http(
