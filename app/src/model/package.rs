@@ -55,6 +55,7 @@ crate::model::stored_as_text!(PackageType, Severity);
 
 /// A package installed in a tenant (its inventory).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct InstalledPackage {
     pub package_type: PackageType,
     pub name: String,
@@ -64,6 +65,7 @@ pub struct InstalledPackage {
 
 /// A known vulnerability of a range of a package's versions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct KnownVulnerability {
     pub package_type: PackageType,
     pub name: String,

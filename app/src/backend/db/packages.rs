@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
-use crate::model::package::{PackageType, Severity};
+use crate::model::package::{InstalledPackage, KnownVulnerability, PackageType, Severity};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PackageRow {
@@ -15,25 +15,6 @@ pub struct PackageRow {
     pub whitelisted: bool,
     pub allowed_versions: Option<String>,
     pub updated_at: DateTime<Utc>,
-}
-
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct VulnerabilityRow {
-    pub package_type: PackageType,
-    pub name: String,
-    pub cve: String,
-    pub severity: Severity,
-    pub description: String,
-    pub affected_versions: String,
-    pub safe_version: Option<String>,
-}
-
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct InventoryRow {
-    pub package_type: PackageType,
-    pub name: String,
-    pub version: String,
-    pub installed_at: DateTime<Utc>,
 }
 
 pub struct NewVulnerability<'a> {
@@ -64,7 +45,7 @@ pub async fn vulnerabilities(
     db: impl PgExecutor<'_>,
     package_type: Option<PackageType>,
     name: &str,
-) -> Result<Vec<VulnerabilityRow>, sqlx::Error> {
+) -> Result<Vec<KnownVulnerability>, sqlx::Error> {
     sqlx::query_as(
         "SELECT package_type, name, cve, severity, description, affected_versions, safe_version \
          FROM package_vulnerabilities WHERE name = $1 AND ($2::text IS NULL OR package_type = $2) \
@@ -164,7 +145,10 @@ pub async fn insert_request(
 
 /// The tenant's packages, one entry per package and recorded version
 /// (several skills needing the same version show it once, from the first).
-pub async fn inventory(pool: &PgPool, tenant_id: Uuid) -> Result<Vec<InventoryRow>, sqlx::Error> {
+pub async fn inventory(
+    pool: &PgPool,
+    tenant_id: Uuid,
+) -> Result<Vec<InstalledPackage>, sqlx::Error> {
     sqlx::query_as(
         "SELECT package_type, name, version, min(installed_at) AS installed_at FROM tenant_packages \
          WHERE tenant_id = $1 GROUP BY package_type, name, version ORDER BY package_type, name, 4, version",
@@ -180,7 +164,7 @@ pub async fn inventory_items(
     tenant_id: Uuid,
     package_type: PackageType,
     name: &str,
-) -> Result<Vec<InventoryRow>, sqlx::Error> {
+) -> Result<Vec<InstalledPackage>, sqlx::Error> {
     sqlx::query_as(
         "SELECT package_type, name, version, installed_at FROM tenant_packages \
          WHERE tenant_id = $1 AND package_type = $2 AND name = $3 ORDER BY installed_at",

@@ -191,6 +191,16 @@ pub async fn replace_pending(
     .await
 }
 
+/// Closes the listing's pending revision as superseded: a later change,
+/// a deletion or a withdrawal took its place.
+pub async fn withdraw_pending(
+    db: impl PgExecutor<'_>,
+    listing_id: Uuid,
+    by: Uuid,
+) -> Result<(), sqlx::Error> {
+    close_pending(db, listing_id, RevisionStatus::Superseded, None, by).await
+}
+
 /// Closes the listing's pending revision as `approved`, `rejected` or
 /// `superseded`.
 pub async fn close_pending(

@@ -551,14 +551,7 @@ pub async fn decide_pinned(
     }
     if target == ListingStatus::Suspended {
         // A change waiting on a suspended listing could never go live.
-        versions::close_pending(
-            &mut *tx,
-            id,
-            RevisionStatus::Superseded,
-            None,
-            principal.user_id,
-        )
-        .await?;
+        versions::withdraw_pending(&mut *tx, id, principal.user_id).await?;
     }
     let row = db::set_status(
         &mut *tx,
@@ -817,14 +810,7 @@ async fn change_locked(
             ..content.clone()
         } == live;
     let (row, in_review) = if narrows_only {
-        versions::close_pending(
-            &mut *tx,
-            row.id,
-            RevisionStatus::Superseded,
-            None,
-            principal.user_id,
-        )
-        .await?;
+        versions::withdraw_pending(&mut *tx, row.id, principal.user_id).await?;
         (db::write_fields(&mut *tx, row.id, &content).await?, false)
     } else if status != ListingStatus::Approved {
         let written = match db::write_fields(&mut *tx, row.id, &content).await {
@@ -849,14 +835,7 @@ async fn change_locked(
         && version_name.is_none_or(|v| row.current_version.as_deref() == Some(v))
     {
         // Back to exactly what is live: nothing is left to review.
-        versions::close_pending(
-            &mut *tx,
-            row.id,
-            RevisionStatus::Superseded,
-            None,
-            principal.user_id,
-        )
-        .await?;
+        versions::withdraw_pending(&mut *tx, row.id, principal.user_id).await?;
         (row, false)
     } else {
         let fields = serde_json::to_value(&content).map_err(|e| {

@@ -4,9 +4,7 @@
 
 use crate::backend::auth::{Permission, Principal};
 use crate::backend::db::governance::{audit, AuditEntry};
-use crate::backend::db::packages::{
-    self as db, InventoryRow, NewVulnerability, PackageRow, VulnerabilityRow,
-};
+use crate::backend::db::packages::{self as db, NewVulnerability, PackageRow};
 use crate::backend::state::AppState;
 use crate::backend::version_ranges::{admits_affected, PkgRange, PkgVersion};
 use crate::error::{ErrorCode, MarketError, MarketResult};
@@ -74,7 +72,7 @@ pub async fn put(
     principal: &Principal,
     name: &str,
     input: &PackageInput,
-) -> MarketResult<(PackageRow, Vec<VulnerabilityRow>)> {
+) -> MarketResult<(PackageRow, Vec<KnownVulnerability>)> {
     principal.require(Permission::GovernanceApprove)?;
     let t = PackageType::parse(&input.package_type)?;
     let name = canonical_name(t, name)?;
@@ -175,11 +173,7 @@ pub async fn vulnerabilities(
             rows.extend(db::vulnerabilities(&state.pool, Some(PackageType::Python), &py).await?);
         }
     }
-    let known = rows
-        .into_iter()
-        .map(known_vulnerability)
-        .collect::<MarketResult<_>>()?;
-    Ok((name, known))
+    Ok((name, rows))
 }
 
 pub struct Request {
@@ -237,30 +231,7 @@ pub async fn inventory(
     principal: &Principal,
 ) -> MarketResult<Vec<InstalledPackage>> {
     principal.require(Permission::SkillView)?;
-    db::inventory(&state.pool, principal.tenant_id)
-        .await?
-        .into_iter()
-        .map(|r: InventoryRow| {
-            Ok(InstalledPackage {
-                package_type: r.package_type,
-                name: r.name,
-                version: r.version,
-                installed_at: r.installed_at,
-            })
-        })
-        .collect()
-}
-
-fn known_vulnerability(v: VulnerabilityRow) -> MarketResult<KnownVulnerability> {
-    Ok(KnownVulnerability {
-        package_type: v.package_type,
-        name: v.name,
-        cve: v.cve,
-        severity: v.severity,
-        description: v.description,
-        affected_versions: v.affected_versions,
-        safe_version: v.safe_version,
-    })
+    Ok(db::inventory(&state.pool, principal.tenant_id).await?)
 }
 
 /// What installing one declared package means for the tenant.
@@ -270,7 +241,7 @@ pub struct PackagePlan {
     pub name: String,
     pub version: String,
     pub whitelisted: bool,
-    pub vulnerabilities: Vec<VulnerabilityRow>,
+    pub vulnerabilities: Vec<KnownVulnerability>,
     /// `installed` (already in the inventory), `will_install`, or `blocked`.
     pub status: &'static str,
     /// Why it blocks the install, when it does.
@@ -291,7 +262,7 @@ impl PackagePlan {
     }
 }
 
-pub fn vuln_json(v: &VulnerabilityRow) -> Value {
+pub fn vuln_json(v: &KnownVulnerability) -> Value {
     json!({
         "cve": v.cve,
         "severity": v.severity,
@@ -364,7 +335,7 @@ pub async fn assess(
         }
         // A range may resolve to any version it admits, so it is checked as
         // a whole: a pin, `~=2.0`, `^1.2.0` or no requirement at all.
-        let hits: Vec<VulnerabilityRow> = vulns
+        let hits: Vec<KnownVulnerability> = vulns
             .into_iter()
             .filter(|x| admits_affected(*t, &version, &x.affected_versions))
             .collect();
