@@ -27,7 +27,8 @@ async function expectChart(page: Page, name: RegExp, rows: number) {
   // The summary is the figure's description.
   const summaryId = await figure.getAttribute("aria-describedby");
   await expect(page.locator(`[id="${summaryId}"]`)).not.toBeEmpty();
-  await figure.getByText("Data table").click();
+  // Exact: a listing may be named "Data Table" itself (the demo seed is random).
+  await figure.getByText("Data table", { exact: true }).click();
   const table = figure.getByRole("table");
   await expect(table).toBeVisible();
   await expect(table.locator("tbody tr")).toHaveCount(rows);
