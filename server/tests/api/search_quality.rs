@@ -580,8 +580,31 @@ async fn lexeme_counts_drift(pool: &PgPool) -> Vec<(String, String, i64, i64)> {
     .expect("recount")
 }
 
+/// search_postings against the postings the listings make now: what is
+/// missing from the table, then what is there and should not be.
+async fn postings_drift(
+    pool: &PgPool,
+) -> (
+    Vec<(String, String, f64, Uuid)>,
+    Vec<(String, String, f64, Uuid)>,
+) {
+    let truth = "SELECT l.kind, x.lexeme, l.search_rank, l.id FROM listings AS l, LATERAL unnest(l.search) AS x \
+                 WHERE l.status = 'approved' AND l.deprecated_at IS NULL";
+    let kept = "SELECT kind, lexeme, rank, listing_id FROM search_postings";
+    let diff = |a: &str, b: &str| format!("{a} EXCEPT ALL {b} ORDER BY 1, 2, 4");
+    let missing = sqlx::query_as(&diff(truth, kept))
+        .fetch_all(pool)
+        .await
+        .expect("missing postings");
+    let extra = sqlx::query_as(&diff(kept, truth))
+        .fetch_all(pool)
+        .await
+        .expect("extra postings");
+    (missing, extra)
+}
+
 #[sqlx::test(migrations = "../migrations")]
-async fn lexeme_counts_stay_exact_through_every_kind_of_write(pool: PgPool) {
+async fn lexeme_counts_and_postings_stay_exact_through_every_kind_of_write(pool: PgPool) {
     let t = actor(&pool, "Acme", "member").await.tenant_id;
     filler(&pool, t, 40).await;
     let a = insert(
@@ -606,6 +629,7 @@ async fn lexeme_counts_stay_exact_through_every_kind_of_write(pool: PgPool) {
     )
     .await;
     assert_eq!(lexeme_counts_drift(&pool).await, vec![]);
+    assert_eq!(postings_drift(&pool).await, (vec![], vec![]));
     let harbour = || async {
         sqlx::query_scalar::<_, i64>(
             "SELECT listings FROM search_lexeme_counts WHERE kind = 'skill' AND lexeme = 'harbour'",
@@ -623,6 +647,8 @@ async fn lexeme_counts_stay_exact_through_every_kind_of_write(pool: PgPool) {
         "UPDATE listings SET status = 'approved' WHERE id = $2",
         "UPDATE listings SET deprecated_at = now(), deprecation_reason = 'old' WHERE id = $2",
         "UPDATE listings SET installs = installs + 1, rating_sum = rating_sum + 5, rating_count = rating_count + 1",
+        "UPDATE listings SET installs = installs + 1 WHERE id = $1",
+        "UPDATE listings SET rating_sum = rating_sum + 1, rating_count = rating_count + 1 WHERE id IN ($1, $2)",
         "UPDATE listings SET deprecated_at = NULL, deprecation_reason = NULL WHERE id = $2",
         "UPDATE listings SET tags = ARRAY['harbour', 'cranes'], name = name || ' Two' WHERE id IN ($1, $2)",
         "UPDATE listings SET kind = 'agent_template' WHERE id = $1",
@@ -637,6 +663,11 @@ async fn lexeme_counts_stay_exact_through_every_kind_of_write(pool: PgPool) {
             .await
             .expect(step);
         assert_eq!(lexeme_counts_drift(&pool).await, vec![], "after {step}");
+        assert_eq!(
+            postings_drift(&pool).await,
+            (vec![], vec![]),
+            "postings after {step}"
+        );
     }
     // The listing moved to agent templates counts there, not as a skill.
     assert_eq!(harbour().await, 0);
@@ -730,10 +761,10 @@ async fn totals_reach_the_cap_from_the_counts_and_stay_exact_below_it(pool: PgPo
 }
 
 /// The ids of a search's pages, 100 at a time.
-async fn search_ids(app: &TestApp, query: &str, pages: i64) -> Vec<String> {
+async fn search_ids(app: &TestApp, query: &str, extra: &str, pages: i64) -> Vec<String> {
     let mut out = Vec::new();
     for p in 0..pages {
-        let v = search(app, query, &format!("&offset={}", p * 100)).await;
+        let v = search(app, query, &format!("{extra}&offset={}", p * 100)).await;
         for s in v["skills"].as_array().expect("skills") {
             out.push(s["id"].as_str().expect("id").to_owned());
         }
@@ -742,12 +773,12 @@ async fn search_ids(app: &TestApp, query: &str, pages: i64) -> Vec<String> {
 }
 
 #[sqlx::test(migrations = "../migrations")]
-async fn the_rum_window_and_the_plain_one_give_the_same_pages(pool: PgPool) {
+async fn the_postings_the_rum_and_the_plain_window_give_the_same_pages(pool: PgPool) {
     let t = actor(&pool, "Acme", "member").await.tenant_id;
     // Many equal ratings (ties broken by id) and more matches than the
     // ranking window, so pages past it follow the static order.
     filler(&pool, t, 1200).await;
-    insert(
+    let named = insert(
         &pool,
         t,
         Spec {
@@ -769,22 +800,37 @@ async fn the_rum_window_and_the_plain_one_give_the_same_pages(pool: PgPool) {
     // Where the migration could create RUM it made the index too.
     assert_eq!(indexed, rum_here);
     if !indexed {
-        eprintln!("RUM is not installed here: only the plain window is compared with itself");
+        eprintln!("RUM is not installed here: several words are read by the plain window only");
     }
+    // One word (a typo of it too) reads the postings, filtered or not;
+    // several words the RUM index where there is one.
     let queries = [
-        "crates",
-        "crate",
-        "cratse",
-        "moves crates",
-        "quietly crates",
+        ("crates", ""),
+        ("crate", ""),
+        ("cratse", ""),
+        ("crates", "&category=finance"),
+        ("cratse", "&category=sales&skill_type=api"),
+        ("moves crates", ""),
+        ("quietly crates", ""),
     ];
     let app = TestApp::new(pool.clone()).await;
-    let mut with_rum = Vec::new();
-    for q in queries {
-        with_rum.push(search_ids(&app, q, 4).await);
+    let pages = |q: &'static str, extra: String| {
+        let app = &app;
+        async move { search_ids(app, q, &extra, 4).await }
+    };
+    let mut windowed = Vec::new();
+    for (q, extra) in queries {
+        windowed.push(pages(q, extra.to_owned()).await);
     }
-    assert!(with_rum[0].len() > 250, "{}", with_rum[0].len());
-    // Without the RUM indexes: the plain GIN query, the same pages.
+    assert!(windowed[0].len() > 250, "{}", windowed[0].len());
+    assert!(windowed[3].len() > 50, "{}", windowed[3].len());
+    // Nothing is deprecated, so include_deprecated=true asks the same: it
+    // walks the rating index (neither postings nor RUM hold deprecated
+    // listings), and without the RUM indexes every query does.
+    for ((q, extra), expected) in queries.iter().zip(&windowed) {
+        let walked = pages(q, format!("{extra}&include_deprecated=true")).await;
+        assert_eq!(&walked, expected, "query {q:?}{extra}");
+    }
     sqlx::query(
         "DO $$ DECLARE r record; BEGIN \
            FOR r IN SELECT indexname FROM pg_indexes WHERE indexname LIKE 'listings_rum_%' LOOP \
@@ -794,9 +840,27 @@ async fn the_rum_window_and_the_plain_one_give_the_same_pages(pool: PgPool) {
     .execute(&pool)
     .await
     .expect("drop rum indexes");
-    for (q, expected) in queries.iter().zip(&with_rum) {
-        assert_eq!(&search_ids(&app, q, 4).await, expected, "query {q:?}");
+    for ((q, extra), expected) in queries.iter().zip(&windowed) {
+        assert_eq!(
+            &pages(q, extra.to_string()).await,
+            expected,
+            "query {q:?}{extra}"
+        );
     }
+    // The one-word pages come from the postings: a listing whose postings
+    // are gone is not found by its word (its exact name still would be),
+    // yet the walk still finds it.
+    sqlx::query("DELETE FROM search_postings WHERE listing_id = $1")
+        .bind(named)
+        .execute(&pool)
+        .await
+        .expect("drop postings");
+    let named = named.to_string();
+    assert!(windowed[1].contains(&named));
+    assert!(!pages("crate", String::new()).await.contains(&named));
+    assert!(pages("crate", "&include_deprecated=true".into())
+        .await
+        .contains(&named));
 }
 
 /// listing_rollups against a recount of the listings it describes.

@@ -416,25 +416,37 @@ pub async fn browse(pool: &PgPool, f: &Filter) -> Result<(Vec<Listing>, i64), sq
         None if last_page => f.offset + rows.len() as i64,
         // A one-word search whose commonest spelling alone reaches the cap:
         // the capped count would read the cap's worth of matches to say so.
-        None if stats.is_some_and(|s| s.at_least >= COUNT_CAP) && only_text_narrows(f) => COUNT_CAP,
-        None => {
-            let mut count =
-                QueryBuilder::<Postgres>::new("SELECT count(*) FROM (SELECT 1 FROM listings");
-            push_filters(&mut count, f);
-            count
-                .push(" LIMIT ")
-                .push_bind(COUNT_CAP)
-                .push(") AS capped");
-            count.build_query_scalar().fetch_one(pool).await?
+        None if stats.as_ref().is_some_and(|s| s.at_least >= COUNT_CAP) && only_text_narrows(f) => {
+            COUNT_CAP
         }
+        // A one-word search over approved, current listings: its matches
+        // are its spellings' postings, counted without a heap visit.
+        None if only_text_narrows(f) && f.own_tenant.is_none() && !f.include_deprecated => {
+            match stats.as_ref().and_then(|s| s.lexemes.as_ref()) {
+                Some(lexemes) => super::search::postings_total(pool, f.kind, lexemes).await?,
+                None => capped_count(pool, f).await?,
+            }
+        }
+        None => capped_count(pool, f).await?,
     };
     Ok((rows, total))
+}
+
+/// The filter's matches, counted up to [`COUNT_CAP`].
+async fn capped_count(pool: &PgPool, f: &Filter) -> Result<i64, sqlx::Error> {
+    let mut count = QueryBuilder::<Postgres>::new("SELECT count(*) FROM (SELECT 1 FROM listings");
+    push_filters(&mut count, f);
+    count
+        .push(" LIMIT ")
+        .push_bind(COUNT_CAP)
+        .push(") AS capped");
+    count.build_query_scalar().fetch_one(pool).await
 }
 
 /// The filter narrows the kind's approved, current listings by its text
 /// query alone (a caller's own drafts and deprecated listings only add):
 /// a lower bound of the text's matches is one of the result set.
-fn only_text_narrows(f: &Filter) -> bool {
+pub(super) fn only_text_narrows(f: &Filter) -> bool {
     f.category.is_none()
         && f.tags.is_empty()
         && f.spec_filters.is_empty()

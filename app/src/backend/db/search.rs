@@ -2,7 +2,7 @@
 //! neighbours from the maintained word list (`search_words`,
 //! `search_word_variants`), as the full-text query the GIN index answers.
 
-use super::listings::{push_filters, Filter, COLUMNS};
+use super::listings::{only_text_narrows, push_filters, Filter, COLUMNS};
 use crate::model::kind::ListingKind;
 use crate::model::listing::Listing;
 use sqlx::{PgPool, Postgres, QueryBuilder};
@@ -164,7 +164,7 @@ pub fn compose(raw: &str, words: &[String], known: &[String]) -> TextQuery {
 /// What the maintained lexeme counts (`search_lexeme_counts`) and the
 /// indexes say about a query's matches among one kind's approved, current
 /// listings, from one round trip that reads a row per spelling.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MatchStats {
     /// A RUM index (`listings_rum_<kind>`) covers the kind.
     pub rum: bool,
@@ -174,6 +174,9 @@ pub struct MatchStats {
     /// At most this many match: over the words, the least sum of the
     /// spellings' counts (`None` when no word has a lexeme).
     pub at_most: Option<i64>,
+    /// A one-word query whose every spelling is one lexeme: those lexemes
+    /// (the postings of each, merged, are its matches).
+    pub lexemes: Option<Vec<String>>,
 }
 
 pub async fn match_stats(
@@ -191,28 +194,34 @@ pub async fn match_stats(
     }
     // A spelling of several lexemes is a phrase: its matches have its first
     // lexeme (an upper bound), not every listing with it (no lower bound).
-    let (rum, at_least, at_most): (bool, Option<i64>, Option<i64>) = sqlx::query_as(
-        "WITH s AS (SELECT u.g, tsvector_to_array(to_tsvector('english', u.w)) AS lx \
-                    FROM unnest($2::text[], $3::int4[]) AS u(w, g)), \
-              c AS (SELECT s.g, cardinality(s.lx) AS n, coalesce(k.listings, 0) AS listings FROM s \
-                    LEFT JOIN search_lexeme_counts AS k ON k.kind = $1 AND k.lexeme = s.lx[1] \
-                    WHERE cardinality(s.lx) > 0), \
-              per AS (SELECT g, sum(listings)::int8 AS upper, \
-                             coalesce(max(listings) FILTER (WHERE n = 1), 0)::int8 AS lower \
-                      FROM c GROUP BY g) \
-         SELECT to_regclass('listings_rum_' || $1) IS NOT NULL, \
-                CASE WHEN (SELECT count(*) FROM per) = 1 THEN (SELECT lower FROM per) ELSE 0 END, \
-                (SELECT min(upper) FROM per)",
-    )
-    .bind(kind)
-    .bind(&spellings)
-    .bind(&group)
-    .fetch_one(pool)
-    .await?;
+    let (rum, at_least, at_most, lexemes): (bool, Option<i64>, Option<i64>, Option<Vec<String>>) =
+        sqlx::query_as(
+            "WITH s AS (SELECT u.g, tsvector_to_array(to_tsvector('english', u.w)) AS lx \
+                        FROM unnest($2::text[], $3::int4[]) AS u(w, g)), \
+                  c AS (SELECT s.g, cardinality(s.lx) AS n, s.lx[1] AS lexeme, \
+                               coalesce(k.listings, 0) AS listings FROM s \
+                        LEFT JOIN search_lexeme_counts AS k ON k.kind = $1 AND k.lexeme = s.lx[1] \
+                        WHERE cardinality(s.lx) > 0), \
+                  per AS (SELECT g, sum(listings)::int8 AS upper, \
+                                 coalesce(max(listings) FILTER (WHERE n = 1), 0)::int8 AS lower \
+                          FROM c GROUP BY g) \
+             SELECT to_regclass('listings_rum_' || $1) IS NOT NULL, \
+                    CASE WHEN (SELECT count(*) FROM per) = 1 THEN (SELECT lower FROM per) ELSE 0 END, \
+                    (SELECT min(upper) FROM per), \
+                    CASE WHEN (SELECT count(DISTINCT g) FROM s) = 1 \
+                          AND NOT EXISTS (SELECT FROM s WHERE cardinality(lx) <> 1) \
+                         THEN (SELECT array_agg(DISTINCT lexeme ORDER BY lexeme) FROM c) END",
+        )
+        .bind(kind)
+        .bind(&spellings)
+        .bind(&group)
+        .fetch_one(pool)
+        .await?;
     Ok(MatchStats {
         rum,
         at_least: at_least.unwrap_or(0),
         at_most,
+        lexemes,
     })
 }
 
@@ -269,13 +278,43 @@ pub async fn ranked_page(
         .push(")) ELSE 0 END AS relevance FROM (SELECT id, min(pos) AS pos, bool_or(exact) AS exact FROM (");
     // The static-order prefix, numbered.
     qb.push("SELECT id, row_number() OVER (ORDER BY b DESC, id) AS pos, false AS exact FROM (");
-    match rum_kind(f, stats) {
+    match window(f, stats) {
+        // Each spelling's postings, best-rated first, read until the window
+        // is full; other filters than the text are checked per posting on
+        // the listing (the postings hold only approved, current ones).
+        Window::Postings(lexemes) => {
+            let untexted = Filter {
+                query: None,
+                text: None,
+                ..f.clone()
+            };
+            qb.push("SELECT listing_id AS id, rank AS b FROM (");
+            for (i, lexeme) in lexemes.iter().enumerate() {
+                if i > 0 {
+                    qb.push(" UNION ");
+                }
+                qb.push("(SELECT p.rank, p.listing_id FROM search_postings AS p WHERE p.kind = ")
+                    .push_bind(f.kind)
+                    .push(" AND p.lexeme = ")
+                    .push_bind(lexeme.clone());
+                if !only_text_narrows(f) {
+                    qb.push(" AND EXISTS (SELECT 1 FROM listings");
+                    push_filters(&mut qb, &untexted);
+                    qb.push(" AND id = p.listing_id)");
+                }
+                qb.push(" ORDER BY p.rank DESC, p.listing_id LIMIT ")
+                    .push_bind(fetch)
+                    .push(")");
+            }
+            qb.push(") AS u ORDER BY rank DESC, listing_id LIMIT ")
+                .push_bind(fetch);
+        }
         // The kind's RUM index gives the best-rated matches without a heap
         // visit per match (search_rank is the Bayesian rating as a float),
         // ties in no set order: the matches rated as the last one are
         // taken again from the rating index, by id, so the prefix is the
         // static order's exactly.
-        Some(kind) => {
+        Window::Rum(kind) => {
             qb.push("SELECT id, b FROM (WITH top AS MATERIALIZED (SELECT id, ")
                 .push(BAYES)
                 .push(" AS b FROM listings");
@@ -314,7 +353,7 @@ pub async fn ranked_page(
                 .push(")) AS t ORDER BY b DESC, id LIMIT ")
                 .push_bind(fetch);
         }
-        None => {
+        Window::Plain => {
             qb.push("SELECT id, ")
                 .push(BAYES)
                 .push(" AS b FROM listings");
@@ -345,18 +384,55 @@ pub async fn ranked_page(
     qb.build_query_as().fetch_all(pool).await
 }
 
-/// The kind, as an SQL literal (a [`ListingKind`] name: lowercase and `_`
-/// only, so safe to write out), when the window is read from its RUM index:
-/// the index covers approved, current listings only (not a caller's own
-/// drafts nor deprecated listings), its partial predicate needs the kind
-/// written out, and a match count past [`RUM_MAX_MATCHES`] is faster walked.
-fn rum_kind(f: &Filter, stats: &MatchStats) -> Option<&'static str> {
-    (stats.rum
-        && f.own_tenant.is_none()
-        && !f.include_deprecated
-        && !f.similar
-        && stats.at_most.is_some_and(|m| m <= RUM_MAX_MATCHES))
-    .then_some(f.kind.as_str())
+/// The matches of a one-word search over approved, current listings, up
+/// to the cap: its spellings' postings (index entries only), a listing
+/// with two of the spellings counted once.
+pub async fn postings_total(
+    pool: &PgPool,
+    kind: ListingKind,
+    lexemes: &[String],
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT DISTINCT listing_id FROM search_postings \
+         WHERE kind = $1 AND lexeme = ANY($2) LIMIT $3) AS capped",
+    )
+    .bind(kind)
+    .bind(lexemes)
+    .bind(super::listings::COUNT_CAP)
+    .fetch_one(pool)
+    .await
+}
+
+/// Where a page's ranking window (its matches' prefix in static order)
+/// is read from.
+enum Window<'a> {
+    /// The merged postings of a one-word query's spellings: a window's
+    /// worth of index entries per spelling, whatever the word's share.
+    Postings(&'a [String]),
+    /// The kind's RUM index, named by the kind as an SQL literal (a
+    /// [`ListingKind`] name: lowercase and `_` only, so safe to write out;
+    /// its partial predicate needs the kind written out).
+    Rum(&'static str),
+    /// The rating index walked, or the GIN index's matches sorted: the
+    /// planner's choice.
+    Plain,
+}
+
+/// The postings and the RUM index cover approved, current listings only
+/// (not a caller's own drafts nor deprecated listings); a query of several
+/// words reads RUM up to [`RUM_MAX_MATCHES`], past which the walk is faster.
+fn window<'a>(f: &Filter, stats: &'a MatchStats) -> Window<'a> {
+    let approved_current = f.own_tenant.is_none() && !f.include_deprecated && !f.similar;
+    match &stats.lexemes {
+        Some(lexemes) if approved_current && !lexemes.is_empty() => Window::Postings(lexemes),
+        _ if approved_current
+            && stats.rum
+            && stats.at_most.is_some_and(|m| m <= RUM_MAX_MATCHES) =>
+        {
+            Window::Rum(f.kind.as_str())
+        }
+        _ => Window::Plain,
+    }
 }
 
 /// Facet counts over at most this many matches: exact for a result set
