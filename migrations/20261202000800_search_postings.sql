@@ -16,13 +16,16 @@ CREATE TABLE search_postings (
     kind       text NOT NULL,
     lexeme     text NOT NULL,
     rank       float8 NOT NULL,
-    listing_id uuid NOT NULL
+    listing_id uuid NOT NULL,
+    -- Carried in the index: a word within a category is read, and counted,
+    -- from index entries alone.
+    category   text
 );
 
 CREATE FUNCTION search_postings_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO search_postings (kind, lexeme, rank, listing_id)
-    SELECT r.kind, x.lexeme, r.search_rank, r.id
+    INSERT INTO search_postings (kind, lexeme, rank, listing_id, category)
+    SELECT r.kind, x.lexeme, r.search_rank, r.id, r.category
     FROM new_rows AS r, LATERAL unnest(r.search) AS x
     WHERE r.status = 'approved' AND r.deprecated_at IS NULL;
     RETURN NULL;
@@ -37,37 +40,37 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- Only rows whose document, kind, status, deprecation or rank changed are
--- looked at: an install (a counter) writes nothing here, a rating moves
--- the listing's postings to its new rank. What is in both the old and the
+-- Only rows whose document, kind, status, deprecation, rank or category
+-- changed are looked at: an install (a counter) writes nothing here, a
+-- rating moves the listing's postings to its new rank. What is in both the old and the
 -- new set stays, so no key is deleted and inserted again.
 CREATE FUNCTION search_postings_on_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM search_postings AS p
-    USING (SELECT o.kind, x.lexeme, o.search_rank AS rank, o.id
+    USING (SELECT o.kind, x.lexeme, o.search_rank AS rank, o.id, o.category
            FROM old_rows AS o JOIN new_rows AS n USING (id), LATERAL unnest(o.search) AS x
            WHERE o.status = 'approved' AND o.deprecated_at IS NULL
-             AND (o.kind, o.search, o.status, o.deprecated_at IS NULL, o.search_rank)
-                 IS DISTINCT FROM (n.kind, n.search, n.status, n.deprecated_at IS NULL, n.search_rank)
+             AND (o.kind, o.search, o.status, o.deprecated_at IS NULL, o.search_rank, o.category)
+                 IS DISTINCT FROM (n.kind, n.search, n.status, n.deprecated_at IS NULL, n.search_rank, n.category)
            EXCEPT
-           SELECT n.kind, x.lexeme, n.search_rank, n.id
+           SELECT n.kind, x.lexeme, n.search_rank, n.id, n.category
            FROM old_rows AS o JOIN new_rows AS n USING (id), LATERAL unnest(n.search) AS x
            WHERE n.status = 'approved' AND n.deprecated_at IS NULL
-             AND (o.kind, o.search, o.status, o.deprecated_at IS NULL, o.search_rank)
-                 IS DISTINCT FROM (n.kind, n.search, n.status, n.deprecated_at IS NULL, n.search_rank)) AS d
+             AND (o.kind, o.search, o.status, o.deprecated_at IS NULL, o.search_rank, o.category)
+                 IS DISTINCT FROM (n.kind, n.search, n.status, n.deprecated_at IS NULL, n.search_rank, n.category)) AS d
     WHERE p.kind = d.kind AND p.lexeme = d.lexeme AND p.rank = d.rank AND p.listing_id = d.id;
-    INSERT INTO search_postings (kind, lexeme, rank, listing_id)
-    SELECT n.kind, x.lexeme, n.search_rank, n.id
+    INSERT INTO search_postings (kind, lexeme, rank, listing_id, category)
+    SELECT n.kind, x.lexeme, n.search_rank, n.id, n.category
     FROM old_rows AS o JOIN new_rows AS n USING (id), LATERAL unnest(n.search) AS x
     WHERE n.status = 'approved' AND n.deprecated_at IS NULL
-      AND (o.kind, o.search, o.status, o.deprecated_at IS NULL, o.search_rank)
-          IS DISTINCT FROM (n.kind, n.search, n.status, n.deprecated_at IS NULL, n.search_rank)
+      AND (o.kind, o.search, o.status, o.deprecated_at IS NULL, o.search_rank, o.category)
+          IS DISTINCT FROM (n.kind, n.search, n.status, n.deprecated_at IS NULL, n.search_rank, n.category)
     EXCEPT
-    SELECT o.kind, x.lexeme, o.search_rank, o.id
+    SELECT o.kind, x.lexeme, o.search_rank, o.id, o.category
     FROM old_rows AS o JOIN new_rows AS n USING (id), LATERAL unnest(o.search) AS x
     WHERE o.status = 'approved' AND o.deprecated_at IS NULL
-      AND (o.kind, o.search, o.status, o.deprecated_at IS NULL, o.search_rank)
-          IS DISTINCT FROM (n.kind, n.search, n.status, n.deprecated_at IS NULL, n.search_rank);
+      AND (o.kind, o.search, o.status, o.deprecated_at IS NULL, o.search_rank, o.category)
+          IS DISTINCT FROM (n.kind, n.search, n.status, n.deprecated_at IS NULL, n.search_rank, n.category);
     RETURN NULL;
 END $$;
 
@@ -87,12 +90,13 @@ DECLARE
 BEGIN
     DROP INDEX IF EXISTS search_postings_order;
     TRUNCATE search_postings;
-    INSERT INTO search_postings (kind, lexeme, rank, listing_id)
-    SELECT l.kind, x.lexeme, l.search_rank, l.id
+    INSERT INTO search_postings (kind, lexeme, rank, listing_id, category)
+    SELECT l.kind, x.lexeme, l.search_rank, l.id, l.category
     FROM listings AS l, LATERAL unnest(l.search) AS x
     WHERE l.status = 'approved' AND l.deprecated_at IS NULL;
     GET DIAGNOSTICS n = ROW_COUNT;
-    CREATE UNIQUE INDEX search_postings_order ON search_postings (kind, lexeme, rank DESC, listing_id);
+    CREATE UNIQUE INDEX search_postings_order ON search_postings (kind, lexeme, rank DESC, listing_id)
+        INCLUDE (category);
     RETURN n;
 END $$;
 

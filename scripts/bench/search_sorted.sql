@@ -1,5 +1,15 @@
--- GET /api/public/v1/marketplace/skills?query=:raw&category=:c&sort_by=rating:
--- a fixed order, so no ranking: the rating index or the GIN bitmap.
+-- GET /api/public/v1/marketplace/skills?query=:raw&category=:c&sort_by=rating
+-- as the server runs it: the typo keys and the lexeme counts as for a
+-- ranked search (search_ranked.sql); a one-word query's page by rating from
+-- its spellings' postings within the category (the best-rated
+-- offset + limit, and every match rated as the last of them), and its
+-- capped total from the same postings.
 SELECT DISTINCT word FROM search_word_variants WHERE variant = ANY(string_to_array(:variants, ',')) ORDER BY word;
+WITH s AS (SELECT u.g, tsvector_to_array(to_tsvector('english', u.w)) AS lx FROM unnest(string_to_array(:spellings, ','), string_to_array(:groups, ',')::int4[]) AS u(w, g)), c AS (SELECT s.g, cardinality(s.lx) AS n, s.lx[1] AS lexeme, coalesce(k.listings, 0) AS listings FROM s LEFT JOIN search_lexeme_counts AS k ON k.kind = 'skill' AND k.lexeme = s.lx[1] WHERE cardinality(s.lx) > 0), per AS (SELECT g, sum(listings)::int8 AS upper, coalesce(max(listings) FILTER (WHERE n = 1), 0)::int8 AS lower FROM c GROUP BY g) SELECT (to_regclass('listings_rum_skill') IS NOT NULL AND coalesce((SELECT min(upper) FROM per), 0) <= 30000)::int AS use_rum, CASE WHEN (SELECT count(*) FROM per) = 1 THEN (SELECT lower FROM per) ELSE 0 END AS at_least, ((SELECT count(DISTINCT g) FROM s) = 1 AND NOT EXISTS (SELECT FROM s WHERE cardinality(lx) <> 1))::int AS use_postings, coalesce((SELECT string_agg(DISTINCT lexeme, ',') FROM c), '') AS lexemes \gset
+\if :use_postings
+WITH cand AS MATERIALIZED (SELECT p.listing_id AS id, max(p.rank) AS rank FROM unnest(string_to_array(:lexemes, ',')) AS x(lexeme) CROSS JOIN LATERAL (SELECT s.rank, s.listing_id FROM search_postings AS s WHERE s.kind = 'skill' AND s.lexeme = x.lexeme AND s.category = :c ORDER BY s.rank DESC, s.listing_id LIMIT 50) AS p GROUP BY p.listing_id ORDER BY rank DESC, id LIMIT 50), edge AS (SELECT min(rank) AS rank, count(*) AS n FROM cand) SELECT id, name, rating_sum, rating_count, installs FROM listings WHERE id IN (SELECT id FROM cand, edge WHERE cand.rank > edge.rank OR edge.n < 50 UNION SELECT s.listing_id FROM search_postings AS s, edge WHERE edge.n >= 50 AND s.kind = 'skill' AND s.lexeme = ANY(string_to_array(:lexemes, ',')) AND s.rank = edge.rank AND s.category = :c) ORDER BY ((rating_sum + 17.5) / (rating_count + 5)) DESC, rating_count DESC, id DESC LIMIT 50;
+SELECT count(*) FROM (SELECT DISTINCT listing_id FROM search_postings WHERE kind = 'skill' AND lexeme = ANY(string_to_array(:lexemes, ',')) AND category = :c LIMIT 10100) AS capped;
+\else
 SELECT id, name, rating_sum, rating_count, installs FROM listings WHERE kind = 'skill' AND status = 'approved' AND search @@ to_tsquery('english', :any) AND category = :c AND deprecated_at IS NULL ORDER BY ((rating_sum + 17.5) / (rating_count + 5)) DESC, rating_count DESC, id DESC LIMIT 50;
 SELECT count(*) FROM (SELECT 1 FROM listings WHERE kind = 'skill' AND status = 'approved' AND search @@ to_tsquery('english', :any) AND category = :c AND deprecated_at IS NULL LIMIT 10100) AS capped;
+\endif

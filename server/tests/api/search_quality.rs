@@ -649,6 +649,7 @@ async fn lexeme_counts_and_postings_stay_exact_through_every_kind_of_write(pool:
         "UPDATE listings SET installs = installs + 1, rating_sum = rating_sum + 5, rating_count = rating_count + 1",
         "UPDATE listings SET installs = installs + 1 WHERE id = $1",
         "UPDATE listings SET rating_sum = rating_sum + 1, rating_count = rating_count + 1 WHERE id IN ($1, $2)",
+        "UPDATE listings SET category = 'finance' WHERE id = $1",
         "UPDATE listings SET deprecated_at = NULL, deprecation_reason = NULL WHERE id = $2",
         "UPDATE listings SET tags = ARRAY['harbour', 'cranes'], name = name || ' Two' WHERE id IN ($1, $2)",
         "UPDATE listings SET kind = 'agent_template' WHERE id = $1",
@@ -760,11 +761,14 @@ async fn totals_reach_the_cap_from_the_counts_and_stay_exact_below_it(pool: PgPo
     assert_eq!(v["total"], 0);
 }
 
-/// The ids of a search's pages, 100 at a time.
+/// The total, then the ids of a search's pages, 100 at a time.
 async fn search_ids(app: &TestApp, query: &str, extra: &str, pages: i64) -> Vec<String> {
     let mut out = Vec::new();
     for p in 0..pages {
         let v = search(app, query, &format!("{extra}&offset={}", p * 100)).await;
+        if p == 0 {
+            out.push(format!("total {}", v["total"]));
+        }
         for s in v["skills"].as_array().expect("skills") {
             out.push(s["id"].as_str().expect("id").to_owned());
         }
@@ -810,6 +814,9 @@ async fn the_postings_the_rum_and_the_plain_window_give_the_same_pages(pool: PgP
         ("cratse", ""),
         ("crates", "&category=finance"),
         ("cratse", "&category=sales&skill_type=api"),
+        // By rating: many equal ratings, told apart by their count and id.
+        ("crates", "&sort_by=rating"),
+        ("cratse", "&category=finance&sort_by=rating"),
         ("moves crates", ""),
         ("quietly crates", ""),
     ];
@@ -824,6 +831,7 @@ async fn the_postings_the_rum_and_the_plain_window_give_the_same_pages(pool: PgP
     }
     assert!(windowed[0].len() > 250, "{}", windowed[0].len());
     assert!(windowed[3].len() > 50, "{}", windowed[3].len());
+    assert!(windowed[5].len() > 250, "{}", windowed[5].len());
     // Nothing is deprecated, so include_deprecated=true asks the same: it
     // walks the rating index (neither postings nor RUM hold deprecated
     // listings), and without the RUM indexes every query does.

@@ -403,9 +403,16 @@ pub async fn browse(pool: &PgPool, f: &Filter) -> Result<(Vec<Listing>, i64), sq
         }
         _ => None,
     };
-    let rows = match (&f.text, &stats) {
-        (Some(text), Some(stats)) if f.order_by == order::RELEVANCE => {
+    let postings = stats
+        .as_ref()
+        .and_then(|s| super::search::postings_lexemes(f, s))
+        .filter(|_| super::search::postings_narrow(f));
+    let rows = match (&f.text, &stats, postings) {
+        (Some(text), Some(stats), _) if f.order_by == order::RELEVANCE => {
             super::search::ranked_page(pool, f, text, stats).await?
+        }
+        (Some(_), Some(_), Some(lexemes)) if f.order_by == order::RATING => {
+            super::search::rated_page(pool, f, lexemes).await?
         }
         _ => unranked_page(pool, f).await?,
     };
@@ -419,14 +426,14 @@ pub async fn browse(pool: &PgPool, f: &Filter) -> Result<(Vec<Listing>, i64), sq
         None if stats.as_ref().is_some_and(|s| s.at_least >= COUNT_CAP) && only_text_narrows(f) => {
             COUNT_CAP
         }
-        // A one-word search over approved, current listings: its matches
-        // are its spellings' postings, counted without a heap visit.
-        None if only_text_narrows(f) && f.own_tenant.is_none() && !f.include_deprecated => {
-            match stats.as_ref().and_then(|s| s.lexemes.as_ref()) {
-                Some(lexemes) => super::search::postings_total(pool, f.kind, lexemes).await?,
-                None => capped_count(pool, f).await?,
-            }
-        }
+        // A one-word search over approved, current listings (in a category
+        // or not): its matches are its spellings' postings, counted without
+        // a heap visit; one spelling's count is kept.
+        None if postings.is_some() => match (postings, &stats) {
+            (Some([_]), Some(s)) if f.category.is_none() => s.at_least,
+            (Some(lexemes), _) => super::search::postings_total(pool, f, lexemes).await?,
+            _ => capped_count(pool, f).await?,
+        },
         None => capped_count(pool, f).await?,
     };
     Ok((rows, total))

@@ -288,25 +288,24 @@ pub async fn ranked_page(
                 text: None,
                 ..f.clone()
             };
-            qb.push("SELECT listing_id AS id, rank AS b FROM (");
-            for (i, lexeme) in lexemes.iter().enumerate() {
-                if i > 0 {
-                    qb.push(" UNION ");
-                }
-                qb.push("(SELECT p.rank, p.listing_id FROM search_postings AS p WHERE p.kind = ")
-                    .push_bind(f.kind)
-                    .push(" AND p.lexeme = ")
-                    .push_bind(lexeme.clone());
-                if !only_text_narrows(f) {
-                    qb.push(" AND EXISTS (SELECT 1 FROM listings");
-                    push_filters(&mut qb, &untexted);
-                    qb.push(" AND id = p.listing_id)");
-                }
-                qb.push(" ORDER BY p.rank DESC, p.listing_id LIMIT ")
-                    .push_bind(fetch)
-                    .push(")");
+            qb.push(
+                "SELECT p.listing_id AS id, max(p.rank) AS b FROM unnest(",
+            )
+            .push_bind(lexemes.to_vec())
+            .push("::text[]) AS x(lexeme) CROSS JOIN LATERAL (SELECT s.rank, s.listing_id FROM search_postings AS s WHERE s.kind = ")
+            .push_bind(f.kind)
+            .push(" AND s.lexeme = x.lexeme");
+            if let Some(c) = &f.category {
+                qb.push(" AND s.category = ").push_bind(c.clone());
             }
-            qb.push(") AS u ORDER BY rank DESC, listing_id LIMIT ")
+            if !postings_narrow(f) {
+                qb.push(" AND EXISTS (SELECT 1 FROM listings");
+                push_filters(&mut qb, &untexted);
+                qb.push(" AND id = s.listing_id)");
+            }
+            qb.push(" ORDER BY s.rank DESC, s.listing_id LIMIT ")
+                .push_bind(fetch)
+                .push(") AS p GROUP BY p.listing_id ORDER BY b DESC, id LIMIT ")
                 .push_bind(fetch);
         }
         // The kind's RUM index gives the best-rated matches without a heap
@@ -384,23 +383,95 @@ pub async fn ranked_page(
     qb.build_query_as().fetch_all(pool).await
 }
 
-/// The matches of a one-word search over approved, current listings, up
-/// to the cap: its spellings' postings (index entries only), a listing
-/// with two of the spellings counted once.
+/// The lexemes whose postings are a one-word search's matches: the
+/// postings hold approved, current listings only (not a caller's own
+/// drafts nor deprecated listings).
+pub fn postings_lexemes<'a>(f: &Filter, stats: &'a MatchStats) -> Option<&'a [String]> {
+    let approved_current = f.own_tenant.is_none() && !f.include_deprecated && !f.similar;
+    stats
+        .lexemes
+        .as_deref()
+        .filter(|l| approved_current && !l.is_empty())
+}
+
+/// The postings alone answer the filter: beyond the text, at most a
+/// category (which they carry).
+pub fn postings_narrow(f: &Filter) -> bool {
+    only_text_narrows(&Filter {
+        category: None,
+        ..f.clone()
+    })
+}
+
+/// The matches of a one-word search (and category) over approved, current
+/// listings, up to the cap: its spellings' postings (index entries only),
+/// a listing with two of the spellings counted once.
 pub async fn postings_total(
     pool: &PgPool,
-    kind: ListingKind,
+    f: &Filter,
     lexemes: &[String],
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT count(*) FROM (SELECT DISTINCT listing_id FROM search_postings \
-         WHERE kind = $1 AND lexeme = ANY($2) LIMIT $3) AS capped",
+         WHERE kind = $1 AND lexeme = ANY($2) AND ($3::text IS NULL OR category = $3) LIMIT $4) AS capped",
     )
-    .bind(kind)
+    .bind(f.kind)
     .bind(lexemes)
+    .bind(f.category.as_deref())
     .bind(super::listings::COUNT_CAP)
     .fetch_one(pool)
     .await
+}
+
+/// One page of a one-word search (and category) by rating
+/// ([`super::listings::order::RATING`]: Bayesian rating, then ratings, then
+/// id): the postings give the best-rated `offset + limit` matches; every
+/// match rated as the last of them is read too (the order's later keys
+/// decide among them), so the page is the order's exactly.
+pub async fn rated_page(
+    pool: &PgPool,
+    f: &Filter,
+    lexemes: &[String],
+) -> Result<Vec<Listing>, sqlx::Error> {
+    let fetch = f.offset + f.limit;
+    let category = f.category.as_deref();
+    let mut qb = QueryBuilder::<Postgres>::new(
+        "WITH cand AS MATERIALIZED (SELECT p.listing_id AS id, max(p.rank) AS rank FROM unnest(",
+    );
+    qb.push_bind(lexemes.to_vec())
+        .push("::text[]) AS x(lexeme) CROSS JOIN LATERAL (SELECT s.rank, s.listing_id FROM search_postings AS s WHERE s.kind = ")
+        .push_bind(f.kind)
+        .push(" AND s.lexeme = x.lexeme AND (")
+        .push_bind(category)
+        .push("::text IS NULL OR s.category = ")
+        .push_bind(category)
+        .push(") ORDER BY s.rank DESC, s.listing_id LIMIT ")
+        .push_bind(fetch)
+        .push(") AS p GROUP BY p.listing_id ORDER BY rank DESC, id LIMIT ")
+        .push_bind(fetch)
+        .push("), edge AS (SELECT min(rank) AS rank, count(*) AS n FROM cand) SELECT ")
+        .push(COLUMNS)
+        .push(", ts_rank_cd(search, websearch_to_tsquery('english', ")
+        .push_bind(f.query.clone())
+        .push(")) AS relevance FROM listings WHERE id IN (SELECT id FROM cand, edge WHERE cand.rank > edge.rank OR edge.n < ")
+        .push_bind(fetch)
+        .push(" UNION SELECT s.listing_id FROM search_postings AS s, edge WHERE edge.n >= ")
+        .push_bind(fetch)
+        .push(" AND s.kind = ")
+        .push_bind(f.kind)
+        .push(" AND s.lexeme = ANY(")
+        .push_bind(lexemes.to_vec())
+        .push(") AND s.rank = edge.rank AND (")
+        .push_bind(category)
+        .push("::text IS NULL OR s.category = ")
+        .push_bind(category)
+        .push(")) ORDER BY ")
+        .push(super::listings::order::RATING)
+        .push(" LIMIT ")
+        .push_bind(f.limit)
+        .push(" OFFSET ")
+        .push_bind(f.offset);
+    qb.build_query_as().fetch_all(pool).await
 }
 
 /// Where a page's ranking window (its matches' prefix in static order)
@@ -418,20 +489,18 @@ enum Window<'a> {
     Plain,
 }
 
-/// The postings and the RUM index cover approved, current listings only
-/// (not a caller's own drafts nor deprecated listings); a query of several
-/// words reads RUM up to [`RUM_MAX_MATCHES`], past which the walk is faster.
+/// A one-word query reads the postings; several words read RUM (which, too,
+/// holds approved, current listings only) up to [`RUM_MAX_MATCHES`], past
+/// which the walk is faster.
 fn window<'a>(f: &Filter, stats: &'a MatchStats) -> Window<'a> {
+    if let Some(lexemes) = postings_lexemes(f, stats) {
+        return Window::Postings(lexemes);
+    }
     let approved_current = f.own_tenant.is_none() && !f.include_deprecated && !f.similar;
-    match &stats.lexemes {
-        Some(lexemes) if approved_current && !lexemes.is_empty() => Window::Postings(lexemes),
-        _ if approved_current
-            && stats.rum
-            && stats.at_most.is_some_and(|m| m <= RUM_MAX_MATCHES) =>
-        {
-            Window::Rum(f.kind.as_str())
-        }
-        _ => Window::Plain,
+    if approved_current && stats.rum && stats.at_most.is_some_and(|m| m <= RUM_MAX_MATCHES) {
+        Window::Rum(f.kind.as_str())
+    } else {
+        Window::Plain
     }
 }
 
