@@ -1008,3 +1008,35 @@ async fn statistics_rollups_stay_exact_and_home_counts_skip_deprecated(pool: PgP
         .expect("top");
     assert_eq!(n_of(&top), n_of(&finance_after));
 }
+
+#[sqlx::test(migrations = "../migrations")]
+async fn known_words_never_together_find_nothing_and_only_an_unknown_word_falls_back_to_names(
+    pool: PgPool,
+) {
+    let t = actor(&pool, "Acme", "member").await.tenant_id;
+    filler(&pool, t, 40).await;
+    for (name, description) in [
+        ("Harbour Pilot", "Guides ships in"),
+        ("Crane Operator", "Lifts containers"),
+    ] {
+        insert(
+            &pool,
+            t,
+            Spec {
+                name,
+                description,
+                ..Spec::default()
+            },
+        )
+        .await;
+    }
+    let app = TestApp::new(pool.clone()).await;
+    // Both words are known, never in one listing: nothing matches, and the
+    // names' trigram similarity (which "Harbour Pilot" would pass) is not
+    // asked, so two common words cannot make it compare every name.
+    let v = search(&app, "harbour containers", "").await;
+    assert_eq!((v["total"].clone(), names(&v)), (0.into(), vec![]));
+    // A word no listing has (two edits from "harbour") still finds the
+    // name by similarity.
+    assert_eq!(names(&search(&app, "harbr", "").await), ["Harbour Pilot"]);
+}
