@@ -296,6 +296,25 @@ pub struct Filter {
     pub include_deprecated: bool,
 }
 
+impl Filter {
+    /// The same filter without its text query: what a posting or a row
+    /// already known to match is checked against.
+    pub(super) fn untexted(&self) -> Filter {
+        Filter {
+            query: None,
+            text: None,
+            ..self.clone()
+        }
+    }
+
+    /// The caller sees approved, current listings only (not their own
+    /// drafts nor deprecated listings): what the postings and the RUM
+    /// indexes hold.
+    pub(super) fn approved_current(&self) -> bool {
+        self.own_tenant.is_none() && !self.include_deprecated && !self.similar
+    }
+}
+
 /// `ORDER BY` clauses the service may pick (never user text).
 pub mod order {
     pub const POPULARITY: &str = "installs DESC, id DESC";
@@ -394,9 +413,17 @@ pub(super) fn push_filters(qb: &mut QueryBuilder<'_, Postgres>, f: &Filter) {
 /// [`crate::model::page::COUNT_CAP`]).
 pub const COUNT_CAP: i64 = crate::model::page::COUNT_CAP;
 
+/// A page, its total, and what the maintained counts said of its text
+/// query (`None` without one).
+pub struct Found {
+    pub rows: Vec<Listing>,
+    pub total: i64,
+    pub stats: Option<super::search::MatchStats>,
+}
+
 /// One page and its total: exact from `listing_counts` when only kind and
 /// category narrow the set, else counted up to `COUNT_CAP`.
-pub async fn browse(pool: &PgPool, f: &Filter) -> Result<(Vec<Listing>, i64), sqlx::Error> {
+pub async fn browse(pool: &PgPool, f: &Filter) -> Result<Found, sqlx::Error> {
     let stats = match &f.text {
         Some(text) if f.query.is_some() && !f.similar => {
             Some(super::search::match_stats(pool, f.kind, text).await?)
@@ -436,7 +463,7 @@ pub async fn browse(pool: &PgPool, f: &Filter) -> Result<(Vec<Listing>, i64), sq
         },
         None => capped_count(pool, f).await?,
     };
-    Ok((rows, total))
+    Ok(Found { rows, total, stats })
 }
 
 /// The filter's matches, counted up to [`COUNT_CAP`].

@@ -179,6 +179,14 @@ pub struct MatchStats {
     pub lexemes: Option<Vec<String>>,
 }
 
+impl MatchStats {
+    /// Some word of the query, with each of its one-edit neighbours, is in
+    /// no approved, current listing of the kind.
+    pub fn some_word_unknown(&self) -> bool {
+        self.at_most.is_none_or(|m| m == 0)
+    }
+}
+
 pub async fn match_stats(
     pool: &PgPool,
     kind: ListingKind,
@@ -250,11 +258,8 @@ const BAYES: &str = "((rating_sum + 17.5) / (rating_count + 5))";
 /// ranking window by text (every word as typed above a neighbour's match,
 /// then weighted rank: name above tags above description), ties by
 /// Bayesian rating and installs; then the rest in static order.
-/// One page by relevance (see [`RANK_WINDOW`]). The matches' prefix in
-/// static order is left to the planner: a rare word's few matches come
-/// from the GIN index, a broad word's best-rated ones from walking the
-/// rating index until the window is full (a window's worth of rows over
-/// the word's share of the catalog), so neither reads every match.
+/// The matches' prefix in static order (see [`RANK_WINDOW`]) is read
+/// where [`window`] says, so no path reads every match of a broad word.
 pub async fn ranked_page(
     pool: &PgPool,
     f: &Filter,
@@ -283,11 +288,6 @@ pub async fn ranked_page(
         // is full; other filters than the text are checked per posting on
         // the listing (the postings hold only approved, current ones).
         Window::Postings(lexemes) => {
-            let untexted = Filter {
-                query: None,
-                text: None,
-                ..f.clone()
-            };
             qb.push(
                 "SELECT p.listing_id AS id, max(p.rank) AS b FROM unnest(",
             )
@@ -300,7 +300,7 @@ pub async fn ranked_page(
             }
             if !postings_narrow(f) {
                 qb.push(" AND EXISTS (SELECT 1 FROM listings");
-                push_filters(&mut qb, &untexted);
+                push_filters(&mut qb, &f.untexted());
                 qb.push(" AND id = s.listing_id)");
             }
             qb.push(" ORDER BY s.rank DESC, s.listing_id LIMIT ")
@@ -333,12 +333,7 @@ pub async fn ranked_page(
             // The ties of a full window: the text stays indexable, so the
             // read is bounded by the matches (at most RUM_MAX_MATCHES here),
             // never by the size of the tie.
-            let untexted = Filter {
-                query: None,
-                text: None,
-                ..f.clone()
-            };
-            push_filters(&mut qb, &untexted);
+            push_filters(&mut qb, &f.untexted());
             qb.push(" AND (SELECT count(*) FROM top) >= ")
                 .push_bind(fetch)
                 .push(" AND search @@ to_tsquery('english', ")
@@ -359,15 +354,10 @@ pub async fn ranked_page(
         // the matches, where an unbounded walk of words that are each
         // common but rarely together read the whole kind (5 s at 1M).
         Window::Walk => {
-            let untexted = Filter {
-                query: None,
-                text: None,
-                ..f.clone()
-            };
             qb.push("SELECT id, b FROM (WITH walk AS MATERIALIZED (SELECT id, b FROM (SELECT id, ")
                 .push(BAYES)
                 .push(" AS b, search FROM listings");
-            push_filters(&mut qb, &untexted);
+            push_filters(&mut qb, &f.untexted());
             qb.push(" ORDER BY ")
                 .push(BAYES)
                 .push(" DESC, id LIMIT ")
@@ -423,11 +413,10 @@ pub async fn ranked_page(
 /// postings hold approved, current listings only (not a caller's own
 /// drafts nor deprecated listings).
 pub fn postings_lexemes<'a>(f: &Filter, stats: &'a MatchStats) -> Option<&'a [String]> {
-    let approved_current = f.own_tenant.is_none() && !f.include_deprecated && !f.similar;
     stats
         .lexemes
         .as_deref()
-        .filter(|l| approved_current && !l.is_empty())
+        .filter(|l| f.approved_current() && !l.is_empty())
 }
 
 /// The postings alone answer the filter: beyond the text, at most a
@@ -538,8 +527,7 @@ fn window<'a>(f: &Filter, stats: &'a MatchStats) -> Window<'a> {
     if let Some(lexemes) = postings_lexemes(f, stats) {
         return Window::Postings(lexemes);
     }
-    let approved_current = f.own_tenant.is_none() && !f.include_deprecated && !f.similar;
-    if approved_current && stats.rum && stats.at_most.is_some_and(|m| m <= RUM_MAX_MATCHES) {
+    if f.approved_current() && stats.rum && stats.at_most.is_some_and(|m| m <= RUM_MAX_MATCHES) {
         Window::Rum(f.kind.as_str())
     } else if f.own_tenant.is_none() && !f.similar {
         Window::Walk

@@ -1078,36 +1078,25 @@ async fn browse_filtered(
     };
     let found = crate::read!(state, |pool| db::browse(pool, &filter))?;
     // Full text first, a typo per word included (its GIN index answers a
-    // rare word in microseconds); only when it finds nothing at all is the
-    // query taken for a worse misspelling of a name and matched by trigram
-    // similarity.
-    if filter.query.is_some() && found.1 == 0 && some_word_unknown(state, &filter).await? {
+    // rare word in microseconds); only when it finds nothing at all, and
+    // some word is in no listing, is the query taken for a worse
+    // misspelling of a name and matched by trigram similarity. When every
+    // word is known, nothing matching is the answer (the words are never
+    // together): the fallback, which compares the whole query with every
+    // name sharing its trigrams, took two common words 2 s at 1M listings.
+    // The counts hold approved listings only, so a caller's own drafts may
+    // still hold a word they do not know.
+    let misspelt =
+        found.stats.as_ref().is_none_or(|s| s.some_word_unknown()) || filter.own_tenant.is_some();
+    if filter.query.is_some() && found.total == 0 && misspelt {
         let similar = Filter {
             similar: true,
             ..filter
         };
-        let (rows, total) = crate::read!(state, |pool| db::browse(pool, &similar))?;
-        return Ok((rows, total, similar));
+        let again = crate::read!(state, |pool| db::browse(pool, &similar))?;
+        return Ok((again.rows, again.total, similar));
     }
-    Ok((found.0, found.1, filter))
-}
-
-/// Some word of the query (with its one-edit neighbours) is in no
-/// approved, current listing of the kind: a misspelling the trigram
-/// fallback may still place. When every word is known, nothing matching is
-/// the answer (the words are never together), and the fallback, which
-/// compares the whole query with every name sharing its trigrams, is
-/// skipped: two common words took it 2 s at 1M listings.
-async fn some_word_unknown(state: &AppState, filter: &Filter) -> MarketResult<bool> {
-    let Some(text) = &filter.text else {
-        return Ok(true);
-    };
-    let stats = crate::read!(state, |pool| crate::backend::db::search::match_stats(
-        pool,
-        filter.kind,
-        text
-    ))?;
-    Ok(stats.at_most.is_none_or(|m| m == 0) || filter.own_tenant.is_some())
+    Ok((found.rows, found.total, filter))
 }
 
 /// `None` sorts by relevance (a query) or newest first.
