@@ -580,17 +580,18 @@ async fn lexeme_counts_drift(pool: &PgPool) -> Vec<(String, String, i64, i64)> {
     .expect("recount")
 }
 
-/// search_postings against the postings the listings make now: what is
-/// missing from the table, then what is there and should not be.
-async fn postings_drift(
-    pool: &PgPool,
-) -> (
-    Vec<(String, String, f64, Uuid)>,
-    Vec<(String, String, f64, Uuid)>,
-) {
-    let truth = "SELECT l.kind, x.lexeme, l.search_rank, l.id FROM listings AS l, LATERAL unnest(l.search) AS x \
+/// A posting: kind, lexeme, rank, listing, score.
+type Posting = (String, String, f64, Uuid, f64);
+
+/// search_postings against the postings the listings make now (their
+/// scores too): what is missing from the table, then what is there and
+/// should not be.
+async fn postings_drift(pool: &PgPool) -> (Vec<Posting>, Vec<Posting>) {
+    let truth =
+        "SELECT l.kind, x.lexeme, l.search_rank, l.id, search_lexeme_term(x.positions, x.weights) \
+                 FROM listings AS l, LATERAL unnest(l.search) AS x \
                  WHERE l.status = 'approved' AND l.deprecated_at IS NULL";
-    let kept = "SELECT kind, lexeme, rank, listing_id FROM search_postings";
+    let kept = "SELECT kind, lexeme, rank, listing_id, score FROM search_postings";
     let diff = |a: &str, b: &str| format!("{a} EXCEPT ALL {b} ORDER BY 1, 2, 4");
     let missing = sqlx::query_as(&diff(truth, kept))
         .fetch_all(pool)
@@ -643,6 +644,8 @@ async fn lexeme_counts_and_postings_stay_exact_through_every_kind_of_write(pool:
     // changes its words, in one statement or several rows at once.
     let steps = [
         "UPDATE listings SET description = 'Guides boats in' WHERE id = $1",
+        // The same words, one more often: only that word's score moves.
+        "UPDATE listings SET long_description = 'ships ships' WHERE id = $1",
         "UPDATE listings SET status = 'suspended' WHERE id = $2",
         "UPDATE listings SET status = 'approved' WHERE id = $2",
         "UPDATE listings SET deprecated_at = now(), deprecation_reason = 'old' WHERE id = $2",
@@ -869,6 +872,96 @@ async fn the_postings_the_rum_and_the_plain_window_give_the_same_pages(pool: PgP
     assert!(pages("crate", "&include_deprecated=true".into())
         .await
         .contains(&named));
+    // The first pages are ordered by the postings' scores: a listing whose
+    // scores say it ranks below the whole window is not drawn onto the
+    // first page, though by its document it heads it.
+    // (The first is the exact name, drawn whatever its scores.)
+    assert_eq!(windowed[0][1], named);
+    let top = windowed[0][2].clone();
+    sqlx::query("UPDATE search_postings SET score = -10 WHERE listing_id = $1::uuid")
+        .bind(&top)
+        .execute(&pool)
+        .await
+        .expect("misscore");
+    let first = search_ids(&app, "crates", "", 1).await;
+    assert_eq!(first.len(), 101);
+    assert!(!first.contains(&top));
+    assert_eq!(first[1], named);
+    assert_eq!(first[2..], windowed[0][3..102]);
+}
+
+/// Every window is ordered by postings' terms summed as `ts_rank` would
+/// sum them: for each posting alone, and for queries of several lexemes
+/// over every listing holding one, the sum equals `ts_rank` over the
+/// document bit for bit (a rounding apart would reorder near-ties).
+#[sqlx::test(migrations = "../migrations")]
+async fn postings_terms_sum_to_ts_rank_bit_for_bit(pool: PgPool) {
+    let t = actor(&pool, "Acme", "member").await.tenant_id;
+    filler(&pool, t, 300).await;
+    for (name, description, long) in [
+        (
+            "Crates Crates",
+            "Moves crates and crates of crates",
+            "crate crates",
+        ),
+        (
+            "Odd's Tool",
+            "It's o'neil's back\\slash tool, crates",
+            "crate e-mail foo.com",
+        ),
+    ] {
+        sqlx::query(
+            "INSERT INTO listings (id, kind, publisher_tenant_id, name, slug, description, long_description, \
+             tags, status, approved_at, spec) VALUES (gen_random_uuid(), 'skill', $1, $2, md5($2), $3, $4, \
+             ARRAY['crates', 'boxes'], 'approved', now(), '{\"skill_type\": \"api\", \"risk_level\": \"low\"}')",
+        )
+        .bind(t)
+        .bind(name)
+        .bind(description)
+        .bind(long)
+        .execute(&pool)
+        .await
+        .expect("odd listing");
+    }
+    // A lexeme as a query of itself, whatever its characters.
+    let quoted = |col: &str| {
+        format!("('''' || replace(replace({col}, '\\', '\\\\'), '''', '''''') || '''')::tsquery")
+    };
+    let (postings, differ): (i64, i64) = sqlx::query_as(&format!(
+        "SELECT count(*), count(*) FILTER (WHERE (0::float8 + p.score)::float4 \
+                <> ts_rank(search_weights(), l.search, {})) \
+         FROM search_postings AS p JOIN listings AS l ON l.id = p.listing_id",
+        quoted("p.lexeme")
+    ))
+    .fetch_one(&pool)
+    .await
+    .expect("single terms");
+    assert!(postings > 1000, "{postings}");
+    assert_eq!(differ, 0);
+    for lexemes in [
+        vec!["crate", "box"],
+        vec!["move", "crate", "box", "e-mail", "o'neil"],
+        vec!["slash", "back", "crate", "tool", "foo.com"],
+    ] {
+        let (listings, differ): (i64, i64) = sqlx::query_as(&format!(
+            "WITH q AS (SELECT $1::text[] AS lx, \
+                               (SELECT string_agg({}::text, ' | ') FROM unnest($1::text[]) AS x(lexeme))::tsquery AS tq), \
+                  m AS (SELECT l.search, q.tq, cardinality(q.lx)::float4 AS k, \
+                               (SELECT search_rank_fold(array_agg(p.score ORDER BY p.lexeme COLLATE \"C\")) \
+                                FROM search_postings AS p \
+                                WHERE p.listing_id = l.id AND p.lexeme = ANY(q.lx)) AS s \
+                        FROM listings AS l, q \
+                        WHERE l.search @@ q.tq AND l.status = 'approved' AND l.deprecated_at IS NULL) \
+             SELECT count(*), count(*) FILTER (WHERE s / k <> ts_rank(search_weights(), search, tq)) FROM m",
+            quoted("x.lexeme")
+        ))
+        .bind(&lexemes)
+        .fetch_one(&pool)
+        .await
+        .expect("summed terms");
+        assert!(listings > 50, "{lexemes:?}: {listings}");
+        assert_eq!(differ, 0, "{lexemes:?}");
+    }
 }
 
 /// listing_rollups against a recount of the listings it describes.

@@ -424,12 +424,11 @@ pub struct Found {
 /// One page and its total: exact from `listing_counts` when only kind and
 /// category narrow the set, else counted up to `COUNT_CAP`.
 pub async fn browse(pool: &PgPool, f: &Filter) -> Result<Found, sqlx::Error> {
-    let stats = match &f.text {
-        Some(text) if f.query.is_some() && !f.similar => {
-            Some(super::search::match_stats(pool, f.kind, text).await?)
-        }
-        _ => None,
-    };
+    let stats = f
+        .text
+        .as_ref()
+        .filter(|_| f.query.is_some() && !f.similar)
+        .map(|t| t.stats.clone());
     let postings = stats
         .as_ref()
         .and_then(|s| super::search::postings_lexemes(f, s))

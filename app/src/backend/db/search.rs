@@ -6,6 +6,7 @@ use super::listings::{only_text_narrows, push_filters, Filter, COLUMNS};
 use crate::model::kind::ListingKind;
 use crate::model::listing::Listing;
 use sqlx::{PgPool, Postgres, QueryBuilder};
+use std::collections::HashMap;
 
 /// Words of a query considered at all; the rest are dropped (the query is
 /// already cut to 200 characters).
@@ -31,6 +32,9 @@ pub struct TextQuery {
     /// The words, each with its neighbours: the groups `any_spelling`
     /// and's together (the maintained counts are read per spelling).
     pub groups: Vec<Vec<String>>,
+    /// What the maintained counts say of the spellings' matches in the
+    /// kind searched.
+    pub stats: MatchStats,
 }
 
 /// The query's words: runs of letters and digits, lower-cased, first
@@ -105,29 +109,43 @@ pub fn within_one_edit(a: &str, b: &str) -> bool {
 }
 
 /// Builds the query: each word of five letters or more gains its one-edit
-/// neighbours that some listing uses. `None` when the text has no word.
-pub async fn text_query(pool: &PgPool, raw: &str) -> Result<Option<TextQuery>, sqlx::Error> {
+/// neighbours that some listing uses; with it, what the maintained counts
+/// say of its spellings in `kind`. One round trip. `None` when the text
+/// has no word.
+pub async fn text_query(
+    pool: &PgPool,
+    kind: ListingKind,
+    raw: &str,
+) -> Result<Option<TextQuery>, sqlx::Error> {
     let words = words(raw);
     if words.is_empty() {
         return Ok(None);
     }
-    let expand: Vec<&String> = words
+    let keys: Vec<String> = words
         .iter()
         .filter(|w| tolerates_typo(w))
         .take(MAX_EXPANDED)
+        .flat_map(|w| variants(w))
         .collect();
-    let keys: Vec<String> = expand.iter().flat_map(|w| variants(w)).collect();
-    let known: Vec<String> = if keys.is_empty() {
-        Vec::new()
-    } else {
-        sqlx::query_scalar(
-            "SELECT DISTINCT word FROM search_word_variants WHERE variant = ANY($1) ORDER BY word",
-        )
-        .bind(&keys)
-        .fetch_all(pool)
-        .await?
-    };
-    Ok(Some(compose(raw, &words, &known)))
+    // (word, known, lexemes, listings, rum): every word as typed and every
+    // known word sharing a typo key with one.
+    let rows: Vec<(String, bool, Vec<String>, i64, bool)> =
+        sqlx::query_as("SELECT * FROM search_spellings($1, $2, $3)")
+            .bind(kind)
+            .bind(&words)
+            .bind(&keys)
+            .fetch_all(pool)
+            .await?;
+    let mut known: Vec<String> = rows.iter().filter(|r| r.1).map(|r| r.0.clone()).collect();
+    known.sort();
+    let rum = rows.iter().any(|r| r.4);
+    let spellings: HashMap<String, Spelling> = rows
+        .into_iter()
+        .map(|(w, _, lexemes, listings, _)| (w, Spelling { lexemes, listings }))
+        .collect();
+    let mut text = compose(raw, &words, &known);
+    text.stats = MatchStats::of(&text.groups, &spellings, rum);
+    Ok(Some(text))
 }
 
 /// The two query texts from the words and the known words near them.
@@ -158,12 +176,13 @@ pub fn compose(raw: &str, words: &[String], known: &[String]) -> TextQuery {
         any_spelling: any,
         as_typed: words.join(" & "),
         groups,
+        stats: MatchStats::default(),
     }
 }
 
 /// What the maintained lexeme counts (`search_lexeme_counts`) and the
 /// indexes say about a query's matches among one kind's approved, current
-/// listings, from one round trip that reads a row per spelling.
+/// listings (read with the query's words, a row per spelling).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MatchStats {
     /// A RUM index (`listings_rum_<kind>`) covers the kind.
@@ -174,9 +193,23 @@ pub struct MatchStats {
     /// At most this many match: over the words, the least sum of the
     /// spellings' counts (`None` when no word has a lexeme).
     pub at_most: Option<i64>,
-    /// A one-word query whose every spelling is one lexeme: those lexemes
-    /// (the postings of each, merged, are its matches).
+    /// A one-word query whose every spelling is one lexeme: those of them
+    /// some listing holds (the postings of each, merged, are its matches).
     pub lexemes: Option<Vec<String>>,
+    /// With `lexemes`, how many distinct lexemes the query has, held or
+    /// not (`ts_rank` averages over them all).
+    pub query_lexemes: usize,
+    /// With `lexemes`, the lexeme of the word as typed (a match holding it
+    /// ranks above one holding only a neighbour).
+    pub typed: Option<String>,
+}
+
+/// One spelling as the counts know it: its lexemes (none for a stop word,
+/// several for a phrase) and the listings holding the first.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Spelling {
+    pub lexemes: Vec<String>,
+    pub listings: i64,
 }
 
 impl MatchStats {
@@ -185,52 +218,73 @@ impl MatchStats {
     pub fn some_word_unknown(&self) -> bool {
         self.at_most.is_none_or(|m| m == 0)
     }
-}
 
-pub async fn match_stats(
-    pool: &PgPool,
-    kind: ListingKind,
-    text: &TextQuery,
-) -> Result<MatchStats, sqlx::Error> {
-    let mut spellings: Vec<String> = Vec::new();
-    let mut group: Vec<i32> = Vec::new();
-    for (g, alts) in text.groups.iter().enumerate() {
-        for a in alts {
-            spellings.push(a.clone());
-            group.push(i32::try_from(g).unwrap_or(i32::MAX));
+    /// The statistics of a query's groups of spellings. A spelling of
+    /// several lexemes is a phrase: its matches have its first lexeme (an
+    /// upper bound), not every listing with it (no lower bound).
+    pub fn of(groups: &[Vec<String>], spellings: &HashMap<String, Spelling>, rum: bool) -> Self {
+        let none = Spelling::default();
+        let spelling = |w: &String| spellings.get(w).unwrap_or(&none);
+        // Per word that has a lexeme at all: (upper, lower) bounds.
+        let per: Vec<(i64, i64)> = groups
+            .iter()
+            .filter_map(|alts| {
+                let known: Vec<&Spelling> = alts
+                    .iter()
+                    .map(spelling)
+                    .filter(|s| !s.lexemes.is_empty())
+                    .collect();
+                (!known.is_empty()).then(|| {
+                    let upper = known.iter().map(|s| s.listings).sum();
+                    let lower = known
+                        .iter()
+                        .filter(|s| s.lexemes.len() == 1)
+                        .map(|s| s.listings)
+                        .max()
+                        .unwrap_or(0);
+                    (upper, lower)
+                })
+            })
+            .collect();
+        // One word whose every spelling is one lexeme: those, the typed
+        // word's first.
+        let single: Option<Vec<String>> = match groups {
+            [alts] => alts
+                .iter()
+                .map(|w| match spelling(w).lexemes.as_slice() {
+                    [l] => Some(l.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        };
+        let typed = single.as_ref().and_then(|l| l.first().cloned());
+        let mut query_lexemes = 0;
+        let lexemes = single.map(|mut l| {
+            l.sort();
+            l.dedup();
+            query_lexemes = l.len();
+            // A lexeme no listing holds has no postings to read.
+            let held = |x: &String| {
+                spellings
+                    .values()
+                    .any(|s| s.listings > 0 && s.lexemes.first() == Some(x))
+            };
+            l.retain(held);
+            l
+        });
+        MatchStats {
+            rum,
+            at_least: match per.as_slice() {
+                [(_, lower)] => *lower,
+                _ => 0,
+            },
+            at_most: per.iter().map(|p| p.0).min(),
+            lexemes,
+            query_lexemes,
+            typed,
         }
     }
-    // A spelling of several lexemes is a phrase: its matches have its first
-    // lexeme (an upper bound), not every listing with it (no lower bound).
-    let (rum, at_least, at_most, lexemes): (bool, Option<i64>, Option<i64>, Option<Vec<String>>) =
-        sqlx::query_as(
-            "WITH s AS (SELECT u.g, tsvector_to_array(to_tsvector('english', u.w)) AS lx \
-                        FROM unnest($2::text[], $3::int4[]) AS u(w, g)), \
-                  c AS (SELECT s.g, cardinality(s.lx) AS n, s.lx[1] AS lexeme, \
-                               coalesce(k.listings, 0) AS listings FROM s \
-                        LEFT JOIN search_lexeme_counts AS k ON k.kind = $1 AND k.lexeme = s.lx[1] \
-                        WHERE cardinality(s.lx) > 0), \
-                  per AS (SELECT g, sum(listings)::int8 AS upper, \
-                                 coalesce(max(listings) FILTER (WHERE n = 1), 0)::int8 AS lower \
-                          FROM c GROUP BY g) \
-             SELECT to_regclass('listings_rum_' || $1) IS NOT NULL, \
-                    CASE WHEN (SELECT count(*) FROM per) = 1 THEN (SELECT lower FROM per) ELSE 0 END, \
-                    (SELECT min(upper) FROM per), \
-                    CASE WHEN (SELECT count(DISTINCT g) FROM s) = 1 \
-                          AND NOT EXISTS (SELECT FROM s WHERE cardinality(lx) <> 1) \
-                         THEN (SELECT array_agg(DISTINCT lexeme ORDER BY lexeme) FROM c) END",
-        )
-        .bind(kind)
-        .bind(&spellings)
-        .bind(&group)
-        .fetch_one(pool)
-        .await?;
-    Ok(MatchStats {
-        rum,
-        at_least: at_least.unwrap_or(0),
-        at_most,
-        lexemes,
-    })
 }
 
 /// Above this many matches (an upper bound from the counts) the ranking
@@ -249,8 +303,9 @@ pub const RUM_MAX_MATCHES: i64 = 30_000;
 /// is always ranked (first).
 pub const RANK_WINDOW: i64 = 200;
 /// Weights of the full-text document's parts for ranking: long
-/// description (D), description (C), tags (B), name (A).
-const WEIGHTS: &str = "'{0.05, 0.2, 0.4, 1.0}'";
+/// description (D), description (C), tags (B), name (A); defined in SQL,
+/// where the postings' scores use them too.
+const WEIGHTS: &str = "search_weights()";
 const BAYES: &str = "((rating_sum + 17.5) / (rating_count + 5))";
 
 /// One page by relevance. The order is a property of each row alone, so
@@ -266,6 +321,11 @@ pub async fn ranked_page(
     text: &TextQuery,
     stats: &MatchStats,
 ) -> Result<Vec<Listing>, sqlx::Error> {
+    if let (Window::Postings(lexemes), Some(typed)) = (window(f, stats), &stats.typed) {
+        if postings_narrow(f) && f.offset + f.limit <= RANK_WINDOW {
+            return scored_page(pool, f, text, lexemes, stats.query_lexemes, typed).await;
+        }
+    }
     // The prefix of matches in static order a page can reach.
     let fetch = RANK_WINDOW.max(f.offset + f.limit);
     let mut qb = QueryBuilder::<Postgres>::new("SELECT ");
@@ -287,27 +347,7 @@ pub async fn ranked_page(
         // Each spelling's postings, best-rated first, read until the window
         // is full; other filters than the text are checked per posting on
         // the listing (the postings hold only approved, current ones).
-        Window::Postings(lexemes) => {
-            qb.push(
-                "SELECT p.listing_id AS id, max(p.rank) AS b FROM unnest(",
-            )
-            .push_bind(lexemes.to_vec())
-            .push("::text[]) AS x(lexeme) CROSS JOIN LATERAL (SELECT s.rank, s.listing_id FROM search_postings AS s WHERE s.kind = ")
-            .push_bind(f.kind)
-            .push(" AND s.lexeme = x.lexeme");
-            if let Some(c) = &f.category {
-                qb.push(" AND s.category = ").push_bind(c.clone());
-            }
-            if !postings_narrow(f) {
-                qb.push(" AND EXISTS (SELECT 1 FROM listings");
-                push_filters(&mut qb, &f.untexted());
-                qb.push(" AND id = s.listing_id)");
-            }
-            qb.push(" ORDER BY s.rank DESC, s.listing_id LIMIT ")
-                .push_bind(fetch)
-                .push(") AS p GROUP BY p.listing_id ORDER BY b DESC, id LIMIT ")
-                .push_bind(fetch);
-        }
+        Window::Postings(lexemes) => push_postings_window(&mut qb, f, lexemes, fetch),
         // The kind's RUM index gives the best-rated matches without a heap
         // visit per match (search_rank is the Bayesian rating as a float),
         // ties in no set order: the matches rated as the last one are
@@ -406,6 +446,81 @@ pub async fn ranked_page(
     .push_bind(f.limit)
     .push(" OFFSET ")
     .push_bind(f.offset);
+    qb.build_query_as().fetch_all(pool).await
+}
+
+/// A window of a one-word query's matches from its spellings' postings:
+/// `SELECT id, b` (b the static rank) of the best-rated `fetch`, each
+/// spelling's postings read best-rated first until that many pass; other
+/// filters than the text and category are checked per posting on the
+/// listing (the postings hold only approved, current ones).
+fn push_postings_window(
+    qb: &mut QueryBuilder<'_, Postgres>,
+    f: &Filter,
+    lexemes: &[String],
+    fetch: i64,
+) {
+    qb.push("SELECT p.listing_id AS id, max(p.rank) AS b FROM unnest(")
+        .push_bind(lexemes.to_vec())
+        .push("::text[]) AS x(lexeme) CROSS JOIN LATERAL (SELECT s.rank, s.listing_id FROM search_postings AS s WHERE s.kind = ")
+        .push_bind(f.kind)
+        .push(" AND s.lexeme = x.lexeme");
+    if let Some(c) = &f.category {
+        qb.push(" AND s.category = ").push_bind(c.clone());
+    }
+    if !postings_narrow(f) {
+        qb.push(" AND EXISTS (SELECT 1 FROM listings");
+        push_filters(qb, &f.untexted());
+        qb.push(" AND id = s.listing_id)");
+    }
+    qb.push(" ORDER BY s.rank DESC, s.listing_id LIMIT ")
+        .push_bind(fetch)
+        .push(") AS p GROUP BY p.listing_id ORDER BY b DESC, id LIMIT ")
+        .push_bind(fetch);
+}
+
+/// One page by relevance of a one-word query (text and category only,
+/// within the ranking window), its window ordered from index entries: a
+/// match's text rank is its postings' terms summed as `ts_rank` sums them
+/// (`search_rank_fold`, bit for bit), plus one if it holds the word as
+/// typed; the static rank breaks ties as on the page. Only the listings at
+/// or above the page's last in that order (ties kept: installs decide
+/// among them) and every exact name are read from the heap and ranked from
+/// their documents (`search_scored_candidates`), so the page is
+/// [`ranked_page`]'s exactly, at the heap cost of the page rather than of
+/// the window.
+async fn scored_page(
+    pool: &PgPool,
+    f: &Filter,
+    text: &TextQuery,
+    lexemes: &[String],
+    query_lexemes: usize,
+    typed: &str,
+) -> Result<Vec<Listing>, sqlx::Error> {
+    let mut qb = QueryBuilder::<Postgres>::new("SELECT ");
+    qb.push(COLUMNS)
+        .push(", c.relevance FROM search_scored_candidates(")
+        .push_bind(f.kind)
+        .push(", ")
+        .push_bind(lexemes.to_vec())
+        .push(", ")
+        .push_bind(query_lexemes as f32)
+        .push(", ")
+        .push_bind(typed.to_owned())
+        .push(", ")
+        .push_bind(f.category.clone())
+        .push(", ")
+        .push_bind(text.raw.clone())
+        .push(", ")
+        .push_bind(text.any_spelling.clone())
+        .push(", ")
+        .push_bind(text.as_typed.clone())
+        .push(", ")
+        .push_bind(i32::try_from(f.offset + f.limit).unwrap_or(i32::MAX))
+        .push(") WITH ORDINALITY AS c(id, relevance, ord) JOIN listings USING (id) ORDER BY c.ord LIMIT ")
+        .push_bind(f.limit)
+        .push(" OFFSET ")
+        .push_bind(f.offset);
     qb.build_query_as().fetch_all(pool).await
 }
 
@@ -618,6 +733,62 @@ mod tests {
             let (a, b) = (variants(typo), variants(real));
             assert!(a.iter().any(|v| b.contains(v)), "{typo} / {real}");
         }
+    }
+
+    #[test]
+    fn match_stats_bound_the_matches_and_list_the_postings_to_read() {
+        let spelling = |lexemes: &[&str], listings| Spelling {
+            lexemes: lexemes.iter().map(|l| l.to_string()).collect(),
+            listings,
+        };
+        let known: HashMap<String, Spelling> = [
+            ("invoise", spelling(&["invois"], 0)),
+            ("invoice", spelling(&["invoic"], 11_297)),
+            ("invoices", spelling(&["invoic"], 11_297)),
+            ("pipeline", spelling(&["pipelin"], 40)),
+            ("the", spelling(&[], 0)),
+            ("e-mail", spelling(&["e-mail", "e", "mail"], 7)),
+        ]
+        .into_iter()
+        .map(|(w, s)| (w.to_owned(), s))
+        .collect();
+        let groups = |g: &[&[&str]]| -> Vec<Vec<String>> {
+            g.iter()
+                .map(|alts| alts.iter().map(|w| w.to_string()).collect())
+                .collect()
+        };
+        // A typo: its neighbour's postings are read, the typo's own (none)
+        // not, yet ts_rank averages over both lexemes.
+        let typo = MatchStats::of(&groups(&[&["invoise", "invoice"]]), &known, true);
+        assert_eq!(typo.lexemes, Some(vec!["invoic".to_owned()]));
+        assert_eq!(typo.query_lexemes, 2);
+        assert_eq!(typo.typed.as_deref(), Some("invois"));
+        assert_eq!((typo.at_least, typo.at_most), (11_297, Some(11_297)));
+        assert!(typo.rum && !typo.some_word_unknown());
+        // Two spellings of one lexeme: one lexeme, the count twice in the
+        // upper bound.
+        let same = MatchStats::of(&groups(&[&["invoices", "invoice"]]), &known, false);
+        assert_eq!(same.lexemes, Some(vec!["invoic".to_owned()]));
+        assert_eq!(same.query_lexemes, 1);
+        assert_eq!(same.at_most, Some(22_594));
+        // Two words: bounded by the rarer, no postings list, no lower bound.
+        let two = MatchStats::of(&groups(&[&["invoice"], &["pipeline"]]), &known, true);
+        assert_eq!(
+            (two.lexemes, two.at_least, two.at_most),
+            (None, 0, Some(40))
+        );
+        // A phrase spelling has no lower bound and no postings list; a stop
+        // word alone bounds nothing; an unknown word is unknown.
+        let phrase = MatchStats::of(&groups(&[&["e-mail"]]), &known, true);
+        assert_eq!(
+            (phrase.lexemes, phrase.at_least, phrase.at_most),
+            (None, 0, Some(7))
+        );
+        assert_eq!(
+            MatchStats::of(&groups(&[&["the"]]), &known, true).at_most,
+            None
+        );
+        assert!(MatchStats::of(&groups(&[&["invoise"]]), &known, true).some_word_unknown());
     }
 
     #[test]

@@ -1052,7 +1052,7 @@ async fn browse_filtered(
     // Every word with its one-edit neighbours (typo tolerance over all text).
     let text = match &query {
         Some(q) => crate::read!(state, |pool| {
-            crate::backend::db::search::text_query(pool, q)
+            crate::backend::db::search::text_query(pool, kind, q)
         })?,
         None => None,
     };
