@@ -45,8 +45,10 @@ END $$;
 ALTER TABLE listings DISABLE TRIGGER listings_search_refresh;
 -- The typo word list is learnt once, set-based, after the load.
 ALTER TABLE listings DISABLE TRIGGER listings_learn_words;
--- The search postings too: rebuilt once, index after rows, after the load.
+-- The search postings and the per-lexeme facet counts too: rebuilt once,
+-- after the load.
 ALTER TABLE listings DISABLE TRIGGER search_postings_insert;
+ALTER TABLE listings DISABLE TRIGGER search_lexeme_facets_insert;
 -- The analytics triggers too: one queue lookup per pending row without
 -- indexes would be quadratic. The rollups are rebuilt once, at the end.
 ALTER TABLE listings DISABLE TRIGGER listings_queue_stats_insert;
@@ -121,6 +123,8 @@ ALTER TABLE listings ENABLE TRIGGER listings_learn_words;
 SELECT search_words_learn_all();
 ALTER TABLE listings ENABLE TRIGGER search_postings_insert;
 SELECT search_postings_rebuild();
+ALTER TABLE listings ENABLE TRIGGER search_lexeme_facets_insert;
+SELECT search_lexeme_facets_rebuild();
 ALTER TABLE listings ENABLE TRIGGER listings_queue_stats_insert;
 SET maintenance_work_mem = '512MB';
 DO $$ DECLARE r record; BEGIN

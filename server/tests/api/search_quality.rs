@@ -407,6 +407,42 @@ async fn facets_count_the_current_result_set(pool: PgPool) {
     assert_eq!(chip_count(facets, "space"), Some(3), "{facets}");
     assert_eq!(chip_count(facets, "api"), Some(52), "{facets}");
     assert!(!page.text.contains("facets-capped"));
+    // A one-word search's facets are its lexeme's maintained counts (read,
+    // not recounted); a second word, or a filter, counts its matches.
+    sqlx::query(
+        "UPDATE search_lexeme_facets SET listings = 99 \
+         WHERE kind = 'skill' AND lexeme = 'rocket' AND facet = 'type' AND value = 'api'",
+    )
+    .execute(&pool)
+    .await
+    .expect("miscount");
+    let facets_of = |uri: &'static str| {
+        let app = &app;
+        async move {
+            let page = app.get(uri).await;
+            assert_eq!(page.status, 200);
+            section(&page.text, "data-testid=\"facets\"").to_owned()
+        }
+    };
+    assert_eq!(
+        chip_count(&facets_of("/skills?q=rocket").await, "api"),
+        Some(99)
+    );
+    assert_eq!(
+        chip_count(&facets_of("/skills?q=rokcet").await, "api"),
+        Some(99)
+    );
+    assert_eq!(
+        chip_count(&facets_of("/skills?q=rocket%20alpha").await, "api"),
+        Some(1)
+    );
+    assert_eq!(
+        chip_count(
+            &facets_of("/skills?q=rocket&category=engineering").await,
+            "api"
+        ),
+        Some(2)
+    );
 }
 
 /// The facet bar: from its marker to the result count after it.
@@ -580,6 +616,25 @@ async fn lexeme_counts_drift(pool: &PgPool) -> Vec<(String, String, i64, i64)> {
     .expect("recount")
 }
 
+/// search_lexeme_facets against a recount: (kind, lexeme, facet, value)
+/// whose kept count differs.
+async fn lexeme_facets_drift(pool: &PgPool) -> Vec<(String, String, String, String)> {
+    sqlx::query_as(
+        "WITH truth AS (SELECT l.kind, x.lexeme, f.facet, f.value, count(*) AS n \
+                        FROM listings AS l, LATERAL unnest(l.search) AS x, \
+                             LATERAL search_facet_values(l.kind, l.tags, l.spec, l.price, l.category) AS f \
+                        WHERE l.status = 'approved' AND l.deprecated_at IS NULL GROUP BY 1, 2, 3, 4), \
+              kept AS (SELECT * FROM search_lexeme_facets WHERE listings <> 0) \
+         SELECT coalesce(t.kind, k.kind), coalesce(t.lexeme, k.lexeme), coalesce(t.facet, k.facet), \
+                coalesce(t.value, k.value) \
+         FROM truth AS t FULL JOIN kept AS k USING (kind, lexeme, facet, value) \
+         WHERE t.n IS DISTINCT FROM k.listings ORDER BY 1, 2, 3, 4",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("recount facets")
+}
+
 /// A posting: kind, lexeme, rank, listing, score.
 type Posting = (String, String, f64, Uuid, f64);
 
@@ -631,6 +686,7 @@ async fn lexeme_counts_and_postings_stay_exact_through_every_kind_of_write(pool:
     .await;
     assert_eq!(lexeme_counts_drift(&pool).await, vec![]);
     assert_eq!(postings_drift(&pool).await, (vec![], vec![]));
+    assert_eq!(lexeme_facets_drift(&pool).await, vec![]);
     let harbour = || async {
         sqlx::query_scalar::<_, i64>(
             "SELECT listings FROM search_lexeme_counts WHERE kind = 'skill' AND lexeme = 'harbour'",
@@ -644,6 +700,9 @@ async fn lexeme_counts_and_postings_stay_exact_through_every_kind_of_write(pool:
     // changes its words, in one statement or several rows at once.
     let steps = [
         "UPDATE listings SET description = 'Guides boats in' WHERE id = $1",
+        // Facet values alone: a tag, the type, the price.
+        "UPDATE listings SET tags = tags || ARRAY['cranes'], price = 5, \
+         spec = jsonb_set(spec, '{skill_type}', '\"docker\"') WHERE id = $1",
         // The same words, one more often: only that word's score moves.
         "UPDATE listings SET long_description = 'ships ships' WHERE id = $1",
         "UPDATE listings SET status = 'suspended' WHERE id = $2",
@@ -667,6 +726,11 @@ async fn lexeme_counts_and_postings_stay_exact_through_every_kind_of_write(pool:
             .await
             .expect(step);
         assert_eq!(lexeme_counts_drift(&pool).await, vec![], "after {step}");
+        assert_eq!(
+            lexeme_facets_drift(&pool).await,
+            vec![],
+            "lexeme facets after {step}"
+        );
         assert_eq!(
             postings_drift(&pool).await,
             (vec![], vec![]),

@@ -669,6 +669,9 @@ pub struct ResultFacets {
 /// the other categories stay reachable; every other facet over the whole
 /// filter.
 pub async fn result_facets(pool: &PgPool, f: &Filter) -> Result<ResultFacets, sqlx::Error> {
+    if let Some(lexeme) = facets_lexeme(f) {
+        return lexeme_facets(pool, f, lexeme).await;
+    }
     let category = f.category.clone();
     let scope = Filter {
         category: None,
@@ -700,9 +703,46 @@ pub async fn result_facets(pool: &PgPool, f: &Filter) -> Result<ResultFacets, sq
             out.counts.push((facet, value, n));
         }
     }
-    out.counts
-        .sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+    largest_first(&mut out.counts);
     Ok(out)
+}
+
+/// Facet counts largest first, then by value.
+fn largest_first(counts: &mut [(String, String, i64)]) {
+    counts.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+}
+
+/// The lexeme whose maintained facet counts (`search_lexeme_facets`) are a
+/// filter's facets: a one-word search over approved, current listings,
+/// narrowed by nothing else, whose matches are one lexeme's postings (its
+/// other spellings held by no listing).
+fn facets_lexeme(f: &Filter) -> Option<&str> {
+    let text = f.text.as_ref().filter(|_| f.query.is_some())?;
+    match postings_lexemes(f, &text.stats) {
+        Some([lexeme]) if only_text_narrows(f) => Some(lexeme),
+        _ => None,
+    }
+}
+
+/// The facets of one lexeme's matches, exact, from the maintained counts.
+async fn lexeme_facets(
+    pool: &PgPool,
+    f: &Filter,
+    lexeme: &str,
+) -> Result<ResultFacets, sqlx::Error> {
+    let mut counts: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT facet, value, listings FROM search_lexeme_facets \
+         WHERE kind = $1 AND lexeme = $2 AND listings > 0",
+    )
+    .bind(f.kind)
+    .bind(lexeme)
+    .fetch_all(pool)
+    .await?;
+    largest_first(&mut counts);
+    Ok(ResultFacets {
+        counts,
+        capped: false,
+    })
 }
 
 #[cfg(test)]
