@@ -407,6 +407,15 @@ async fn facets_count_the_current_result_set(pool: PgPool) {
     assert_eq!(chip_count(facets, "space"), Some(3), "{facets}");
     assert_eq!(chip_count(facets, "api"), Some(52), "{facets}");
     assert!(!page.text.contains("facets-capped"));
+    // A category page: its facets inside the category, the category facet
+    // over the kind, exact.
+    let page = app.get("/skills?category=engineering").await;
+    let facets = section(&page.text, "data-testid=\"facets\"");
+    assert_eq!(chip_count(facets, "api"), Some(2), "{facets}");
+    assert_eq!(chip_count(facets, "launch"), Some(1), "{facets}");
+    assert!(chip_count(facets, "docker").is_none(), "{facets}");
+    assert_eq!(chip_count(facets, "science"), Some(1), "{facets}");
+    assert_eq!(chip_count(facets, "operations"), Some(33), "{facets}");
     // A one-word search's facets are its lexeme's maintained counts (read,
     // not recounted); a second word, or a filter, counts its matches.
     sqlx::query(
@@ -439,6 +448,26 @@ async fn facets_count_the_current_result_set(pool: PgPool) {
     assert_eq!(
         chip_count(
             &facets_of("/skills?q=rocket&category=engineering").await,
+            "api"
+        ),
+        Some(2)
+    );
+    // A category page's are the category's maintained counts; another
+    // filter beside it counts.
+    sqlx::query(
+        "UPDATE listing_category_facets SET listings = 77 \
+         WHERE kind = 'skill' AND category = 'engineering' AND facet = 'type' AND value = 'api'",
+    )
+    .execute(&pool)
+    .await
+    .expect("miscount category");
+    assert_eq!(
+        chip_count(&facets_of("/skills?category=engineering").await, "api"),
+        Some(77)
+    );
+    assert_eq!(
+        chip_count(
+            &facets_of("/skills?category=engineering&tag=space").await,
             "api"
         ),
         Some(2)
@@ -635,6 +664,26 @@ async fn lexeme_facets_drift(pool: &PgPool) -> Vec<(String, String, String, Stri
     .expect("recount facets")
 }
 
+/// listing_category_facets against a recount: (kind, category, facet,
+/// value) whose kept count differs.
+async fn category_facets_drift(pool: &PgPool) -> Vec<(String, String, String, String)> {
+    sqlx::query_as(
+        "WITH truth AS (SELECT l.kind, l.category, f.facet, f.value, count(*) AS n \
+                        FROM listings AS l, \
+                             LATERAL search_facet_values(l.kind, l.tags, l.spec, l.price, l.category) AS f \
+                        WHERE l.status = 'approved' AND l.deprecated_at IS NULL AND l.category IS NOT NULL \
+                        GROUP BY 1, 2, 3, 4), \
+              kept AS (SELECT * FROM listing_category_facets WHERE listings <> 0) \
+         SELECT coalesce(t.kind, k.kind), coalesce(t.category, k.category), coalesce(t.facet, k.facet), \
+                coalesce(t.value, k.value) \
+         FROM truth AS t FULL JOIN kept AS k USING (kind, category, facet, value) \
+         WHERE t.n IS DISTINCT FROM k.listings ORDER BY 1, 2, 3, 4",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("recount category facets")
+}
+
 /// A posting: kind, lexeme, rank, listing, score.
 type Posting = (String, String, f64, Uuid, f64);
 
@@ -687,6 +736,7 @@ async fn lexeme_counts_and_postings_stay_exact_through_every_kind_of_write(pool:
     assert_eq!(lexeme_counts_drift(&pool).await, vec![]);
     assert_eq!(postings_drift(&pool).await, (vec![], vec![]));
     assert_eq!(lexeme_facets_drift(&pool).await, vec![]);
+    assert_eq!(category_facets_drift(&pool).await, vec![]);
     let harbour = || async {
         sqlx::query_scalar::<_, i64>(
             "SELECT listings FROM search_lexeme_counts WHERE kind = 'skill' AND lexeme = 'harbour'",
@@ -730,6 +780,11 @@ async fn lexeme_counts_and_postings_stay_exact_through_every_kind_of_write(pool:
             lexeme_facets_drift(&pool).await,
             vec![],
             "lexeme facets after {step}"
+        );
+        assert_eq!(
+            category_facets_drift(&pool).await,
+            vec![],
+            "category facets after {step}"
         );
         assert_eq!(
             postings_drift(&pool).await,

@@ -672,6 +672,9 @@ pub async fn result_facets(pool: &PgPool, f: &Filter) -> Result<ResultFacets, sq
     if let Some(lexeme) = facets_lexeme(f) {
         return lexeme_facets(pool, f, lexeme).await;
     }
+    if let Some(category) = facets_category(f) {
+        return category_facets(pool, f, category).await;
+    }
     let category = f.category.clone();
     let scope = Filter {
         category: None,
@@ -705,6 +708,44 @@ pub async fn result_facets(pool: &PgPool, f: &Filter) -> Result<ResultFacets, sq
     }
     largest_first(&mut out.counts);
     Ok(out)
+}
+
+/// The category whose maintained facet counts (`listing_category_facets`)
+/// are a filter's facets: a browse of approved, current listings narrowed
+/// by that category alone.
+fn facets_category(f: &Filter) -> Option<&str> {
+    let rest = Filter {
+        category: None,
+        after: None,
+        ..f.clone()
+    };
+    let alone = f.query.is_none() && f.approved_current() && only_text_narrows(&rest);
+    f.category.as_deref().filter(|_| alone)
+}
+
+/// The facets of one category's listings, exact, from the maintained
+/// counts; the category facet counts every category of the kind.
+async fn category_facets(
+    pool: &PgPool,
+    f: &Filter,
+    category: &str,
+) -> Result<ResultFacets, sqlx::Error> {
+    let mut counts: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT facet, value, listings FROM listing_category_facets \
+         WHERE kind = $1 AND category = $2 AND facet <> 'category' AND listings > 0 \
+         UNION ALL \
+         SELECT facet, value, listings FROM listing_category_facets \
+         WHERE kind = $1 AND facet = 'category' AND listings > 0",
+    )
+    .bind(f.kind)
+    .bind(category)
+    .fetch_all(pool)
+    .await?;
+    largest_first(&mut counts);
+    Ok(ResultFacets {
+        counts,
+        capped: false,
+    })
 }
 
 /// Facet counts largest first, then by value.
