@@ -645,43 +645,47 @@ async fn lexeme_counts_drift(pool: &PgPool) -> Vec<(String, String, i64, i64)> {
     .expect("recount")
 }
 
-/// search_lexeme_facets against a recount: (kind, lexeme, facet, value)
-/// whose kept count differs.
-async fn lexeme_facets_drift(pool: &PgPool) -> Vec<(String, String, String, String)> {
-    sqlx::query_as(
-        "WITH truth AS (SELECT l.kind, x.lexeme, f.facet, f.value, count(*) AS n \
-                        FROM listings AS l, LATERAL unnest(l.search) AS x, \
+/// A kept facet-count table against a recount: the (kind, key, facet,
+/// value) whose count differs, `key` the table's second key column, read
+/// as `expr` from the listings (and what `from` adds to them).
+async fn facet_counts_drift(
+    pool: &PgPool,
+    table: &str,
+    key: &str,
+    expr: &str,
+    from: &str,
+) -> Vec<(String, String, String, String)> {
+    sqlx::query_as(&format!(
+        "WITH truth AS (SELECT l.kind, {expr} AS {key}, f.facet, f.value, count(*) AS n \
+                        FROM listings AS l{from}, \
                              LATERAL search_facet_values(l.kind, l.tags, l.spec, l.price, l.category) AS f \
-                        WHERE l.status = 'approved' AND l.deprecated_at IS NULL GROUP BY 1, 2, 3, 4), \
-              kept AS (SELECT * FROM search_lexeme_facets WHERE listings <> 0) \
-         SELECT coalesce(t.kind, k.kind), coalesce(t.lexeme, k.lexeme), coalesce(t.facet, k.facet), \
+                        WHERE l.status = 'approved' AND l.deprecated_at IS NULL AND {expr} IS NOT NULL \
+                        GROUP BY 1, 2, 3, 4), \
+              kept AS (SELECT * FROM {table} WHERE listings <> 0) \
+         SELECT coalesce(t.kind, k.kind), coalesce(t.{key}, k.{key}), coalesce(t.facet, k.facet), \
                 coalesce(t.value, k.value) \
-         FROM truth AS t FULL JOIN kept AS k USING (kind, lexeme, facet, value) \
-         WHERE t.n IS DISTINCT FROM k.listings ORDER BY 1, 2, 3, 4",
-    )
+         FROM truth AS t FULL JOIN kept AS k USING (kind, {key}, facet, value) \
+         WHERE t.n IS DISTINCT FROM k.listings ORDER BY 1, 2, 3, 4"
+    ))
     .fetch_all(pool)
     .await
-    .expect("recount facets")
+    .unwrap_or_else(|e| panic!("recount {table}: {e}"))
 }
 
-/// listing_category_facets against a recount: (kind, category, facet,
-/// value) whose kept count differs.
+async fn lexeme_facets_drift(pool: &PgPool) -> Vec<(String, String, String, String)> {
+    let unnest = ", LATERAL unnest(l.search) AS x";
+    facet_counts_drift(pool, "search_lexeme_facets", "lexeme", "x.lexeme", unnest).await
+}
+
 async fn category_facets_drift(pool: &PgPool) -> Vec<(String, String, String, String)> {
-    sqlx::query_as(
-        "WITH truth AS (SELECT l.kind, l.category, f.facet, f.value, count(*) AS n \
-                        FROM listings AS l, \
-                             LATERAL search_facet_values(l.kind, l.tags, l.spec, l.price, l.category) AS f \
-                        WHERE l.status = 'approved' AND l.deprecated_at IS NULL AND l.category IS NOT NULL \
-                        GROUP BY 1, 2, 3, 4), \
-              kept AS (SELECT * FROM listing_category_facets WHERE listings <> 0) \
-         SELECT coalesce(t.kind, k.kind), coalesce(t.category, k.category), coalesce(t.facet, k.facet), \
-                coalesce(t.value, k.value) \
-         FROM truth AS t FULL JOIN kept AS k USING (kind, category, facet, value) \
-         WHERE t.n IS DISTINCT FROM k.listings ORDER BY 1, 2, 3, 4",
+    facet_counts_drift(
+        pool,
+        "listing_category_facets",
+        "category",
+        "l.category",
+        "",
     )
-    .fetch_all(pool)
     .await
-    .expect("recount category facets")
 }
 
 /// A posting: kind, lexeme, rank, listing, score.

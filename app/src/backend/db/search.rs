@@ -670,10 +670,10 @@ pub struct ResultFacets {
 /// filter.
 pub async fn result_facets(pool: &PgPool, f: &Filter) -> Result<ResultFacets, sqlx::Error> {
     if let Some(lexeme) = facets_lexeme(f) {
-        return lexeme_facets(pool, f, lexeme).await;
+        return kept_facets(pool, LEXEME_FACETS, f, lexeme).await;
     }
     if let Some(category) = facets_category(f) {
-        return category_facets(pool, f, category).await;
+        return kept_facets(pool, CATEGORY_FACETS, f, category).await;
     }
     let category = f.category.clone();
     let scope = Filter {
@@ -723,24 +723,31 @@ fn facets_category(f: &Filter) -> Option<&str> {
     f.category.as_deref().filter(|_| alone)
 }
 
-/// The facets of one category's listings, exact, from the maintained
-/// counts; the category facet counts every category of the kind.
-async fn category_facets(
+/// A lexeme's facets: one index range of `search_lexeme_facets`.
+const LEXEME_FACETS: &str = "SELECT facet, value, listings FROM search_lexeme_facets \
+     WHERE kind = $1 AND lexeme = $2 AND listings > 0";
+
+/// A category's facets, and the category facet over every category of the
+/// kind (each category's total).
+const CATEGORY_FACETS: &str = "SELECT facet, value, listings FROM listing_category_facets \
+     WHERE kind = $1 AND category = $2 AND facet <> 'category' AND listings > 0 \
+     UNION ALL \
+     SELECT facet, value, listings FROM listing_category_facets \
+     WHERE kind = $1 AND facet = 'category' AND listings > 0";
+
+/// Facets, exact, from one of the maintained facet counts (`sql` takes
+/// the kind and its key).
+async fn kept_facets(
     pool: &PgPool,
+    sql: &'static str,
     f: &Filter,
-    category: &str,
+    key: &str,
 ) -> Result<ResultFacets, sqlx::Error> {
-    let mut counts: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT facet, value, listings FROM listing_category_facets \
-         WHERE kind = $1 AND category = $2 AND facet <> 'category' AND listings > 0 \
-         UNION ALL \
-         SELECT facet, value, listings FROM listing_category_facets \
-         WHERE kind = $1 AND facet = 'category' AND listings > 0",
-    )
-    .bind(f.kind)
-    .bind(category)
-    .fetch_all(pool)
-    .await?;
+    let mut counts: Vec<(String, String, i64)> = sqlx::query_as(sql)
+        .bind(f.kind)
+        .bind(key)
+        .fetch_all(pool)
+        .await?;
     largest_first(&mut counts);
     Ok(ResultFacets {
         counts,
@@ -763,27 +770,6 @@ fn facets_lexeme(f: &Filter) -> Option<&str> {
         Some([lexeme]) if only_text_narrows(f) => Some(lexeme),
         _ => None,
     }
-}
-
-/// The facets of one lexeme's matches, exact, from the maintained counts.
-async fn lexeme_facets(
-    pool: &PgPool,
-    f: &Filter,
-    lexeme: &str,
-) -> Result<ResultFacets, sqlx::Error> {
-    let mut counts: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT facet, value, listings FROM search_lexeme_facets \
-         WHERE kind = $1 AND lexeme = $2 AND listings > 0",
-    )
-    .bind(f.kind)
-    .bind(lexeme)
-    .fetch_all(pool)
-    .await?;
-    largest_first(&mut counts);
-    Ok(ResultFacets {
-        counts,
-        capped: false,
-    })
 }
 
 #[cfg(test)]
