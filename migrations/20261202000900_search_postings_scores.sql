@@ -84,9 +84,10 @@ END $$;
 
 -- The candidates for one page by relevance of a one-word search (its
 -- spellings' lexemes, the typed word's; at most a category besides):
--- the window of the 200 best-rated matches from the postings, each ranked
+-- the window of the p_window best-rated matches (the caller's
+-- RANK_WINDOW) from the postings, each ranked
 -- by its terms as ts_rank would rank its document (plus one for the word
--- as typed), and the exact names; of these, only those at or above the
+-- as typed), and up to p_named exact names; of these, only those at or above the
 -- p_reach-th (offset + limit) in (exact, text rank, static rank) order,
 -- ties kept, are read from the heap and ranked from their documents, and
 -- returned in the page's order (app/src/backend/db/search.rs,
@@ -95,7 +96,7 @@ END $$;
 -- running it.
 CREATE FUNCTION search_scored_candidates(
     p_kind text, p_lexemes text[], p_k float4, p_typed text, p_category text,
-    p_raw text, p_any text, p_as_typed text, p_reach int)
+    p_raw text, p_any text, p_as_typed text, p_reach int, p_window int, p_named int)
 RETURNS TABLE (id uuid, relevance float8)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET plan_cache_mode = force_generic_plan AS $$
@@ -112,9 +113,9 @@ BEGIN
         FROM search_postings AS s
         WHERE n = 1 AND s.kind = p_kind AND s.lexeme = p_lexemes[1]
           AND (p_category IS NULL OR s.category = p_category)
-        ORDER BY s.rank DESC, s.listing_id LIMIT 200),
+        ORDER BY s.rank DESC, s.listing_id LIMIT p_window),
     merged AS MATERIALIZED (
-        -- Several: each one's best-rated 200, merged per listing.
+        -- Several: each one's best-rated p_window, merged per listing.
         SELECT p.listing_id AS id, max(p.rank) AS b, bool_or(p.lexeme = p_typed) AS typed,
                array_agg(p.score ORDER BY p.lexeme COLLATE "C") AS terms
         FROM unnest(p_lexemes) AS x(lexeme)
@@ -122,8 +123,8 @@ BEGIN
             SELECT s.rank, s.listing_id, s.lexeme, s.score FROM search_postings AS s
             WHERE n > 1 AND s.kind = p_kind AND s.lexeme = x.lexeme
               AND (p_category IS NULL OR s.category = p_category)
-            ORDER BY s.rank DESC, s.listing_id LIMIT 200) AS p
-        GROUP BY p.listing_id ORDER BY b DESC, p.listing_id LIMIT 200),
+            ORDER BY s.rank DESC, s.listing_id LIMIT p_window) AS p
+        GROUP BY p.listing_id ORDER BY b DESC, p.listing_id LIMIT p_window),
     w AS (
         SELECT win.id, win.b, win.typed, win.s FROM win
         UNION ALL
@@ -138,7 +139,7 @@ BEGIN
           AND l.search @@ to_tsquery('english', p_any)
           AND (p_category IS NULL OR l.category = p_category)
           AND lower(l.name) = lower(p_raw)
-        LIMIT 20),
+        LIMIT p_named),
     m AS MATERIALIZED (
         SELECT coalesce(w.id, n.id) AS id, row_number() OVER (ORDER BY w.b DESC, w.id) AS pos,
                n.id IS NOT NULL AS exact,

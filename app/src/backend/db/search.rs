@@ -302,6 +302,8 @@ pub const RUM_MAX_MATCHES: i64 = 30_000;
 /// window follow in static order; a listing named exactly as the query
 /// is always ranked (first).
 pub const RANK_WINDOW: i64 = 200;
+/// Listings named exactly as the query that are ranked first, at most.
+const EXACT_NAMES: i64 = 20;
 /// Weights of the full-text document's parts for ranking: long
 /// description (D), description (C), tags (B), name (A); defined in SQL,
 /// where the postings' scores use them too.
@@ -435,7 +437,9 @@ pub async fn ranked_page(
     push_filters(&mut qb, f);
     qb.push(" AND lower(name) = lower(")
         .push_bind(text.raw.clone())
-        .push(") LIMIT 20) AS named");
+        .push(") LIMIT ")
+        .push(EXACT_NAMES.to_string())
+        .push(") AS named");
     qb.push(") AS u GROUP BY id) AS m JOIN listings AS l USING (id)) AS r");
     qb.push(
         " ORDER BY exact DESC, ranked DESC, relevance DESC, \
@@ -517,6 +521,10 @@ async fn scored_page(
         .push_bind(text.as_typed.clone())
         .push(", ")
         .push_bind(i32::try_from(f.offset + f.limit).unwrap_or(i32::MAX))
+        .push(", ")
+        .push_bind(i32::try_from(RANK_WINDOW).unwrap_or(i32::MAX))
+        .push(", ")
+        .push_bind(i32::try_from(EXACT_NAMES).unwrap_or(i32::MAX))
         .push(") WITH ORDINALITY AS c(id, relevance, ord) JOIN listings USING (id) ORDER BY c.ord LIMIT ")
         .push_bind(f.limit)
         .push(" OFFSET ")
